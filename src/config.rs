@@ -1,0 +1,472 @@
+//! site.toml: the site's settings, read and checked once.
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::ItemKind;
+use crate::text::{closest, line_col};
+use chrono_tz::Tz;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+pub const FILE_NAME: &str = "site.toml";
+
+/// Placeholders that never count as an answer (FORMAT.md section 3).
+pub const DEFAULT_PLACEHOLDERS: &[&str] = &["tbd", "todo", "tbc", "fixme", "n/a", "-", "?", "..."];
+/// Phrases that assign blame to people (FORMAT.md section 3).
+pub const DEFAULT_BLAME_PHRASES: &[&str] = &[
+    "human error",
+    "careless",
+    "should have known",
+    "negligent",
+    "fault of",
+];
+
+const TOP_KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "timezone",
+    "severities",
+    "theme",
+    "output_dir",
+    "content_dir",
+    "min_sample",
+    "trust_html",
+    "completeness",
+];
+const COMPLETENESS_KEYS: &[&str] = &[
+    "min_whys",
+    "placeholders",
+    "action_items_required",
+    "kinds_required",
+    "blame_phrases",
+    "due_within_days",
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: Option<String>,
+    base_url: Option<Spanned<String>>,
+    timezone: Option<Spanned<String>>,
+    severities: Option<Spanned<Vec<String>>>,
+    theme: Option<Spanned<String>>,
+    output_dir: Option<Spanned<String>>,
+    content_dir: Option<Spanned<String>>,
+    min_sample: Option<Spanned<i64>>,
+    trust_html: Option<bool>,
+    completeness: Option<RawCompleteness>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCompleteness {
+    min_whys: Option<Spanned<i64>>,
+    placeholders: Option<Vec<String>>,
+    action_items_required: Option<Spanned<Vec<String>>>,
+    kinds_required: Option<Spanned<BTreeMap<String, Vec<String>>>>,
+    blame_phrases: Option<Vec<String>>,
+    due_within_days: Option<Spanned<BTreeMap<String, i64>>>,
+}
+
+/// The `[completeness]` rules.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Completeness {
+    pub min_whys: usize,
+    /// Lowercased; the defaults plus the site's own.
+    pub placeholders: Vec<String>,
+    pub action_items_required: Vec<String>,
+    pub kinds_required: BTreeMap<String, Vec<ItemKind>>,
+    /// Lowercased; the defaults plus the site's own.
+    pub blame_phrases: Vec<String>,
+    pub due_within_days: BTreeMap<String, i64>,
+}
+
+/// A site's settings with every default applied and every value checked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    /// The site folder.
+    pub root: PathBuf,
+    pub title: String,
+    /// Always ends with `/`: `/`, `/handbook/` or `https://example.com/pm/`.
+    pub base_url: String,
+    pub timezone: Tz,
+    pub severities: Vec<String>,
+    pub theme: String,
+    /// Relative to `root` unless absolute.
+    pub output_dir: PathBuf,
+    pub content_dir: String,
+    /// Quarters with fewer incidents are too few to compare.
+    pub min_sample: usize,
+    /// Whether raw HTML in bodies is published as written.
+    pub trust_html: bool,
+    pub completeness: Completeness,
+}
+
+impl Config {
+    /// The settings used when site.toml leaves everything out.
+    pub fn defaults(root: &Path) -> Config {
+        Config {
+            root: root.to_path_buf(),
+            title: "Postmortems".to_string(),
+            base_url: "/".to_string(),
+            timezone: Tz::UTC,
+            severities: ["SEV1", "SEV2", "SEV3", "SEV4"].map(String::from).to_vec(),
+            theme: "default".to_string(),
+            output_dir: PathBuf::from("public"),
+            content_dir: "content".to_string(),
+            min_sample: 5,
+            trust_html: false,
+            completeness: Completeness {
+                min_whys: 5,
+                placeholders: DEFAULT_PLACEHOLDERS.iter().map(|s| s.to_string()).collect(),
+                action_items_required: vec!["SEV1".to_string(), "SEV2".to_string()],
+                kinds_required: BTreeMap::from([(
+                    "SEV1".to_string(),
+                    vec![ItemKind::Prevent, ItemKind::Detect],
+                )]),
+                blame_phrases: DEFAULT_BLAME_PHRASES
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
+                due_within_days: BTreeMap::new(),
+            },
+        }
+    }
+
+    /// Reads `<root>/site.toml`.
+    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let path = root.join(FILE_NAME);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            let hint = if e.kind() == std::io::ErrorKind::NotFound {
+                "run retro in a site folder, pass --root DIR, or create a site with `retro init DIR`"
+            } else {
+                "check the file's permissions and that it is UTF-8 text"
+            };
+            vec![Diagnostic::new(Code::C001, FILE_NAME, 1, 1, format!("cannot read {}: {e}", path.display())).hint(hint)]
+        })?;
+        Config::parse(root, &text)
+    }
+
+    /// Parses the text of a site.toml.
+    pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| vec![toml_error(text, &e)])?;
+        let mut cfg = Config::defaults(root);
+        let mut errs = Vec::new();
+        let at = |span: std::ops::Range<usize>, msg: String, hint: &str| {
+            let (line, col) = line_col(text, span.start);
+            Diagnostic::new(Code::C004, FILE_NAME, line, col, msg)
+                .hint(hint)
+                .span(span.len())
+        };
+
+        if let Some(t) = raw.title {
+            cfg.title = t;
+        }
+        if let Some(b) = raw.base_url {
+            let v = b.get_ref().trim();
+            if v.starts_with('/') || v.starts_with("https://") || v.starts_with("http://") {
+                cfg.base_url = if v.ends_with('/') {
+                    v.to_string()
+                } else {
+                    format!("{v}/")
+                };
+            } else {
+                errs.push(at(
+                    b.span(),
+                    format!("base_url `{v}` is neither a path nor an http(s) URL"),
+                    "write a path such as \"/\" or \"/postmortems/\", or a URL such as \"https://example.com/postmortems/\"",
+                ));
+            }
+        }
+        if let Some(tz) = raw.timezone {
+            match tz.get_ref().parse::<Tz>() {
+                Ok(z) => cfg.timezone = z,
+                Err(_) => errs.push(at(
+                    tz.span(),
+                    format!("unknown timezone `{}`", tz.get_ref()),
+                    "use an IANA name such as \"UTC\", \"Europe/Berlin\" or \"America/New_York\"",
+                )),
+            }
+        }
+        if let Some(sev) = raw.severities {
+            let list = sev.get_ref();
+            let mut seen = std::collections::HashSet::new();
+            if list.is_empty() {
+                errs.push(at(
+                    sev.span(),
+                    "severities is empty".into(),
+                    "list them most severe first: [\"SEV1\", \"SEV2\", \"SEV3\"]",
+                ));
+            } else if let Some(d) = list.iter().find(|s| !seen.insert(s.as_str())) {
+                errs.push(at(
+                    sev.span(),
+                    format!("severity `{d}` is listed twice"),
+                    "list each severity once, most severe first",
+                ));
+            } else if let Some(b) = list.iter().find(|s| s.trim().is_empty()) {
+                errs.push(at(
+                    sev.span(),
+                    format!("severity `{b}` is blank"),
+                    "give every severity a name",
+                ));
+            } else {
+                cfg.severities = list.clone();
+            }
+        }
+        if let Some(theme) = raw.theme {
+            let v = theme.get_ref();
+            if crate::text::is_safe_slug(v) {
+                cfg.theme = v.clone();
+            } else {
+                errs.push(at(
+                    theme.span(),
+                    format!("theme `{v}` is not a folder name"),
+                    "name a folder under themes/, e.g. \"default\"",
+                ));
+            }
+        }
+        if let Some(out) = raw.output_dir {
+            let v = out.get_ref().trim();
+            if Path::new(v)
+                .components()
+                .all(|c| matches!(c, std::path::Component::CurDir))
+            {
+                errs.push(at(
+                    out.span(),
+                    "output_dir must name a folder other than the site itself".into(),
+                    "e.g. output_dir = \"public\"",
+                ));
+            } else {
+                cfg.output_dir = PathBuf::from(v);
+            }
+        }
+        if let Some(c) = raw.content_dir {
+            let v = c.get_ref().trim().trim_end_matches('/');
+            if v.is_empty() || Path::new(v).is_absolute() || v.split('/').any(|p| p == "..") {
+                errs.push(at(
+                    c.span(),
+                    "content_dir must be a folder inside the site".into(),
+                    "e.g. content_dir = \"content\"",
+                ));
+            } else {
+                cfg.content_dir = v.to_string();
+            }
+        }
+        if let Some(m) = raw.min_sample {
+            match usize::try_from(*m.get_ref()) {
+                Ok(v) => cfg.min_sample = v,
+                Err(_) => errs.push(at(
+                    m.span(),
+                    "min_sample must be 0 or more".into(),
+                    "e.g. min_sample = 5",
+                )),
+            }
+        }
+        if let Some(t) = raw.trust_html {
+            cfg.trust_html = t;
+        }
+        if let Some(c) = raw.completeness {
+            let severities = cfg.severities.clone();
+            let check_sevs = |names: &mut dyn Iterator<Item = &String>,
+                              span: std::ops::Range<usize>,
+                              errs: &mut Vec<Diagnostic>| {
+                for s in names {
+                    if !severities.contains(s) {
+                        errs.push(at(
+                            span.clone(),
+                            format!("`{s}` is not one of the severities"),
+                            &format!("the severities are {}", severities.join(", ")),
+                        ));
+                    }
+                }
+            };
+            let comp = &mut cfg.completeness;
+            if let Some(m) = c.min_whys {
+                match usize::try_from(*m.get_ref()) {
+                    Ok(v) => comp.min_whys = v,
+                    Err(_) => errs.push(at(
+                        m.span(),
+                        "min_whys must be 0 or more".into(),
+                        "e.g. min_whys = 5",
+                    )),
+                }
+            }
+            if let Some(p) = c.placeholders {
+                comp.placeholders.extend(
+                    p.iter()
+                        .map(|s| s.trim().to_lowercase())
+                        .filter(|s| !s.is_empty()),
+                );
+            }
+            if let Some(a) = c.action_items_required {
+                check_sevs(&mut a.get_ref().iter(), a.span(), &mut errs);
+                comp.action_items_required = a.into_inner();
+            }
+            if let Some(k) = c.kinds_required {
+                check_sevs(&mut k.get_ref().keys(), k.span(), &mut errs);
+                let mut map = BTreeMap::new();
+                for (sev, kinds) in k.get_ref() {
+                    let mut parsed = Vec::new();
+                    for kind in kinds {
+                        match ItemKind::parse(kind) {
+                            Some(x) => parsed.push(x),
+                            None => errs.push(at(
+                                k.span(),
+                                format!("`{kind}` is not an action-item kind"),
+                                &format!("the kinds are {}", ItemKind::WORDS.join(", ")),
+                            )),
+                        }
+                    }
+                    map.insert(sev.clone(), parsed);
+                }
+                comp.kinds_required = map;
+            }
+            if let Some(b) = c.blame_phrases {
+                comp.blame_phrases.extend(
+                    b.iter()
+                        .map(|s| s.trim().to_lowercase())
+                        .filter(|s| !s.is_empty()),
+                );
+            }
+            if let Some(d) = c.due_within_days {
+                check_sevs(&mut d.get_ref().keys(), d.span(), &mut errs);
+                if d.get_ref().values().any(|&n| n < 0) {
+                    errs.push(at(
+                        d.span(),
+                        "due_within_days must be 0 or more days".into(),
+                        "e.g. due_within_days = { SEV1 = 15, SEV2 = 30 }",
+                    ));
+                }
+                comp.due_within_days = d.into_inner();
+            }
+        }
+        if errs.is_empty() {
+            Ok(cfg)
+        } else {
+            Err(errs)
+        }
+    }
+
+    /// The content folder.
+    pub fn content_path(&self) -> PathBuf {
+        self.root.join(&self.content_dir)
+    }
+
+    /// The output folder.
+    pub fn output_path(&self) -> PathBuf {
+        self.root.join(&self.output_dir)
+    }
+
+    /// A site-relative link: `base_url` joined with `path` (no leading `/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+}
+
+/// Maps a TOML error to a diagnostic at its line, suggesting the closest
+/// known key for an unknown one.
+fn toml_error(text: &str, e: &toml::de::Error) -> Diagnostic {
+    let (line, col) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+    let msg = e.message().trim().to_string();
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        let key = rest.split('`').next().unwrap_or_default();
+        let known = if COMPLETENESS_KEYS.contains(&key) || msg.contains("min_whys") {
+            COMPLETENESS_KEYS
+        } else {
+            TOP_KEYS
+        };
+        let hint = match closest(key, known) {
+            Some(k) => format!("did you mean `{k}`?"),
+            None => format!("the known keys here are {}", known.join(", ")),
+        };
+        return Diagnostic::new(
+            Code::C003,
+            FILE_NAME,
+            line,
+            col,
+            format!("unknown key `{key}` in site.toml"),
+        )
+        .hint(hint)
+        .span(key.chars().count());
+    }
+    Diagnostic::new(
+        Code::C002,
+        FILE_NAME,
+        line,
+        col,
+        format!("site.toml: {msg}"),
+    )
+    .hint("see the site.toml reference in docs/site-toml.md")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(t: &str) -> Result<Config, Vec<Diagnostic>> {
+        Config::parse(Path::new("/site"), t)
+    }
+
+    #[test]
+    fn empty_file_gives_the_defaults() {
+        assert_eq!(parse("").unwrap(), Config::defaults(Path::new("/site")));
+    }
+
+    #[test]
+    fn reads_every_key() {
+        let c = parse(
+            r#"title = "Acme"
+base_url = "/pm"
+timezone = "Europe/Berlin"
+severities = ["P1", "P2"]
+output_dir = "out"
+min_sample = 3
+[completeness]
+min_whys = 3
+placeholders = ["Pending"]
+action_items_required = ["P1"]
+kinds_required = { P1 = ["prevent"] }
+blame_phrases = ["Sloppy"]
+due_within_days = { P1 = 10 }
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.title, "Acme");
+        assert_eq!(c.base_url, "/pm/");
+        assert_eq!(c.timezone, chrono_tz::Europe::Berlin);
+        assert_eq!(c.severities, ["P1", "P2"]);
+        assert_eq!(c.min_sample, 3);
+        assert_eq!(c.completeness.min_whys, 3);
+        assert!(c.completeness.placeholders.contains(&"pending".to_string()));
+        assert!(c.completeness.placeholders.contains(&"tbd".to_string()));
+        assert_eq!(c.completeness.kinds_required["P1"], [ItemKind::Prevent]);
+        assert!(c.completeness.blame_phrases.contains(&"sloppy".to_string()));
+        assert_eq!(c.completeness.due_within_days["P1"], 10);
+    }
+
+    #[test]
+    fn unknown_key_names_its_line_and_the_closest_key() {
+        let e = parse("title = \"x\"\ntimezon = \"UTC\"\n").unwrap_err();
+        assert_eq!(e[0].code, Code::C003);
+        assert_eq!(e[0].line, 2);
+        assert_eq!(e[0].hint, "did you mean `timezone`?");
+        let e = parse("[completeness]\nmin_why = 3\n").unwrap_err();
+        assert_eq!(
+            (e[0].line, e[0].hint.as_str()),
+            (2, "did you mean `min_whys`?")
+        );
+    }
+
+    #[test]
+    fn bad_values_are_errors_with_their_line() {
+        let e = parse("title = \"x\"\ntimezone = \"Mars/Olympus\"\n").unwrap_err();
+        assert_eq!((e[0].code, e[0].line, e[0].column), (Code::C004, 2, 12));
+        let e = parse("[completeness]\naction_items_required = [\"SEV9\"]\n").unwrap_err();
+        assert_eq!((e[0].code, e[0].line), (Code::C004, 2));
+        let e = parse("min_sample = \"five\"\n").unwrap_err();
+        assert_eq!((e[0].code, e[0].line), (Code::C002, 1));
+        let e = parse("title = \n").unwrap_err();
+        assert_eq!(e[0].code, Code::C002);
+    }
+}

@@ -1,0 +1,89 @@
+//! retro: a static-site generator for incident postmortems.
+//!
+//! The pipeline, one module per step:
+//! [`load`] → [`parse`] → [`validate`] → [`model`] → [`metrics`] →
+//! [`render`] → [`publish`]. Every step reports problems as
+//! [`diagnostic::Diagnostic`] values; the `cli` module prints them and picks
+//! the exit code.
+
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod diagnostic;
+pub mod load;
+pub mod metrics;
+pub mod model;
+pub mod parse;
+pub mod publish;
+pub mod render;
+pub mod scaffold;
+pub mod text;
+pub mod validate;
+
+use config::Config;
+use diagnostic::{Diagnostic, Kind};
+use load::SourceFile;
+use model::Postmortem;
+
+/// A site read and checked: the postmortems without errors, sorted by the
+/// instant they started and then by id, and every problem found.
+#[derive(Debug)]
+pub struct Analysis {
+    pub postmortems: Vec<Postmortem>,
+    /// Sorted by file, line and column.
+    pub diags: Vec<Diagnostic>,
+    /// The text of every readable file, for showing source lines.
+    pub sources: Vec<SourceFile>,
+    /// Every postmortem file found, readable or not.
+    pub file_count: usize,
+}
+
+impl Analysis {
+    pub fn has_errors(&self) -> bool {
+        self.diags.iter().any(|d| d.kind() == Kind::Error)
+    }
+
+    /// The text of a file by its site-relative path.
+    pub fn source(&self, rel: &str) -> Option<&str> {
+        self.sources
+            .binary_search_by(|s| s.rel.as_str().cmp(rel))
+            .ok()
+            .map(|i| self.sources[i].text.as_str())
+    }
+}
+
+/// Loads, parses and checks every postmortem of the site.
+pub fn analyze(cfg: &Config) -> Analysis {
+    let loaded = load::load(cfg);
+    let mut diags = loaded.problems;
+    let mut postmortems = Vec::new();
+    let mut ids = Vec::new();
+    for src in &loaded.files {
+        let r = validate::check_file(src, cfg);
+        diags.extend(r.diags);
+        if let Some(id) = r.id {
+            ids.push((src.rel.clone(), id));
+        }
+        postmortems.extend(r.postmortem);
+    }
+    diags.extend(validate::check_site(&postmortems, &ids));
+    diagnostic::sort(&mut diags);
+    postmortems.sort_by(|a, b| {
+        let key = |p: &Postmortem| p.timeline.started.as_ref().map(|s| s.at);
+        match (key(a), key(b)) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        }
+        .then_with(|| a.id.cmp(&b.id))
+    });
+    let mut sources = loaded.files;
+    sources.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Analysis {
+        postmortems,
+        diags,
+        sources,
+        file_count: loaded.count,
+    }
+}

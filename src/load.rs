@@ -1,0 +1,235 @@
+//! Finding and reading the postmortem files of a site (FORMAT.md section 1).
+
+use crate::config::Config;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::text::line_col;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// One postmortem file's text, by its path relative to the site folder.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceFile {
+    /// Relative to the site folder, `/`-separated: `content/2024/x.md`.
+    pub rel: String,
+    pub text: String,
+}
+
+/// What loading found: readable files, and problems with the others.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub files: Vec<SourceFile>,
+    pub problems: Vec<Diagnostic>,
+    /// Every `*.md` file found, readable or not.
+    pub count: usize,
+}
+
+/// Walks the content folder in name order, skipping names that start with
+/// `_` or `.`, and reads every `*.md` file. Symbolic links are read only
+/// when they resolve to a file inside the site folder; others are named in
+/// a warning and left alone. Folder links are never followed, so link loops
+/// cannot hang the walk.
+pub fn load(cfg: &Config) -> Loaded {
+    let mut out = Loaded::default();
+    let root = &cfg.root;
+    let content = cfg.content_path();
+    if !content.is_dir() {
+        return out;
+    }
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.clone());
+    let walker = WalkDir::new(&content)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+    let mut paths: Vec<(String, PathBuf)> = Vec::new();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let rel = e
+                    .path()
+                    .map(|p| rel_path(root, p))
+                    .unwrap_or_else(|| cfg.content_dir.clone());
+                out.problems.push(
+                    Diagnostic::new(Code::E001, &rel, 1, 1, format!("cannot read: {e}"))
+                        .hint("check the folder's permissions"),
+                );
+                continue;
+            }
+        };
+        let path = entry.path();
+        if path.extension().is_none_or(|x| x != "md") {
+            continue;
+        }
+        let rel = rel_path(root, path);
+        if entry.path_is_symlink() {
+            match path.canonicalize() {
+                Ok(target) if target.starts_with(&canonical_root) && target.is_file() => {}
+                Ok(target) if target.starts_with(&canonical_root) => continue,
+                Ok(target) => {
+                    out.problems.push(
+                        Diagnostic::new(
+                            Code::W011,
+                            &rel,
+                            1,
+                            1,
+                            format!(
+                                "symbolic link to {} points out of the site; not read",
+                                target.display()
+                            ),
+                        )
+                        .hint("copy the postmortem into the content folder, or remove the link"),
+                    );
+                    continue;
+                }
+                Err(e) => {
+                    out.problems.push(
+                        Diagnostic::new(
+                            Code::W011,
+                            &rel,
+                            1,
+                            1,
+                            format!("symbolic link cannot be resolved ({e}); not read"),
+                        )
+                        .hint("fix or remove the link"),
+                    );
+                    continue;
+                }
+            }
+        } else if !entry.file_type().is_file() {
+            continue;
+        }
+        paths.push((rel, path.to_path_buf()));
+    }
+    out.count = paths.len();
+    for (rel, path) in paths {
+        match read(&rel, &path) {
+            Ok(f) => out.files.push(f),
+            Err(d) => out.problems.push(d),
+        }
+    }
+    out
+}
+
+/// Reads one file, rejecting bytes that are not UTF-8 text.
+pub fn read(rel: &str, path: &Path) -> Result<SourceFile, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::new(Code::E001, rel, 1, 1, format!("cannot read the file: {e}"))
+            .hint("check the file's permissions")
+    })?;
+    decode(rel, bytes)
+}
+
+/// Checks that `bytes` are UTF-8 without NUL bytes.
+pub fn decode(rel: &str, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let good = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let prefix = String::from_utf8_lossy(&bytes[..good]);
+        let (line, col) = line_col(&prefix, good);
+        Diagnostic::new(
+            Code::E002,
+            rel,
+            line,
+            col,
+            format!(
+                "the file is not UTF-8: byte 0x{:02x} at line {line}",
+                bytes[good]
+            ),
+        )
+        .hint("save the file as UTF-8 (most editors: File → Save with encoding → UTF-8)")
+        .span(1)
+    })?;
+    if let Some(i) = text.find('\0') {
+        let (line, col) = line_col(&text, i);
+        return Err(Diagnostic::new(
+            Code::E002,
+            rel,
+            line,
+            col,
+            format!("the file contains a NUL byte at line {line}"),
+        )
+        .hint("remove the NUL byte; postmortems are plain text")
+        .span(1));
+    }
+    Ok(SourceFile {
+        rel: rel.to_string(),
+        text,
+    })
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('_') || name.starts_with('.')
+}
+
+/// `path` relative to `root`, with `/` separators.
+fn rel_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_names_the_line() {
+        let e = decode("a.md", b"---\ntitle: ok\nbad: \xff\n".to_vec()).unwrap_err();
+        assert_eq!((e.code, e.line, e.column), (Code::E002, 3, 6));
+        assert!(e.message.contains("0xff"), "{}", e.message);
+    }
+
+    #[test]
+    fn nul_bytes_are_rejected_with_their_line() {
+        let e = decode("a.md", b"---\n\n x\0".to_vec()).unwrap_err();
+        assert_eq!((e.code, e.line, e.column), (Code::E002, 3, 3));
+    }
+
+    #[test]
+    fn walks_in_name_order_skipping_hidden_and_underscore_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = dir.path().join("content");
+        std::fs::create_dir_all(c.join("2024")).unwrap();
+        std::fs::create_dir_all(c.join("_drafts")).unwrap();
+        for f in [
+            "b.md",
+            "a.md",
+            "2024/c.md",
+            "_t.md",
+            ".h.md",
+            "_drafts/d.md",
+            "notes.txt",
+        ] {
+            std::fs::write(c.join(f), "x").unwrap();
+        }
+        let l = load(&Config::defaults(dir.path()));
+        let names: Vec<&str> = l.files.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(names, ["content/2024/c.md", "content/a.md", "content/b.md"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_out_of_the_site_are_named_and_not_read_and_loops_do_not_hang() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.md"), "secret").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let c = dir.path().join("content");
+        std::fs::create_dir_all(&c).unwrap();
+        std::fs::write(c.join("real.md"), "x").unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret.md"), c.join("leak.md")).unwrap();
+        std::os::unix::fs::symlink(&c, c.join("loop")).unwrap();
+        std::os::unix::fs::symlink(c.join("real.md"), c.join("alias.md")).unwrap();
+        let l = load(&Config::defaults(dir.path()));
+        let names: Vec<&str> = l.files.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(names, ["content/alias.md", "content/real.md"]);
+        assert_eq!(l.problems.len(), 1);
+        assert_eq!(
+            (l.problems[0].code, l.problems[0].file.as_str()),
+            (Code::W011, "content/leak.md")
+        );
+    }
+}

@@ -1,0 +1,705 @@
+//! The numbers people make decisions on (FORMAT.md section 4): durations,
+//! quarters, percentiles, undetected share, action-item states.
+
+use crate::config::Config;
+use crate::model::{ActionItem, Postmortem, Stamp};
+use chrono::{Datelike, NaiveDate};
+use chrono_tz::Tz;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Minutes from `a` to `b`, with millisecond precision.
+pub fn minutes(a: &Stamp, b: &Stamp) -> f64 {
+    (b.at - a.at).num_milliseconds() as f64 / 60_000.0
+}
+
+/// Linear interpolation between closest ranks: h = (n − 1)·p,
+/// x⌊h⌋ + (h − ⌊h⌋)·(x⌊h⌋₊₁ − x⌊h⌋). `sorted` must be ascending.
+pub fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
+    let n = sorted.len();
+    if n == 0 {
+        return None;
+    }
+    let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(n - 1);
+    Some(sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]))
+}
+
+/// Median and p90 of a set of durations.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Summary {
+    pub median: Option<f64>,
+    pub p90: Option<f64>,
+    /// How many values the figures rest on.
+    pub n: usize,
+}
+
+impl Summary {
+    pub fn of(mut values: Vec<f64>) -> Summary {
+        values.sort_by(f64::total_cmp);
+        Summary {
+            median: percentile(&values, 0.5),
+            p90: percentile(&values, 0.9),
+            n: values.len(),
+        }
+    }
+}
+
+/// A calendar quarter, `2024-Q1`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Quarter {
+    pub year: i32,
+    /// 1 to 4.
+    pub q: u32,
+}
+
+impl Quarter {
+    pub fn of(date: NaiveDate) -> Quarter {
+        Quarter {
+            year: date.year(),
+            q: (date.month() - 1) / 3 + 1,
+        }
+    }
+
+    pub fn next(self) -> Quarter {
+        if self.q == 4 {
+            Quarter {
+                year: self.year + 1,
+                q: 1,
+            }
+        } else {
+            Quarter {
+                year: self.year,
+                q: self.q + 1,
+            }
+        }
+    }
+
+    pub fn prev(self) -> Quarter {
+        if self.q == 1 {
+            Quarter {
+                year: self.year - 1,
+                q: 4,
+            }
+        } else {
+            Quarter {
+                year: self.year,
+                q: self.q - 1,
+            }
+        }
+    }
+
+    pub fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.q * 3 - 2, 1).unwrap_or(NaiveDate::MIN)
+    }
+
+    pub fn last_day(self) -> NaiveDate {
+        self.next().first_day().pred_opt().unwrap_or(NaiveDate::MAX)
+    }
+}
+
+impl fmt::Display for Quarter {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{}-Q{}", self.year, self.q)
+    }
+}
+
+/// A postmortem's durations in minutes.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Durations {
+    /// detected − started
+    pub ttd: Option<f64>,
+    /// acknowledged − detected
+    pub tta: Option<f64>,
+    /// mitigated − started
+    pub ttm: Option<f64>,
+    /// resolved − started
+    pub ttr: Option<f64>,
+}
+
+pub fn durations(pm: &Postmortem) -> Durations {
+    let t = &pm.timeline;
+    let span = |a: &Option<Stamp>, b: &Option<Stamp>| match (a, b) {
+        (Some(a), Some(b)) => Some(minutes(a, b)),
+        _ => None,
+    };
+    Durations {
+        ttd: span(&t.started, &t.detected),
+        tta: span(&t.detected, &t.acknowledged),
+        ttm: span(&t.started, &t.mitigated),
+        ttr: span(&t.started, &t.resolved),
+    }
+}
+
+/// The day the incident started, in the site's timezone.
+pub fn start_day(pm: &Postmortem, tz: Tz) -> Option<NaiveDate> {
+    pm.timeline
+        .started
+        .as_ref()
+        .map(|s| s.at.with_timezone(&tz).date_naive())
+}
+
+/// The quarter the incident started in, in the site's timezone.
+pub fn quarter_of(pm: &Postmortem, tz: Tz) -> Option<Quarter> {
+    start_day(pm, tz).map(Quarter::of)
+}
+
+/// Σ TTD / Σ TTM over incidents with both; 0 when Σ TTM is 0.
+pub fn undetected_share(durs: &[Durations]) -> f64 {
+    let (mut d, mut m) = (0.0, 0.0);
+    for x in durs {
+        if let (Some(ttd), Some(ttm)) = (x.ttd, x.ttm) {
+            d += ttd;
+            m += ttm;
+        }
+    }
+    if m == 0.0 {
+        0.0
+    } else {
+        d / m
+    }
+}
+
+/// Where an action item stands today.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ItemState {
+    pub open: bool,
+    /// Open and due before today.
+    pub overdue: bool,
+    /// Today (open) or `closed` (others) minus the incident's start day.
+    pub age_days: Option<i64>,
+}
+
+pub fn item_state(item: &ActionItem, start: Option<NaiveDate>, today: NaiveDate) -> ItemState {
+    let open = item.status.is_open();
+    let end = if open {
+        Some(today)
+    } else {
+        item.closed.as_ref().map(|c| c.date)
+    };
+    ItemState {
+        open,
+        overdue: open && item.due.as_ref().is_some_and(|d| d.date < today),
+        age_days: match (start, end) {
+            (Some(s), Some(e)) => Some((e - s).num_days()),
+            _ => None,
+        },
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QuarterItems {
+    /// Items of incidents that started in the quarter.
+    pub opened: usize,
+    /// Items whose `closed` date falls in the quarter.
+    pub closed: usize,
+    /// Items of incidents started on or before the quarter's last day,
+    /// not closed by then.
+    pub open_at_end: usize,
+}
+
+/// One quarter's figures.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuarterMetrics {
+    pub quarter: Quarter,
+    pub incidents: usize,
+    /// Every configured severity, most severe first.
+    pub by_severity: Vec<(String, usize)>,
+    pub by_area: BTreeMap<String, usize>,
+    pub ttd: Summary,
+    pub ttm: Summary,
+    pub ttr: Summary,
+    pub undetected_share: f64,
+    pub action_items: QuarterItems,
+    /// Indexes into the postmortem slice of the incidents of this quarter.
+    pub members: Vec<usize>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TotalItems {
+    pub opened: usize,
+    pub closed: usize,
+    pub open: usize,
+    pub overdue: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Totals {
+    pub incidents: usize,
+    pub by_severity: Vec<(String, usize)>,
+    pub by_area: BTreeMap<String, usize>,
+    pub ttd: Summary,
+    pub ttm: Summary,
+    pub ttr: Summary,
+    pub undetected_share: f64,
+    pub action_items: TotalItems,
+}
+
+/// Everything measured about a site.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Metrics {
+    pub today: NaiveDate,
+    pub timezone: String,
+    /// From the first incident's quarter to the last one's, without gaps.
+    pub quarters: Vec<QuarterMetrics>,
+    pub total: Totals,
+    /// Per postmortem, in the order given.
+    pub durations: Vec<Durations>,
+    /// Per postmortem, in the order given.
+    pub quarter_of: Vec<Option<Quarter>>,
+    /// Per postmortem, per action item.
+    pub items: Vec<Vec<ItemState>>,
+}
+
+fn count_by<'a>(keys: impl Iterator<Item = &'a str>, order: &[String]) -> Vec<(String, usize)> {
+    let mut counts: Vec<(String, usize)> = order.iter().map(|s| (s.clone(), 0)).collect();
+    for k in keys {
+        if let Some(e) = counts.iter_mut().find(|(s, _)| s == k) {
+            e.1 += 1;
+        }
+    }
+    counts
+}
+
+fn areas<'a>(pms: impl Iterator<Item = &'a Postmortem>) -> BTreeMap<String, usize> {
+    let mut m = BTreeMap::new();
+    for pm in pms {
+        if let Some(a) = pm.area.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+            *m.entry(a.to_string()).or_insert(0) += 1;
+        }
+    }
+    m
+}
+
+/// Measures every postmortem without errors, whatever its status.
+pub fn compute(pms: &[Postmortem], cfg: &Config, today: NaiveDate) -> Metrics {
+    let tz = cfg.timezone;
+    let durs: Vec<Durations> = pms.iter().map(durations).collect();
+    let starts: Vec<Option<NaiveDate>> = pms.iter().map(|p| start_day(p, tz)).collect();
+    let quarter_of: Vec<Option<Quarter>> = starts.iter().map(|d| d.map(Quarter::of)).collect();
+    let items: Vec<Vec<ItemState>> = pms
+        .iter()
+        .zip(&starts)
+        .map(|(pm, s)| {
+            pm.action_items
+                .iter()
+                .map(|i| item_state(i, *s, today))
+                .collect()
+        })
+        .collect();
+
+    let mut quarters = Vec::new();
+    let first = quarter_of.iter().flatten().min().copied();
+    let last = quarter_of.iter().flatten().max().copied();
+    if let (Some(first), Some(last)) = (first, last) {
+        // Bucket incidents once; closed dates once; then walk the quarters.
+        let mut members: BTreeMap<Quarter, Vec<usize>> = BTreeMap::new();
+        for (i, q) in quarter_of.iter().enumerate() {
+            if let Some(q) = q {
+                members.entry(*q).or_default().push(i);
+            }
+        }
+        let mut closed_in: BTreeMap<Quarter, usize> = BTreeMap::new();
+        // (start day, closed day) of every item of an incident with a start
+        let mut spans: Vec<(NaiveDate, Option<NaiveDate>)> = Vec::new();
+        for (pm, s) in pms.iter().zip(&starts) {
+            for item in &pm.action_items {
+                if let Some(c) = &item.closed {
+                    *closed_in.entry(Quarter::of(c.date)).or_insert(0) += 1;
+                }
+                if let Some(s) = s {
+                    spans.push((*s, item.closed.as_ref().map(|c| c.date)));
+                }
+            }
+        }
+        let mut q = first;
+        loop {
+            let idx = members.remove(&q).unwrap_or_default();
+            let end = q.last_day();
+            let pick = |f: fn(&Durations) -> Option<f64>| {
+                Summary::of(idx.iter().filter_map(|&i| f(&durs[i])).collect())
+            };
+            let qd: Vec<Durations> = idx.iter().map(|&i| durs[i]).collect();
+            quarters.push(QuarterMetrics {
+                quarter: q,
+                incidents: idx.len(),
+                by_severity: count_by(
+                    idx.iter().filter_map(|&i| pms[i].severity.as_deref()),
+                    &cfg.severities,
+                ),
+                by_area: areas(idx.iter().map(|&i| &pms[i])),
+                ttd: pick(|d| d.ttd),
+                ttm: pick(|d| d.ttm),
+                ttr: pick(|d| d.ttr),
+                undetected_share: undetected_share(&qd),
+                action_items: QuarterItems {
+                    opened: idx.iter().map(|&i| pms[i].action_items.len()).sum(),
+                    closed: closed_in.get(&q).copied().unwrap_or(0),
+                    open_at_end: spans
+                        .iter()
+                        .filter(|(s, c)| *s <= end && c.is_none_or(|c| c > end))
+                        .count(),
+                },
+                members: idx,
+            });
+            if q >= last {
+                break;
+            }
+            q = q.next();
+        }
+    }
+
+    let all = |f: fn(&Durations) -> Option<f64>| Summary::of(durs.iter().filter_map(f).collect());
+    let flat = || items.iter().flatten();
+    let total = Totals {
+        incidents: pms.len(),
+        by_severity: count_by(
+            pms.iter().filter_map(|p| p.severity.as_deref()),
+            &cfg.severities,
+        ),
+        by_area: areas(pms.iter()),
+        ttd: all(|d| d.ttd),
+        ttm: all(|d| d.ttm),
+        ttr: all(|d| d.ttr),
+        undetected_share: undetected_share(&durs),
+        action_items: TotalItems {
+            opened: pms.iter().map(|p| p.action_items.len()).sum(),
+            closed: pms
+                .iter()
+                .flat_map(|p| &p.action_items)
+                .filter(|i| i.closed.is_some())
+                .count(),
+            open: flat().filter(|s| s.open).count(),
+            overdue: flat().filter(|s| s.overdue).count(),
+        },
+    };
+    Metrics {
+        today,
+        timezone: cfg.timezone.name().to_string(),
+        quarters,
+        total,
+        durations: durs,
+        quarter_of,
+        items,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Day, ItemStatus, Status, Timeline};
+    use chrono::DateTime;
+    use std::path::Path;
+
+    fn stamp(s: &str) -> Option<Stamp> {
+        Some(Stamp {
+            raw: s.into(),
+            at: DateTime::parse_from_rfc3339(s).unwrap(),
+        })
+    }
+    fn day(s: &str) -> Option<Day> {
+        Some(Day {
+            raw: s.into(),
+            date: NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap(),
+        })
+    }
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+    fn item(status: ItemStatus, due: &str, closed: Option<&str>) -> ActionItem {
+        ActionItem {
+            id: "x".into(),
+            title: None,
+            kind: None,
+            owner: None,
+            due: day(due),
+            status,
+            closed: closed.and_then(day),
+            link: None,
+            line: 1,
+        }
+    }
+    fn pm(id: &str, sev: &str, area: &str, t: [&str; 4], items: Vec<ActionItem>) -> Postmortem {
+        let s = |x: &str| if x.is_empty() { None } else { stamp(x) };
+        Postmortem {
+            id: id.into(),
+            file: format!("{id}.md"),
+            title: None,
+            severity: Some(sev.into()),
+            status: Status::Final,
+            area: Some(area.into()),
+            tags: vec![],
+            authors: vec![],
+            summary: None,
+            impact: None,
+            timeline: Timeline {
+                started: s(t[0]),
+                detected: s(t[1]),
+                acknowledged: None,
+                mitigated: s(t[2]),
+                resolved: s(t[3]),
+            },
+            detection: None,
+            trigger: None,
+            five_whys: vec![],
+            root_cause: None,
+            questions: Default::default(),
+            action_items: items,
+            related: vec![],
+            related_lines: vec![],
+            id_line: 1,
+            body: String::new(),
+            body_line: 1,
+            problems: vec![],
+            score: 1.0,
+        }
+    }
+
+    #[test]
+    fn percentiles_interpolate_between_closest_ranks() {
+        // odd count: [1, 2, 3, 4, 5]: median h=2 → 3; p90 h=3.6 → 4 + 0.6·1 = 4.6
+        let odd = [1.0, 2.0, 3.0, 4.0, 5.0];
+        assert_eq!(percentile(&odd, 0.5), Some(3.0));
+        assert!((percentile(&odd, 0.9).unwrap() - 4.6).abs() < 1e-12);
+        // even count: [10, 20, 30, 40]: median h=1.5 → 25; p90 h=2.7 → 30 + 0.7·10 = 37
+        let even = [10.0, 20.0, 30.0, 40.0];
+        assert_eq!(percentile(&even, 0.5), Some(25.0));
+        assert!((percentile(&even, 0.9).unwrap() - 37.0).abs() < 1e-12);
+        assert_eq!(percentile(&[7.0], 0.9), Some(7.0));
+        assert_eq!(percentile(&[], 0.5), None);
+        // Summary sorts first
+        let s = Summary::of(vec![40.0, 10.0, 30.0, 20.0]);
+        assert_eq!((s.median, s.n), (Some(25.0), 4));
+    }
+
+    #[test]
+    fn durations_cross_midnight_and_offsets() {
+        let p = pm(
+            "a",
+            "SEV1",
+            "x",
+            [
+                "2024-03-14T23:50:00Z",
+                "2024-03-15T00:20:00Z",
+                "2024-03-15T01:05:00+01:00",
+                "2024-03-15T02:00:30Z",
+            ],
+            vec![],
+        );
+        let dd = durations(&p);
+        assert_eq!(dd.ttd, Some(30.0)); // 23:50 → 00:20 next day
+        assert_eq!(dd.ttm, Some(15.0)); // 01:05+01:00 is 00:05Z
+        assert_eq!(dd.ttr, Some(130.5));
+        assert_eq!(dd.tta, None);
+    }
+
+    #[test]
+    fn quarters_are_taken_in_the_site_timezone() {
+        // 2024-03-31T23:30Z is 2024-04-01 01:30 in Berlin (CEST since 03-31): Q2 there, Q1 in UTC.
+        let p = pm(
+            "a",
+            "SEV1",
+            "x",
+            ["2024-03-31T23:30:00Z", "", "", ""],
+            vec![],
+        );
+        assert_eq!(
+            quarter_of(&p, chrono_tz::Europe::Berlin)
+                .unwrap()
+                .to_string(),
+            "2024-Q2"
+        );
+        assert_eq!(quarter_of(&p, Tz::UTC).unwrap().to_string(), "2024-Q1");
+        // and in New York, 2024-01-01T03:00Z is still 2023-12-31: 2023-Q4
+        let p = pm(
+            "b",
+            "SEV1",
+            "x",
+            ["2024-01-01T03:00:00Z", "", "", ""],
+            vec![],
+        );
+        assert_eq!(
+            quarter_of(&p, chrono_tz::America::New_York)
+                .unwrap()
+                .to_string(),
+            "2023-Q4"
+        );
+    }
+
+    #[test]
+    fn quarter_days_and_steps() {
+        let q = Quarter { year: 2024, q: 4 };
+        assert_eq!(q.first_day(), d("2024-10-01"));
+        assert_eq!(q.last_day(), d("2024-12-31"));
+        assert_eq!(q.next(), Quarter { year: 2025, q: 1 });
+        assert_eq!(q.next().prev(), q);
+        assert_eq!(Quarter { year: 2024, q: 1 }.last_day(), d("2024-03-31"));
+    }
+
+    #[test]
+    fn overdue_starts_the_day_after_the_due_date() {
+        let i = item(ItemStatus::Open, "2024-04-01", None);
+        let start = Some(d("2024-03-14"));
+        assert!(!item_state(&i, start, d("2024-04-01")).overdue); // due today: not overdue
+        assert!(item_state(&i, start, d("2024-04-02")).overdue);
+        assert_eq!(item_state(&i, start, d("2024-04-02")).age_days, Some(19));
+        let done = item(ItemStatus::Done, "2024-04-01", Some("2024-03-28"));
+        let s = item_state(&done, start, d("2025-01-01"));
+        assert_eq!((s.open, s.overdue, s.age_days), (false, false, Some(14)));
+        let ip = item(ItemStatus::InProgress, "2024-03-01", None);
+        assert!(item_state(&ip, start, d("2024-03-20")).overdue);
+    }
+
+    #[test]
+    fn undetected_share_is_sum_ttd_over_sum_ttm() {
+        let dd = |ttd: f64, ttm: f64| Durations {
+            ttd: Some(ttd),
+            ttm: Some(ttm),
+            ..Default::default()
+        };
+        // (10 + 30) / (40 + 60) = 0.4; the incident without TTM is left out
+        let v = [
+            dd(10.0, 40.0),
+            dd(30.0, 60.0),
+            Durations {
+                ttd: Some(5.0),
+                ..Default::default()
+            },
+        ];
+        assert!((undetected_share(&v) - 0.4).abs() < 1e-12);
+        assert_eq!(undetected_share(&[]), 0.0);
+        assert_eq!(undetected_share(&[dd(0.0, 0.0)]), 0.0);
+    }
+
+    /// A hand-computed site: three incidents over three quarters, one empty.
+    #[test]
+    fn quarters_run_without_gaps_and_count_items_by_hand() {
+        let cfg = Config::defaults(Path::new("/s"));
+        let pms = vec![
+            // 2024-Q1: TTD 10, TTM 40, TTR 100
+            pm(
+                "a",
+                "SEV1",
+                "payments",
+                [
+                    "2024-02-10T10:00:00Z",
+                    "2024-02-10T10:10:00Z",
+                    "2024-02-10T10:40:00Z",
+                    "2024-02-10T11:40:00Z",
+                ],
+                vec![
+                    item(ItemStatus::Done, "2024-03-01", Some("2024-02-20")), // closed in Q1
+                    item(ItemStatus::Done, "2024-05-01", Some("2024-08-15")), // closed in Q3
+                    item(ItemStatus::Open, "2024-04-01", None), // never closed, overdue
+                ],
+            ),
+            // 2024-Q1: TTD 20, TTM 20, no TTR
+            pm(
+                "b",
+                "SEV2",
+                "search",
+                [
+                    "2024-03-30T10:00:00Z",
+                    "2024-03-30T10:20:00Z",
+                    "2024-03-30T10:20:00Z",
+                    "",
+                ],
+                vec![],
+            ),
+            // 2024-Q3 (Q2 is empty): TTD 5, TTM 65
+            pm(
+                "c",
+                "SEV2",
+                "payments",
+                [
+                    "2024-07-01T00:00:00Z",
+                    "2024-07-01T00:05:00Z",
+                    "2024-07-01T01:05:00Z",
+                    "",
+                ],
+                vec![
+                    item(ItemStatus::WontDo, "2024-07-10", Some("2024-07-05")),
+                    item(ItemStatus::Open, "2030-01-01", None),
+                ],
+            ),
+        ];
+        let m = compute(&pms, &cfg, d("2025-01-15"));
+        let names: Vec<String> = m.quarters.iter().map(|q| q.quarter.to_string()).collect();
+        assert_eq!(names, ["2024-Q1", "2024-Q2", "2024-Q3"]);
+
+        let q1 = &m.quarters[0];
+        assert_eq!(q1.incidents, 2);
+        assert_eq!(
+            q1.by_severity,
+            [
+                ("SEV1".into(), 1),
+                ("SEV2".into(), 1),
+                ("SEV3".into(), 0),
+                ("SEV4".into(), 0)
+            ]
+        );
+        assert_eq!(
+            q1.by_area,
+            BTreeMap::from([("payments".into(), 1), ("search".into(), 1)])
+        );
+        assert_eq!(q1.ttd.median, Some(15.0)); // [10, 20]
+        assert_eq!(q1.ttd.p90, Some(19.0)); // 10 + 0.9·10
+        assert_eq!(q1.ttm.median, Some(30.0)); // [20, 40]
+        assert_eq!(q1.ttr.median, Some(100.0)); // only a has TTR
+        assert!((q1.undetected_share - 30.0 / 60.0).abs() < 1e-12);
+        // opened 3 (a's); closed 1 (2024-02-20); open at 03-31: a's 2nd (closed 08-15) and 3rd = 2
+        assert_eq!(
+            q1.action_items,
+            QuarterItems {
+                opened: 3,
+                closed: 1,
+                open_at_end: 2
+            }
+        );
+
+        let q2 = &m.quarters[1];
+        assert_eq!(
+            (q2.incidents, q2.ttd.median, q2.undetected_share),
+            (0, None, 0.0)
+        );
+        assert!(q2.by_area.is_empty());
+        // nothing opened or closed; a's two unfinished items still open at 06-30
+        assert_eq!(
+            q2.action_items,
+            QuarterItems {
+                opened: 0,
+                closed: 0,
+                open_at_end: 2
+            }
+        );
+
+        let q3 = &m.quarters[2];
+        // opened 2 (c's); closed 2 (a's 08-15, c's 07-05); open at 09-30: a's open one, c's open one = 2
+        assert_eq!(
+            q3.action_items,
+            QuarterItems {
+                opened: 2,
+                closed: 2,
+                open_at_end: 2
+            }
+        );
+        assert!((q3.undetected_share - 5.0 / 65.0).abs() < 1e-12);
+
+        let t = &m.total;
+        assert_eq!(t.incidents, 3);
+        assert_eq!(t.ttd.median, Some(10.0)); // [5, 10, 20]
+        assert!((t.ttd.p90.unwrap() - 18.0).abs() < 1e-12); // h=1.8: 10 + 0.8·10
+        assert!((t.undetected_share - 35.0 / 125.0).abs() < 1e-12);
+        assert_eq!(
+            t.action_items,
+            TotalItems {
+                opened: 5,
+                closed: 3,
+                open: 2,
+                overdue: 1
+            }
+        );
+        assert_eq!(m.items[0][2].age_days, Some(340)); // 2024-02-10 → 2025-01-15
+    }
+}

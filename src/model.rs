@@ -1,0 +1,142 @@
+//! The content model: what a postmortem *is*, once parsed and validated.
+
+use crate::diagnostic::Diagnostic;
+use chrono::{DateTime, FixedOffset, NaiveDate};
+
+/// An RFC 3339 timestamp with its offset, and the text as written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stamp {
+    pub raw: String,
+    pub at: DateTime<FixedOffset>,
+}
+
+/// A `YYYY-MM-DD` date and the text as written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Day {
+    pub raw: String,
+    pub date: NaiveDate,
+}
+
+/// Declares a closed set of words used in front matter, with parsing and
+/// printing, so that the accepted words are written down once.
+macro_rules! word_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $word:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name { $($variant),+ }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub const WORDS: &'static [&'static str] = &[$($word),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $word),+ }
+            }
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($word => Some($name::$variant),)+ _ => None }
+            }
+        }
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
+word_enum!(
+    /// Where a postmortem is in its life.
+    Status { Draft = "draft", Review = "review", Final = "final" }
+);
+word_enum!(
+    /// What an action item is meant to achieve.
+    ItemKind { Prevent = "prevent", Detect = "detect", Mitigate = "mitigate", Process = "process" }
+);
+word_enum!(
+    /// Where an action item is.
+    ItemStatus { Open = "open", InProgress = "in_progress", Done = "done", WontDo = "wont_do" }
+);
+word_enum!(
+    /// Who noticed the incident first.
+    Detection { Alert = "alert", Customer = "customer", Employee = "employee", Other = "other" }
+);
+
+impl ItemStatus {
+    /// Open or in progress: still work to do.
+    pub fn is_open(self) -> bool {
+        matches!(self, ItemStatus::Open | ItemStatus::InProgress)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Timeline {
+    pub started: Option<Stamp>,
+    pub detected: Option<Stamp>,
+    pub acknowledged: Option<Stamp>,
+    pub mitigated: Option<Stamp>,
+    pub resolved: Option<Stamp>,
+}
+
+/// The answers to the four questions.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Questions {
+    pub prevent: Option<String>,
+    pub similar: Option<String>,
+    pub detect: Option<String>,
+    pub mitigate: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActionItem {
+    /// As written, or `<postmortem id>#<1-based index>`.
+    pub id: String,
+    pub title: Option<String>,
+    pub kind: Option<ItemKind>,
+    pub owner: Option<String>,
+    pub due: Option<Day>,
+    pub status: ItemStatus,
+    pub closed: Option<Day>,
+    pub link: Option<String>,
+    /// Line of the item in its file, for diagnostics.
+    pub line: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Postmortem {
+    pub id: String,
+    /// Path of the file relative to the site folder, with `/` separators.
+    pub file: String,
+    pub title: Option<String>,
+    pub severity: Option<String>,
+    pub status: Status,
+    pub area: Option<String>,
+    pub tags: Vec<String>,
+    pub authors: Vec<String>,
+    pub summary: Option<String>,
+    pub impact: Option<String>,
+    pub timeline: Timeline,
+    pub detection: Option<Detection>,
+    pub trigger: Option<String>,
+    pub five_whys: Vec<String>,
+    pub root_cause: Option<String>,
+    pub questions: Questions,
+    pub action_items: Vec<ActionItem>,
+    pub related: Vec<String>,
+    /// File line of each `related` entry.
+    pub related_lines: Vec<usize>,
+    /// File line of the `id` key, or 1 when the id comes from the file name.
+    pub id_line: usize,
+    /// The Markdown body, after the closing `---`.
+    pub body: String,
+    /// File line on which the body starts.
+    pub body_line: usize,
+    /// Completeness problems (errors never reach the model).
+    pub problems: Vec<Diagnostic>,
+    /// Share of applicable completeness checks passed, 0 to 1.
+    pub score: f64,
+}
+
+impl Postmortem {
+    /// The title, or the id when the title is missing.
+    pub fn display_title(&self) -> &str {
+        self.title.as_deref().unwrap_or(&self.id)
+    }
+}

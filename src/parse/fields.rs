@@ -1,0 +1,642 @@
+//! From parsed YAML to the content model: types, words, timestamps, dates.
+//!
+//! Every field is read on its own so that one run reports every wrong field
+//! of a file, each at its own line, instead of stopping at the first.
+
+use super::locate::{Locator, Seg};
+use crate::config::Config;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{
+    ActionItem, Day, Detection, ItemKind, ItemStatus, Postmortem, Questions, Stamp, Status,
+    Timeline,
+};
+use crate::text::closest;
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use serde_yaml::{Mapping, Value};
+
+pub const TOP_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "severity",
+    "status",
+    "area",
+    "tags",
+    "authors",
+    "summary",
+    "impact",
+    "timeline",
+    "detection",
+    "trigger",
+    "five_whys",
+    "root_cause",
+    "questions",
+    "action_items",
+    "related",
+];
+pub const TIMELINE_KEYS: &[&str] = &[
+    "started",
+    "detected",
+    "acknowledged",
+    "mitigated",
+    "resolved",
+];
+pub const QUESTION_KEYS: &[&str] = &["prevent", "similar", "detect", "mitigate"];
+pub const ITEM_KEYS: &[&str] = &[
+    "id", "title", "kind", "owner", "due", "status", "closed", "link",
+];
+
+/// What reading fields needs: where to report, and how to find lines.
+pub struct Ctx<'a> {
+    pub file: &'a str,
+    pub loc: &'a Locator<'a>,
+    pub cfg: &'a Config,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    /// Reports a problem at the value of `path`.
+    pub fn at_value(&mut self, code: Code, path: &[Seg], msg: String, hint: impl Into<String>) {
+        let l = self.loc.value(path);
+        self.diags.push(
+            Diagnostic::new(code, self.file, l.line, l.col, msg)
+                .hint(hint)
+                .span(l.len),
+        );
+    }
+
+    /// Reports a problem at the key of `path`.
+    pub fn at_key(&mut self, code: Code, path: &[Seg], msg: String, hint: impl Into<String>) {
+        let l = self.loc.key(path);
+        self.diags.push(
+            Diagnostic::new(code, self.file, l.line, l.col, msg)
+                .hint(hint)
+                .span(l.len),
+        );
+    }
+
+    fn wrong_type(&mut self, path: &[Seg], name: &str, want: &str, found: &Value, example: &str) {
+        self.at_value(
+            Code::E007,
+            path,
+            format!("`{name}` should be {want}, found {}", type_name(found)),
+            format!("write it as {example}"),
+        );
+    }
+}
+
+/// How a YAML value is called in messages.
+pub fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "nothing",
+        Value::Bool(_) => "true/false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a mapping",
+        Value::Tagged(_) => "a tagged value",
+    }
+}
+
+/// `path` rendered as people write it: `action_items[2].due`.
+pub fn path_name(path: &[Seg]) -> String {
+    let mut s = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            Seg::Index(i) => s.push_str(&format!("[{i}]")),
+        }
+    }
+    s
+}
+
+fn untag(v: &Value) -> &Value {
+    match v {
+        Value::Tagged(t) => untag(&t.value),
+        v => v,
+    }
+}
+
+/// Free text: any scalar, written as text; `None` when absent or null.
+fn text(ctx: &mut Ctx, map: &Mapping, path: &[Seg], example: &str) -> Option<String> {
+    let Some(Seg::Key(key)) = path.last() else {
+        return None;
+    };
+    let v = untag(map.get(*key)?);
+    match v {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        other => {
+            ctx.wrong_type(path, &path_name(path), "text", other, example);
+            None
+        }
+    }
+}
+
+/// A list of free-text items; a missing or null list is empty.
+fn text_list(
+    ctx: &mut Ctx,
+    map: &Mapping,
+    path: &[Seg],
+    example: &str,
+) -> (Vec<String>, Vec<usize>) {
+    let Some(Seg::Key(key)) = path.last() else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut out = (Vec::new(), Vec::new());
+    match map.get(*key).map(untag) {
+        None | Some(Value::Null) => {}
+        Some(Value::Sequence(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                let mut p = path.to_vec();
+                p.push(Seg::Index(i));
+                let s = match untag(item) {
+                    Value::Null => String::new(),
+                    Value::String(s) => s.clone(),
+                    Value::Bool(b) => b.to_string(),
+                    Value::Number(n) => n.to_string(),
+                    other => {
+                        ctx.wrong_type(&p, &path_name(&p), "text", other, example);
+                        continue;
+                    }
+                };
+                out.0.push(s);
+                out.1.push(ctx.loc.value(&p).line);
+            }
+        }
+        Some(other) => ctx.wrong_type(path, key, "a list", other, example),
+    }
+    out
+}
+
+/// One of a closed set of words.
+fn word<T>(
+    ctx: &mut Ctx,
+    map: &Mapping,
+    path: &[Seg],
+    words: &[&str],
+    parse: impl Fn(&str) -> Option<T>,
+    code: Code,
+) -> Option<T> {
+    let name = path_name(path);
+    let example = format!(
+        "`{}: {}`",
+        path.last().map_or(String::new(), |s| path_name(&[*s])),
+        words[0]
+    );
+    let s = text(ctx, map, path, &example)?;
+    let t = s.trim();
+    if let Some(v) = parse(t) {
+        return Some(v);
+    }
+    let hint = match closest(t, words)
+        .or_else(|| words.iter().copied().find(|w| w.eq_ignore_ascii_case(t)))
+    {
+        Some(w) => format!("did you mean `{w}`? {name} is one of: {}", words.join(", ")),
+        None => format!("{name} is one of: {}", words.join(", ")),
+    };
+    ctx.at_value(
+        code,
+        path,
+        format!("unknown {} `{t}`", name.rsplit('.').next().unwrap_or(&name)),
+        hint,
+    );
+    None
+}
+
+/// An RFC 3339 timestamp with an offset.
+fn stamp(ctx: &mut Ctx, map: &Mapping, path: &[Seg]) -> Option<Stamp> {
+    let name = path_name(path);
+    let s = text(ctx, map, path, "`2024-03-14T09:02:00Z`")?;
+    let raw = s.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    match parse_stamp(raw) {
+        Ok(at) => Some(Stamp {
+            raw: raw.to_string(),
+            at,
+        }),
+        Err(StampError::NoOffset) => {
+            ctx.at_value(
+                Code::E013,
+                path,
+                format!("`{name}` has no UTC offset: `{raw}`"),
+                format!(
+                    "add `Z` for UTC or the offset it was taken in, e.g. `{raw}Z` or `{raw}+01:00`"
+                ),
+            );
+            None
+        }
+        Err(StampError::Invalid) => {
+            ctx.at_value(
+                Code::E013,
+                path,
+                format!("`{name}` is not an RFC 3339 timestamp: `{raw}`"),
+                "write date, time and offset, e.g. `2024-03-14T09:02:00Z` or `2024-03-14T10:02:00+01:00`",
+            );
+            None
+        }
+    }
+}
+
+#[derive(Debug, PartialEq)]
+enum StampError {
+    NoOffset,
+    Invalid,
+}
+
+fn parse_stamp(raw: &str) -> Result<DateTime<chrono::FixedOffset>, StampError> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
+        return Ok(t);
+    }
+    for f in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if NaiveDateTime::parse_from_str(raw, f).is_ok() {
+            return Err(StampError::NoOffset);
+        }
+    }
+    Err(StampError::Invalid)
+}
+
+/// A `YYYY-MM-DD` calendar date.
+fn day(ctx: &mut Ctx, map: &Mapping, path: &[Seg]) -> Option<Day> {
+    let name = path_name(path);
+    let s = text(ctx, map, path, "`2024-04-01`")?;
+    let raw = s.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    match parse_day(raw) {
+        Some(date) => Some(Day {
+            raw: raw.to_string(),
+            date,
+        }),
+        None => {
+            let shaped = raw.len() == 10
+                && raw.bytes().enumerate().all(|(i, b)| {
+                    if i == 4 || i == 7 {
+                        b == b'-'
+                    } else {
+                        b.is_ascii_digit()
+                    }
+                });
+            let msg = if shaped {
+                format!("`{name}` is not a calendar date: `{raw}`")
+            } else {
+                format!("`{name}` is not a date in the form YYYY-MM-DD: `{raw}`")
+            };
+            ctx.at_value(
+                Code::E014,
+                path,
+                msg,
+                "write a real date as YYYY-MM-DD, e.g. `2024-04-01`",
+            );
+            None
+        }
+    }
+}
+
+fn parse_day(raw: &str) -> Option<NaiveDate> {
+    let shaped = raw.len() == 10 && raw.as_bytes()[4] == b'-' && raw.as_bytes()[7] == b'-';
+    shaped
+        .then(|| NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok())
+        .flatten()
+}
+
+/// A nested mapping; `None` (with an error for other types) otherwise.
+fn mapping<'v>(
+    ctx: &mut Ctx,
+    map: &'v Mapping,
+    path: &[Seg],
+    example: &str,
+) -> Option<&'v Mapping> {
+    let Some(Seg::Key(key)) = path.last() else {
+        return None;
+    };
+    match map.get(*key).map(untag) {
+        None | Some(Value::Null) => None,
+        Some(Value::Mapping(m)) => Some(m),
+        Some(other) => {
+            ctx.wrong_type(path, &path_name(path), "a mapping", other, example);
+            None
+        }
+    }
+}
+
+/// Reports keys that are not text, and unknown keys with the closest known one.
+fn check_keys(ctx: &mut Ctx, map: &Mapping, path: &[Seg], known: &[&str]) {
+    for k in map.keys() {
+        match untag(k) {
+            Value::String(s) if known.contains(&s.as_str()) => {}
+            Value::String(s) => {
+                let mut p = path.to_vec();
+                p.push(Seg::Key(s));
+                let hint = match closest(s, known) {
+                    Some(c) => format!("did you mean `{c}`?"),
+                    None => format!("known keys here: {}", known.join(", ")),
+                };
+                ctx.at_key(
+                    Code::W008,
+                    &p,
+                    format!("unknown key `{}`", path_name(&p)),
+                    hint,
+                );
+            }
+            other => {
+                let l = ctx.loc.key(path);
+                let where_ = if path.is_empty() {
+                    "the front matter".to_string()
+                } else {
+                    format!("`{}`", path_name(path))
+                };
+                ctx.diags.push(
+                    Diagnostic::new(
+                        Code::E007,
+                        ctx.file,
+                        l.line,
+                        l.col,
+                        format!("a key in {where_} is {}, not text", type_name(other)),
+                    )
+                    .hint("keys are words such as `title` or `severity`"),
+                );
+            }
+        }
+    }
+}
+
+/// Reads every field of the front matter. Errors and unknown-key warnings
+/// go to `ctx.diags`; the result holds whatever could be read.
+pub fn parse_postmortem(
+    ctx: &mut Ctx,
+    root: &Mapping,
+    default_id: &str,
+    body: &str,
+    body_line: usize,
+) -> Postmortem {
+    use Seg::Key;
+    check_keys(ctx, root, &[], TOP_KEYS);
+
+    let id = match text(ctx, root, &[Key("id")], "`id: 2024-03-14-checkout-500s`") {
+        Some(id) => {
+            let id = id.trim().to_string();
+            if !crate::text::is_safe_slug(&id) {
+                ctx.at_value(
+                    Code::E020,
+                    &[Key("id")],
+                    format!("id `{id}` is not a safe slug"),
+                    format!(
+                        "use lowercase letters, digits, `.`, `_` and `-`, starting with a letter or digit, without `..`: e.g. `{}`",
+                        crate::text::slugify(&id)
+                    ),
+                );
+            }
+            id
+        }
+        None => default_id.to_string(),
+    };
+    let severity_words: Vec<&str> = ctx.cfg.severities.iter().map(String::as_str).collect();
+    let severity = word(
+        ctx,
+        root,
+        &[Key("severity")],
+        &severity_words,
+        |s| Some(s.to_string()).filter(|s| severity_words.contains(&s.as_str())),
+        Code::E008,
+    );
+    let status = word(
+        ctx,
+        root,
+        &[Key("status")],
+        Status::WORDS,
+        Status::parse,
+        Code::E009,
+    )
+    .unwrap_or(Status::Draft);
+    let detection = word(
+        ctx,
+        root,
+        &[Key("detection")],
+        Detection::WORDS,
+        Detection::parse,
+        Code::E011,
+    );
+
+    let mut timeline = Timeline::default();
+    if let Some(t) = mapping(
+        ctx,
+        root,
+        &[Key("timeline")],
+        "a mapping: `timeline:` then `  started: 2024-03-14T09:02:00Z` on the next line",
+    ) {
+        check_keys(ctx, t, &[Key("timeline")], TIMELINE_KEYS);
+        timeline.started = stamp(ctx, t, &[Key("timeline"), Key("started")]);
+        timeline.detected = stamp(ctx, t, &[Key("timeline"), Key("detected")]);
+        timeline.acknowledged = stamp(ctx, t, &[Key("timeline"), Key("acknowledged")]);
+        timeline.mitigated = stamp(ctx, t, &[Key("timeline"), Key("mitigated")]);
+        timeline.resolved = stamp(ctx, t, &[Key("timeline"), Key("resolved")]);
+    }
+
+    let mut questions = Questions::default();
+    if let Some(q) = mapping(
+        ctx,
+        root,
+        &[Key("questions")],
+        "a mapping: `questions:` then `  prevent: …` on the next line",
+    ) {
+        check_keys(ctx, q, &[Key("questions")], QUESTION_KEYS);
+        let ex = "`prevent: we will …`";
+        questions.prevent = text(ctx, q, &[Key("questions"), Key("prevent")], ex);
+        questions.similar = text(ctx, q, &[Key("questions"), Key("similar")], ex);
+        questions.detect = text(ctx, q, &[Key("questions"), Key("detect")], ex);
+        questions.mitigate = text(ctx, q, &[Key("questions"), Key("mitigate")], ex);
+    }
+
+    let action_items = items(ctx, root, &id);
+    let (related, related_lines) = text_list(
+        ctx,
+        root,
+        &[Key("related")],
+        "a list of postmortem ids: `[2023-11-02-payments-timeout]`",
+    );
+    let id_line = if root.contains_key("id") {
+        ctx.loc.key(&[Key("id")]).line
+    } else {
+        1
+    };
+    let list_ex = "a list: `[a, b]`, or one `- item` per line";
+    Postmortem {
+        title: text(
+            ctx,
+            root,
+            &[Key("title")],
+            "`title: Checkout API returned 500s`",
+        ),
+        severity,
+        status,
+        area: text(ctx, root, &[Key("area")], "`area: payments`"),
+        tags: text_list(ctx, root, &[Key("tags")], list_ex).0,
+        authors: text_list(ctx, root, &[Key("authors")], list_ex).0,
+        summary: text(
+            ctx,
+            root,
+            &[Key("summary")],
+            "text: `summary: >` and a paragraph on the next lines",
+        ),
+        impact: text(
+            ctx,
+            root,
+            &[Key("impact")],
+            "text: `impact: >` and a paragraph on the next lines",
+        ),
+        timeline,
+        detection,
+        trigger: text(ctx, root, &[Key("trigger")], "`trigger: deploy`"),
+        five_whys: text_list(
+            ctx,
+            root,
+            &[Key("five_whys")],
+            "a list with one `- Why …?` per line",
+        )
+        .0,
+        root_cause: text(ctx, root, &[Key("root_cause")], "`root_cause: …`"),
+        questions,
+        action_items,
+        related,
+        related_lines,
+        id_line,
+        id,
+        file: ctx.file.to_string(),
+        body: body.to_string(),
+        body_line,
+        problems: Vec::new(),
+        score: 1.0,
+    }
+}
+
+fn items(ctx: &mut Ctx, root: &Mapping, pm_id: &str) -> Vec<ActionItem> {
+    use Seg::{Index, Key};
+    let mut out = Vec::new();
+    let list = match root.get("action_items").map(untag) {
+        None | Some(Value::Null) => return out,
+        Some(Value::Sequence(s)) => s,
+        Some(other) => {
+            ctx.wrong_type(
+                &[Key("action_items")],
+                "action_items",
+                "a list",
+                other,
+                "a list with one `- title: …` mapping per item",
+            );
+            return out;
+        }
+    };
+    for (i, item) in list.iter().enumerate() {
+        let base = [Key("action_items"), Index(i)];
+        let Value::Mapping(m) = untag(item) else {
+            ctx.wrong_type(
+                &base,
+                &path_name(&base),
+                "a mapping",
+                item,
+                "`- title: …` followed by `owner:`, `due:` on the next lines",
+            );
+            continue;
+        };
+        let p = |k: &'static str| [Key("action_items"), Index(i), Key(k)];
+        check_keys(ctx, m, &base, ITEM_KEYS);
+        let id = text(ctx, m, &p("id"), "`id: PAY-101`")
+            .map(|s| s.trim().to_string())
+            .unwrap_or_else(|| format!("{pm_id}#{}", i + 1));
+        out.push(ActionItem {
+            title: text(ctx, m, &p("title"), "`title: Alert on pool saturation`"),
+            kind: word(
+                ctx,
+                m,
+                &p("kind"),
+                ItemKind::WORDS,
+                ItemKind::parse,
+                Code::E010,
+            ),
+            owner: text(ctx, m, &p("owner"), "`owner: lee`")
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty()),
+            due: day(ctx, m, &p("due")),
+            status: word(
+                ctx,
+                m,
+                &p("status"),
+                ItemStatus::WORDS,
+                ItemStatus::parse,
+                Code::E009,
+            )
+            .unwrap_or(ItemStatus::Open),
+            closed: day(ctx, m, &p("closed")),
+            link: text(
+                ctx,
+                m,
+                &p("link"),
+                "`link: https://tracker.example.com/PAY-101`",
+            )
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty()),
+            line: ctx.loc.key(&base).line,
+            id,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_need_an_offset() {
+        assert!(parse_stamp("2024-03-14T09:02:00Z").is_ok());
+        assert!(parse_stamp("2024-03-14T09:02:00+01:00").is_ok());
+        assert!(parse_stamp("2024-03-14 09:02:00Z").is_ok());
+        assert_eq!(
+            parse_stamp("2024-03-14T09:02:00"),
+            Err(StampError::NoOffset)
+        );
+        assert_eq!(parse_stamp("2024-03-14 09:02"), Err(StampError::NoOffset));
+        assert_eq!(parse_stamp("yesterday"), Err(StampError::Invalid));
+        assert_eq!(
+            parse_stamp("2024-02-30T09:02:00Z"),
+            Err(StampError::Invalid)
+        );
+    }
+
+    #[test]
+    fn dates_must_be_real_and_shaped_yyyy_mm_dd() {
+        assert_eq!(
+            parse_day("2024-02-29"),
+            NaiveDate::from_ymd_opt(2024, 2, 29)
+        );
+        assert_eq!(parse_day("2025-02-29"), None);
+        assert_eq!(parse_day("2025-02-30"), None);
+        assert_eq!(parse_day("2024-4-1"), None);
+        assert_eq!(parse_day("01.04.2024"), None);
+        assert_eq!(parse_day("+12024-04-01"), None);
+    }
+
+    #[test]
+    fn path_names_read_as_written() {
+        use Seg::*;
+        assert_eq!(
+            path_name(&[Key("action_items"), Index(2), Key("due")]),
+            "action_items[2].due"
+        );
+    }
+}

@@ -1,0 +1,11 @@
+//! Turning file text into the content model: front matter, fields, positions.
+
+mod fields;
+mod frontmatter;
+mod locate;
+
+pub use fields::{
+    parse_postmortem, path_name, type_name, Ctx, ITEM_KEYS, QUESTION_KEYS, TIMELINE_KEYS, TOP_KEYS,
+};
+pub use frontmatter::{split, FrontMatter};
+pub use locate::{Loc, Locator, Seg};

@@ -1,0 +1,282 @@
+//! The JSON exports of FORMAT.md section 5: postmortems, action items,
+//! metrics. Field order follows the format; numbers are not rounded.
+
+use super::OutputFile;
+use crate::config::Config;
+use crate::metrics::{ItemState, Metrics, Summary};
+use crate::model::{ActionItem, Postmortem};
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+use std::collections::BTreeMap;
+
+#[derive(Serialize)]
+struct ItemJson<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    postmortem: Option<&'a str>,
+    id: &'a str,
+    title: Option<&'a str>,
+    kind: Option<&'static str>,
+    owner: Option<&'a str>,
+    due: Option<&'a str>,
+    status: &'static str,
+    closed: Option<&'a str>,
+    link: Option<&'a str>,
+    overdue: bool,
+    age_days: Option<i64>,
+}
+
+fn item_json<'a>(pm: Option<&'a str>, i: &'a ActionItem, s: &ItemState) -> ItemJson<'a> {
+    ItemJson {
+        postmortem: pm,
+        id: &i.id,
+        title: i.title.as_deref(),
+        kind: i.kind.map(|k| k.as_str()),
+        owner: i.owner.as_deref(),
+        due: i.due.as_ref().map(|d| d.raw.as_str()),
+        status: i.status.as_str(),
+        closed: i.closed.as_ref().map(|d| d.raw.as_str()),
+        link: i.link.as_deref(),
+        overdue: s.overdue,
+        age_days: s.age_days,
+    }
+}
+
+#[derive(Serialize)]
+struct ProblemJson<'a> {
+    code: &'static str,
+    level: &'static str,
+    line: usize,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct CompletenessJson<'a> {
+    score: f64,
+    problems: Vec<ProblemJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct PostmortemJson<'a> {
+    id: &'a str,
+    title: Option<&'a str>,
+    severity: Option<&'a str>,
+    status: &'static str,
+    area: Option<&'a str>,
+    tags: &'a [String],
+    authors: &'a [String],
+    quarter: Option<String>,
+    url: String,
+    started: Option<&'a str>,
+    detected: Option<&'a str>,
+    acknowledged: Option<&'a str>,
+    mitigated: Option<&'a str>,
+    resolved: Option<&'a str>,
+    ttd_minutes: Option<f64>,
+    tta_minutes: Option<f64>,
+    ttm_minutes: Option<f64>,
+    ttr_minutes: Option<f64>,
+    completeness: CompletenessJson<'a>,
+    action_items: Vec<ItemJson<'a>>,
+}
+
+/// `{"median": …, "p90": …}`
+#[derive(Serialize)]
+struct SummaryJson {
+    median: Option<f64>,
+    p90: Option<f64>,
+}
+
+impl From<&Summary> for SummaryJson {
+    fn from(s: &Summary) -> Self {
+        SummaryJson {
+            median: s.median,
+            p90: s.p90,
+        }
+    }
+}
+
+/// A map that keeps the order it was given (severities, most severe first).
+struct Ordered<'a>(&'a [(String, usize)]);
+
+impl Serialize for Ordered<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+#[derive(Serialize)]
+struct QuarterItemsJson {
+    opened: usize,
+    closed: usize,
+    open_at_end: usize,
+}
+
+#[derive(Serialize)]
+struct QuarterJson<'a> {
+    quarter: String,
+    incidents: usize,
+    by_severity: Ordered<'a>,
+    by_area: &'a BTreeMap<String, usize>,
+    ttd_minutes: SummaryJson,
+    ttm_minutes: SummaryJson,
+    ttr_minutes: SummaryJson,
+    undetected_share: f64,
+    action_items: QuarterItemsJson,
+}
+
+#[derive(Serialize)]
+struct TotalItemsJson {
+    opened: usize,
+    closed: usize,
+    open: usize,
+    overdue: usize,
+}
+
+#[derive(Serialize)]
+struct TotalJson<'a> {
+    incidents: usize,
+    by_severity: Ordered<'a>,
+    by_area: &'a BTreeMap<String, usize>,
+    ttd_minutes: SummaryJson,
+    ttm_minutes: SummaryJson,
+    ttr_minutes: SummaryJson,
+    undetected_share: f64,
+    action_items: TotalItemsJson,
+}
+
+#[derive(Serialize)]
+struct MetricsJson<'a> {
+    today: String,
+    timezone: &'a str,
+    quarters: Vec<QuarterJson<'a>>,
+    total: TotalJson<'a>,
+}
+
+fn to_file<T: Serialize>(path: &str, value: &T, pretty: bool) -> OutputFile {
+    // Serializing strings, numbers and maps with string keys cannot fail;
+    // non-finite floats cannot occur (durations come from valid instants).
+    let mut bytes = if pretty {
+        serde_json::to_vec_pretty(value)
+    } else {
+        serde_json::to_vec(value)
+    }
+    .unwrap_or_default();
+    bytes.push(b'\n');
+    OutputFile {
+        path: path.to_string(),
+        bytes,
+    }
+}
+
+/// `api/postmortems.json`, `api/action-items.json` and `api/metrics.json`.
+/// `pms` must be in the site's order (started, then id) and `m` computed
+/// from the same slice.
+pub fn exports(pms: &[Postmortem], m: &Metrics, cfg: &Config) -> Vec<OutputFile> {
+    let posts: Vec<PostmortemJson> = pms
+        .iter()
+        .enumerate()
+        .map(|(i, pm)| {
+            let t = &pm.timeline;
+            fn raw(s: &Option<crate::model::Stamp>) -> Option<&str> {
+                s.as_ref().map(|s| s.raw.as_str())
+            }
+            let d = &m.durations[i];
+            PostmortemJson {
+                id: &pm.id,
+                title: pm.title.as_deref(),
+                severity: pm.severity.as_deref(),
+                status: pm.status.as_str(),
+                area: pm.area.as_deref(),
+                tags: &pm.tags,
+                authors: &pm.authors,
+                quarter: m.quarter_of[i].map(|q| q.to_string()),
+                url: cfg.url(&format!("postmortems/{}/", pm.id)),
+                started: raw(&t.started),
+                detected: raw(&t.detected),
+                acknowledged: raw(&t.acknowledged),
+                mitigated: raw(&t.mitigated),
+                resolved: raw(&t.resolved),
+                ttd_minutes: d.ttd,
+                tta_minutes: d.tta,
+                ttm_minutes: d.ttm,
+                ttr_minutes: d.ttr,
+                completeness: CompletenessJson {
+                    score: pm.score,
+                    problems: pm
+                        .problems
+                        .iter()
+                        .map(|p| ProblemJson {
+                            code: p.code.as_str(),
+                            level: p.level.as_str(),
+                            line: p.line,
+                            message: &p.message,
+                        })
+                        .collect(),
+                },
+                action_items: pm
+                    .action_items
+                    .iter()
+                    .zip(&m.items[i])
+                    .map(|(it, s)| item_json(None, it, s))
+                    .collect(),
+            }
+        })
+        .collect();
+    let items: Vec<ItemJson> = pms
+        .iter()
+        .enumerate()
+        .flat_map(|(i, pm)| {
+            pm.action_items
+                .iter()
+                .zip(&m.items[i])
+                .map(move |(it, s)| item_json(Some(&pm.id), it, s))
+        })
+        .collect();
+    let metrics = MetricsJson {
+        today: m.today.format("%Y-%m-%d").to_string(),
+        timezone: &m.timezone,
+        quarters: m
+            .quarters
+            .iter()
+            .map(|q| QuarterJson {
+                quarter: q.quarter.to_string(),
+                incidents: q.incidents,
+                by_severity: Ordered(&q.by_severity),
+                by_area: &q.by_area,
+                ttd_minutes: (&q.ttd).into(),
+                ttm_minutes: (&q.ttm).into(),
+                ttr_minutes: (&q.ttr).into(),
+                undetected_share: q.undetected_share,
+                action_items: QuarterItemsJson {
+                    opened: q.action_items.opened,
+                    closed: q.action_items.closed,
+                    open_at_end: q.action_items.open_at_end,
+                },
+            })
+            .collect(),
+        total: TotalJson {
+            incidents: m.total.incidents,
+            by_severity: Ordered(&m.total.by_severity),
+            by_area: &m.total.by_area,
+            ttd_minutes: (&m.total.ttd).into(),
+            ttm_minutes: (&m.total.ttm).into(),
+            ttr_minutes: (&m.total.ttr).into(),
+            undetected_share: m.total.undetected_share,
+            action_items: TotalItemsJson {
+                opened: m.total.action_items.opened,
+                closed: m.total.action_items.closed,
+                open: m.total.action_items.open,
+                overdue: m.total.action_items.overdue,
+            },
+        },
+    };
+    vec![
+        to_file("api/postmortems.json", &posts, false),
+        to_file("api/action-items.json", &items, false),
+        to_file("api/metrics.json", &metrics, true),
+    ]
+}

@@ -1,0 +1,90 @@
+//! Writing new files: `retro new` (a postmortem to fill in) and
+//! `retro init` (a whole site that builds and checks clean).
+
+use crate::config::Config;
+use crate::text::slugify;
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+
+const NEW: &str = include_str!("new.md");
+const EXAMPLE: &str = include_str!("example.md");
+const SITE_TOML: &str = include_str!("site.toml");
+
+/// Quotes text as a YAML double-quoted scalar.
+fn yaml_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The path and text of a new postmortem titled `title`, started today.
+pub fn new_postmortem(
+    cfg: &Config,
+    title: &str,
+    severity: &str,
+    area: Option<&str>,
+    today: NaiveDate,
+) -> (PathBuf, String) {
+    let name = format!("{}-{}.md", today.format("%Y-%m-%d"), slugify(title));
+    let text = NEW
+        .replace("{{title}}", &yaml_quote(title.trim()))
+        .replace("{{severity}}", severity)
+        .replace("{{area}}", &area.map(yaml_quote).unwrap_or_default())
+        .replace(
+            "{{now}}",
+            &format!("{}T09:00:00Z", today.format("%Y-%m-%d")),
+        );
+    (cfg.content_path().join(name), text)
+}
+
+/// Writes a new file, refusing to overwrite one that exists.
+pub fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
+    if let Some(p) = path.parent() {
+        std::fs::create_dir_all(p)?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    std::io::Write::write_all(&mut f, text.as_bytes())
+}
+
+/// The files of a new site, relative to its folder.
+pub fn site_files() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("site.toml", SITE_TOML),
+        ("content/2024-03-14-checkout-500s.md", EXAMPLE),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_postmortem_quotes_the_title_and_names_the_file_by_date_and_slug() {
+        let cfg = Config::defaults(Path::new("/site"));
+        let day = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let (path, text) =
+            new_postmortem(&cfg, "Checkout: \"500s\"", "SEV2", Some("payments"), day);
+        assert_eq!(path, Path::new("/site/content/2026-11-22-checkout-500s.md"));
+        assert!(
+            text.contains("title: \"Checkout: \\\"500s\\\"\"\n"),
+            "{text}"
+        );
+        assert!(text.contains("severity: SEV2"));
+        assert!(text.contains("area: \"payments\""));
+        let v: serde_yaml::Value = serde_yaml::from_str(text.split("---").nth(1).unwrap()).unwrap();
+        assert_eq!(v["title"].as_str(), Some("Checkout: \"500s\""));
+    }
+}
