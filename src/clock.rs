@@ -15,18 +15,12 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
 
 /// Resolves today from the flag, the environment's SOURCE_DATE_EPOCH value
 /// (seconds since 1970), or the clock.
-pub fn today(
-    flag: Option<NaiveDate>,
-    source_date_epoch: Option<&str>,
-    tz: Tz,
-) -> Result<NaiveDate, String> {
+pub fn today(flag: Option<NaiveDate>, source_date_epoch: Option<&str>, tz: Tz) -> Result<NaiveDate, String> {
     if let Some(d) = flag {
         return Ok(d);
     }
     if let Some(raw) = source_date_epoch.map(str::trim).filter(|s| !s.is_empty()) {
-        let secs: i64 = raw
-            .parse()
-            .map_err(|_| format!("SOURCE_DATE_EPOCH `{raw}` is not a number of seconds"))?;
+        let secs: i64 = raw.parse().map_err(|_| format!("SOURCE_DATE_EPOCH `{raw}` is not a number of seconds"))?;
         let at = DateTime::<Utc>::from_timestamp(secs, 0)
             .ok_or_else(|| format!("SOURCE_DATE_EPOCH `{raw}` is out of range"))?;
         return Ok(at.with_timezone(&tz).date_naive());
@@ -43,10 +37,7 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
         assert_eq!(today(Some(d), Some("0"), Tz::UTC), Ok(d));
         // 1700000000 = 2023-11-14T22:13:20Z: already the 15th in Tokyo
-        assert_eq!(
-            today(None, Some("1700000000"), Tz::UTC),
-            Ok(NaiveDate::from_ymd_opt(2023, 11, 14).unwrap())
-        );
+        assert_eq!(today(None, Some("1700000000"), Tz::UTC), Ok(NaiveDate::from_ymd_opt(2023, 11, 14).unwrap()));
         assert_eq!(
             today(None, Some("1700000000"), chrono_tz::Asia::Tokyo),
             Ok(NaiveDate::from_ymd_opt(2023, 11, 15).unwrap())

@@ -14,13 +14,7 @@ pub const FILE_NAME: &str = "site.toml";
 /// Placeholders that never count as an answer (FORMAT.md section 3).
 pub const DEFAULT_PLACEHOLDERS: &[&str] = &["tbd", "todo", "tbc", "fixme", "n/a", "-", "?", "..."];
 /// Phrases that assign blame to people (FORMAT.md section 3).
-pub const DEFAULT_BLAME_PHRASES: &[&str] = &[
-    "human error",
-    "careless",
-    "should have known",
-    "negligent",
-    "fault of",
-];
+pub const DEFAULT_BLAME_PHRASES: &[&str] = &["human error", "careless", "should have known", "negligent", "fault of"];
 
 const TOP_KEYS: &[&str] = &[
     "title",
@@ -34,14 +28,8 @@ const TOP_KEYS: &[&str] = &[
     "trust_html",
     "completeness",
 ];
-const COMPLETENESS_KEYS: &[&str] = &[
-    "min_whys",
-    "placeholders",
-    "action_items_required",
-    "kinds_required",
-    "blame_phrases",
-    "due_within_days",
-];
+const COMPLETENESS_KEYS: &[&str] =
+    &["min_whys", "placeholders", "action_items_required", "kinds_required", "blame_phrases", "due_within_days"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -121,14 +109,8 @@ impl Config {
                 min_whys: 5,
                 placeholders: DEFAULT_PLACEHOLDERS.iter().map(|s| s.to_string()).collect(),
                 action_items_required: vec!["SEV1".to_string(), "SEV2".to_string()],
-                kinds_required: BTreeMap::from([(
-                    "SEV1".to_string(),
-                    vec![ItemKind::Prevent, ItemKind::Detect],
-                )]),
-                blame_phrases: DEFAULT_BLAME_PHRASES
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect(),
+                kinds_required: BTreeMap::from([("SEV1".to_string(), vec![ItemKind::Prevent, ItemKind::Detect])]),
+                blame_phrases: DEFAULT_BLAME_PHRASES.iter().map(|s| s.to_string()).collect(),
                 due_within_days: BTreeMap::new(),
             },
         }
@@ -137,14 +119,16 @@ impl Config {
     /// Reads `<root>/site.toml`.
     pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
         let path = root.join(FILE_NAME);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            let hint = if e.kind() == std::io::ErrorKind::NotFound {
-                "run retro in a site folder, pass --root DIR, or create a site with `retro init DIR`"
-            } else {
-                "check the file's permissions and that it is UTF-8 text"
-            };
-            vec![Diagnostic::new(Code::C001, FILE_NAME, 1, 1, format!("cannot read {}: {e}", path.display())).hint(hint)]
-        })?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| {
+                let hint = if e.kind() == std::io::ErrorKind::NotFound {
+                    "run retro in a site folder, pass --root DIR, or create a site with `retro init DIR`"
+                } else {
+                    "check the file's permissions and that it is UTF-8 text"
+                };
+                vec![Diagnostic::new(Code::C001, FILE_NAME, 1, 1, format!("cannot read {}: {e}", path.display()))
+                    .hint(hint)]
+            })?;
         Config::parse(root, &text)
     }
 
@@ -155,9 +139,7 @@ impl Config {
         let mut errs = Vec::new();
         let at = |span: std::ops::Range<usize>, msg: String, hint: &str| {
             let (line, col) = line_col(text, span.start);
-            Diagnostic::new(Code::C004, FILE_NAME, line, col, msg)
-                .hint(hint)
-                .span(span.len())
+            Diagnostic::new(Code::C004, FILE_NAME, line, col, msg).hint(hint).span(span.len())
         };
 
         if let Some(t) = raw.title {
@@ -166,11 +148,7 @@ impl Config {
         if let Some(b) = raw.base_url {
             let v = b.get_ref().trim();
             if v.starts_with('/') || v.starts_with("https://") || v.starts_with("http://") {
-                cfg.base_url = if v.ends_with('/') {
-                    v.to_string()
-                } else {
-                    format!("{v}/")
-                };
+                cfg.base_url = if v.ends_with('/') { v.to_string() } else { format!("{v}/") };
             } else {
                 errs.push(at(
                     b.span(),
@@ -205,11 +183,7 @@ impl Config {
                     "list each severity once, most severe first",
                 ));
             } else if let Some(b) = list.iter().find(|s| s.trim().is_empty()) {
-                errs.push(at(
-                    sev.span(),
-                    format!("severity `{b}` is blank"),
-                    "give every severity a name",
-                ));
+                errs.push(at(sev.span(), format!("severity `{b}` is blank"), "give every severity a name"));
             } else {
                 cfg.severities = list.clone();
             }
@@ -228,10 +202,7 @@ impl Config {
         }
         if let Some(out) = raw.output_dir {
             let v = out.get_ref().trim();
-            if Path::new(v)
-                .components()
-                .all(|c| matches!(c, std::path::Component::CurDir))
-            {
+            if Path::new(v).components().all(|c| matches!(c, std::path::Component::CurDir)) {
                 errs.push(at(
                     out.span(),
                     "output_dir must name a folder other than the site itself".into(),
@@ -256,11 +227,7 @@ impl Config {
         if let Some(m) = raw.min_sample {
             match usize::try_from(*m.get_ref()) {
                 Ok(v) => cfg.min_sample = v,
-                Err(_) => errs.push(at(
-                    m.span(),
-                    "min_sample must be 0 or more".into(),
-                    "e.g. min_sample = 5",
-                )),
+                Err(_) => errs.push(at(m.span(), "min_sample must be 0 or more".into(), "e.g. min_sample = 5")),
             }
         }
         if let Some(t) = raw.trust_html {
@@ -268,36 +235,27 @@ impl Config {
         }
         if let Some(c) = raw.completeness {
             let severities = cfg.severities.clone();
-            let check_sevs = |names: &mut dyn Iterator<Item = &String>,
-                              span: std::ops::Range<usize>,
-                              errs: &mut Vec<Diagnostic>| {
-                for s in names {
-                    if !severities.contains(s) {
-                        errs.push(at(
-                            span.clone(),
-                            format!("`{s}` is not one of the severities"),
-                            &format!("the severities are {}", severities.join(", ")),
-                        ));
+            let check_sevs =
+                |names: &mut dyn Iterator<Item = &String>, span: std::ops::Range<usize>, errs: &mut Vec<Diagnostic>| {
+                    for s in names {
+                        if !severities.contains(s) {
+                            errs.push(at(
+                                span.clone(),
+                                format!("`{s}` is not one of the severities"),
+                                &format!("the severities are {}", severities.join(", ")),
+                            ));
+                        }
                     }
-                }
-            };
+                };
             let comp = &mut cfg.completeness;
             if let Some(m) = c.min_whys {
                 match usize::try_from(*m.get_ref()) {
                     Ok(v) => comp.min_whys = v,
-                    Err(_) => errs.push(at(
-                        m.span(),
-                        "min_whys must be 0 or more".into(),
-                        "e.g. min_whys = 5",
-                    )),
+                    Err(_) => errs.push(at(m.span(), "min_whys must be 0 or more".into(), "e.g. min_whys = 5")),
                 }
             }
             if let Some(p) = c.placeholders {
-                comp.placeholders.extend(
-                    p.iter()
-                        .map(|s| s.trim().to_lowercase())
-                        .filter(|s| !s.is_empty()),
-                );
+                comp.placeholders.extend(p.iter().map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()));
             }
             if let Some(a) = c.action_items_required {
                 check_sevs(&mut a.get_ref().iter(), a.span(), &mut errs);
@@ -323,11 +281,7 @@ impl Config {
                 comp.kinds_required = map;
             }
             if let Some(b) = c.blame_phrases {
-                comp.blame_phrases.extend(
-                    b.iter()
-                        .map(|s| s.trim().to_lowercase())
-                        .filter(|s| !s.is_empty()),
-                );
+                comp.blame_phrases.extend(b.iter().map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()));
             }
             if let Some(d) = c.due_within_days {
                 check_sevs(&mut d.get_ref().keys(), d.span(), &mut errs);
@@ -371,33 +325,18 @@ fn toml_error(text: &str, e: &toml::de::Error) -> Diagnostic {
     let msg = e.message().trim().to_string();
     if let Some(rest) = msg.strip_prefix("unknown field `") {
         let key = rest.split('`').next().unwrap_or_default();
-        let known = if COMPLETENESS_KEYS.contains(&key) || msg.contains("min_whys") {
-            COMPLETENESS_KEYS
-        } else {
-            TOP_KEYS
-        };
+        let known =
+            if COMPLETENESS_KEYS.contains(&key) || msg.contains("min_whys") { COMPLETENESS_KEYS } else { TOP_KEYS };
         let hint = match closest(key, known) {
             Some(k) => format!("did you mean `{k}`?"),
             None => format!("the known keys here are {}", known.join(", ")),
         };
-        return Diagnostic::new(
-            Code::C003,
-            FILE_NAME,
-            line,
-            col,
-            format!("unknown key `{key}` in site.toml"),
-        )
-        .hint(hint)
-        .span(key.chars().count());
+        return Diagnostic::new(Code::C003, FILE_NAME, line, col, format!("unknown key `{key}` in site.toml"))
+            .hint(hint)
+            .span(key.chars().count());
     }
-    Diagnostic::new(
-        Code::C002,
-        FILE_NAME,
-        line,
-        col,
-        format!("site.toml: {msg}"),
-    )
-    .hint("see the site.toml reference in docs/site-toml.md")
+    Diagnostic::new(Code::C002, FILE_NAME, line, col, format!("site.toml: {msg}"))
+        .hint("see the site.toml reference in docs/site-toml.md")
 }
 
 #[cfg(test)]
@@ -452,10 +391,7 @@ due_within_days = { P1 = 10 }
         assert_eq!(e[0].line, 2);
         assert_eq!(e[0].hint, "did you mean `timezone`?");
         let e = parse("[completeness]\nmin_why = 3\n").unwrap_err();
-        assert_eq!(
-            (e[0].line, e[0].hint.as_str()),
-            (2, "did you mean `min_whys`?")
-        );
+        assert_eq!((e[0].line, e[0].hint.as_str()), (2, "did you mean `min_whys`?"));
     }
 
     #[test]

@@ -45,10 +45,7 @@ impl Analysis {
 
     /// The text of a file by its site-relative path.
     pub fn source(&self, rel: &str) -> Option<&str> {
-        self.sources
-            .binary_search_by(|s| s.rel.as_str().cmp(rel))
-            .ok()
-            .map(|i| self.sources[i].text.as_str())
+        self.sources.binary_search_by(|s| s.rel.as_str().cmp(rel)).ok().map(|i| self.sources[i].text.as_str())
     }
 }
 
@@ -56,17 +53,20 @@ impl Analysis {
 pub fn analyze(cfg: &Config) -> Analysis {
     let loaded = load::load(cfg);
     let mut diags = loaded.problems;
+    let results: Vec<validate::FileResult> = loaded.files.iter().map(|src| validate::check_file(src, cfg)).collect();
+    let read: Vec<&Postmortem> = results.iter().filter_map(|r| r.postmortem.as_ref()).collect();
+    diags.extend(validate::check_site(&read));
     let mut postmortems = Vec::new();
-    let mut ids = Vec::new();
-    for src in &loaded.files {
-        let r = validate::check_file(src, cfg);
+    for r in results {
         diags.extend(r.diags);
-        if let Some(id) = r.id {
-            ids.push((src.rel.clone(), id));
+        if !r.has_errors {
+            postmortems.extend(r.postmortem);
         }
-        postmortems.extend(r.postmortem);
     }
-    diags.extend(validate::check_site(&postmortems, &ids));
+    // A file named in a cross-file error cannot be trusted either.
+    let bad: std::collections::HashSet<&str> =
+        diags.iter().filter(|d| d.kind() == Kind::Error).map(|d| d.file.as_str()).collect();
+    postmortems.retain(|p| !bad.contains(p.file.as_str()));
     diagnostic::sort(&mut diags);
     postmortems.sort_by(|a, b| {
         let key = |p: &Postmortem| p.timeline.started.as_ref().map(|s| s.at);
@@ -80,10 +80,5 @@ pub fn analyze(cfg: &Config) -> Analysis {
     });
     let mut sources = loaded.files;
     sources.sort_by(|a, b| a.rel.cmp(&b.rel));
-    Analysis {
-        postmortems,
-        diags,
-        sources,
-        file_count: loaded.count,
-    }
+    Analysis { postmortems, diags, sources, file_count: loaded.count }
 }

@@ -46,10 +46,7 @@ pub fn load(cfg: &Config) -> Loaded {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let rel = e
-                    .path()
-                    .map(|p| rel_path(root, p))
-                    .unwrap_or_else(|| cfg.content_dir.clone());
+                let rel = e.path().map(|p| rel_path(root, p)).unwrap_or_else(|| cfg.content_dir.clone());
                 out.problems.push(
                     Diagnostic::new(Code::E001, &rel, 1, 1, format!("cannot read: {e}"))
                         .hint("check the folder's permissions"),
@@ -73,10 +70,7 @@ pub fn load(cfg: &Config) -> Loaded {
                             &rel,
                             1,
                             1,
-                            format!(
-                                "symbolic link to {} points out of the site; not read",
-                                target.display()
-                            ),
+                            format!("symbolic link to {} points out of the site; not read", target.display()),
                         )
                         .hint("copy the postmortem into the content folder, or remove the link"),
                     );
@@ -132,10 +126,7 @@ pub fn decode(rel: &str, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
             rel,
             line,
             col,
-            format!(
-                "the file is not UTF-8: byte 0x{:02x} at line {line}",
-                bytes[good]
-            ),
+            format!("the file is not UTF-8: byte 0x{:02x} at line {line}", bytes[good]),
         )
         .hint("save the file as UTF-8 (most editors: File → Save with encoding → UTF-8)")
         .span(1)
@@ -152,10 +143,7 @@ pub fn decode(rel: &str, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
         .hint("remove the NUL byte; postmortems are plain text")
         .span(1));
     }
-    Ok(SourceFile {
-        rel: rel.to_string(),
-        text,
-    })
+    Ok(SourceFile { rel: rel.to_string(), text })
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -166,10 +154,7 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 /// `path` relative to `root`, with `/` separators.
 fn rel_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 #[cfg(test)]
@@ -195,15 +180,7 @@ mod tests {
         let c = dir.path().join("content");
         std::fs::create_dir_all(c.join("2024")).unwrap();
         std::fs::create_dir_all(c.join("_drafts")).unwrap();
-        for f in [
-            "b.md",
-            "a.md",
-            "2024/c.md",
-            "_t.md",
-            ".h.md",
-            "_drafts/d.md",
-            "notes.txt",
-        ] {
+        for f in ["b.md", "a.md", "2024/c.md", "_t.md", ".h.md", "_drafts/d.md", "notes.txt"] {
             std::fs::write(c.join(f), "x").unwrap();
         }
         let l = load(&Config::defaults(dir.path()));
@@ -227,9 +204,6 @@ mod tests {
         let names: Vec<&str> = l.files.iter().map(|f| f.rel.as_str()).collect();
         assert_eq!(names, ["content/alias.md", "content/real.md"]);
         assert_eq!(l.problems.len(), 1);
-        assert_eq!(
-            (l.problems[0].code, l.problems[0].file.as_str()),
-            (Code::W011, "content/leak.md")
-        );
+        assert_eq!((l.problems[0].code, l.problems[0].file.as_str()), (Code::W011, "content/leak.md"));
     }
 }

@@ -7,11 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(
-    name = "retro",
-    version,
-    about = "A static-site generator for incident postmortems"
-)]
+#[command(name = "retro", version, about = "A static-site generator for incident postmortems")]
 struct Args {
     #[command(subcommand)]
     command: Command,
@@ -76,45 +72,18 @@ fn main() -> ExitCode {
     }));
     let args = Args::parse();
     let code = std::panic::catch_unwind(|| match args.command {
-        Command::Check {
-            root,
-            format,
-            strict,
-            today: _,
-        } => {
+        Command::Check { root, format, strict, today: _ } => {
             let format = match format {
                 Format::Human => cli::Format::Human,
                 Format::Json => cli::Format::Json,
                 Format::Github => cli::Format::Github,
             };
-            cli::check::run(&CheckOptions {
-                root,
-                format,
-                strict,
-            })
+            cli::check::run(&CheckOptions { root, format, strict })
         }
-        Command::Build {
-            root,
-            output,
-            today,
-            base_url,
-        } => cli::build::run(&BuildOptions {
-            root,
-            output,
-            today,
-            base_url,
-        }),
-        Command::New {
-            title,
-            severity,
-            area,
-            root,
-        } => cli::new::run(&NewOptions {
-            root,
-            title,
-            severity,
-            area,
-        }),
+        Command::Build { root, output, today, base_url } => {
+            cli::build::run(&BuildOptions { root, output, today, base_url })
+        }
+        Command::New { title, severity, area, root } => cli::new::run(&NewOptions { root, title, severity, area }),
         Command::Init { dir } => cli::init::run(&dir),
     });
     ExitCode::from(code.unwrap_or(cli::EXIT_INTERNAL))

@@ -38,11 +38,7 @@ pub struct Summary {
 impl Summary {
     pub fn of(mut values: Vec<f64>) -> Summary {
         values.sort_by(f64::total_cmp);
-        Summary {
-            median: percentile(&values, 0.5),
-            p90: percentile(&values, 0.9),
-            n: values.len(),
-        }
+        Summary { median: percentile(&values, 0.5), p90: percentile(&values, 0.9), n: values.len() }
     }
 }
 
@@ -56,37 +52,22 @@ pub struct Quarter {
 
 impl Quarter {
     pub fn of(date: NaiveDate) -> Quarter {
-        Quarter {
-            year: date.year(),
-            q: (date.month() - 1) / 3 + 1,
-        }
+        Quarter { year: date.year(), q: (date.month() - 1) / 3 + 1 }
     }
 
     pub fn next(self) -> Quarter {
         if self.q == 4 {
-            Quarter {
-                year: self.year + 1,
-                q: 1,
-            }
+            Quarter { year: self.year + 1, q: 1 }
         } else {
-            Quarter {
-                year: self.year,
-                q: self.q + 1,
-            }
+            Quarter { year: self.year, q: self.q + 1 }
         }
     }
 
     pub fn prev(self) -> Quarter {
         if self.q == 1 {
-            Quarter {
-                year: self.year - 1,
-                q: 4,
-            }
+            Quarter { year: self.year - 1, q: 4 }
         } else {
-            Quarter {
-                year: self.year,
-                q: self.q - 1,
-            }
+            Quarter { year: self.year, q: self.q - 1 }
         }
     }
 
@@ -134,10 +115,7 @@ pub fn durations(pm: &Postmortem) -> Durations {
 
 /// The day the incident started, in the site's timezone.
 pub fn start_day(pm: &Postmortem, tz: Tz) -> Option<NaiveDate> {
-    pm.timeline
-        .started
-        .as_ref()
-        .map(|s| s.at.with_timezone(&tz).date_naive())
+    pm.timeline.started.as_ref().map(|s| s.at.with_timezone(&tz).date_naive())
 }
 
 /// The quarter the incident started in, in the site's timezone.
@@ -173,11 +151,7 @@ pub struct ItemState {
 
 pub fn item_state(item: &ActionItem, start: Option<NaiveDate>, today: NaiveDate) -> ItemState {
     let open = item.status.is_open();
-    let end = if open {
-        Some(today)
-    } else {
-        item.closed.as_ref().map(|c| c.date)
-    };
+    let end = if open { Some(today) } else { item.closed.as_ref().map(|c| c.date) };
     ItemState {
         open,
         overdue: open && item.due.as_ref().is_some_and(|d| d.date < today),
@@ -281,12 +255,7 @@ pub fn compute(pms: &[Postmortem], cfg: &Config, today: NaiveDate) -> Metrics {
     let items: Vec<Vec<ItemState>> = pms
         .iter()
         .zip(&starts)
-        .map(|(pm, s)| {
-            pm.action_items
-                .iter()
-                .map(|i| item_state(i, *s, today))
-                .collect()
-        })
+        .map(|(pm, s)| pm.action_items.iter().map(|i| item_state(i, *s, today)).collect())
         .collect();
 
     let mut quarters = Vec::new();
@@ -317,17 +286,13 @@ pub fn compute(pms: &[Postmortem], cfg: &Config, today: NaiveDate) -> Metrics {
         loop {
             let idx = members.remove(&q).unwrap_or_default();
             let end = q.last_day();
-            let pick = |f: fn(&Durations) -> Option<f64>| {
-                Summary::of(idx.iter().filter_map(|&i| f(&durs[i])).collect())
-            };
+            let pick =
+                |f: fn(&Durations) -> Option<f64>| Summary::of(idx.iter().filter_map(|&i| f(&durs[i])).collect());
             let qd: Vec<Durations> = idx.iter().map(|&i| durs[i]).collect();
             quarters.push(QuarterMetrics {
                 quarter: q,
                 incidents: idx.len(),
-                by_severity: count_by(
-                    idx.iter().filter_map(|&i| pms[i].severity.as_deref()),
-                    &cfg.severities,
-                ),
+                by_severity: count_by(idx.iter().filter_map(|&i| pms[i].severity.as_deref()), &cfg.severities),
                 by_area: areas(idx.iter().map(|&i| &pms[i])),
                 ttd: pick(|d| d.ttd),
                 ttm: pick(|d| d.ttm),
@@ -336,10 +301,7 @@ pub fn compute(pms: &[Postmortem], cfg: &Config, today: NaiveDate) -> Metrics {
                 action_items: QuarterItems {
                     opened: idx.iter().map(|&i| pms[i].action_items.len()).sum(),
                     closed: closed_in.get(&q).copied().unwrap_or(0),
-                    open_at_end: spans
-                        .iter()
-                        .filter(|(s, c)| *s <= end && c.is_none_or(|c| c > end))
-                        .count(),
+                    open_at_end: spans.iter().filter(|(s, c)| *s <= end && c.is_none_or(|c| c > end)).count(),
                 },
                 members: idx,
             });
@@ -354,10 +316,7 @@ pub fn compute(pms: &[Postmortem], cfg: &Config, today: NaiveDate) -> Metrics {
     let flat = || items.iter().flatten();
     let total = Totals {
         incidents: pms.len(),
-        by_severity: count_by(
-            pms.iter().filter_map(|p| p.severity.as_deref()),
-            &cfg.severities,
-        ),
+        by_severity: count_by(pms.iter().filter_map(|p| p.severity.as_deref()), &cfg.severities),
         by_area: areas(pms.iter()),
         ttd: all(|d| d.ttd),
         ttm: all(|d| d.ttm),
@@ -365,24 +324,12 @@ pub fn compute(pms: &[Postmortem], cfg: &Config, today: NaiveDate) -> Metrics {
         undetected_share: undetected_share(&durs),
         action_items: TotalItems {
             opened: pms.iter().map(|p| p.action_items.len()).sum(),
-            closed: pms
-                .iter()
-                .flat_map(|p| &p.action_items)
-                .filter(|i| i.closed.is_some())
-                .count(),
+            closed: pms.iter().flat_map(|p| &p.action_items).filter(|i| i.closed.is_some()).count(),
             open: flat().filter(|s| s.open).count(),
             overdue: flat().filter(|s| s.overdue).count(),
         },
     };
-    Metrics {
-        today,
-        timezone: cfg.timezone.name().to_string(),
-        quarters,
-        total,
-        durations: durs,
-        quarter_of,
-        items,
-    }
+    Metrics { today, timezone: cfg.timezone.name().to_string(), quarters, total, durations: durs, quarter_of, items }
 }
 
 #[cfg(test)]
@@ -393,16 +340,10 @@ mod tests {
     use std::path::Path;
 
     fn stamp(s: &str) -> Option<Stamp> {
-        Some(Stamp {
-            raw: s.into(),
-            at: DateTime::parse_from_rfc3339(s).unwrap(),
-        })
+        Some(Stamp { raw: s.into(), at: DateTime::parse_from_rfc3339(s).unwrap() })
     }
     fn day(s: &str) -> Option<Day> {
-        Some(Day {
-            raw: s.into(),
-            date: NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap(),
-        })
+        Some(Day { raw: s.into(), date: NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap() })
     }
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -479,12 +420,7 @@ mod tests {
             "a",
             "SEV1",
             "x",
-            [
-                "2024-03-14T23:50:00Z",
-                "2024-03-15T00:20:00Z",
-                "2024-03-15T01:05:00+01:00",
-                "2024-03-15T02:00:30Z",
-            ],
+            ["2024-03-14T23:50:00Z", "2024-03-15T00:20:00Z", "2024-03-15T01:05:00+01:00", "2024-03-15T02:00:30Z"],
             vec![],
         );
         let dd = durations(&p);
@@ -497,34 +433,12 @@ mod tests {
     #[test]
     fn quarters_are_taken_in_the_site_timezone() {
         // 2024-03-31T23:30Z is 2024-04-01 01:30 in Berlin (CEST since 03-31): Q2 there, Q1 in UTC.
-        let p = pm(
-            "a",
-            "SEV1",
-            "x",
-            ["2024-03-31T23:30:00Z", "", "", ""],
-            vec![],
-        );
-        assert_eq!(
-            quarter_of(&p, chrono_tz::Europe::Berlin)
-                .unwrap()
-                .to_string(),
-            "2024-Q2"
-        );
+        let p = pm("a", "SEV1", "x", ["2024-03-31T23:30:00Z", "", "", ""], vec![]);
+        assert_eq!(quarter_of(&p, chrono_tz::Europe::Berlin).unwrap().to_string(), "2024-Q2");
         assert_eq!(quarter_of(&p, Tz::UTC).unwrap().to_string(), "2024-Q1");
         // and in New York, 2024-01-01T03:00Z is still 2023-12-31: 2023-Q4
-        let p = pm(
-            "b",
-            "SEV1",
-            "x",
-            ["2024-01-01T03:00:00Z", "", "", ""],
-            vec![],
-        );
-        assert_eq!(
-            quarter_of(&p, chrono_tz::America::New_York)
-                .unwrap()
-                .to_string(),
-            "2023-Q4"
-        );
+        let p = pm("b", "SEV1", "x", ["2024-01-01T03:00:00Z", "", "", ""], vec![]);
+        assert_eq!(quarter_of(&p, chrono_tz::America::New_York).unwrap().to_string(), "2023-Q4");
     }
 
     #[test]
@@ -553,20 +467,9 @@ mod tests {
 
     #[test]
     fn undetected_share_is_sum_ttd_over_sum_ttm() {
-        let dd = |ttd: f64, ttm: f64| Durations {
-            ttd: Some(ttd),
-            ttm: Some(ttm),
-            ..Default::default()
-        };
+        let dd = |ttd: f64, ttm: f64| Durations { ttd: Some(ttd), ttm: Some(ttm), ..Default::default() };
         // (10 + 30) / (40 + 60) = 0.4; the incident without TTM is left out
-        let v = [
-            dd(10.0, 40.0),
-            dd(30.0, 60.0),
-            Durations {
-                ttd: Some(5.0),
-                ..Default::default()
-            },
-        ];
+        let v = [dd(10.0, 40.0), dd(30.0, 60.0), Durations { ttd: Some(5.0), ..Default::default() }];
         assert!((undetected_share(&v) - 0.4).abs() < 1e-12);
         assert_eq!(undetected_share(&[]), 0.0);
         assert_eq!(undetected_share(&[dd(0.0, 0.0)]), 0.0);
@@ -582,16 +485,11 @@ mod tests {
                 "a",
                 "SEV1",
                 "payments",
-                [
-                    "2024-02-10T10:00:00Z",
-                    "2024-02-10T10:10:00Z",
-                    "2024-02-10T10:40:00Z",
-                    "2024-02-10T11:40:00Z",
-                ],
+                ["2024-02-10T10:00:00Z", "2024-02-10T10:10:00Z", "2024-02-10T10:40:00Z", "2024-02-10T11:40:00Z"],
                 vec![
                     item(ItemStatus::Done, "2024-03-01", Some("2024-02-20")), // closed in Q1
                     item(ItemStatus::Done, "2024-05-01", Some("2024-08-15")), // closed in Q3
-                    item(ItemStatus::Open, "2024-04-01", None), // never closed, overdue
+                    item(ItemStatus::Open, "2024-04-01", None),               // never closed, overdue
                 ],
             ),
             // 2024-Q1: TTD 20, TTM 20, no TTR
@@ -599,12 +497,7 @@ mod tests {
                 "b",
                 "SEV2",
                 "search",
-                [
-                    "2024-03-30T10:00:00Z",
-                    "2024-03-30T10:20:00Z",
-                    "2024-03-30T10:20:00Z",
-                    "",
-                ],
+                ["2024-03-30T10:00:00Z", "2024-03-30T10:20:00Z", "2024-03-30T10:20:00Z", ""],
                 vec![],
             ),
             // 2024-Q3 (Q2 is empty): TTD 5, TTM 65
@@ -612,12 +505,7 @@ mod tests {
                 "c",
                 "SEV2",
                 "payments",
-                [
-                    "2024-07-01T00:00:00Z",
-                    "2024-07-01T00:05:00Z",
-                    "2024-07-01T01:05:00Z",
-                    "",
-                ],
+                ["2024-07-01T00:00:00Z", "2024-07-01T00:05:00Z", "2024-07-01T01:05:00Z", ""],
                 vec![
                     item(ItemStatus::WontDo, "2024-07-10", Some("2024-07-05")),
                     item(ItemStatus::Open, "2030-01-01", None),
@@ -630,60 +518,25 @@ mod tests {
 
         let q1 = &m.quarters[0];
         assert_eq!(q1.incidents, 2);
-        assert_eq!(
-            q1.by_severity,
-            [
-                ("SEV1".into(), 1),
-                ("SEV2".into(), 1),
-                ("SEV3".into(), 0),
-                ("SEV4".into(), 0)
-            ]
-        );
-        assert_eq!(
-            q1.by_area,
-            BTreeMap::from([("payments".into(), 1), ("search".into(), 1)])
-        );
+        assert_eq!(q1.by_severity, [("SEV1".into(), 1), ("SEV2".into(), 1), ("SEV3".into(), 0), ("SEV4".into(), 0)]);
+        assert_eq!(q1.by_area, BTreeMap::from([("payments".into(), 1), ("search".into(), 1)]));
         assert_eq!(q1.ttd.median, Some(15.0)); // [10, 20]
         assert_eq!(q1.ttd.p90, Some(19.0)); // 10 + 0.9·10
         assert_eq!(q1.ttm.median, Some(30.0)); // [20, 40]
         assert_eq!(q1.ttr.median, Some(100.0)); // only a has TTR
         assert!((q1.undetected_share - 30.0 / 60.0).abs() < 1e-12);
         // opened 3 (a's); closed 1 (2024-02-20); open at 03-31: a's 2nd (closed 08-15) and 3rd = 2
-        assert_eq!(
-            q1.action_items,
-            QuarterItems {
-                opened: 3,
-                closed: 1,
-                open_at_end: 2
-            }
-        );
+        assert_eq!(q1.action_items, QuarterItems { opened: 3, closed: 1, open_at_end: 2 });
 
         let q2 = &m.quarters[1];
-        assert_eq!(
-            (q2.incidents, q2.ttd.median, q2.undetected_share),
-            (0, None, 0.0)
-        );
+        assert_eq!((q2.incidents, q2.ttd.median, q2.undetected_share), (0, None, 0.0));
         assert!(q2.by_area.is_empty());
         // nothing opened or closed; a's two unfinished items still open at 06-30
-        assert_eq!(
-            q2.action_items,
-            QuarterItems {
-                opened: 0,
-                closed: 0,
-                open_at_end: 2
-            }
-        );
+        assert_eq!(q2.action_items, QuarterItems { opened: 0, closed: 0, open_at_end: 2 });
 
         let q3 = &m.quarters[2];
         // opened 2 (c's); closed 2 (a's 08-15, c's 07-05); open at 09-30: a's open one, c's open one = 2
-        assert_eq!(
-            q3.action_items,
-            QuarterItems {
-                opened: 2,
-                closed: 2,
-                open_at_end: 2
-            }
-        );
+        assert_eq!(q3.action_items, QuarterItems { opened: 2, closed: 2, open_at_end: 2 });
         assert!((q3.undetected_share - 5.0 / 65.0).abs() < 1e-12);
 
         let t = &m.total;
@@ -691,15 +544,7 @@ mod tests {
         assert_eq!(t.ttd.median, Some(10.0)); // [5, 10, 20]
         assert!((t.ttd.p90.unwrap() - 18.0).abs() < 1e-12); // h=1.8: 10 + 0.8·10
         assert!((t.undetected_share - 35.0 / 125.0).abs() < 1e-12);
-        assert_eq!(
-            t.action_items,
-            TotalItems {
-                opened: 5,
-                closed: 3,
-                open: 2,
-                overdue: 1
-            }
-        );
+        assert_eq!(t.action_items, TotalItems { opened: 5, closed: 3, open: 2, overdue: 1 });
         assert_eq!(m.items[0][2].age_days, Some(340)); // 2024-02-10 → 2025-01-15
     }
 }

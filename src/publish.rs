@@ -8,15 +8,9 @@ use std::path::{Component, Path, PathBuf};
 
 /// Writes `files` as the whole content of `out`.
 pub fn publish(out: &Path, files: &[OutputFile]) -> io::Result<()> {
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
     let staging = parent.join(format!(".{name}.retro-new"));
     let old = parent.join(format!(".{name}.retro-old"));
     for leftover in [&staging, &old] {
@@ -72,10 +66,7 @@ mod tests {
     use super::*;
 
     fn f(path: &str, s: &str) -> OutputFile {
-        OutputFile {
-            path: path.into(),
-            bytes: s.as_bytes().to_vec(),
-        }
+        OutputFile { path: path.into(), bytes: s.as_bytes().to_vec() }
     }
 
     #[test]
@@ -86,10 +77,7 @@ mod tests {
         publish(&out, &[f("c.txt", "3")]).unwrap();
         assert!(!out.join("a.txt").exists());
         assert_eq!(std::fs::read_to_string(out.join("c.txt")).unwrap(), "3");
-        let names: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, ["public"], "no staging folders left behind");
     }
 
@@ -100,10 +88,7 @@ mod tests {
         publish(&out, &[f("index.html", "old")]).unwrap();
         let err = publish(&out, &[f("new.html", "new"), f("../escape.html", "x")]);
         assert!(err.is_err());
-        assert_eq!(
-            std::fs::read_to_string(out.join("index.html")).unwrap(),
-            "old"
-        );
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "old");
         assert!(!out.join("new.html").exists());
         assert!(!dir.path().join("escape.html").exists());
     }

@@ -25,9 +25,7 @@ pub fn is_safe_slug(s: &str) -> bool {
         _ => return false,
     }
     s.len() <= 200
-        && bytes.all(|b| {
-            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
-        })
+        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
         && !s.contains("..")
 }
 
@@ -114,10 +112,7 @@ mod tests {
     #[test]
     fn slugify_makes_safe_slugs_from_titles_and_file_names() {
         assert_eq!(slugify("Checkout returned 500s"), "checkout-returned-500s");
-        assert_eq!(
-            slugify("  Störung im Zahlungsverkehr! "),
-            "storung-im-zahlungsverkehr"
-        );
+        assert_eq!(slugify("  Störung im Zahlungsverkehr! "), "storung-im-zahlungsverkehr");
         assert_eq!(slugify("日本"), "untitled");
         assert!(is_safe_slug(&slugify("../../etc/passwd")));
     }

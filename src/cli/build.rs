@@ -37,12 +37,8 @@ pub fn run(opts: &BuildOptions) -> u8 {
     let analysis = crate::analyze(&cfg);
     let t = tally(&analysis.diags);
     if analysis.has_errors() {
-        let errors: Vec<_> = analysis
-            .diags
-            .iter()
-            .filter(|d| d.kind() == Kind::Error && d.level == Level::Error)
-            .cloned()
-            .collect();
+        let errors: Vec<_> =
+            analysis.diags.iter().filter(|d| d.kind() == Kind::Error && d.level == Level::Error).cloned().collect();
         report(&errors, Format::Human, &|f| analysis.source(f));
         eprintln!("{}", summary_line(t, analysis.file_count));
         eprintln!("build failed: nothing was written; the previous site is unchanged");
@@ -56,16 +52,13 @@ pub fn run(opts: &BuildOptions) -> u8 {
         return EXIT_INTERNAL;
     }
     let problems = if t.errors + t.warnings > 0 {
-        format!(
-            "; {} completeness problems (run `retro check`)",
-            t.errors + t.warnings
-        )
+        format!("; {} (run `retro check`)", crate::diagnostic::plural(t.errors + t.warnings, "completeness problem"))
     } else {
         String::new()
     };
     eprintln!(
-        "built {} postmortems into {}: {} files in {} ms{problems}",
-        analysis.postmortems.len(),
+        "built {} into {}: {} files in {} ms{problems}",
+        crate::diagnostic::plural(analysis.postmortems.len(), "postmortem"),
         out.display(),
         files.len(),
         started.elapsed().as_millis()

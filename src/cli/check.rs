@@ -19,11 +19,7 @@ pub fn run(opts: &CheckOptions) -> u8 {
     let analysis = crate::analyze(&cfg);
     report(&analysis.diags, opts.format, &|f| analysis.source(f));
     let t = tally(&analysis.diags);
-    eprintln!(
-        "{} ({} ms)",
-        summary_line(t, analysis.file_count),
-        started.elapsed().as_millis()
-    );
+    eprintln!("{} ({} ms)", summary_line(t, analysis.file_count), started.elapsed().as_millis());
     if t.errors > 0 || (opts.strict && t.warnings > 0) {
         EXIT_PROBLEMS
     } else {

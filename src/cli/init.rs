@@ -5,10 +5,7 @@ use std::path::Path;
 
 pub fn run(dir: &Path) -> u8 {
     if dir.join(crate::config::FILE_NAME).exists() {
-        eprintln!(
-            "error: {} already has a site.toml; not overwriting it",
-            dir.display()
-        );
+        eprintln!("error: {} already has a site.toml; not overwriting it", dir.display());
         return EXIT_PROBLEMS;
     }
     for (rel, text) in crate::scaffold::site_files() {
@@ -18,9 +15,6 @@ pub fn run(dir: &Path) -> u8 {
             return EXIT_INTERNAL;
         }
     }
-    eprintln!(
-        "created a site in {0}: run `retro check --root {0}` and `retro build --root {0}`",
-        dir.display()
-    );
+    eprintln!("created a site in {0}: run `retro check --root {0}` and `retro build --root {0}`", dir.display());
     EXIT_OK
 }

@@ -59,10 +59,7 @@ pub fn load_config(root: &Path, format: Format) -> Result<Config, u8> {
 }
 
 /// Resolves today for a site, printing a problem with SOURCE_DATE_EPOCH.
-pub fn resolve_today(
-    flag: Option<chrono::NaiveDate>,
-    cfg: &Config,
-) -> Result<chrono::NaiveDate, u8> {
+pub fn resolve_today(flag: Option<chrono::NaiveDate>, cfg: &Config) -> Result<chrono::NaiveDate, u8> {
     let env = std::env::var("SOURCE_DATE_EPOCH").ok();
     crate::clock::today(flag, env.as_deref(), cfg.timezone).map_err(|e| {
         eprintln!("error: {e}\n  = help: unset SOURCE_DATE_EPOCH or set it to seconds since 1970-01-01, or pass --today YYYY-MM-DD");

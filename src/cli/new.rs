@@ -1,8 +1,6 @@
 //! `retro new`: a postmortem file to fill in.
 
-use super::{
-    load_config, resolve_today, Format, EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE,
-};
+use super::{load_config, resolve_today, Format, EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE};
 use std::path::PathBuf;
 
 pub struct NewOptions {
@@ -36,15 +34,11 @@ pub fn run(opts: &NewOptions) -> u8 {
         Ok(d) => d,
         Err(code) => return code,
     };
-    let (path, text) =
-        crate::scaffold::new_postmortem(&cfg, &opts.title, &severity, opts.area.as_deref(), today);
+    let (path, text) = crate::scaffold::new_postmortem(&cfg, &opts.title, &severity, opts.area.as_deref(), today);
     match crate::scaffold::write_new(&path, &text) {
         Ok(()) => {
             println!("{}", path.display());
-            eprintln!(
-                "wrote {}: fill in the TODOs, then run `retro check`",
-                path.display()
-            );
+            eprintln!("wrote {}: fill in the TODOs, then run `retro check`", path.display());
             EXIT_OK
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {

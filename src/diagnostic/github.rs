@@ -27,9 +27,7 @@ pub fn render_github(diags: &[Diagnostic]) -> String {
 
 /// Escapes a message as the Actions runner expects: `%`, CR and LF.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 /// Escapes a property value: as a message, plus `:` and `,`.
@@ -44,14 +42,7 @@ mod tests {
 
     #[test]
     fn escapes_percent_newlines_and_property_separators() {
-        let d = Diagnostic::new(
-            Code::W009,
-            "content/a,b:c.md",
-            7,
-            2,
-            "100% \"human error\"\r\nhere",
-        )
-        .hint("h");
+        let d = Diagnostic::new(Code::W009, "content/a,b:c.md", 7, 2, "100% \"human error\"\r\nhere").hint("h");
         let out = render_github(&[d]);
         let expected = "::warning file=content/a%2Cb%3Ac.md,line=7,col=2,\
 title=W009 100%25 \"human error\"%0D%0Ahere::100%25 \"human error\"%0D%0Ahere%0Ahelp: h\n";

@@ -6,16 +6,8 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 /// Renders every diagnostic as rustc does: the message with its code, the
 /// file, line and column, the source line with a caret, and the hint.
 /// `source` returns a file's text by its site-relative path, when known.
-pub fn render_human<'s>(
-    diags: &[Diagnostic],
-    source: &dyn Fn(&str) -> Option<&'s str>,
-    color: bool,
-) -> String {
-    let renderer = if color {
-        Renderer::styled()
-    } else {
-        Renderer::plain()
-    };
+pub fn render_human<'s>(diags: &[Diagnostic], source: &dyn Fn(&str) -> Option<&'s str>, color: bool) -> String {
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
     let mut out = String::new();
     for d in diags {
         let level = match d.level {
@@ -34,11 +26,7 @@ pub fn render_human<'s>(
                         .annotation(AnnotationKind::Primary.span(start..end)),
                 )
             }
-            None => title.element(
-                annotate_snippets::Origin::path(d.file.as_str())
-                    .line(d.line)
-                    .char_column(d.column),
-            ),
+            None => title.element(annotate_snippets::Origin::path(d.file.as_str()).line(d.line).char_column(d.column)),
         };
         if !d.hint.is_empty() {
             group = group.element(Level::HELP.message(d.hint.as_str()));
@@ -60,17 +48,9 @@ fn nth_line(text: &str, n: usize) -> Option<&str> {
 /// `column`, or to the end of the line's text when `span` is 0; never empty
 /// unless the line is.
 fn caret_range(line: &str, column: usize, span: usize) -> (usize, usize) {
-    let byte_at = |chars: usize| {
-        line.char_indices()
-            .nth(chars)
-            .map_or(line.len(), |(i, _)| i)
-    };
+    let byte_at = |chars: usize| line.char_indices().nth(chars).map_or(line.len(), |(i, _)| i);
     let start = byte_at(column.saturating_sub(1));
-    let end = if span == 0 {
-        start + line[start..].trim_end().len()
-    } else {
-        byte_at(column.saturating_sub(1) + span)
-    };
+    let end = if span == 0 { start + line[start..].trim_end().len() } else { byte_at(column.saturating_sub(1) + span) };
     if end > start || start >= line.len() {
         (start, end.max(start))
     } else {
@@ -86,24 +66,12 @@ mod tests {
     #[test]
     fn renders_code_location_source_line_caret_and_help() {
         let src = "---\ntitle: x\ntimeline:\n  detected: 2024-01-01T00:00:00Z\n---\n";
-        let d = Diagnostic::new(
-            Code::E012,
-            "content/a.md",
-            4,
-            3,
-            "timeline out of order: detected is before started",
-        )
-        .hint("fix the timestamps");
+        let d = Diagnostic::new(Code::E012, "content/a.md", 4, 3, "timeline out of order: detected is before started")
+            .hint("fix the timestamps");
         let out = render_human(&[d], &|_| Some(src), false);
-        assert!(
-            out.contains("error[E012]: timeline out of order: detected is before started"),
-            "{out}"
-        );
+        assert!(out.contains("error[E012]: timeline out of order: detected is before started"), "{out}");
         assert!(out.contains("--> content/a.md:4:3"), "{out}");
-        assert!(
-            out.contains("4 |   detected: 2024-01-01T00:00:00Z"),
-            "{out}"
-        );
+        assert!(out.contains("4 |   detected: 2024-01-01T00:00:00Z"), "{out}");
         assert!(out.contains("^^^^^^^^"), "{out}");
         assert!(out.contains("= help: fix the timestamps"), "{out}");
     }

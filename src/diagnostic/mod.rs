@@ -193,13 +193,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A new diagnostic. Completeness problems start as warnings; the
     /// validator raises them to errors for `final` postmortems.
-    pub fn new(
-        code: Code,
-        file: &str,
-        line: usize,
-        column: usize,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn new(code: Code, file: &str, line: usize, column: usize, message: impl Into<String>) -> Self {
         let level = match code.kind() {
             Kind::Error => Level::Error,
             Kind::Completeness => Level::Warning,
@@ -235,8 +229,7 @@ impl Diagnostic {
 /// depends on the order work was done in.
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
-        (&a.file, a.line, a.column, a.code, &a.message)
-            .cmp(&(&b.file, b.line, b.column, b.code, &b.message))
+        (&a.file, a.line, a.column, a.code, &a.message).cmp(&(&b.file, b.line, b.column, b.code, &b.message))
     });
 }
 
@@ -268,7 +261,7 @@ pub fn tally(diags: &[Diagnostic]) -> Tally {
     t
 }
 
-fn plural(n: usize, word: &str) -> String {
+pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("{n} {word}")
     } else {
@@ -297,33 +290,17 @@ mod tests {
     #[test]
     fn summary_line_counts_errors_warnings_and_files() {
         let d = |f: &str, c: Code| Diagnostic::new(c, f, 1, 1, "m");
-        let diags = vec![
-            d("a.md", Code::E012),
-            d("a.md", Code::W001),
-            d("b.md", Code::W002),
-        ];
+        let diags = vec![d("a.md", Code::E012), d("a.md", Code::W001), d("b.md", Code::W002)];
         let t = tally(&diags);
-        assert_eq!(
-            summary_line(t, 40),
-            "1 error, 2 warnings in 2 of 40 postmortems"
-        );
-        assert_eq!(
-            summary_line(Tally::default(), 1),
-            "no problems in 1 postmortem"
-        );
+        assert_eq!(summary_line(t, 40), "1 error, 2 warnings in 2 of 40 postmortems");
+        assert_eq!(summary_line(Tally::default(), 1), "no problems in 1 postmortem");
     }
 
     #[test]
     fn w_codes_are_completeness_problems_and_start_as_warnings() {
         assert_eq!(Code::W004.kind(), Kind::Completeness);
-        assert_eq!(
-            Diagnostic::new(Code::W004, "f", 1, 1, "m").level,
-            Level::Warning
-        );
-        assert_eq!(
-            Diagnostic::new(Code::E004, "f", 1, 1, "m").level,
-            Level::Error
-        );
+        assert_eq!(Diagnostic::new(Code::W004, "f", 1, 1, "m").level, Level::Warning);
+        assert_eq!(Diagnostic::new(Code::E004, "f", 1, 1, "m").level, Level::Error);
     }
 
     #[test]

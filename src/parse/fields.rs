@@ -6,10 +6,7 @@
 use super::locate::{Locator, Seg};
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{
-    ActionItem, Day, Detection, ItemKind, ItemStatus, Postmortem, Questions, Stamp, Status,
-    Timeline,
-};
+use crate::model::{ActionItem, Day, Detection, ItemKind, ItemStatus, Postmortem, Questions, Stamp, Status, Timeline};
 use crate::text::closest;
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use serde_yaml::{Mapping, Value};
@@ -33,17 +30,9 @@ pub const TOP_KEYS: &[&str] = &[
     "action_items",
     "related",
 ];
-pub const TIMELINE_KEYS: &[&str] = &[
-    "started",
-    "detected",
-    "acknowledged",
-    "mitigated",
-    "resolved",
-];
+pub const TIMELINE_KEYS: &[&str] = &["started", "detected", "acknowledged", "mitigated", "resolved"];
 pub const QUESTION_KEYS: &[&str] = &["prevent", "similar", "detect", "mitigate"];
-pub const ITEM_KEYS: &[&str] = &[
-    "id", "title", "kind", "owner", "due", "status", "closed", "link",
-];
+pub const ITEM_KEYS: &[&str] = &["id", "title", "kind", "owner", "due", "status", "closed", "link"];
 
 /// What reading fields needs: where to report, and how to find lines.
 pub struct Ctx<'a> {
@@ -57,21 +46,13 @@ impl Ctx<'_> {
     /// Reports a problem at the value of `path`.
     pub fn at_value(&mut self, code: Code, path: &[Seg], msg: String, hint: impl Into<String>) {
         let l = self.loc.value(path);
-        self.diags.push(
-            Diagnostic::new(code, self.file, l.line, l.col, msg)
-                .hint(hint)
-                .span(l.len),
-        );
+        self.diags.push(Diagnostic::new(code, self.file, l.line, l.col, msg).hint(hint).span(l.len));
     }
 
     /// Reports a problem at the key of `path`.
     pub fn at_key(&mut self, code: Code, path: &[Seg], msg: String, hint: impl Into<String>) {
         let l = self.loc.key(path);
-        self.diags.push(
-            Diagnostic::new(code, self.file, l.line, l.col, msg)
-                .hint(hint)
-                .span(l.len),
-        );
+        self.diags.push(Diagnostic::new(code, self.file, l.line, l.col, msg).hint(hint).span(l.len));
     }
 
     fn wrong_type(&mut self, path: &[Seg], name: &str, want: &str, found: &Value, example: &str) {
@@ -140,12 +121,7 @@ fn text(ctx: &mut Ctx, map: &Mapping, path: &[Seg], example: &str) -> Option<Str
 }
 
 /// A list of free-text items; a missing or null list is empty.
-fn text_list(
-    ctx: &mut Ctx,
-    map: &Mapping,
-    path: &[Seg],
-    example: &str,
-) -> (Vec<String>, Vec<usize>) {
+fn text_list(ctx: &mut Ctx, map: &Mapping, path: &[Seg], example: &str) -> (Vec<String>, Vec<usize>) {
     let Some(Seg::Key(key)) = path.last() else {
         return (Vec::new(), Vec::new());
     };
@@ -185,28 +161,17 @@ fn word<T>(
     code: Code,
 ) -> Option<T> {
     let name = path_name(path);
-    let example = format!(
-        "`{}: {}`",
-        path.last().map_or(String::new(), |s| path_name(&[*s])),
-        words[0]
-    );
+    let example = format!("`{}: {}`", path.last().map_or(String::new(), |s| path_name(&[*s])), words[0]);
     let s = text(ctx, map, path, &example)?;
     let t = s.trim();
     if let Some(v) = parse(t) {
         return Some(v);
     }
-    let hint = match closest(t, words)
-        .or_else(|| words.iter().copied().find(|w| w.eq_ignore_ascii_case(t)))
-    {
+    let hint = match closest(t, words).or_else(|| words.iter().copied().find(|w| w.eq_ignore_ascii_case(t))) {
         Some(w) => format!("did you mean `{w}`? {name} is one of: {}", words.join(", ")),
         None => format!("{name} is one of: {}", words.join(", ")),
     };
-    ctx.at_value(
-        code,
-        path,
-        format!("unknown {} `{t}`", name.rsplit('.').next().unwrap_or(&name)),
-        hint,
-    );
+    ctx.at_value(code, path, format!("unknown {} `{t}`", name.rsplit('.').next().unwrap_or(&name)), hint);
     None
 }
 
@@ -219,18 +184,13 @@ fn stamp(ctx: &mut Ctx, map: &Mapping, path: &[Seg]) -> Option<Stamp> {
         return None;
     }
     match parse_stamp(raw) {
-        Ok(at) => Some(Stamp {
-            raw: raw.to_string(),
-            at,
-        }),
+        Ok(at) => Some(Stamp { raw: raw.to_string(), at }),
         Err(StampError::NoOffset) => {
             ctx.at_value(
                 Code::E013,
                 path,
                 format!("`{name}` has no UTC offset: `{raw}`"),
-                format!(
-                    "add `Z` for UTC or the offset it was taken in, e.g. `{raw}Z` or `{raw}+01:00`"
-                ),
+                format!("add `Z` for UTC or the offset it was taken in, e.g. `{raw}Z` or `{raw}+01:00`"),
             );
             None
         }
@@ -256,12 +216,7 @@ fn parse_stamp(raw: &str) -> Result<DateTime<chrono::FixedOffset>, StampError> {
     if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
         return Ok(t);
     }
-    for f in [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M",
-    ] {
+    for f in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
         if NaiveDateTime::parse_from_str(raw, f).is_ok() {
             return Err(StampError::NoOffset);
         }
@@ -278,30 +233,16 @@ fn day(ctx: &mut Ctx, map: &Mapping, path: &[Seg]) -> Option<Day> {
         return None;
     }
     match parse_day(raw) {
-        Some(date) => Some(Day {
-            raw: raw.to_string(),
-            date,
-        }),
+        Some(date) => Some(Day { raw: raw.to_string(), date }),
         None => {
             let shaped = raw.len() == 10
-                && raw.bytes().enumerate().all(|(i, b)| {
-                    if i == 4 || i == 7 {
-                        b == b'-'
-                    } else {
-                        b.is_ascii_digit()
-                    }
-                });
+                && raw.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
             let msg = if shaped {
                 format!("`{name}` is not a calendar date: `{raw}`")
             } else {
                 format!("`{name}` is not a date in the form YYYY-MM-DD: `{raw}`")
             };
-            ctx.at_value(
-                Code::E014,
-                path,
-                msg,
-                "write a real date as YYYY-MM-DD, e.g. `2024-04-01`",
-            );
+            ctx.at_value(Code::E014, path, msg, "write a real date as YYYY-MM-DD, e.g. `2024-04-01`");
             None
         }
     }
@@ -309,18 +250,11 @@ fn day(ctx: &mut Ctx, map: &Mapping, path: &[Seg]) -> Option<Day> {
 
 fn parse_day(raw: &str) -> Option<NaiveDate> {
     let shaped = raw.len() == 10 && raw.as_bytes()[4] == b'-' && raw.as_bytes()[7] == b'-';
-    shaped
-        .then(|| NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok())
-        .flatten()
+    shaped.then(|| NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok()).flatten()
 }
 
 /// A nested mapping; `None` (with an error for other types) otherwise.
-fn mapping<'v>(
-    ctx: &mut Ctx,
-    map: &'v Mapping,
-    path: &[Seg],
-    example: &str,
-) -> Option<&'v Mapping> {
+fn mapping<'v>(ctx: &mut Ctx, map: &'v Mapping, path: &[Seg], example: &str) -> Option<&'v Mapping> {
     let Some(Seg::Key(key)) = path.last() else {
         return None;
     };
@@ -346,20 +280,12 @@ fn check_keys(ctx: &mut Ctx, map: &Mapping, path: &[Seg], known: &[&str]) {
                     Some(c) => format!("did you mean `{c}`?"),
                     None => format!("known keys here: {}", known.join(", ")),
                 };
-                ctx.at_key(
-                    Code::W008,
-                    &p,
-                    format!("unknown key `{}`", path_name(&p)),
-                    hint,
-                );
+                ctx.at_key(Code::W008, &p, format!("unknown key `{}`", path_name(&p)), hint);
             }
             other => {
                 let l = ctx.loc.key(path);
-                let where_ = if path.is_empty() {
-                    "the front matter".to_string()
-                } else {
-                    format!("`{}`", path_name(path))
-                };
+                let where_ =
+                    if path.is_empty() { "the front matter".to_string() } else { format!("`{}`", path_name(path)) };
                 ctx.diags.push(
                     Diagnostic::new(
                         Code::E007,
@@ -377,13 +303,7 @@ fn check_keys(ctx: &mut Ctx, map: &Mapping, path: &[Seg], known: &[&str]) {
 
 /// Reads every field of the front matter. Errors and unknown-key warnings
 /// go to `ctx.diags`; the result holds whatever could be read.
-pub fn parse_postmortem(
-    ctx: &mut Ctx,
-    root: &Mapping,
-    default_id: &str,
-    body: &str,
-    body_line: usize,
-) -> Postmortem {
+pub fn parse_postmortem(ctx: &mut Ctx, root: &Mapping, default_id: &str, body: &str, body_line: usize) -> Postmortem {
     use Seg::Key;
     check_keys(ctx, root, &[], TOP_KEYS);
 
@@ -414,23 +334,8 @@ pub fn parse_postmortem(
         |s| Some(s.to_string()).filter(|s| severity_words.contains(&s.as_str())),
         Code::E008,
     );
-    let status = word(
-        ctx,
-        root,
-        &[Key("status")],
-        Status::WORDS,
-        Status::parse,
-        Code::E009,
-    )
-    .unwrap_or(Status::Draft);
-    let detection = word(
-        ctx,
-        root,
-        &[Key("detection")],
-        Detection::WORDS,
-        Detection::parse,
-        Code::E011,
-    );
+    let status = word(ctx, root, &[Key("status")], Status::WORDS, Status::parse, Code::E009).unwrap_or(Status::Draft);
+    let detection = word(ctx, root, &[Key("detection")], Detection::WORDS, Detection::parse, Code::E011);
 
     let mut timeline = Timeline::default();
     if let Some(t) = mapping(
@@ -448,12 +353,9 @@ pub fn parse_postmortem(
     }
 
     let mut questions = Questions::default();
-    if let Some(q) = mapping(
-        ctx,
-        root,
-        &[Key("questions")],
-        "a mapping: `questions:` then `  prevent: …` on the next line",
-    ) {
+    if let Some(q) =
+        mapping(ctx, root, &[Key("questions")], "a mapping: `questions:` then `  prevent: …` on the next line")
+    {
         check_keys(ctx, q, &[Key("questions")], QUESTION_KEYS);
         let ex = "`prevent: we will …`";
         questions.prevent = text(ctx, q, &[Key("questions"), Key("prevent")], ex);
@@ -463,52 +365,23 @@ pub fn parse_postmortem(
     }
 
     let action_items = items(ctx, root, &id);
-    let (related, related_lines) = text_list(
-        ctx,
-        root,
-        &[Key("related")],
-        "a list of postmortem ids: `[2023-11-02-payments-timeout]`",
-    );
-    let id_line = if root.contains_key("id") {
-        ctx.loc.key(&[Key("id")]).line
-    } else {
-        1
-    };
+    let (related, related_lines) =
+        text_list(ctx, root, &[Key("related")], "a list of postmortem ids: `[2023-11-02-payments-timeout]`");
+    let id_line = if root.contains_key("id") { ctx.loc.key(&[Key("id")]).line } else { 1 };
     let list_ex = "a list: `[a, b]`, or one `- item` per line";
     Postmortem {
-        title: text(
-            ctx,
-            root,
-            &[Key("title")],
-            "`title: Checkout API returned 500s`",
-        ),
+        title: text(ctx, root, &[Key("title")], "`title: Checkout API returned 500s`"),
         severity,
         status,
         area: text(ctx, root, &[Key("area")], "`area: payments`"),
         tags: text_list(ctx, root, &[Key("tags")], list_ex).0,
         authors: text_list(ctx, root, &[Key("authors")], list_ex).0,
-        summary: text(
-            ctx,
-            root,
-            &[Key("summary")],
-            "text: `summary: >` and a paragraph on the next lines",
-        ),
-        impact: text(
-            ctx,
-            root,
-            &[Key("impact")],
-            "text: `impact: >` and a paragraph on the next lines",
-        ),
+        summary: text(ctx, root, &[Key("summary")], "text: `summary: >` and a paragraph on the next lines"),
+        impact: text(ctx, root, &[Key("impact")], "text: `impact: >` and a paragraph on the next lines"),
         timeline,
         detection,
         trigger: text(ctx, root, &[Key("trigger")], "`trigger: deploy`"),
-        five_whys: text_list(
-            ctx,
-            root,
-            &[Key("five_whys")],
-            "a list with one `- Why …?` per line",
-        )
-        .0,
+        five_whys: text_list(ctx, root, &[Key("five_whys")], "a list with one `- Why …?` per line").0,
         root_cause: text(ctx, root, &[Key("root_cause")], "`root_cause: …`"),
         questions,
         action_items,
@@ -560,36 +433,15 @@ fn items(ctx: &mut Ctx, root: &Mapping, pm_id: &str) -> Vec<ActionItem> {
             .unwrap_or_else(|| format!("{pm_id}#{}", i + 1));
         out.push(ActionItem {
             title: text(ctx, m, &p("title"), "`title: Alert on pool saturation`"),
-            kind: word(
-                ctx,
-                m,
-                &p("kind"),
-                ItemKind::WORDS,
-                ItemKind::parse,
-                Code::E010,
-            ),
-            owner: text(ctx, m, &p("owner"), "`owner: lee`")
+            kind: word(ctx, m, &p("kind"), ItemKind::WORDS, ItemKind::parse, Code::E010),
+            owner: text(ctx, m, &p("owner"), "`owner: lee`").map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+            due: day(ctx, m, &p("due")),
+            status: word(ctx, m, &p("status"), ItemStatus::WORDS, ItemStatus::parse, Code::E009)
+                .unwrap_or(ItemStatus::Open),
+            closed: day(ctx, m, &p("closed")),
+            link: text(ctx, m, &p("link"), "`link: https://tracker.example.com/PAY-101`")
                 .map(|s| s.trim().to_string())
                 .filter(|s| !s.is_empty()),
-            due: day(ctx, m, &p("due")),
-            status: word(
-                ctx,
-                m,
-                &p("status"),
-                ItemStatus::WORDS,
-                ItemStatus::parse,
-                Code::E009,
-            )
-            .unwrap_or(ItemStatus::Open),
-            closed: day(ctx, m, &p("closed")),
-            link: text(
-                ctx,
-                m,
-                &p("link"),
-                "`link: https://tracker.example.com/PAY-101`",
-            )
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty()),
             line: ctx.loc.key(&base).line,
             id,
         });
@@ -606,24 +458,15 @@ mod tests {
         assert!(parse_stamp("2024-03-14T09:02:00Z").is_ok());
         assert!(parse_stamp("2024-03-14T09:02:00+01:00").is_ok());
         assert!(parse_stamp("2024-03-14 09:02:00Z").is_ok());
-        assert_eq!(
-            parse_stamp("2024-03-14T09:02:00"),
-            Err(StampError::NoOffset)
-        );
+        assert_eq!(parse_stamp("2024-03-14T09:02:00"), Err(StampError::NoOffset));
         assert_eq!(parse_stamp("2024-03-14 09:02"), Err(StampError::NoOffset));
         assert_eq!(parse_stamp("yesterday"), Err(StampError::Invalid));
-        assert_eq!(
-            parse_stamp("2024-02-30T09:02:00Z"),
-            Err(StampError::Invalid)
-        );
+        assert_eq!(parse_stamp("2024-02-30T09:02:00Z"), Err(StampError::Invalid));
     }
 
     #[test]
     fn dates_must_be_real_and_shaped_yyyy_mm_dd() {
-        assert_eq!(
-            parse_day("2024-02-29"),
-            NaiveDate::from_ymd_opt(2024, 2, 29)
-        );
+        assert_eq!(parse_day("2024-02-29"), NaiveDate::from_ymd_opt(2024, 2, 29));
         assert_eq!(parse_day("2025-02-29"), None);
         assert_eq!(parse_day("2025-02-30"), None);
         assert_eq!(parse_day("2024-4-1"), None);
@@ -634,9 +477,6 @@ mod tests {
     #[test]
     fn path_names_read_as_written() {
         use Seg::*;
-        assert_eq!(
-            path_name(&[Key("action_items"), Index(2), Key("due")]),
-            "action_items[2].due"
-        );
+        assert_eq!(path_name(&[Key("action_items"), Index(2), Key("due")]), "action_items[2].due");
     }
 }

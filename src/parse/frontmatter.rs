@@ -48,15 +48,9 @@ pub fn split<'a>(file: &str, text: &'a str) -> Result<FrontMatter<'a>, Diagnosti
         }
         offset += l.len();
     }
-    Err(Diagnostic::new(
-        Code::E004,
-        file,
-        1,
-        1,
-        "the front matter is not closed: no second line `---`",
-    )
-    .hint("end the YAML fields with a line `---` before the Markdown body")
-    .span(3))
+    Err(Diagnostic::new(Code::E004, file, 1, 1, "the front matter is not closed: no second line `---`")
+        .hint("end the YAML fields with a line `---` before the Markdown body")
+        .span(3))
 }
 
 fn is_fence(line: &str) -> bool {

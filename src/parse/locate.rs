@@ -85,13 +85,7 @@ impl<'a> Locator<'a> {
                 }
                 _ => (false, indent, rest),
             };
-            entries.push(Entry {
-                line: first_line + i,
-                indent,
-                dash,
-                start,
-                text,
-            });
+            entries.push(Entry { line: first_line + i, indent, dash, start, text });
         }
         Locator { entries }
     }
@@ -108,10 +102,7 @@ impl<'a> Locator<'a> {
                     let Some(level) = es.iter().map(Entry::key_indent).min() else {
                         return found.map(|i| (i, false));
                     };
-                    let Some(pos) = es
-                        .iter()
-                        .position(|e| e.key_indent() == level && e.key() == Some(k))
-                    else {
+                    let Some(pos) = es.iter().position(|e| e.key_indent() == level && e.key() == Some(k)) else {
                         return found.map(|i| (i, false));
                     };
                     let idx = range.start + pos;
@@ -159,17 +150,9 @@ impl<'a> Locator<'a> {
                 } else {
                     (e.start + 1, e.key().map_or(1, |k| k.chars().count()))
                 };
-                Loc {
-                    line: e.line,
-                    col,
-                    len,
-                }
+                Loc { line: e.line, col, len }
             }
-            None => Loc {
-                line: 1,
-                col: 1,
-                len: 3,
-            },
+            None => Loc { line: 1, col: 1, len: 3 },
         }
     }
 
@@ -194,11 +177,7 @@ impl<'a> Locator<'a> {
             return self.key(path);
         }
         let col = e.start + e.text[..off + lead].chars().count() + 1;
-        Loc {
-            line: e.line,
-            col,
-            len: value.chars().count(),
-        }
+        Loc { line: e.line, col, len: value.chars().count() }
     }
 }
 
@@ -238,14 +217,7 @@ authors:
         let l = Locator::new(FM, 2);
         assert_eq!(loc(&l, &[Key("title")]), (3, 8));
         assert_eq!(loc(&l, &[Key("timeline"), Key("detected")]), (8, 13));
-        assert_eq!(
-            l.key(&[Key("timeline"), Key("detected")]),
-            Loc {
-                line: 8,
-                col: 3,
-                len: 8
-            }
-        );
+        assert_eq!(l.key(&[Key("timeline"), Key("detected")]), Loc { line: 8, col: 3, len: 8 });
         // a value that ends in a comment spans the value only up to the end of line
         assert_eq!(loc(&l, &[Key("timeline"), Key("started")]), (7, 12));
     }
@@ -254,18 +226,9 @@ authors:
     fn finds_list_items_and_keys_inside_them() {
         let l = Locator::new(FM, 2);
         assert_eq!(loc(&l, &[Key("five_whys"), Index(1)]), (11, 5));
-        assert_eq!(
-            loc(&l, &[Key("action_items"), Index(0), Key("owner")]),
-            (15, 12)
-        );
-        assert_eq!(
-            loc(&l, &[Key("action_items"), Index(1), Key("due")]),
-            (17, 10)
-        );
-        assert_eq!(
-            loc(&l, &[Key("action_items"), Index(1), Key("title")]),
-            (16, 12)
-        );
+        assert_eq!(loc(&l, &[Key("action_items"), Index(0), Key("owner")]), (15, 12));
+        assert_eq!(loc(&l, &[Key("action_items"), Index(1), Key("due")]), (17, 10));
+        assert_eq!(loc(&l, &[Key("action_items"), Index(1), Key("title")]), (16, 12));
         assert_eq!(loc(&l, &[Key("authors"), Index(1)]), (20, 3));
     }
 

@@ -88,10 +88,7 @@ struct SummaryJson {
 
 impl From<&Summary> for SummaryJson {
     fn from(s: &Summary) -> Self {
-        SummaryJson {
-            median: s.median,
-            p90: s.p90,
-        }
+        SummaryJson { median: s.median, p90: s.p90 }
     }
 }
 
@@ -159,17 +156,10 @@ struct MetricsJson<'a> {
 fn to_file<T: Serialize>(path: &str, value: &T, pretty: bool) -> OutputFile {
     // Serializing strings, numbers and maps with string keys cannot fail;
     // non-finite floats cannot occur (durations come from valid instants).
-    let mut bytes = if pretty {
-        serde_json::to_vec_pretty(value)
-    } else {
-        serde_json::to_vec(value)
-    }
-    .unwrap_or_default();
+    let mut bytes =
+        if pretty { serde_json::to_vec_pretty(value) } else { serde_json::to_vec(value) }.unwrap_or_default();
     bytes.push(b'\n');
-    OutputFile {
-        path: path.to_string(),
-        bytes,
-    }
+    OutputFile { path: path.to_string(), bytes }
 }
 
 /// `api/postmortems.json`, `api/action-items.json` and `api/metrics.json`.
@@ -217,24 +207,14 @@ pub fn exports(pms: &[Postmortem], m: &Metrics, cfg: &Config) -> Vec<OutputFile>
                         })
                         .collect(),
                 },
-                action_items: pm
-                    .action_items
-                    .iter()
-                    .zip(&m.items[i])
-                    .map(|(it, s)| item_json(None, it, s))
-                    .collect(),
+                action_items: pm.action_items.iter().zip(&m.items[i]).map(|(it, s)| item_json(None, it, s)).collect(),
             }
         })
         .collect();
     let items: Vec<ItemJson> = pms
         .iter()
         .enumerate()
-        .flat_map(|(i, pm)| {
-            pm.action_items
-                .iter()
-                .zip(&m.items[i])
-                .map(move |(it, s)| item_json(Some(&pm.id), it, s))
-        })
+        .flat_map(|(i, pm)| pm.action_items.iter().zip(&m.items[i]).map(move |(it, s)| item_json(Some(&pm.id), it, s)))
         .collect();
     let metrics = MetricsJson {
         today: m.today.format("%Y-%m-%d").to_string(),

@@ -40,10 +40,7 @@ pub fn new_postmortem(
         .replace("{{title}}", &yaml_quote(title.trim()))
         .replace("{{severity}}", severity)
         .replace("{{area}}", &area.map(yaml_quote).unwrap_or_default())
-        .replace(
-            "{{now}}",
-            &format!("{}T09:00:00Z", today.format("%Y-%m-%d")),
-        );
+        .replace("{{now}}", &format!("{}T09:00:00Z", today.format("%Y-%m-%d")));
     (cfg.content_path().join(name), text)
 }
 
@@ -52,19 +49,13 @@ pub fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
     if let Some(p) = path.parent() {
         std::fs::create_dir_all(p)?;
     }
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?;
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
     std::io::Write::write_all(&mut f, text.as_bytes())
 }
 
 /// The files of a new site, relative to its folder.
 pub fn site_files() -> Vec<(&'static str, &'static str)> {
-    vec![
-        ("site.toml", SITE_TOML),
-        ("content/2024-03-14-checkout-500s.md", EXAMPLE),
-    ]
+    vec![("site.toml", SITE_TOML), ("content/2024-03-14-checkout-500s.md", EXAMPLE)]
 }
 
 #[cfg(test)]
@@ -75,13 +66,9 @@ mod tests {
     fn new_postmortem_quotes_the_title_and_names_the_file_by_date_and_slug() {
         let cfg = Config::defaults(Path::new("/site"));
         let day = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-        let (path, text) =
-            new_postmortem(&cfg, "Checkout: \"500s\"", "SEV2", Some("payments"), day);
+        let (path, text) = new_postmortem(&cfg, "Checkout: \"500s\"", "SEV2", Some("payments"), day);
         assert_eq!(path, Path::new("/site/content/2026-11-22-checkout-500s.md"));
-        assert!(
-            text.contains("title: \"Checkout: \\\"500s\\\"\"\n"),
-            "{text}"
-        );
+        assert!(text.contains("title: \"Checkout: \\\"500s\\\"\"\n"), "{text}");
         assert!(text.contains("severity: SEV2"));
         assert!(text.contains("area: \"payments\""));
         let v: serde_yaml::Value = serde_yaml::from_str(text.split("---").nth(1).unwrap()).unwrap();

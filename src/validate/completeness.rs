@@ -42,55 +42,32 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     /// Counts one check; reports it at `path` when it fails.
-    fn check(
-        &mut self,
-        ok: bool,
-        code: Code,
-        path: &[Seg],
-        at_value: bool,
-        msg: impl FnOnce() -> (String, String),
-    ) {
+    fn check(&mut self, ok: bool, code: Code, path: &[Seg], at_value: bool, msg: impl FnOnce() -> (String, String)) {
         self.applicable += 1;
         if ok {
             self.passed += 1;
             return;
         }
         let (message, hint) = msg();
-        let l = if at_value {
-            self.loc.value(path)
-        } else {
-            self.loc.key(path)
-        };
-        self.out.push(
-            Diagnostic::new(code, self.file, l.line, l.col, message)
-                .hint(hint)
-                .span(l.len),
-        );
+        let l = if at_value { self.loc.value(path) } else { self.loc.key(path) };
+        self.out.push(Diagnostic::new(code, self.file, l.line, l.col, message).hint(hint).span(l.len));
     }
 }
 
 /// Adds completeness problems to `diags` (which may already hold unknown-key
 /// warnings), raises them to errors for final postmortems, and sets the
 /// postmortem's `problems` and `score`.
-pub fn check(
-    pm: &mut Postmortem,
-    diags: &mut Vec<Diagnostic>,
-    loc: &Locator,
-    text: &str,
-    cfg: &Config,
-) {
+pub fn check(pm: &mut Postmortem, diags: &mut Vec<Diagnostic>, loc: &Locator, text: &str, cfg: &Config) {
     use Seg::{Index, Key};
-    let mut c = Checker {
-        file: &pm.file,
-        loc,
-        applicable: 0,
-        passed: 0,
-        out: Vec::new(),
-    };
+    let mut c = Checker { file: &pm.file, loc, applicable: 0, passed: 0, out: Vec::new() };
     let filled = |v: &Option<String>| v.as_deref().is_some_and(|s| !is_placeholder(s, cfg));
 
     let required: [(&str, bool, &str); 6] = [
-        ("title", filled(&pm.title), "a one-line statement of what users saw: `title: Checkout API returned 500s for 47 minutes`"),
+        (
+            "title",
+            filled(&pm.title),
+            "a one-line statement of what users saw: `title: Checkout API returned 500s for 47 minutes`",
+        ),
         ("severity", pm.severity.is_some(), "`severity: SEV2` — one of the site's severities"),
         ("area", filled(&pm.area), "the product area or service that failed: `area: payments`"),
         ("authors", pm.authors.iter().any(|a| !a.trim().is_empty()), "who wrote this: `authors: [dana, lee]`"),
@@ -99,34 +76,16 @@ pub fn check(
     ];
     for (key, ok, hint) in required {
         c.check(ok, Code::W001, &[Key(key)], false, || {
-            (
-                missing_msg(key, pm_has_key(loc, &[Key(key)])),
-                hint.to_string(),
-            )
+            (missing_msg(key, pm_has_key(loc, &[Key(key)])), hint.to_string())
         });
     }
     let final_ = pm.status == Status::Final;
     let t = &pm.timeline;
     let stamps = [
         ("started", t.started.is_some(), true, "impact began"),
-        (
-            "detected",
-            t.detected.is_some(),
-            true,
-            "a person or an alert knew",
-        ),
-        (
-            "mitigated",
-            t.mitigated.is_some(),
-            true,
-            "impact ended for users",
-        ),
-        (
-            "resolved",
-            t.resolved.is_some(),
-            final_,
-            "the root cause was fixed; required once status is final",
-        ),
+        ("detected", t.detected.is_some(), true, "a person or an alert knew"),
+        ("mitigated", t.mitigated.is_some(), true, "impact ended for users"),
+        ("resolved", t.resolved.is_some(), final_, "the root cause was fixed; required once status is final"),
     ];
     for (key, ok, applies, what) in stamps {
         if applies {
@@ -141,11 +100,7 @@ pub fn check(
     }
 
     let mut seen = std::collections::HashSet::new();
-    let whys = pm
-        .five_whys
-        .iter()
-        .filter(|w| !is_placeholder(w, cfg) && seen.insert(w.trim().to_lowercase()))
-        .count();
+    let whys = pm.five_whys.iter().filter(|w| !is_placeholder(w, cfg) && seen.insert(w.trim().to_lowercase())).count();
     let min = cfg.completeness.min_whys;
     c.check(whys >= min, Code::W002, &[Key("five_whys")], false, || {
         (
@@ -155,26 +110,14 @@ pub fn check(
     });
 
     let qs = [
-        (
-            "prevent",
-            &pm.questions.prevent,
-            "How can we prevent this problem from happening again?",
-        ),
+        ("prevent", &pm.questions.prevent, "How can we prevent this problem from happening again?"),
         (
             "similar",
             &pm.questions.similar,
             "Are there other areas with similar characteristics that we should improve?",
         ),
-        (
-            "detect",
-            &pm.questions.detect,
-            "If this happens again, how can we catch it earlier?",
-        ),
-        (
-            "mitigate",
-            &pm.questions.mitigate,
-            "If this happens again, how can we mitigate it sooner?",
-        ),
+        ("detect", &pm.questions.detect, "If this happens again, how can we catch it earlier?"),
+        ("mitigate", &pm.questions.mitigate, "If this happens again, how can we mitigate it sooner?"),
     ];
     for (key, answer, question) in qs {
         let path = [Key("questions"), Key(key)];
@@ -184,35 +127,19 @@ pub fn check(
             Some(a) if is_placeholder(a, cfg) => "is a placeholder",
             Some(_) => "",
         };
-        c.check(
-            state.is_empty(),
-            Code::W003,
-            &path,
-            answer.is_some(),
-            || {
-                (
-                    format!("question `{key}` {state}"),
-                    format!("answer it under `questions:` — {question}"),
-                )
-            },
-        );
+        c.check(state.is_empty(), Code::W003, &path, answer.is_some(), || {
+            (format!("question `{key}` {state}"), format!("answer it under `questions:` — {question}"))
+        });
     }
 
     let sev = pm.severity.clone().unwrap_or_default();
     if cfg.completeness.action_items_required.contains(&sev) {
-        c.check(
-            !pm.action_items.is_empty(),
-            Code::W004,
-            &[Key("action_items")],
-            false,
-            || {
-                (
-                    format!("a {sev} postmortem has no action items"),
-                    "add `action_items:` with at least one item: title, kind, owner, due"
-                        .to_string(),
-                )
-            },
-        );
+        c.check(!pm.action_items.is_empty(), Code::W004, &[Key("action_items")], false, || {
+            (
+                format!("a {sev} postmortem has no action items"),
+                "add `action_items:` with at least one item: title, kind, owner, due".to_string(),
+            )
+        });
     }
     if let Some(kinds) = cfg.completeness.kinds_required.get(&sev) {
         for kind in kinds {
@@ -223,25 +150,15 @@ pub fn check(
                 false,
                 || {
                     (
-                        format!(
-                            "a {sev} postmortem needs an action item of kind `{}`",
-                            kind.as_str()
-                        ),
-                        format!(
-                            "add an item with `kind: {}`, or mark an existing one",
-                            kind.as_str()
-                        ),
+                        format!("a {sev} postmortem needs an action item of kind `{}`", kind.as_str()),
+                        format!("add an item with `kind: {}`, or mark an existing one", kind.as_str()),
                     )
                 },
             );
         }
     }
     let deadline = cfg.completeness.due_within_days.get(&sev).copied();
-    let start_day = pm
-        .timeline
-        .started
-        .as_ref()
-        .map(|s| s.at.with_timezone(&cfg.timezone).date_naive());
+    let start_day = pm.timeline.started.as_ref().map(|s| s.at.with_timezone(&cfg.timezone).date_naive());
     for (i, item) in pm.action_items.iter().enumerate() {
         let base = [Key("action_items"), Index(i)];
         c.check(item.owner.is_some(), Code::W006, &base, false, || {
@@ -251,19 +168,18 @@ pub fn check(
             )
         });
         c.check(item.due.is_some(), Code::W007, &base, false, || {
-            (
-                format!("action item `{}` has no due date", item.id),
-                "add `due: YYYY-MM-DD`".to_string(),
-            )
+            (format!("action item `{}` has no due date", item.id), "add `due: YYYY-MM-DD`".to_string())
         });
-        if let (Some(days), Some(due), Some(start), true) =
-            (deadline, &item.due, start_day, item.status.is_open())
-        {
+        if let (Some(days), Some(due), Some(start), true) = (deadline, &item.due, start_day, item.status.is_open()) {
             let limit = start + chrono::Duration::days(days);
             c.check(due.date <= limit, Code::W010, &[Key("action_items"), Index(i), Key("due")], true, || {
                 (
-                    format!("action item `{}` is due {}, later than {days} days after a {sev} incident ({limit})", item.id, due.raw),
-                    "bring the date forward, or split the item into a first step due in time and a follow-up".to_string(),
+                    format!(
+                        "action item `{}` is due {}, later than {days} days after a {sev} incident ({limit})",
+                        item.id, due.raw
+                    ),
+                    "bring the date forward, or split the item into a first step due in time and a follow-up"
+                        .to_string(),
                 )
             });
         }
@@ -288,16 +204,8 @@ pub fn check(
             d.level = Level::Error;
         }
     }
-    pm.problems = diags
-        .iter()
-        .filter(|d| d.kind() == Kind::Completeness)
-        .cloned()
-        .collect();
-    pm.score = if applicable == 0 {
-        1.0
-    } else {
-        passed as f64 / applicable as f64
-    };
+    pm.problems = diags.iter().filter(|d| d.kind() == Kind::Completeness).cloned().collect();
+    pm.score = if applicable == 0 { 1.0 } else { passed as f64 / applicable as f64 };
 }
 
 fn pm_has_key(loc: &Locator, path: &[Seg]) -> bool {
@@ -329,9 +237,15 @@ fn blame(file: &str, text: &str, cfg: &Config) -> Vec<Diagnostic> {
                 let at = from + i;
                 let col = line[..at].chars().count() + 1;
                 out.push(
-                    Diagnostic::new(Code::W009, file, n + 1, col, format!("blame-assigning language: \"{}\"", &line[at..at + phrase.len()]))
-                        .hint("describe what the system allowed and why it made sense at the time, not who failed")
-                        .span(phrase.chars().count()),
+                    Diagnostic::new(
+                        Code::W009,
+                        file,
+                        n + 1,
+                        col,
+                        format!("blame-assigning language: \"{}\"", &line[at..at + phrase.len()]),
+                    )
+                    .hint("describe what the system allowed and why it made sense at the time, not who failed")
+                    .span(phrase.chars().count()),
                 );
                 from = at + phrase.len().max(1);
             }
@@ -385,21 +299,9 @@ Body.
 ";
 
     fn run_with(text: &str, cfg: &Config) -> (Vec<(String, usize, Level)>, f64) {
-        let r = check_file(
-            &SourceFile {
-                rel: "c/x.md".into(),
-                text: text.into(),
-            },
-            cfg,
-        );
+        let r = check_file(&SourceFile { rel: "c/x.md".into(), text: text.into() }, cfg);
         let pm = r.postmortem.expect("no errors");
-        (
-            r.diags
-                .iter()
-                .map(|d| (d.code.as_str().to_string(), d.line, d.level))
-                .collect(),
-            pm.score,
-        )
+        (r.diags.iter().map(|d| (d.code.as_str().to_string(), d.line, d.level)).collect(), pm.score)
     }
 
     fn run(text: &str) -> (Vec<(String, usize, Level)>, f64) {
@@ -414,41 +316,20 @@ Body.
     #[test]
     fn placeholders_are_not_answers() {
         let cfg = Config::defaults(Path::new("/s"));
-        for p in [
-            "TBD",
-            " todo ",
-            "N/A",
-            "-",
-            "?",
-            "...",
-            "FIXME",
-            "TODO: ask the DBAs",
-            "",
-        ] {
+        for p in ["TBD", " todo ", "N/A", "-", "?", "...", "FIXME", "TODO: ask the DBAs", ""] {
             assert!(is_placeholder(p, &cfg), "{p:?}");
         }
-        for a in [
-            "Todo list app fails",
-            "Nothing to add: the pool is unique",
-            "-1 replicas",
-        ] {
+        for a in ["Todo list app fails", "Nothing to add: the pool is unique", "-1 replicas"] {
             assert!(!is_placeholder(a, &cfg), "{a:?}");
         }
     }
 
     #[test]
     fn missing_fields_and_placeholder_answers_are_reported_where_they_belong() {
-        let text = COMPLETE
-            .replace("area: payments\n", "")
-            .replace("  detect: Alert at 80% pool use.", "  detect: TBD");
+        let text =
+            COMPLETE.replace("area: payments\n", "").replace("  detect: Alert at 80% pool use.", "  detect: TBD");
         let (d, score) = run(&text);
-        assert_eq!(
-            d,
-            [
-                ("W001".into(), 1, Level::Error),
-                ("W003".into(), 22, Level::Error)
-            ]
-        );
+        assert_eq!(d, [("W001".into(), 1, Level::Error), ("W003".into(), 22, Level::Error)]);
         // 10 fields + whys + 4 questions + items + 2 kinds + 2×2 item checks + keys + blame = 24 checks, 22 passed
         assert!((score - 22.0 / 24.0).abs() < 1e-12, "{score}");
     }
@@ -465,9 +346,7 @@ Body.
 
     #[test]
     fn whys_must_be_non_empty_and_distinct() {
-        let text = COMPLETE
-            .replace("  - four\n", "  - One\n")
-            .replace("  - five\n", "  - TODO\n");
+        let text = COMPLETE.replace("  - four\n", "  - One\n").replace("  - five\n", "  - TODO\n");
         let (d, _) = run(&text);
         assert_eq!(d, [("W002".into(), 14, Level::Error)]);
     }
@@ -476,28 +355,16 @@ Body.
     fn sev1_needs_items_of_the_required_kinds_with_owner_and_due() {
         let text = COMPLETE.replace("    kind: prevent\n    owner: dana\n", "");
         let (d, _) = run(&text);
-        assert_eq!(
-            d.iter().map(|x| (x.0.as_str(), x.1)).collect::<Vec<_>>(),
-            [("W005", 25), ("W006", 30)]
-        );
+        assert_eq!(d.iter().map(|x| (x.0.as_str(), x.1)).collect::<Vec<_>>(), [("W005", 25), ("W006", 30)]);
         let none = COMPLETE.split("action_items:").next().unwrap().to_string() + "---\n";
         let (d, _) = run(&none);
-        assert_eq!(
-            d.iter().map(|x| x.0.as_str()).collect::<Vec<_>>(),
-            ["W004", "W005", "W005"]
-        );
+        assert_eq!(d.iter().map(|x| x.0.as_str()).collect::<Vec<_>>(), ["W004", "W005", "W005"]);
     }
 
     #[test]
     fn unknown_keys_suggest_the_closest_known_key() {
         let text = COMPLETE.replace("severity: SEV1", "severity: SEV1\nsevrity: SEV2");
-        let r = check_file(
-            &SourceFile {
-                rel: "c/x.md".into(),
-                text,
-            },
-            &Config::defaults(Path::new("/s")),
-        );
+        let r = check_file(&SourceFile { rel: "c/x.md".into(), text }, &Config::defaults(Path::new("/s")));
         assert_eq!(r.diags.len(), 1);
         assert_eq!((r.diags[0].code, r.diags[0].line), (Code::W008, 4));
         assert_eq!(r.diags[0].hint, "did you mean `severity`?");
@@ -505,10 +372,7 @@ Body.
 
     #[test]
     fn blame_phrases_are_found_with_line_and_column_in_any_case() {
-        let text = COMPLETE.replace(
-            "Body.",
-            "It was Human Error.\nNot careless, just tired; careless again.",
-        );
+        let text = COMPLETE.replace("Body.", "It was Human Error.\nNot careless, just tired; careless again.");
         let (d, _) = run(&text);
         assert_eq!(
             d.iter().map(|x| (x.0.as_str(), x.1)).collect::<Vec<_>>(),
@@ -522,14 +386,9 @@ Body.
         cfg.completeness.due_within_days.insert("SEV1".into(), 30);
         // 2024-03-14 + 30 days = 2024-04-13: the item due 2024-04-15 is late, the one due 2024-04-01 is not
         let (d, _) = run_with(COMPLETE, &cfg);
-        assert_eq!(
-            d.iter().map(|x| (x.0.as_str(), x.1)).collect::<Vec<_>>(),
-            [("W010", 33)]
-        );
-        let closed = COMPLETE.replace(
-            "    due: 2024-04-15",
-            "    due: 2024-04-15\n    status: done\n    closed: 2024-04-10",
-        );
+        assert_eq!(d.iter().map(|x| (x.0.as_str(), x.1)).collect::<Vec<_>>(), [("W010", 33)]);
+        let closed =
+            COMPLETE.replace("    due: 2024-04-15", "    due: 2024-04-15\n    status: done\n    closed: 2024-04-10");
         assert!(run_with(&closed, &cfg).0.is_empty());
     }
 }

@@ -16,10 +16,10 @@ use crate::parse::{self, Locator};
 /// One file, checked.
 #[derive(Debug)]
 pub struct FileResult {
-    /// Present when the file has no errors.
+    /// Whatever could be read, present once the front matter is a mapping;
+    /// to be trusted as data only when `has_errors` is false.
     pub postmortem: Option<Postmortem>,
-    /// The id the file claims, even when it has errors.
-    pub id: Option<String>,
+    pub has_errors: bool,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -38,61 +38,43 @@ pub fn default_id(rel: &str) -> String {
 /// Parses and checks one file on its own.
 pub fn check_file(src: &SourceFile, cfg: &Config) -> FileResult {
     let file = src.rel.as_str();
-    let fail = |d: Diagnostic| FileResult {
-        postmortem: None,
-        id: None,
-        diags: vec![d],
-    };
+    let fail = |d: Diagnostic| FileResult { postmortem: None, has_errors: true, diags: vec![d] };
     let fm = match parse::split(file, &src.text) {
         Ok(fm) => fm,
         Err(d) => return fail(d),
     };
     let value: serde_yaml::Value = match serde_yaml::from_str(fm.yaml) {
         Ok(v) => v,
-        Err(e) => return fail(yaml_error(file, &e, fm.yaml_line, fm.yaml)),
+        Err(e) => return fail(yaml_error(file, &e, &fm)),
     };
     let root = match &value {
         serde_yaml::Value::Mapping(m) => m,
-        serde_yaml::Value::Tagged(t) if matches!(t.value, serde_yaml::Value::Mapping(_)) => {
-            match &t.value {
-                serde_yaml::Value::Mapping(m) => m,
-                _ => return fail(not_a_mapping(file, &value)),
-            }
-        }
+        serde_yaml::Value::Tagged(t) if matches!(t.value, serde_yaml::Value::Mapping(_)) => match &t.value {
+            serde_yaml::Value::Mapping(m) => m,
+            _ => return fail(not_a_mapping(file, &value)),
+        },
         other => return fail(not_a_mapping(file, other)),
     };
     let loc = Locator::new(fm.yaml, fm.yaml_line);
-    let mut ctx = parse::Ctx {
-        file,
-        loc: &loc,
-        cfg,
-        diags: Vec::new(),
-    };
+    let mut ctx = parse::Ctx { file, loc: &loc, cfg, diags: Vec::new() };
     let mut pm = parse::parse_postmortem(&mut ctx, root, &default_id(file), fm.body, fm.body_line);
     rules::check(&pm, &mut ctx);
-    let id = Some(pm.id.clone());
     let has_errors = ctx.diags.iter().any(|d| d.kind() == Kind::Error);
     let mut diags = ctx.diags;
-    if has_errors {
-        return FileResult {
-            postmortem: None,
-            id,
-            diags,
-        };
+    // Completeness is judged once the data can be trusted: a field with a
+    // wrong type would otherwise also be reported as missing.
+    if !has_errors {
+        completeness::check(&mut pm, &mut diags, &loc, &src.text, cfg);
     }
-    completeness::check(&mut pm, &mut diags, &loc, &src.text, cfg);
-    FileResult {
-        postmortem: Some(pm),
-        id,
-        diags,
-    }
+    FileResult { postmortem: Some(pm), has_errors, diags }
 }
 
 /// Checks across files: unique ids, unique action-item ids, `related` ids
-/// that exist. `known_ids` holds the ids of every file, with or without
-/// errors, so that a broken file does not also break links to it.
-pub fn check_site(pms: &[Postmortem], known_ids: &[(String, String)]) -> Vec<Diagnostic> {
-    site::check(pms, known_ids)
+/// that exist. `pms` holds every file that could be read, with or without
+/// errors, so that one run reports everything and a broken file does not
+/// also break links to it.
+pub fn check_site(pms: &[&Postmortem]) -> Vec<Diagnostic> {
+    site::check(pms)
 }
 
 fn not_a_mapping(file: &str, v: &serde_yaml::Value) -> Diagnostic {
@@ -106,47 +88,103 @@ fn not_a_mapping(file: &str, v: &serde_yaml::Value) -> Diagnostic {
         .hint("write one `key: value` per line, e.g. `title: Checkout API returned 500s`")
 }
 
-/// Maps a serde_yaml error to the file's line and column.
-fn yaml_error(file: &str, e: &serde_yaml::Error, yaml_line: usize, yaml: &str) -> Diagnostic {
+/// Maps a serde_yaml error to the file's line and column. Positions inside
+/// the message ("while parsing a flow sequence at line 3 column 7") are
+/// rewritten to file lines too.
+fn yaml_error(file: &str, e: &serde_yaml::Error, fm: &parse::FrontMatter) -> Diagnostic {
+    let (yaml_line, yaml) = (fm.yaml_line, fm.yaml);
     let full = e.to_string();
-    let (line, col) = match e.location() {
+    let (mut line, mut col) = match e.location() {
         Some(l) => (l.line() + yaml_line - 1, l.column()),
         None => (yaml_line, 1),
     };
-    // serde_yaml appends positions relative to the front matter; drop them,
-    // the diagnostic carries the file's own.
-    let msg = match full.find(" at line ") {
-        Some(i) => full[..i].to_string(),
-        None => full.clone(),
+    let (head, context) = match full.find(" at line ") {
+        Some(i) => {
+            let rest = &full[i + 9..];
+            let ctx = rest.find(", ").map(|j| &rest[j + 2..]).unwrap_or("");
+            (&full[..i], ctx)
+        }
+        None => (full.as_str(), ""),
     };
-    let msg = msg.trim_end_matches(':').trim().to_string();
+    let mut msg = head.trim_end_matches(':').trim().to_string();
+    if !context.is_empty() {
+        msg.push_str(&format!(" ({})", shift_lines(context, yaml_line - 1)));
+    }
+    // At the end of the front matter (an unclosed list, say), the place
+    // where the construct was opened says more than the closing fence.
+    if line >= fm.close_line {
+        if let Some((l, c)) = context_position(context) {
+            (line, col) = (l + yaml_line - 1, c);
+        }
+    }
+    if let Some(key) = msg.strip_prefix("duplicate entry with key \"").and_then(|r| r.split('"').next()) {
+        if let Some((l, c)) = second_occurrence(yaml, key) {
+            (line, col) = (l + yaml_line - 1, c);
+        }
+    }
+    let this_line = yaml.lines().nth(line.saturating_sub(yaml_line)).unwrap_or("");
     let hint = if msg.contains("duplicate entry") {
-        "each key may appear once; merge the two entries or remove one".to_string()
-    } else if msg.contains("recursion limit")
-        || msg.contains("repetition limit")
-        || msg.contains("alias") && msg.contains("limit")
-    {
-        "the front matter nests or repeats too deeply; write the values out plainly".to_string()
+        "each key may appear once; merge the two entries or remove one"
+    } else if msg.contains("recursion limit") || msg.contains("repetition limit") {
+        "the front matter nests or repeats too deeply; write the values out plainly"
     } else if msg.contains("tab") {
-        "indent with spaces, not tabs".to_string()
-    } else if yaml
-        .lines()
-        .nth(line.saturating_sub(yaml_line))
-        .is_some_and(|l| l.contains(": ") && l.matches(": ").count() > 1)
-    {
-        "a value containing `: ` must be quoted: `title: \"Checkout: 500s\"`".to_string()
+        "indent with spaces, not tabs"
+    } else if msg.contains("flow sequence") {
+        "a list written `[a, b]` must be closed with `]` on the same line, or written one `- item` per line"
+    } else if msg.contains("flow mapping") {
+        "a mapping written `{a: 1}` must be closed with `}`"
+    } else if this_line.matches(": ").count() > 1 {
+        "a value containing `: ` must be quoted: `title: \"Checkout: 500s\"`"
     } else {
-        "check indentation and quoting near this line; a value containing `: ` or starting with `*`, `&`, `!`, `[` or `{` must be quoted".to_string()
+        "check indentation and quoting near this line; quote values that contain `: ` or start with `*`, `&`, `!`, `%`, `@`, `[` or `{`"
     };
-    Diagnostic::new(
-        Code::E005,
-        file,
-        line,
-        col,
-        format!("invalid YAML in front matter: {msg}"),
-    )
-    .hint(hint)
-    .span(1)
+    Diagnostic::new(Code::E005, file, line, col, format!("invalid YAML in front matter: {msg}")).hint(hint).span(1)
+}
+
+/// The first "line N column M" of a libyaml context, as numbers.
+fn context_position(context: &str) -> Option<(usize, usize)> {
+    let rest = &context[context.find("line ")? + 5..];
+    let (l, rest) = rest.split_once(" column ")?;
+    let c: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((l.parse().ok()?, c.parse().ok()?))
+}
+
+/// Adds `by` to every "line N" in a libyaml message.
+fn shift_lines(s: &str, by: usize) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("line ") {
+        out.push_str(&rest[..i + 5]);
+        rest = &rest[i + 5..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        match rest[..digits].parse::<usize>() {
+            Ok(n) => out.push_str(&(n + by).to_string()),
+            Err(_) => out.push_str(&rest[..digits]),
+        }
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// 1-based (line, column) of the second `key:` at the indentation of the
+/// first one, in `yaml`.
+fn second_occurrence(yaml: &str, key: &str) -> Option<(usize, usize)> {
+    let mut indent = None;
+    for (i, l) in yaml.lines().enumerate() {
+        let t = l.trim_start_matches([' ', '-']);
+        let ind = l.len() - t.len();
+        let is_key = t.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':'));
+        if !is_key {
+            continue;
+        }
+        match indent {
+            None => indent = Some(ind),
+            Some(first) if first == ind => return Some((i + 1, ind + 1)),
+            Some(_) => {}
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -155,18 +193,12 @@ mod tests {
     use std::path::Path;
 
     fn run(text: &str) -> FileResult {
-        let src = SourceFile {
-            rel: "content/x.md".into(),
-            text: text.into(),
-        };
+        let src = SourceFile { rel: "content/x.md".into(), text: text.into() };
         check_file(&src, &Config::defaults(Path::new("/s")))
     }
 
     fn codes(r: &FileResult) -> Vec<(String, usize)> {
-        r.diags
-            .iter()
-            .map(|d| (d.code.as_str().to_string(), d.line))
-            .collect()
+        r.diags.iter().map(|d| (d.code.as_str().to_string(), d.line)).collect()
     }
 
     #[test]
@@ -174,43 +206,28 @@ mod tests {
         let r = run("---\ntitle: ok\narea: [unclosed\nseverity: SEV1\n---\n");
         assert_eq!(r.diags[0].code, Code::E005);
         assert!(r.diags[0].line >= 3, "{:?}", r.diags);
-        assert!(
-            !r.diags[0].message.contains("at line"),
-            "{}",
-            r.diags[0].message
-        );
+        // the context names the file line where the list was opened
+        assert!(r.diags[0].message.contains("line 3 column 7"), "{}", r.diags[0].message);
     }
 
     #[test]
     fn duplicate_keys_are_an_error() {
         let r = run("---\ntitle: a\ntitle: b\n---\n");
         assert_eq!(r.diags[0].code, Code::E005);
-        assert!(
-            r.diags[0].message.contains("duplicate"),
-            "{}",
-            r.diags[0].message
-        );
+        assert!(r.diags[0].message.contains("duplicate"), "{}", r.diags[0].message);
+        assert_eq!((r.diags[0].line, r.diags[0].column), (3, 1), "at the second key");
     }
 
     #[test]
     fn empty_and_non_mapping_front_matter_are_errors() {
         assert_eq!(codes(&run("---\n---\nbody")), [("E006".to_string(), 2)]);
-        assert_eq!(
-            codes(&run("---\n- a\n- b\n---\n")),
-            [("E006".to_string(), 2)]
-        );
+        assert_eq!(codes(&run("---\n- a\n- b\n---\n")), [("E006".to_string(), 2)]);
     }
 
     #[test]
     fn default_ids_come_from_file_names_as_safe_slugs() {
-        assert_eq!(
-            default_id("content/2024/2024-03-14-checkout.md"),
-            "2024-03-14-checkout"
-        );
-        assert_eq!(
-            default_id("content/Checkout Outage März.md"),
-            "checkout-outage-marz"
-        );
+        assert_eq!(default_id("content/2024/2024-03-14-checkout.md"), "2024-03-14-checkout");
+        assert_eq!(default_id("content/Checkout Outage März.md"), "checkout-outage-marz");
     }
 
     #[test]
@@ -218,20 +235,10 @@ mod tests {
         let r = run("---\nseverity: SEV9\nstatus: done\ndetection: pager\ntimeline:\n  started: 2024-01-01T10:00:00\n  detected: soon\ntags: web\n---\n");
         assert_eq!(
             codes(&r),
-            [
-                ("E008", 2),
-                ("E009", 3),
-                ("E011", 4),
-                ("E013", 6),
-                ("E013", 7),
-                ("E007", 8)
-            ]
-            .map(|(c, l)| (c.to_string(), l))
+            [("E008", 2), ("E009", 3), ("E011", 4), ("E013", 6), ("E013", 7), ("E007", 8)]
+                .map(|(c, l)| (c.to_string(), l))
         );
-        assert!(r.postmortem.is_none());
-        assert_eq!(
-            r.diags[0].hint,
-            "did you mean `SEV1`? severity is one of: SEV1, SEV2, SEV3, SEV4"
-        );
+        assert!(r.has_errors);
+        assert_eq!(r.diags[0].hint, "did you mean `SEV1`? severity is one of: SEV1, SEV2, SEV3, SEV4");
     }
 }

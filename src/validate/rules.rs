@@ -59,22 +59,14 @@ fn human_minutes(m: i64) -> String {
 /// Done and wont_do items need a `closed` date, and none may be closed
 /// before the incident started (in the site's timezone).
 fn closed_dates(pm: &Postmortem, ctx: &mut Ctx) {
-    let start_day = pm
-        .timeline
-        .started
-        .as_ref()
-        .map(|s| s.at.with_timezone(&ctx.cfg.timezone).date_naive());
+    let start_day = pm.timeline.started.as_ref().map(|s| s.at.with_timezone(&ctx.cfg.timezone).date_naive());
     for (i, item) in pm.action_items.iter().enumerate() {
         let path = |k| [Seg::Key("action_items"), Seg::Index(i), Seg::Key(k)];
         match (&item.closed, item.status.is_open()) {
             (None, false) => ctx.at_value(
                 Code::E015,
                 &path("status"),
-                format!(
-                    "action item `{}` is {} but has no `closed` date",
-                    item.id,
-                    item.status.as_str()
-                ),
+                format!("action item `{}` is {} but has no `closed` date", item.id, item.status.as_str()),
                 "add `closed: YYYY-MM-DD`, the day it was done or dropped",
             ),
             (Some(c), _) => {
@@ -83,7 +75,10 @@ fn closed_dates(pm: &Postmortem, ctx: &mut Ctx) {
                         ctx.at_value(
                             Code::E016,
                             &path("closed"),
-                            format!("action item `{}` is closed on {} before the incident started on {start}", item.id, c.raw),
+                            format!(
+                                "action item `{}` is closed on {} before the incident started on {start}",
+                                item.id, c.raw
+                            ),
                             "check the year and month of `closed`",
                         );
                     }
@@ -102,10 +97,7 @@ mod tests {
     use std::path::Path;
 
     fn errs(yaml: &str) -> Vec<(String, usize, String)> {
-        let src = SourceFile {
-            rel: "c/x.md".into(),
-            text: format!("---\n{yaml}---\n"),
-        };
+        let src = SourceFile { rel: "c/x.md".into(), text: format!("---\n{yaml}---\n") };
         check_file(&src, &Config::defaults(Path::new("/s")))
             .diags
             .into_iter()
@@ -116,36 +108,25 @@ mod tests {
 
     #[test]
     fn detected_before_started_is_an_error_at_detected() {
-        let e =
-            errs("timeline:\n  started: 2024-03-14T09:02:00Z\n  detected: 2024-03-14T08:40:00Z\n");
-        assert_eq!(
-            e,
-            [(
-                "E012".into(),
-                4,
-                "timeline out of order: detected is before started".into()
-            )]
-        );
+        let e = errs("timeline:\n  started: 2024-03-14T09:02:00Z\n  detected: 2024-03-14T08:40:00Z\n");
+        assert_eq!(e, [("E012".into(), 4, "timeline out of order: detected is before started".into())]);
     }
 
     #[test]
     fn order_compares_instants_across_offsets() {
         // 10:30+02:00 is 08:30Z: after 08:00Z, so in order.
-        assert!(errs(
-            "timeline:\n  started: 2024-03-14T08:00:00Z\n  detected: 2024-03-14T10:30:00+02:00\n"
-        )
-        .is_empty());
+        assert!(errs("timeline:\n  started: 2024-03-14T08:00:00Z\n  detected: 2024-03-14T10:30:00+02:00\n").is_empty());
         // 09:30+02:00 is 07:30Z: before 08:00Z.
-        assert_eq!(errs("timeline:\n  started: 2024-03-14T08:00:00Z\n  detected: 2024-03-14T09:30:00+02:00\n").len(), 1);
+        assert_eq!(
+            errs("timeline:\n  started: 2024-03-14T08:00:00Z\n  detected: 2024-03-14T09:30:00+02:00\n").len(),
+            1
+        );
     }
 
     #[test]
     fn acknowledged_takes_part_in_the_order_when_given() {
         let e = errs("timeline:\n  started: 2024-03-14T08:00:00Z\n  detected: 2024-03-14T08:10:00Z\n  acknowledged: 2024-03-14T08:30:00Z\n  mitigated: 2024-03-14T08:20:00Z\n");
-        assert_eq!(
-            e[0].2,
-            "timeline out of order: mitigated is before acknowledged"
-        );
+        assert_eq!(e[0].2, "timeline out of order: mitigated is before acknowledged");
         assert_eq!(e[0].1, 6);
     }
 
@@ -158,10 +139,7 @@ mod tests {
     #[test]
     fn done_items_need_closed_and_closed_cannot_precede_the_start() {
         let e = errs("timeline:\n  started: 2024-03-14T08:00:00Z\naction_items:\n  - title: a\n    status: done\n  - title: b\n    status: wont_do\n    closed: 2024-03-13\n  - title: c\n    status: done\n    closed: 2024-03-14\n");
-        assert_eq!(
-            e.iter().map(|x| (x.0.as_str(), x.1)).collect::<Vec<_>>(),
-            [("E015", 6), ("E016", 9)]
-        );
+        assert_eq!(e.iter().map(|x| (x.0.as_str(), x.1)).collect::<Vec<_>>(), [("E015", 6), ("E016", 9)]);
     }
 
     #[test]

@@ -6,13 +6,12 @@ use crate::model::Postmortem;
 use crate::text::closest;
 use std::collections::{BTreeMap, HashSet};
 
-/// `known_ids` pairs every file (with or without errors) with its id.
-pub fn check(pms: &[Postmortem], known_ids: &[(String, String)]) -> Vec<Diagnostic> {
+pub fn check(pms: &[&Postmortem]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
 
     let mut by_id: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (file, id) in known_ids {
-        by_id.entry(id).or_default().push(file);
+    for pm in pms {
+        by_id.entry(&pm.id).or_default().push(&pm.file);
     }
     for pm in pms {
         let files = &by_id[pm.id.as_str()];
@@ -24,11 +23,7 @@ pub fn check(pms: &[Postmortem], known_ids: &[(String, String)]) -> Vec<Diagnost
                     &pm.file,
                     pm.id_line,
                     1,
-                    format!(
-                        "duplicate postmortem id `{}`: also used by {}",
-                        pm.id,
-                        others.join(", ")
-                    ),
+                    format!("duplicate postmortem id `{}`: also used by {}", pm.id, others.join(", ")),
                 )
                 .hint("ids must be unique: set a distinct `id:` in one of the files, or rename it"),
             );
@@ -38,10 +33,7 @@ pub fn check(pms: &[Postmortem], known_ids: &[(String, String)]) -> Vec<Diagnost
     let mut items: BTreeMap<&str, Vec<(&str, usize)>> = BTreeMap::new();
     for pm in pms {
         for item in &pm.action_items {
-            items
-                .entry(&item.id)
-                .or_default()
-                .push((&pm.file, item.line));
+            items.entry(&item.id).or_default().push((&pm.file, item.line));
         }
     }
     for (id, places) in &items {
@@ -49,20 +41,22 @@ pub fn check(pms: &[Postmortem], known_ids: &[(String, String)]) -> Vec<Diagnost
             continue;
         }
         for (i, (file, line)) in places.iter().enumerate() {
-            let others: Vec<String> = places
-                .iter()
-                .enumerate()
-                .filter(|(j, _)| *j != i)
-                .map(|(_, (f, l))| format!("{f}:{l}"))
-                .collect();
+            let others: Vec<String> =
+                places.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, (f, l))| format!("{f}:{l}")).collect();
             out.push(
-                Diagnostic::new(Code::E018, file, *line, 1, format!("duplicate action item id `{id}`: also used at {}", others.join(", ")))
-                    .hint("give each action item its own id, or leave `id` out to get `<postmortem id>#<n>`"),
+                Diagnostic::new(
+                    Code::E018,
+                    file,
+                    *line,
+                    1,
+                    format!("duplicate action item id `{id}`: also used at {}", others.join(", ")),
+                )
+                .hint("give each action item its own id, or leave `id` out to get `<postmortem id>#<n>`"),
             );
         }
     }
 
-    let ids: HashSet<&str> = known_ids.iter().map(|(_, id)| id.as_str()).collect();
+    let ids: HashSet<&str> = pms.iter().map(|p| p.id.as_str()).collect();
     let all: Vec<&str> = {
         let mut v: Vec<&str> = ids.iter().copied().collect();
         v.sort_unstable();
@@ -76,18 +70,11 @@ pub fn check(pms: &[Postmortem], known_ids: &[(String, String)]) -> Vec<Diagnost
             }
             let hint = match closest(r, &all) {
                 Some(c) => format!("did you mean `{c}`?"),
-                None => "use the id of another postmortem: its `id:` or its file name without .md"
-                    .to_string(),
+                None => "use the id of another postmortem: its `id:` or its file name without .md".to_string(),
             };
             out.push(
-                Diagnostic::new(
-                    Code::E019,
-                    &pm.file,
-                    *line,
-                    1,
-                    format!("related postmortem `{r}` does not exist"),
-                )
-                .hint(hint),
+                Diagnostic::new(Code::E019, &pm.file, *line, 1, format!("related postmortem `{r}` does not exist"))
+                    .hint(hint),
             );
         }
     }

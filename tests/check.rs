@@ -1,0 +1,184 @@
+//! `retro check`: every error class named with file and line, in every
+//! output format, with the exit codes of FORMAT.md section 3.
+
+mod common;
+use common::*;
+
+/// Every error of tests/fixtures/errors, one file per error class.
+const EXPECTED_ERRORS: &[(&str, &str, u64)] = &[
+    ("E002", "content/e002-not-utf8.md", 2),
+    ("E002", "content/e002-nul-byte.md", 2),
+    ("E003", "content/e003-no-front-matter.md", 1),
+    ("E004", "content/e004-unclosed.md", 1),
+    ("E005", "content/e005-duplicate-key.md", 4),
+    ("E005", "content/e005-yaml-syntax.md", 5),
+    ("E006", "content/e006-not-mapping.md", 2),
+    ("E007", "content/e007-wrong-type.md", 4),
+    ("E007", "content/e007-wrong-type.md", 5),
+    ("E008", "content/e008-unknown-severity.md", 3),
+    ("E009", "content/e009-unknown-status.md", 3),
+    ("E010", "content/e010-unknown-kind.md", 5),
+    ("E011", "content/e011-unknown-detection.md", 3),
+    ("E012", "content/e012-out-of-order.md", 5),
+    ("E013", "content/e013-no-offset.md", 4),
+    ("E014", "content/e014-bad-date.md", 5),
+    ("E015", "content/e015-done-without-closed.md", 5),
+    ("E016", "content/e016-closed-before-start.md", 10),
+    ("E017", "content/e017-duplicate-id-a.md", 2),
+    ("E017", "content/e017-duplicate-id-b.md", 2),
+    ("E018", "content/e018-duplicate-item-a.md", 4),
+    ("E018", "content/e018-duplicate-item-b.md", 5),
+    ("E019", "content/e019-unknown-related.md", 5),
+    ("E020", "content/e020-unsafe-id.md", 2),
+];
+
+#[test]
+fn every_error_class_is_named_with_code_file_and_line() {
+    let r = retro(&fixture("errors"), &["check", "--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let errors: Vec<(String, String, u64)> = json_diags(&r.stdout)
+        .into_iter()
+        .filter(|d| d.0.starts_with('E'))
+        .map(|(c, l, f, n)| {
+            assert_eq!(l, "error");
+            (c, f, n)
+        })
+        .collect();
+    let expected: Vec<(String, String, u64)> =
+        EXPECTED_ERRORS.iter().map(|(c, f, l)| (c.to_string(), f.to_string(), *l)).collect();
+    assert_eq!(errors, expected);
+}
+
+#[test]
+fn each_broken_file_alone_fails_the_check_with_its_code() {
+    // Files that only break in pairs (duplicates) or by reference are covered above.
+    for (code, file, line) in EXPECTED_ERRORS.iter().filter(|e| !matches!(e.0, "E017" | "E018" | "E019")) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("site.toml"), "").unwrap();
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        std::fs::copy(fixture("errors").join(file), dir.path().join(file)).unwrap();
+        let r = retro(dir.path(), &["check", "--format", "json"]);
+        assert_eq!(r.code, 1, "{file}: {}", r.stderr);
+        let d = json_diags(&r.stdout);
+        assert!(d.iter().any(|(c, _, f, l)| c == code && f == file && l == line), "{file}: {d:?}");
+    }
+}
+
+#[test]
+fn human_output_is_rustc_style_without_colour_off_a_terminal() {
+    let r = retro(&fixture("errors"), &["check"]);
+    assert_eq!(r.code, 1);
+    let out = &r.stderr;
+    assert!(out.contains("error[E012]: timeline out of order: detected is before started\n"), "{out}");
+    assert!(out.contains(" --> content/e012-out-of-order.md:5:13\n"), "{out}");
+    assert!(out.contains("5 |   detected: 2024-03-14T08:10:00Z\n"), "{out}");
+    assert!(out.contains("  |             ^^^^^^^^^^^^^^^^^^^^\n"), "{out}");
+    assert!(out.contains("= help: detected (2024-03-14T08:10:00Z) is 50 min before started"), "{out}");
+    assert!(!out.contains('\u{1b}'), "no colour codes when not on a terminal");
+    let last = out.lines().last().unwrap();
+    assert!(last.starts_with("24 errors, "), "{last}");
+    assert!(last.contains(" in 23 of 23 postmortems"), "{last}");
+    assert!(r.stdout.is_empty());
+}
+
+#[test]
+fn problems_are_sorted_by_file_and_line() {
+    let r = retro(&fixture("errors"), &["check", "--format", "json"]);
+    let d = json_diags(&r.stdout);
+    let keys: Vec<(String, u64)> = d.iter().map(|x| (x.2.clone(), x.3)).collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+}
+
+#[test]
+fn github_format_writes_escaped_workflow_commands() {
+    let r = retro(&fixture("errors"), &["check", "--format", "github"]);
+    assert_eq!(r.code, 1);
+    let line = r.stdout.lines().find(|l| l.contains("e012-out-of-order")).unwrap();
+    assert!(
+        line.starts_with(
+            "::error file=content/e012-out-of-order.md,line=5,col=13,title=E012 timeline out of order%3A detected is before started::timeline out of order: detected is before started%0Ahelp: "
+        ),
+        "{line}"
+    );
+    assert!(r.stdout.lines().all(|l| l.starts_with("::error ") || l.starts_with("::warning ")));
+}
+
+#[test]
+fn json_diagnostics_have_the_fields_of_the_format() {
+    let r = retro(&fixture("errors"), &["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    for d in v.as_array().unwrap() {
+        let mut keys: Vec<&str> = d.as_object().unwrap().keys().map(String::as_str).collect();
+        keys.sort();
+        assert_eq!(keys, ["code", "column", "file", "hint", "level", "line", "message"]);
+        assert!(!d["hint"].as_str().unwrap().is_empty(), "every problem has a hint: {d}");
+        assert!(d["line"].as_u64().unwrap() >= 1 && d["column"].as_u64().unwrap() >= 1);
+    }
+}
+
+#[test]
+fn completeness_fails_final_postmortems_and_warns_for_drafts() {
+    let missing_area = COMPLETE.replace("area: payments\n", "");
+    let s = site("", &[("a.md", &missing_area)]);
+    let r = retro(s.path(), &["check", "--format", "json"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(json_diags(&r.stdout), [("W001".into(), "error".into(), "content/a.md".into(), 1)]);
+
+    let draft = missing_area.replace("status: final", "status: draft");
+    let s = site("", &[("a.md", &draft)]);
+    let r = retro(s.path(), &["check", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(json_diags(&r.stdout), [("W001".into(), "warning".into(), "content/a.md".into(), 1)]);
+    assert!(r.stderr.contains("0 errors, 1 warning in 1 of 1 postmortem"), "{}", r.stderr);
+
+    let r = retro(s.path(), &["check", "--strict"]);
+    assert_eq!(r.code, 1, "--strict fails on warnings");
+}
+
+#[test]
+fn a_clean_site_exits_zero() {
+    let s = site("", &[("a.md", COMPLETE)]);
+    let r = retro(s.path(), &["check"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.starts_with("no problems in 1 postmortem"), "{}", r.stderr);
+}
+
+#[test]
+fn unknown_front_matter_keys_suggest_the_closest_key() {
+    let s = site("", &[("a.md", &COMPLETE.replace("severity: SEV1", "sevrity: SEV1\nseverity: SEV1"))]);
+    let r = retro(s.path(), &["check"]);
+    assert!(r.stderr.contains("unknown key `sevrity`"), "{}", r.stderr);
+    assert!(r.stderr.contains("= help: did you mean `severity`?"), "{}", r.stderr);
+}
+
+#[test]
+fn site_toml_problems_exit_2_with_their_line() {
+    let s = site("title = \"x\"\ntimezone = \"Mars/Base\"\n", &[("a.md", COMPLETE)]);
+    let r = retro(s.path(), &["check"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("error[C004]: unknown timezone `Mars/Base`"), "{}", r.stderr);
+    assert!(r.stderr.contains("--> site.toml:2:12"), "{}", r.stderr);
+
+    let s = site("titel = \"x\"\n", &[]);
+    let r = retro(s.path(), &["check", "--format", "json"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(json_diags(&r.stdout), [("C003".into(), "error".into(), "site.toml".into(), 1)]);
+    assert!(r.stdout.contains("did you mean `title`?"));
+
+    let empty = tempfile::tempdir().unwrap();
+    let r = retro(empty.path(), &["check"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("error[C001]: cannot read"), "{}", r.stderr);
+    assert!(r.stderr.contains("retro init"), "{}", r.stderr);
+}
+
+#[test]
+fn bad_flags_are_usage_errors() {
+    let s = site("", &[]);
+    assert_eq!(retro(s.path(), &["check", "--format", "xml"]).code, 2);
+    assert_eq!(retro(s.path(), &["check", "--today", "2025-02-30"]).code, 2);
+    assert_eq!(retro(s.path(), &["frobnicate"]).code, 2);
+    assert_eq!(retro(s.path(), &[]).code, 2);
+}

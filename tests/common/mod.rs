@@ -1,0 +1,129 @@
+//! Helpers for running the real `retro` binary on fixture sites.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// What one run of the binary did.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `retro` with `args` in `cwd`, with SOURCE_DATE_EPOCH and NO_COLOR
+/// cleared unless given in `env`.
+pub fn retro_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_retro"));
+    cmd.args(args).current_dir(cwd).env_remove("SOURCE_DATE_EPOCH").env_remove("NO_COLOR");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run retro");
+    let code = out.status.code().unwrap_or(-1);
+    let run = Run {
+        code,
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(code != 101 && code != 3 && code != -1, "retro crashed: {run:?}");
+    run
+}
+
+pub fn retro(cwd: &Path, args: &[&str]) -> Run {
+    retro_env(cwd, args, &[])
+}
+
+/// The folder of a fixture site under tests/fixtures.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// The repository root, which is itself the example site.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Copies a folder tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// A temporary site holding a copy of a fixture.
+pub fn fixture_copy(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(name), dir.path());
+    dir
+}
+
+/// A temporary site with the given site.toml and content files.
+pub fn site(site_toml: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("site.toml"), site_toml).unwrap();
+    for (name, text) in files {
+        let p = dir.path().join("content").join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+/// Diagnostics of `retro check --format json` as (code, level, file, line).
+pub fn json_diags(stdout: &str) -> Vec<(String, String, String, u64)> {
+    let v: serde_json::Value = serde_json::from_str(stdout).expect("json output");
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["level"].as_str().unwrap().to_string(),
+                d["file"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// A complete postmortem: checks clean whatever its status.
+pub const COMPLETE: &str = "---
+title: Checkout failed
+severity: SEV1
+status: final
+area: payments
+authors: [dana]
+summary: Checkout failed.
+impact: 4,000 orders.
+timeline:
+  started: 2024-03-14T09:00:00Z
+  detected: 2024-03-14T09:10:00Z
+  mitigated: 2024-03-14T09:40:00Z
+  resolved: 2024-03-14T12:00:00Z
+five_whys: [one, two, three, four, five]
+questions:
+  prevent: Load test at scale.
+  similar: Search has the same pool.
+  detect: Alert at 80% pool use.
+  mitigate: A runbook for pool resizing.
+action_items:
+  - title: Alert
+    kind: detect
+    owner: lee
+    due: 2024-04-01
+  - title: Load test
+    kind: prevent
+    owner: dana
+    due: 2024-04-15
+---
+Body.
+";

@@ -1,0 +1,69 @@
+//! `retro init` and `retro new`.
+
+mod common;
+use common::*;
+
+#[test]
+fn init_creates_a_site_that_checks_clean_and_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("handbook");
+    let r = retro(dir.path(), &["init", "handbook"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = retro(&site, &["check", "--strict"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.starts_with("no problems in 1 postmortem"), "{}", r.stderr);
+    let r = retro(&site, &["build", "--today", "2026-11-22"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(site.join("public/api/metrics.json").is_file());
+    // never over an existing site
+    let r = retro(dir.path(), &["init", "handbook"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("already has a site.toml"), "{}", r.stderr);
+}
+
+#[test]
+fn new_writes_a_dated_file_with_every_prompt_and_refuses_to_overwrite() {
+    let s = site("", &[]);
+    let env = [("SOURCE_DATE_EPOCH", "1763800000")]; // 2025-11-22T08:26:40Z
+    let r = retro_env(s.path(), &["new", "Checkout returned 500s", "--severity", "SEV2", "--area", "payments"], &env);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let path = s.path().join("content/2025-11-22-checkout-returned-500s.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    for needle in [
+        "title: \"Checkout returned 500s\"",
+        "severity: SEV2",
+        "status: draft",
+        "area: \"payments\"",
+        "started:",
+        "five_whys:",
+        "TODO: 5. Why?",
+        "prevent: TODO",
+        "similar: TODO",
+        "detect: TODO",
+        "mitigate: TODO",
+        "action_items:",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+    }
+    // the new draft has no errors, only completeness warnings for its prompts
+    let r = retro(s.path(), &["check", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let d = json_diags(&r.stdout);
+    assert!(d.iter().all(|x| x.1 == "warning"), "{d:?}");
+    assert!(d.iter().any(|x| x.0 == "W002"), "whys are prompts, not answers: {d:?}");
+    assert_eq!(d.iter().filter(|x| x.0 == "W003").count(), 4, "four unanswered questions: {d:?}");
+
+    std::fs::write(&path, "mine").unwrap();
+    let r = retro_env(s.path(), &["new", "Checkout returned 500s"], &env);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("already exists"), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "mine");
+}
+
+#[test]
+fn new_rejects_unknown_severities() {
+    let s = site("", &[]);
+    let r = retro(s.path(), &["new", "x", "--severity", "P1"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("SEV1, SEV2, SEV3, SEV4"), "{}", r.stderr);
+}
