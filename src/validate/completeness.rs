@@ -235,6 +235,11 @@ fn blame(file: &str, text: &str, cfg: &Config) -> Vec<Diagnostic> {
             let mut from = 0;
             while let Some(i) = lower[from..].find(phrase.as_str()) {
                 let at = from + i;
+                from = at + phrase.len().max(1);
+                // whole words only at the start: "default of" is not "fault of"
+                if line[..at].chars().next_back().is_some_and(char::is_alphanumeric) {
+                    continue;
+                }
                 let col = line[..at].chars().count() + 1;
                 out.push(
                     Diagnostic::new(
@@ -247,7 +252,6 @@ fn blame(file: &str, text: &str, cfg: &Config) -> Vec<Diagnostic> {
                     .hint("describe what the system allowed and why it made sense at the time, not who failed")
                     .span(phrase.chars().count()),
                 );
-                from = at + phrase.len().max(1);
             }
         }
     }
@@ -372,7 +376,10 @@ Body.
 
     #[test]
     fn blame_phrases_are_found_with_line_and_column_in_any_case() {
-        let text = COMPLETE.replace("Body.", "It was Human Error.\nNot careless, just tired; careless again.");
+        let text = COMPLETE.replace(
+            "Body.",
+            "It was Human Error.\nNot careless, just tired; carelessly again.\nThe default of the client.",
+        );
         let (d, _) = run(&text);
         assert_eq!(
             d.iter().map(|x| (x.0.as_str(), x.1)).collect::<Vec<_>>(),
