@@ -45,7 +45,18 @@ pub fn run(opts: &BuildOptions) -> u8 {
         return EXIT_PROBLEMS;
     }
     let metrics = crate::metrics::compute(&analysis.postmortems, &cfg, today);
-    let files = crate::render::api::exports(&analysis.postmortems, &metrics, &cfg);
+    let files = match crate::render::site(&analysis.postmortems, &metrics, &cfg) {
+        Ok(f) => f,
+        Err(diags) => {
+            let texts: Vec<(String, String)> = diags
+                .iter()
+                .filter_map(|d| std::fs::read_to_string(cfg.root.join(&d.file)).ok().map(|t| (d.file.clone(), t)))
+                .collect();
+            report(&diags, Format::Human, &|f| texts.iter().find(|(n, _)| n == f).map(|(_, t)| t.as_str()));
+            eprintln!("build failed: nothing was written; the previous site is unchanged");
+            return EXIT_PROBLEMS;
+        }
+    };
     let out = opts.output.clone().unwrap_or_else(|| cfg.output_path());
     if let Err(e) = crate::publish::publish(&out, &files) {
         eprintln!("error: cannot write the site to {}: {e}\n  = help: check that the folder is writable; the previous site is unchanged", out.display());

@@ -113,6 +113,8 @@ pub enum Code {
     C003,
     /// site.toml has a value that is not allowed.
     C004,
+    /// A theme template or static file cannot be read or compiled.
+    T001,
 }
 
 impl Code {
@@ -154,6 +156,7 @@ impl Code {
             C002 => "C002",
             C003 => "C003",
             C004 => "C004",
+            T001 => "T001",
         }
     }
 

@@ -1,0 +1,134 @@
+//! CSV downloads beside the JSON exports, for spreadsheets (RFC 4180).
+
+use super::OutputFile;
+use crate::config::Config;
+use crate::metrics::Metrics;
+use crate::model::Postmortem;
+
+/// One CSV field: quoted when it holds a comma, quote or line break; a
+/// leading `=`, `+`, `-`, `@`, tab or CR is prefixed with `'` so that a
+/// spreadsheet shows it as text instead of running it as a formula.
+pub fn field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<f64>().is_err() {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+fn row(out: &mut String, fields: &[String]) {
+    let line: Vec<String> = fields.iter().map(|f| field(f)).collect();
+    out.push_str(&line.join(","));
+    out.push_str("\r\n");
+}
+
+fn num(x: Option<f64>) -> String {
+    x.map_or(String::new(), |v| v.to_string())
+}
+
+pub fn exports(pms: &[Postmortem], m: &Metrics, cfg: &Config) -> Vec<OutputFile> {
+    let mut p = String::new();
+    row(
+        &mut p,
+        &[
+            "id",
+            "title",
+            "severity",
+            "status",
+            "area",
+            "tags",
+            "authors",
+            "quarter",
+            "url",
+            "started",
+            "detected",
+            "acknowledged",
+            "mitigated",
+            "resolved",
+            "ttd_minutes",
+            "tta_minutes",
+            "ttm_minutes",
+            "ttr_minutes",
+            "completeness_score",
+        ]
+        .map(String::from),
+    );
+    let mut a = String::new();
+    row(
+        &mut a,
+        &["postmortem", "id", "title", "kind", "owner", "due", "status", "closed", "link", "overdue", "age_days"]
+            .map(String::from),
+    );
+    for (i, pm) in pms.iter().enumerate() {
+        let t = &pm.timeline;
+        let raw = |s: &Option<crate::model::Stamp>| s.as_ref().map_or(String::new(), |s| s.raw.clone());
+        let d = &m.durations[i];
+        row(
+            &mut p,
+            &[
+                pm.id.clone(),
+                pm.title.clone().unwrap_or_default(),
+                pm.severity.clone().unwrap_or_default(),
+                pm.status.as_str().into(),
+                pm.area.clone().unwrap_or_default(),
+                pm.tags.join("; "),
+                pm.authors.join("; "),
+                m.quarter_of[i].map_or(String::new(), |q| q.to_string()),
+                cfg.url(&format!("postmortems/{}/", pm.id)),
+                raw(&t.started),
+                raw(&t.detected),
+                raw(&t.acknowledged),
+                raw(&t.mitigated),
+                raw(&t.resolved),
+                num(d.ttd),
+                num(d.tta),
+                num(d.ttm),
+                num(d.ttr),
+                pm.score.to_string(),
+            ],
+        );
+        for (it, s) in pm.action_items.iter().zip(&m.items[i]) {
+            row(
+                &mut a,
+                &[
+                    pm.id.clone(),
+                    it.id.clone(),
+                    it.title.clone().unwrap_or_default(),
+                    it.kind.map_or(String::new(), |k| k.as_str().into()),
+                    it.owner.clone().unwrap_or_default(),
+                    it.due.as_ref().map_or(String::new(), |d| d.raw.clone()),
+                    it.status.as_str().into(),
+                    it.closed.as_ref().map_or(String::new(), |d| d.raw.clone()),
+                    it.link.clone().unwrap_or_default(),
+                    s.overdue.to_string(),
+                    s.age_days.map_or(String::new(), |x| x.to_string()),
+                ],
+            );
+        }
+    }
+    vec![
+        OutputFile { path: "api/postmortems.csv".into(), bytes: p.into_bytes() },
+        OutputFile { path: "api/action-items.csv".into(), bytes: a.into_bytes() },
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_quoted_and_formulas_defused() {
+        assert_eq!(field("plain"), "plain");
+        assert_eq!(field("a,b"), "\"a,b\"");
+        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(field("line\nbreak"), "\"line\nbreak\"");
+        assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(field("-12.5"), "-12.5");
+        assert_eq!(field("@cmd"), "'@cmd");
+    }
+}

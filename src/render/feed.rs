@@ -1,0 +1,111 @@
+//! The Atom feed of final postmortems and the sitemap.
+
+use super::OutputFile;
+use crate::config::Config;
+use crate::model::{Postmortem, Status};
+
+/// Escapes text for XML content and attribute values.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // characters XML 1.0 does not allow
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            '\u{fffe}' | '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The newest 50 final postmortems, newest first. Entry ids are tag URIs
+/// built from the postmortem id, so they never change when the site moves.
+pub fn atom(pms: &[Postmortem], cfg: &Config) -> OutputFile {
+    let mut finals: Vec<&Postmortem> =
+        pms.iter().filter(|p| p.status == Status::Final && p.timeline.started.is_some()).collect();
+    finals.reverse();
+    finals.truncate(50);
+    let updated = |p: &Postmortem| {
+        let t = &p.timeline;
+        t.resolved
+            .as_ref()
+            .or(t.mitigated.as_ref())
+            .or(t.started.as_ref())
+            .map(|s| s.at.to_rfc3339())
+            .unwrap_or_default()
+    };
+    let feed_updated = finals.iter().map(|p| updated(p)).max().unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into());
+    let mut x = String::new();
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    x.push_str(&format!("  <title>{}</title>\n", xml_escape(&cfg.title)));
+    x.push_str(&format!("  <id>tag:retro,2024:{}</id>\n", xml_escape(&cfg.base_url)));
+    x.push_str(&format!("  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml_escape(&cfg.base_url)));
+    x.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        xml_escape(&cfg.url("feed.xml"))
+    ));
+    x.push_str(&format!("  <updated>{feed_updated}</updated>\n"));
+    x.push_str("  <generator>retro</generator>\n");
+    for p in finals {
+        x.push_str("  <entry>\n");
+        x.push_str(&format!("    <title>{}</title>\n", xml_escape(p.display_title())));
+        x.push_str(&format!("    <id>tag:retro,2024:postmortem:{}</id>\n", xml_escape(&p.id)));
+        x.push_str(&format!(
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            xml_escape(&cfg.url(&format!("postmortems/{}/", p.id)))
+        ));
+        x.push_str(&format!("    <updated>{}</updated>\n", updated(p)));
+        if let Some(s) = &p.timeline.started {
+            x.push_str(&format!("    <published>{}</published>\n", s.at.to_rfc3339()));
+        }
+        let authors: Vec<&String> = p.authors.iter().filter(|a| !a.trim().is_empty()).collect();
+        if authors.is_empty() {
+            x.push_str("    <author><name>unknown</name></author>\n");
+        }
+        for a in authors {
+            x.push_str(&format!("    <author><name>{}</name></author>\n", xml_escape(a)));
+        }
+        if let Some(sev) = &p.severity {
+            x.push_str(&format!("    <category term=\"{}\"/>\n", xml_escape(sev)));
+        }
+        if let Some(area) = &p.area {
+            x.push_str(&format!("    <category term=\"{}\"/>\n", xml_escape(area)));
+        }
+        let summary = p.summary.as_deref().unwrap_or_default().trim();
+        x.push_str(&format!("    <summary>{}</summary>\n", xml_escape(summary)));
+        x.push_str("  </entry>\n");
+    }
+    x.push_str("</feed>\n");
+    OutputFile { path: "feed.xml".into(), bytes: x.into_bytes() }
+}
+
+/// Every HTML page of the site. Search engines need absolute URLs: set
+/// `base_url` to the full address for a sitemap they accept.
+pub fn sitemap(pages: &[OutputFile], cfg: &Config) -> OutputFile {
+    let mut x = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).filter(|p| p.ends_with("index.html")).collect();
+    paths.sort_unstable();
+    for p in paths {
+        let dir = p.strip_suffix("index.html").unwrap_or(p);
+        x.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&cfg.url(dir))));
+    }
+    x.push_str("</urlset>\n");
+    OutputFile { path: "sitemap.xml".into(), bytes: x.into_bytes() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_escape_handles_markup_and_forbidden_characters() {
+        assert_eq!(xml_escape("a<b>&\"c\"'\u{1}"), "a&lt;b&gt;&amp;&quot;c&quot;&apos;");
+    }
+}

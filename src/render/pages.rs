@@ -1,0 +1,740 @@
+//! The HTML pages of FORMAT.md section 6, rendered with the theme's
+//! templates from view models.
+
+use super::charts::{self, Series, PALETTE};
+use super::theme::{template_message, Theme};
+use super::view::{self, fmt_minutes, fmt_share, item_row, pm_row, Figure, ItemRow, Link, PmRow, Urls};
+use super::OutputFile;
+use crate::config::Config;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::metrics::{Metrics, Quarter, QuarterMetrics, Summary};
+use crate::model::Postmortem;
+use crate::text::slugify;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Serialize)]
+struct SevInfo {
+    name: String,
+    class: String,
+}
+
+#[derive(Serialize)]
+struct SiteCtx<'a> {
+    title: &'a str,
+    base: &'a str,
+    today: String,
+    timezone: &'a str,
+    min_sample: usize,
+    severities: Vec<SevInfo>,
+    nav: Vec<Link>,
+}
+
+/// Everything pages are made from.
+pub struct Input<'a> {
+    pub cfg: &'a Config,
+    pub pms: &'a [Postmortem],
+    pub m: &'a Metrics,
+    pub theme: &'a Theme,
+}
+
+struct Renderer<'a> {
+    input: &'a Input<'a>,
+    site: tera::Value,
+    rows: Vec<PmRow>,
+    out: Vec<OutputFile>,
+}
+
+impl<'a> Renderer<'a> {
+    fn render(
+        &mut self,
+        template: &str,
+        path: &str,
+        title: &str,
+        section: &str,
+        extra: tera::Context,
+    ) -> Result<(), Diagnostic> {
+        let mut ctx = tera::Context::new();
+        ctx.insert("site", &self.site);
+        ctx.insert("page", &serde_json::json!({ "title": title, "path": path, "section": section }));
+        ctx.extend(extra);
+        let html = self.input.theme.tera.render(template, &ctx).map_err(|e| {
+            Diagnostic::new(
+                Code::T001,
+                &format!("themes/{}/templates/{template}", self.input.cfg.theme),
+                1,
+                1,
+                template_message(&e),
+            )
+            .hint("a template refers to a variable or filter that does not exist; docs/themes.md lists the variables")
+        })?;
+        self.out.push(OutputFile { path: path.to_string(), bytes: html.into_bytes() });
+        Ok(())
+    }
+}
+
+fn sev_series(cfg: &Config, quarters: &[QuarterMetrics]) -> Vec<Series> {
+    cfg.severities
+        .iter()
+        .enumerate()
+        .map(|(i, s)| Series {
+            name: s.clone(),
+            color: PALETTE[i % PALETTE.len()],
+            values: quarters.iter().map(|q| q.by_severity.get(i).map_or(0.0, |x| x.1 as f64)).collect(),
+        })
+        .collect()
+}
+
+fn chart_err(e: String) -> Diagnostic {
+    Diagnostic::new(Code::T001, "charts", 1, 1, e).hint("this is a bug in retro; please report it")
+}
+
+#[derive(Serialize)]
+struct QuarterRow {
+    quarter: Link,
+    incidents: usize,
+    by_severity: Vec<usize>,
+    sev1: usize,
+    ttd: SummaryRow,
+    ttm: SummaryRow,
+    ttr: SummaryRow,
+    undetected: String,
+    opened: usize,
+    closed: usize,
+    open_at_end: usize,
+    /// Fewer incidents than `min_sample`.
+    few: bool,
+    areas: Vec<usize>,
+}
+
+#[derive(Serialize)]
+struct SummaryRow {
+    n: usize,
+    median: String,
+    p90: String,
+}
+
+fn summary_row(s: &Summary) -> SummaryRow {
+    SummaryRow { n: s.n, median: fmt_minutes(s.median), p90: fmt_minutes(s.p90) }
+}
+
+/// Figures of any set of incidents (an area, a tag).
+#[derive(Serialize)]
+struct SliceFigures {
+    incidents: usize,
+    by_severity: Vec<(String, usize)>,
+    ttd: SummaryRow,
+    ttm: SummaryRow,
+    ttr: SummaryRow,
+    undetected: String,
+    open_items: usize,
+    overdue_items: usize,
+}
+
+fn slice_figures(idx: &[usize], input: &Input) -> SliceFigures {
+    let (pms, m, cfg) = (input.pms, input.m, input.cfg);
+    let durs: Vec<_> = idx.iter().map(|&i| m.durations[i]).collect();
+    let pick = |f: fn(&crate::metrics::Durations) -> Option<f64>| Summary::of(durs.iter().filter_map(f).collect());
+    SliceFigures {
+        incidents: idx.len(),
+        by_severity: cfg
+            .severities
+            .iter()
+            .map(|s| (s.clone(), idx.iter().filter(|&&i| pms[i].severity.as_deref() == Some(s)).count()))
+            .collect(),
+        ttd: summary_row(&pick(|d| d.ttd)),
+        ttm: summary_row(&pick(|d| d.ttm)),
+        ttr: summary_row(&pick(|d| d.ttr)),
+        undetected: fmt_share(Some(crate::metrics::undetected_share(&durs))),
+        open_items: idx.iter().flat_map(|&i| &m.items[i]).filter(|s| s.open).count(),
+        overdue_items: idx.iter().flat_map(|&i| &m.items[i]).filter(|s| s.overdue).count(),
+    }
+}
+
+/// Renders every page.
+pub fn render_all(input: &Input) -> Result<Vec<OutputFile>, Diagnostic> {
+    let (cfg, pms, m) = (input.cfg, input.pms, input.m);
+    let urls = Urls { base: &cfg.base_url };
+    let nav = vec![
+        Link { name: "Overview".into(), url: urls.page("") },
+        Link { name: "Postmortems".into(), url: urls.page("postmortems/") },
+        Link { name: "Action items".into(), url: urls.page("action-items/") },
+        Link { name: "Trends".into(), url: urls.page("trends/") },
+        Link { name: "Quarters".into(), url: urls.page("quarters/") },
+        Link { name: "Areas".into(), url: urls.page("areas/") },
+        Link { name: "Tags".into(), url: urls.page("tags/") },
+    ];
+    let site = SiteCtx {
+        title: &cfg.title,
+        base: &cfg.base_url,
+        today: m.today.format("%Y-%m-%d").to_string(),
+        timezone: &m.timezone,
+        min_sample: cfg.min_sample,
+        severities: cfg
+            .severities
+            .iter()
+            .map(|s| SevInfo { name: s.clone(), class: view::sev_class(cfg, Some(s)) })
+            .collect(),
+        nav,
+    };
+    let rows: Vec<PmRow> =
+        pms.iter().enumerate().map(|(i, pm)| pm_row(pm, &m.durations[i], m.quarter_of[i], &m.items[i], cfg)).collect();
+    let mut r = Renderer { input, site: serde_json::to_value(&site).unwrap_or_default(), rows, out: Vec::new() };
+
+    let items: Vec<ItemRow> = pms
+        .iter()
+        .enumerate()
+        .flat_map(|(i, pm)| pm.action_items.iter().zip(&m.items[i]).map(move |(it, s)| item_row(pm, it, s, cfg)))
+        .collect();
+    let labels: Vec<String> = m.quarters.iter().map(|q| q.quarter.to_string()).collect();
+    let sev1_name = cfg.severities.first().cloned().unwrap_or_default();
+    let sev1_chart = charts::lines(
+        "chart-sev1",
+        &format!("{sev1_name} incidents per quarter"),
+        &labels,
+        &[Series {
+            name: sev1_name.clone(),
+            color: PALETTE[0],
+            values: m.quarters.iter().map(|q| q.by_severity.first().map_or(0.0, |x| x.1 as f64)).collect(),
+        }],
+        "incidents",
+        false,
+    )
+    .map_err(chart_err)?;
+
+    home(&mut r, &items, &sev1_chart)?;
+    postmortem_pages(&mut r, &items)?;
+    let mut ctx = tera::Context::new();
+    let newest: Vec<&PmRow> = r.rows.iter().rev().collect();
+    ctx.insert("postmortems", &newest);
+    r.render("postmortems.html", "postmortems/index.html", "All postmortems", "Postmortems", ctx)?;
+    action_items_page(&mut r, &items)?;
+    trends(&mut r, &labels, &sev1_chart)?;
+    quarters(&mut r, &items)?;
+    taxonomies(&mut r)?;
+    r.render("404.html", "404.html", "Page not found", "", tera::Context::new())?;
+    Ok(r.out)
+}
+
+fn home(r: &mut Renderer, items: &[ItemRow], sev1_chart: &str) -> Result<(), Diagnostic> {
+    let (cfg, m) = (r.input.cfg, r.input.m);
+    let mut ctx = tera::Context::new();
+    if let Some(last) = m.quarters.len().checked_sub(1) {
+        ctx.insert("quarter", &m.quarters[last].quarter.to_string());
+        ctx.insert("quarter_url", &Urls { base: &cfg.base_url }.quarter(m.quarters[last].quarter));
+        ctx.insert("previous", &last.checked_sub(1).map(|p| m.quarters[p].quarter.to_string()));
+        ctx.insert("quarter_incidents", &m.quarters[last].incidents);
+        ctx.insert("figures", &view::quarter_figures(m, last, cfg));
+    }
+    let mut overdue: Vec<&ItemRow> = items.iter().filter(|i| i.overdue).collect();
+    overdue.sort_by(|a, b| a.due.cmp(&b.due).then(a.id.cmp(&b.id)));
+    let recent: Vec<&PmRow> = r.rows.iter().rev().take(10).collect();
+    let total = Figure::plain("Overdue action items", m.total.action_items.overdue.to_string());
+    ctx.insert("overdue", &overdue);
+    ctx.insert("overdue_total", &total);
+    ctx.insert("open_total", &m.total.action_items.open);
+    ctx.insert("recent", &recent);
+    ctx.insert("count", &r.rows.len());
+    ctx.insert("sev1_chart", sev1_chart);
+    r.render("index.html", "index.html", &cfg.title.clone(), "Overview", ctx)
+}
+
+#[derive(Serialize)]
+struct TimelineRow {
+    key: &'static str,
+    label: &'static str,
+    raw: String,
+    local: String,
+    note: String,
+}
+
+#[derive(Serialize)]
+struct Segment {
+    class: &'static str,
+    label: &'static str,
+    pct: String,
+    duration: String,
+}
+
+#[derive(Serialize)]
+struct QuestionRow {
+    key: &'static str,
+    question: &'static str,
+    answer: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ProblemRow {
+    code: &'static str,
+    level: &'static str,
+    line: usize,
+    message: String,
+    hint: String,
+}
+
+fn postmortem_pages(r: &mut Renderer, items: &[ItemRow]) -> Result<(), Diagnostic> {
+    let (cfg, pms, m) = (r.input.cfg, r.input.pms, r.input.m);
+    // indexes for related postmortems: built once, not per page
+    let by_id: HashMap<&str, usize> = pms.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
+    let mut linked: Vec<Vec<usize>> = vec![Vec::new(); pms.len()];
+    for (i, pm) in pms.iter().enumerate() {
+        for rel in &pm.related {
+            if let Some(&j) = by_id.get(rel.trim()) {
+                if i != j {
+                    linked[i].push(j);
+                    linked[j].push(i);
+                }
+            }
+        }
+    }
+    let mut by_area: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_tag: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, pm) in pms.iter().enumerate() {
+        if let Some(a) = pm.area.as_deref() {
+            by_area.entry(a).or_default().push(i);
+        }
+        for t in &pm.tags {
+            by_tag.entry(t.as_str()).or_default().push(i);
+        }
+    }
+    let mut item_start = 0;
+    for (i, pm) in pms.iter().enumerate() {
+        let n_items = pm.action_items.len();
+        let pm_items = &items[item_start..item_start + n_items];
+        item_start += n_items;
+
+        // related: linked both ways first, then shared tags, then same area; newest first on ties
+        let mut score: BTreeMap<usize, i64> = BTreeMap::new();
+        for &j in &linked[i] {
+            *score.entry(j).or_insert(0) += 1000;
+        }
+        for t in &pm.tags {
+            for &j in by_tag.get(t.as_str()).map(Vec::as_slice).unwrap_or(&[]).iter().rev().take(50) {
+                *score.entry(j).or_insert(0) += 10;
+            }
+        }
+        if let Some(a) = pm.area.as_deref() {
+            for &j in by_area.get(a).map(Vec::as_slice).unwrap_or(&[]).iter().rev().take(50) {
+                *score.entry(j).or_insert(0) += 5;
+            }
+        }
+        score.remove(&i);
+        let mut ranked: Vec<(usize, i64)> = score.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+        let related: Vec<&PmRow> = ranked.iter().take(6).map(|(j, _)| &r.rows[*j]).collect();
+
+        let t = &pm.timeline;
+        let d = &m.durations[i];
+        let mut timeline = Vec::new();
+        for (key, label, stamp, note) in [
+            ("started", "Started", &t.started, "impact began".to_string()),
+            (
+                "detected",
+                "Detected",
+                &t.detected,
+                d.ttd.map_or(String::new(), |x| format!("detected after {}", fmt_minutes(Some(x)))),
+            ),
+            (
+                "acknowledged",
+                "Acknowledged",
+                &t.acknowledged,
+                d.tta.map_or(String::new(), |x| format!("acknowledged {} after detection", fmt_minutes(Some(x)))),
+            ),
+            (
+                "mitigated",
+                "Mitigated",
+                &t.mitigated,
+                d.ttm.map_or(String::new(), |x| format!("mitigated after {}", fmt_minutes(Some(x)))),
+            ),
+            (
+                "resolved",
+                "Resolved",
+                &t.resolved,
+                d.ttr.map_or(String::new(), |x| format!("resolved after {}", fmt_minutes(Some(x)))),
+            ),
+        ] {
+            if let Some(s) = stamp {
+                timeline.push(TimelineRow { key, label, raw: s.raw.clone(), local: view::fmt_stamp(s, cfg), note });
+            }
+        }
+        let segments = lifecycle(d);
+        let q = &pm.questions;
+        let questions = vec![
+            QuestionRow {
+                key: "prevent",
+                question: "How can we prevent this problem from happening again?",
+                answer: q.prevent.clone(),
+            },
+            QuestionRow {
+                key: "similar",
+                question: "Are there other areas with similar characteristics that we should improve?",
+                answer: q.similar.clone(),
+            },
+            QuestionRow {
+                key: "detect",
+                question: "If this happens again, how can we catch it earlier?",
+                answer: q.detect.clone(),
+            },
+            QuestionRow {
+                key: "mitigate",
+                question: "If this happens again, how can we mitigate it sooner?",
+                answer: q.mitigate.clone(),
+            },
+        ];
+        let problems: Vec<ProblemRow> = pm
+            .problems
+            .iter()
+            .map(|p| ProblemRow {
+                code: p.code.as_str(),
+                level: p.level.as_str(),
+                line: p.line,
+                message: p.message.clone(),
+                hint: p.hint.clone(),
+            })
+            .collect();
+        let mut ctx = tera::Context::new();
+        ctx.insert("pm", &r.rows[i]);
+        ctx.insert(
+            "detail",
+            &serde_json::json!({
+                "authors": pm.authors,
+                "impact": pm.impact,
+                "detection": pm.detection.map(|x| x.as_str()),
+                "trigger": pm.trigger,
+                "root_cause": pm.root_cause,
+                "whys": pm.five_whys,
+                "file": pm.file,
+                "tta": fmt_minutes(d.tta),
+            }),
+        );
+        ctx.insert("timeline", &timeline);
+        ctx.insert("segments", &segments);
+        ctx.insert("questions", &questions);
+        ctx.insert("items", pm_items);
+        ctx.insert("body", &super::markdown::render(&pm.body, cfg.trust_html));
+        ctx.insert("problems", &problems);
+        ctx.insert("related", &related);
+        let title = r.rows[i].title.clone();
+        r.render("postmortem.html", &format!("postmortems/{}/index.html", pm.id), &title, "Postmortems", ctx)?;
+    }
+    Ok(())
+}
+
+/// The lifecycle bar: undetected (started → detected), responding
+/// (detected → mitigated), recovering (mitigated → resolved), as shares of
+/// the whole.
+fn lifecycle(d: &crate::metrics::Durations) -> Vec<Segment> {
+    let (Some(ttd), Some(ttm)) = (d.ttd, d.ttm) else { return Vec::new() };
+    let total = d.ttr.unwrap_or(ttm);
+    if total <= 0.0 {
+        return Vec::new();
+    }
+    let mut segs = vec![("undetected", "Undetected", ttd), ("responding", "Responding", (ttm - ttd).max(0.0))];
+    if let Some(ttr) = d.ttr {
+        segs.push(("recovering", "Recovering", (ttr - ttm).max(0.0)));
+    }
+    segs.into_iter()
+        .map(|(class, label, mins)| Segment {
+            class,
+            label,
+            pct: format!("{:.2}", mins / total * 100.0),
+            duration: fmt_minutes(Some(mins)),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct Group<'a> {
+    name: String,
+    id: String,
+    open: usize,
+    overdue: usize,
+    closed: usize,
+    items: Vec<&'a ItemRow>,
+}
+
+fn groups<'a>(items: &'a [ItemRow], key: impl Fn(&ItemRow) -> String, prefix: &str) -> Vec<Group<'a>> {
+    let mut map: BTreeMap<String, Vec<&ItemRow>> = BTreeMap::new();
+    for it in items {
+        map.entry(key(it)).or_default().push(it);
+    }
+    map.into_iter()
+        .map(|(name, list)| Group {
+            id: format!("{prefix}-{}", slugify(&name)),
+            open: list.iter().filter(|i| i.open).count(),
+            overdue: list.iter().filter(|i| i.overdue).count(),
+            closed: list.iter().filter(|i| !i.open).count(),
+            items: list.into_iter().filter(|i| i.open).collect(),
+            name,
+        })
+        .collect()
+}
+
+fn action_items_page(r: &mut Renderer, items: &[ItemRow]) -> Result<(), Diagnostic> {
+    let mut sorted: Vec<&ItemRow> = items.iter().collect();
+    sorted.sort_by(|a, b| a.rank.cmp(&b.rank).then(a.due.cmp(&b.due)).then(a.id.cmp(&b.id)));
+    let mut ctx = tera::Context::new();
+    ctx.insert("items", &sorted);
+    let views = serde_json::json!([
+        {"key": "owner", "title": "By owner", "groups": groups(items, |i| i.owner.clone(), "owner")},
+        {"key": "area", "title": "By area", "groups": groups(items, |i| i.area.as_ref().map_or("—".into(), |a| a.name.clone()), "area")},
+        {"key": "kind", "title": "By kind", "groups": groups(items, |i| i.kind.clone(), "kind")},
+        {"key": "status", "title": "By status", "groups": groups(items, |i| i.status.replace('_', " "), "status")},
+    ]);
+    ctx.insert("views", &views);
+    ctx.insert("open", &items.iter().filter(|i| i.open).count());
+    ctx.insert("overdue", &items.iter().filter(|i| i.overdue).count());
+    r.render("action_items.html", "action-items/index.html", "Action items", "Action items", ctx)
+}
+
+fn quarter_rows(input: &Input) -> Vec<QuarterRow> {
+    let (cfg, m) = (input.cfg, input.m);
+    let urls = Urls { base: &cfg.base_url };
+    let areas: Vec<&String> = m.total.by_area.keys().collect();
+    m.quarters
+        .iter()
+        .map(|q| QuarterRow {
+            quarter: Link { name: q.quarter.to_string(), url: urls.quarter(q.quarter) },
+            incidents: q.incidents,
+            by_severity: q.by_severity.iter().map(|x| x.1).collect(),
+            sev1: q.by_severity.first().map_or(0, |x| x.1),
+            ttd: summary_row(&q.ttd),
+            ttm: summary_row(&q.ttm),
+            ttr: summary_row(&q.ttr),
+            undetected: fmt_share(Some(q.undetected_share)),
+            opened: q.action_items.opened,
+            closed: q.action_items.closed,
+            open_at_end: q.action_items.open_at_end,
+            few: q.incidents < cfg.min_sample,
+            areas: areas.iter().map(|a| q.by_area.get(*a).copied().unwrap_or(0)).collect(),
+        })
+        .collect()
+}
+
+fn trends(r: &mut Renderer, labels: &[String], sev1_chart: &str) -> Result<(), Diagnostic> {
+    let (cfg, m) = (r.input.cfg, r.input.m);
+    let qs = &m.quarters;
+    let by_sev = charts::stacked_bars(
+        "chart-severity",
+        "Incidents per quarter by severity",
+        labels,
+        &sev_series(cfg, qs),
+        "incidents",
+    )
+    .map_err(chart_err)?;
+    let members = |f: fn(&crate::metrics::Durations) -> Option<f64>| -> Vec<Vec<f64>> {
+        qs.iter().map(|q| q.members.iter().filter_map(|&i| f(&m.durations[i])).collect()).collect()
+    };
+    let ttd = charts::dots(
+        "chart-ttd",
+        "Time to detect per incident",
+        labels,
+        &members(|d| d.ttd),
+        &qs.iter().map(|q| q.ttd.median).collect::<Vec<_>>(),
+        PALETTE[2],
+    )
+    .map_err(chart_err)?;
+    let ttm = charts::dots(
+        "chart-ttm",
+        "Time to mitigate per incident",
+        labels,
+        &members(|d| d.ttm),
+        &qs.iter().map(|q| q.ttm.median).collect::<Vec<_>>(),
+        PALETTE[0],
+    )
+    .map_err(chart_err)?;
+    let ttr = charts::dots(
+        "chart-ttr",
+        "Time to resolve per incident",
+        labels,
+        &members(|d| d.ttr),
+        &qs.iter().map(|q| q.ttr.median).collect::<Vec<_>>(),
+        PALETTE[3],
+    )
+    .map_err(chart_err)?;
+    let undetected = charts::lines(
+        "chart-undetected",
+        "Undetected share of impact time",
+        labels,
+        &[Series {
+            name: "undetected share".into(),
+            color: PALETTE[4],
+            values: qs.iter().map(|q| q.undetected_share).collect(),
+        }],
+        "share of impact time",
+        true,
+    )
+    .map_err(chart_err)?;
+    let areas: Vec<&String> = m.total.by_area.keys().collect();
+    let area_series: Vec<Series> = areas
+        .iter()
+        .enumerate()
+        .map(|(i, a)| Series {
+            name: a.to_string(),
+            color: PALETTE[i % PALETTE.len()],
+            values: qs.iter().map(|q| q.by_area.get(*a).copied().unwrap_or(0) as f64).collect(),
+        })
+        .collect();
+    let by_area =
+        charts::stacked_bars("chart-area", "Incidents per quarter by area", labels, &area_series, "incidents")
+            .map_err(chart_err)?;
+    let items = charts::lines(
+        "chart-items",
+        "Action items per quarter",
+        labels,
+        &[
+            Series {
+                name: "opened".into(),
+                color: PALETTE[2],
+                values: qs.iter().map(|q| q.action_items.opened as f64).collect(),
+            },
+            Series {
+                name: "closed".into(),
+                color: PALETTE[3],
+                values: qs.iter().map(|q| q.action_items.closed as f64).collect(),
+            },
+            Series {
+                name: "open at quarter end".into(),
+                color: PALETTE[0],
+                values: qs.iter().map(|q| q.action_items.open_at_end as f64).collect(),
+            },
+        ],
+        "action items",
+        false,
+    )
+    .map_err(chart_err)?;
+    let rows = quarter_rows(r.input);
+    let section = |key: &str, title: &str, formula: &str, chart: String, pick: fn(&QuarterRow) -> &SummaryRow| {
+        let table: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|q| {
+                let s = pick(q);
+                serde_json::json!({"quarter": q.quarter.name, "few": q.few, "n": s.n, "median": s.median, "p90": s.p90})
+            })
+            .collect();
+        serde_json::json!({"key": key, "title": title, "formula": formula, "chart": chart, "rows": table})
+    };
+    let durations = vec![
+        section("ttd", "Time to detect", "TTD = detected − started", ttd, |q| &q.ttd),
+        section("ttm", "Time to mitigate", "TTM = mitigated − started: how long users were hurt", ttm, |q| &q.ttm),
+        section("ttr", "Time to resolve", "TTR = resolved − started", ttr, |q| &q.ttr),
+    ];
+    let mut ctx = tera::Context::new();
+    ctx.insert("durations", &durations);
+    ctx.insert("rows", &rows);
+    ctx.insert("areas", &areas);
+    ctx.insert(
+        "charts",
+        &serde_json::json!({ "severity": by_sev, "sev1": sev1_chart, "undetected": undetected, "area": by_area, "items": items }),
+    );
+    r.render("trends.html", "trends/index.html", "Trends", "Trends", ctx)
+}
+
+fn quarters(r: &mut Renderer, items: &[ItemRow]) -> Result<(), Diagnostic> {
+    let (cfg, pms, m) = (r.input.cfg, r.input.pms, r.input.m);
+    let urls = Urls { base: &cfg.base_url };
+    let rows = quarter_rows(r.input);
+    // item rows per postmortem, in order
+    let mut offsets = Vec::with_capacity(pms.len());
+    let mut at = 0;
+    for pm in pms {
+        offsets.push(at);
+        at += pm.action_items.len();
+    }
+    let sev1 = cfg.severities.first().cloned();
+    for (qi, q) in m.quarters.iter().enumerate() {
+        let incidents: Vec<&PmRow> = q.members.iter().map(|&i| &r.rows[i]).collect();
+        let sev1s: Vec<serde_json::Value> = q
+            .members
+            .iter()
+            .filter(|&&i| pms[i].severity.is_some() && pms[i].severity == sev1)
+            .map(|&i| {
+                let pm = &pms[i];
+                serde_json::json!({
+                    "row": &r.rows[i],
+                    "impact": pm.impact,
+                    "root_cause": pm.root_cause,
+                    "whys": pm.five_whys,
+                    "items": &items[offsets[i]..offsets[i] + pm.action_items.len()],
+                })
+            })
+            .collect();
+        let opened: Vec<&ItemRow> =
+            q.members.iter().flat_map(|&i| &items[offsets[i]..offsets[i] + pms[i].action_items.len()]).collect();
+        let link = |q: Quarter| Link { name: q.to_string(), url: urls.quarter(q) };
+        let mut ctx = tera::Context::new();
+        ctx.insert("quarter", &q.quarter.to_string());
+        ctx.insert("row", &rows[qi]);
+        ctx.insert("figures", &view::quarter_figures(m, qi, cfg));
+        ctx.insert("prev", &qi.checked_sub(1).map(|p| link(m.quarters[p].quarter)));
+        ctx.insert("next", &m.quarters.get(qi + 1).map(|n| link(n.quarter)));
+        ctx.insert("incidents", &incidents);
+        ctx.insert("sev1s", &sev1s);
+        ctx.insert("sev1_name", &sev1);
+        ctx.insert("opened", &opened);
+        ctx.insert("first_day", &q.quarter.first_day().to_string());
+        ctx.insert("last_day", &q.quarter.last_day().to_string());
+        let name = q.quarter.to_string();
+        r.render("quarter.html", &format!("quarters/{name}/index.html"), &format!("Quarter {name}"), "Quarters", ctx)?;
+    }
+    let mut ctx = tera::Context::new();
+    let newest: Vec<&QuarterRow> = rows.iter().rev().collect();
+    ctx.insert("rows", &newest);
+    r.render("quarters.html", "quarters/index.html", "Quarters", "Quarters", ctx)
+}
+
+#[derive(Serialize)]
+struct TaxonRow {
+    name: String,
+    url: String,
+    incidents: usize,
+    sev1: usize,
+    latest: String,
+}
+
+fn taxonomies(r: &mut Renderer) -> Result<(), Diagnostic> {
+    let pms = r.input.pms;
+    let urls = Urls { base: &r.input.cfg.base_url };
+    for (kind, plural, dir) in [("Area", "Areas", "areas"), ("Tag", "Tags", "tags")] {
+        // by slug, so that "Payments" and "payments" share a page
+        let mut groups: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+        for (i, pm) in pms.iter().enumerate() {
+            let names: Vec<&str> = if kind == "Area" {
+                pm.area.as_deref().filter(|a| !a.trim().is_empty()).into_iter().collect()
+            } else {
+                pm.tags.iter().map(String::as_str).filter(|t| !t.trim().is_empty()).collect()
+            };
+            for n in names {
+                let e = groups.entry(slugify(n)).or_insert_with(|| (n.to_string(), Vec::new()));
+                if e.1.last() != Some(&i) {
+                    e.1.push(i);
+                }
+            }
+        }
+        let mut index = Vec::new();
+        for (slug, (name, idx)) in &groups {
+            let url = if kind == "Area" { urls.area(name) } else { urls.tag(name) };
+            let list: Vec<&PmRow> = idx.iter().rev().map(|&i| &r.rows[i]).collect();
+            let figures = slice_figures(idx, r.input);
+            index.push(TaxonRow {
+                name: name.clone(),
+                url,
+                incidents: idx.len(),
+                sev1: figures.by_severity.first().map_or(0, |x| x.1),
+                latest: list.first().map_or(String::new(), |p| p.date.clone()),
+            });
+            let mut ctx = tera::Context::new();
+            ctx.insert("kind", kind);
+            ctx.insert("name", name);
+            ctx.insert("postmortems", &list);
+            ctx.insert("figures", &figures);
+            r.render("taxonomy.html", &format!("{dir}/{slug}/index.html"), &format!("{kind}: {name}"), plural, ctx)?;
+        }
+        let mut ctx = tera::Context::new();
+        ctx.insert("kind", kind);
+        ctx.insert("plural", plural);
+        ctx.insert("rows", &index);
+        r.render("taxonomy_list.html", &format!("{dir}/index.html"), plural, plural, ctx)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,69 @@
+//! The compact search index: title, summary (cut to 160 characters), area,
+//! tags, severity, date and URL of each postmortem — no bodies.
+
+use super::view::PmRow;
+use super::OutputFile;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    /// title
+    t: &'a str,
+    /// url
+    u: &'a str,
+    /// summary, shortened
+    s: String,
+    /// area
+    a: &'a str,
+    /// tags
+    g: Vec<&'a str>,
+    /// severity
+    v: &'a str,
+    /// start day
+    d: &'a str,
+}
+
+pub const MAX_SUMMARY: usize = 160;
+
+fn shorten(s: &str) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.chars().count() <= MAX_SUMMARY {
+        return s;
+    }
+    let cut: String = s.chars().take(MAX_SUMMARY - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// `search-index.json`, newest first.
+pub fn index(rows: &[PmRow]) -> OutputFile {
+    let entries: Vec<Entry> = rows
+        .iter()
+        .rev()
+        .map(|r| Entry {
+            t: &r.title,
+            u: &r.url,
+            s: shorten(&r.summary),
+            a: r.area.as_ref().map_or("", |a| a.name.as_str()),
+            g: r.tags.iter().map(|t| t.name.as_str()).collect(),
+            v: &r.severity,
+            d: &r.date,
+        })
+        .collect();
+    let mut bytes = serde_json::to_vec(&entries).unwrap_or_else(|_| b"[]".to_vec());
+    bytes.push(b'\n');
+    OutputFile { path: "search-index.json".into(), bytes }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summaries_are_cut_on_characters() {
+        let long = "é".repeat(400);
+        let s = shorten(&long);
+        assert_eq!(s.chars().count(), MAX_SUMMARY);
+        assert!(s.ends_with('…'));
+        assert_eq!(shorten("  a \n b "), "a b");
+    }
+}

@@ -1,0 +1,133 @@
+//! The theme: Tera templates and static files. The default theme in
+//! `themes/default/` is compiled into the binary; a site's own
+//! `themes/<theme>/templates/<name>` or `themes/<theme>/static/<name>`
+//! replaces the built-in file of the same name, and may add new ones.
+
+use crate::config::Config;
+use crate::diagnostic::{Code, Diagnostic};
+use std::path::Path;
+
+macro_rules! builtin {
+    ($($name:literal),+ $(,)?) => {
+        &[$(($name, include_str!(concat!("../../themes/default/templates/", $name)))),+]
+    };
+}
+
+/// Built-in templates, by name.
+pub const TEMPLATES: &[(&str, &str)] = builtin!(
+    "base.html",
+    "macros.html",
+    "index.html",
+    "postmortem.html",
+    "postmortems.html",
+    "action_items.html",
+    "trends.html",
+    "quarter.html",
+    "quarters.html",
+    "taxonomy.html",
+    "taxonomy_list.html",
+    "404.html",
+);
+
+/// Built-in static files, by name; published under `static/`.
+pub const STATIC: &[(&str, &str)] = &[
+    ("style.css", include_str!("../../themes/default/static/style.css")),
+    ("search.js", include_str!("../../themes/default/static/search.js")),
+    ("tables.js", include_str!("../../themes/default/static/tables.js")),
+];
+
+/// A theme ready to render.
+pub struct Theme {
+    pub tera: tera::Tera,
+    /// Static files by name, built-in or the site's own.
+    pub statics: Vec<(String, Vec<u8>)>,
+}
+
+fn theme_error(file: String, msg: String) -> Diagnostic {
+    Diagnostic::new(Code::T001, &file, 1, 1, msg)
+        .hint("fix the template, or delete it to use the built-in one; docs/themes.md lists the variables")
+}
+
+/// Loads the built-in theme with the site's overrides.
+pub fn load(cfg: &Config) -> Result<Theme, Vec<Diagnostic>> {
+    let dir = cfg.root.join("themes").join(&cfg.theme);
+    let mut templates: Vec<(String, String)> = TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+    let mut statics: Vec<(String, Vec<u8>)> =
+        STATIC.iter().map(|(n, t)| (n.to_string(), t.as_bytes().to_vec())).collect();
+    let mut errs = Vec::new();
+    override_from(&dir.join("templates"), cfg, &mut errs, |name, bytes| match String::from_utf8(bytes) {
+        Ok(text) => replace(&mut templates, name, text),
+        Err(_) => Err(format!("template {name} is not UTF-8")),
+    });
+    override_from(&dir.join("static"), cfg, &mut errs, |name, bytes| replace(&mut statics, name, bytes));
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape_html);
+    if let Err(e) = tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
+        return Err(vec![theme_error(format!("themes/{}/templates", cfg.theme), template_message(&e))]);
+    }
+    Ok(Theme { tera, statics })
+}
+
+fn replace<T>(list: &mut Vec<(String, T)>, name: String, value: T) -> Result<(), String> {
+    match list.iter_mut().find(|(n, _)| *n == name) {
+        Some(slot) => slot.1 = value,
+        None => list.push((name, value)),
+    }
+    Ok(())
+}
+
+/// Calls `add` for every file directly in `dir`, in name order.
+fn override_from(
+    dir: &Path,
+    cfg: &Config,
+    errs: &mut Vec<Diagnostic>,
+    mut add: impl FnMut(String, Vec<u8>) -> Result<(), String>,
+) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut names: Vec<_> = entries.filter_map(|e| e.ok()).filter(|e| e.path().is_file()).collect();
+    names.sort_by_key(|e| e.file_name());
+    for e in names {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let rel = e.path().strip_prefix(&cfg.root).unwrap_or(&e.path()).to_string_lossy().into_owned();
+        match std::fs::read(e.path()).map_err(|x| x.to_string()).and_then(|b| add(name, b)) {
+            Ok(()) => {}
+            Err(msg) => errs.push(theme_error(rel, msg)),
+        }
+    }
+}
+
+/// Escapes `&`, `<`, `>`, `"` and `'` — enough for text and quoted
+/// attributes — leaving `/` alone so that URLs stay readable.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Tera's error with its causes, on one line.
+pub fn template_message(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}

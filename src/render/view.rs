@@ -1,0 +1,362 @@
+//! What templates see: view models with every URL and display string
+//! computed once, so templates only lay things out. docs/themes.md lists
+//! every field.
+
+use crate::config::Config;
+use crate::metrics::{Durations, ItemState, Metrics, Quarter};
+use crate::model::{ActionItem, Postmortem, Stamp};
+use crate::text::slugify;
+use serde::Serialize;
+
+/// "38 min", "2 h 10 min", "3 d 4 h"; "—" for no value.
+pub fn fmt_minutes(m: Option<f64>) -> String {
+    let Some(m) = m else { return "—".to_string() };
+    let total = m.round() as i64;
+    if m > 0.0 && m < 1.0 {
+        return "<1 min".to_string();
+    }
+    match total {
+        t if t < 60 => format!("{t} min"),
+        t if t < 24 * 60 => match t % 60 {
+            0 => format!("{} h", t / 60),
+            r => format!("{} h {r} min", t / 60),
+        },
+        t => match (t % 1440) / 60 {
+            0 => format!("{} d", t / 1440),
+            h => format!("{} d {h} h", t / 1440),
+        },
+    }
+}
+
+/// "31%"; "—" for no value.
+pub fn fmt_share(x: Option<f64>) -> String {
+    x.map_or("—".to_string(), |x| format!("{:.0}%", x * 100.0))
+}
+
+/// A name and where it links to.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
+}
+
+/// URLs of the site's pages, all starting with `base_url`.
+pub struct Urls<'a> {
+    pub base: &'a str,
+}
+
+impl Urls<'_> {
+    pub fn postmortem(&self, id: &str) -> String {
+        format!("{}postmortems/{id}/", self.base)
+    }
+    pub fn area(&self, area: &str) -> String {
+        format!("{}areas/{}/", self.base, slugify(area))
+    }
+    pub fn tag(&self, tag: &str) -> String {
+        format!("{}tags/{}/", self.base, slugify(tag))
+    }
+    pub fn quarter(&self, q: Quarter) -> String {
+        format!("{}quarters/{q}/", self.base)
+    }
+    pub fn page(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+/// CSS class of a severity: `sev-1` for the most severe.
+pub fn sev_class(cfg: &Config, sev: Option<&str>) -> String {
+    match sev.and_then(|s| cfg.severities.iter().position(|x| x == s)) {
+        Some(i) => format!("sev-{}", i + 1),
+        None => "sev-none".to_string(),
+    }
+}
+
+/// A postmortem in lists and tables.
+#[derive(Clone, Debug, Serialize)]
+pub struct PmRow {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub severity: String,
+    pub sev_class: String,
+    pub status: String,
+    pub area: Option<Link>,
+    pub tags: Vec<Link>,
+    /// Start day in the site's timezone, `YYYY-MM-DD`.
+    pub date: String,
+    pub quarter: Option<Link>,
+    pub ttd: String,
+    pub ttm: String,
+    pub ttr: String,
+    /// Completeness score in percent.
+    pub score: u32,
+    pub summary: String,
+    pub open_items: usize,
+    pub overdue_items: usize,
+}
+
+pub fn pm_row(pm: &Postmortem, d: &Durations, q: Option<Quarter>, items: &[ItemState], cfg: &Config) -> PmRow {
+    let urls = Urls { base: &cfg.base_url };
+    PmRow {
+        id: pm.id.clone(),
+        url: urls.postmortem(&pm.id),
+        title: pm.display_title().to_string(),
+        severity: pm.severity.clone().unwrap_or_else(|| "—".into()),
+        sev_class: sev_class(cfg, pm.severity.as_deref()),
+        status: pm.status.as_str().to_string(),
+        area: pm
+            .area
+            .as_deref()
+            .filter(|a| !a.trim().is_empty())
+            .map(|a| Link { name: a.to_string(), url: urls.area(a) }),
+        tags: pm
+            .tags
+            .iter()
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| Link { name: t.clone(), url: urls.tag(t) })
+            .collect(),
+        date: crate::metrics::start_day(pm, cfg.timezone).map_or("—".into(), |d| d.format("%Y-%m-%d").to_string()),
+        quarter: q.map(|q| Link { name: q.to_string(), url: urls.quarter(q) }),
+        ttd: fmt_minutes(d.ttd),
+        ttm: fmt_minutes(d.ttm),
+        ttr: fmt_minutes(d.ttr),
+        score: (pm.score * 100.0).round() as u32,
+        summary: pm.summary.clone().unwrap_or_default(),
+        open_items: items.iter().filter(|s| s.open).count(),
+        overdue_items: items.iter().filter(|s| s.overdue).count(),
+    }
+}
+
+/// An action item in tables.
+#[derive(Clone, Debug, Serialize)]
+pub struct ItemRow {
+    pub id: String,
+    pub title: String,
+    pub kind: String,
+    pub owner: String,
+    pub due: String,
+    pub status: String,
+    pub closed: String,
+    /// Only http(s) and mailto links, and relative ones; anything else
+    /// (`javascript:`, `data:`) is not linked.
+    pub link: Option<String>,
+    pub open: bool,
+    pub overdue: bool,
+    pub age_days: Option<i64>,
+    pub postmortem: Link,
+    pub area: Option<Link>,
+    pub severity: String,
+    pub sev_class: String,
+    /// Sort rank: overdue 0, open 1, closed 2.
+    pub rank: u8,
+}
+
+/// A link target that is safe to put in `href`.
+pub fn safe_link(url: &str) -> Option<String> {
+    let u = url.trim();
+    let lower: String =
+        u.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
+    let scheme_end = lower.find(':');
+    let path_start = lower.find(['/', '?', '#']).unwrap_or(lower.len());
+    match scheme_end {
+        Some(i) if i < path_start => {
+            let scheme = &lower[..i];
+            matches!(scheme, "http" | "https" | "mailto").then(|| u.to_string())
+        }
+        _ => (!u.is_empty()).then(|| u.to_string()),
+    }
+}
+
+pub fn item_row(pm: &Postmortem, item: &ActionItem, s: &ItemState, cfg: &Config) -> ItemRow {
+    let urls = Urls { base: &cfg.base_url };
+    ItemRow {
+        id: item.id.clone(),
+        title: item.title.clone().unwrap_or_else(|| "(untitled)".into()),
+        kind: item.kind.map_or("—", |k| k.as_str()).to_string(),
+        owner: item.owner.clone().unwrap_or_else(|| "—".into()),
+        due: item.due.as_ref().map_or("—".into(), |d| d.raw.clone()),
+        status: item.status.as_str().to_string(),
+        closed: item.closed.as_ref().map_or(String::new(), |d| d.raw.clone()),
+        link: item.link.as_deref().and_then(safe_link),
+        open: s.open,
+        overdue: s.overdue,
+        age_days: s.age_days,
+        postmortem: Link { name: pm.display_title().to_string(), url: urls.postmortem(&pm.id) },
+        area: pm.area.as_deref().filter(|a| !a.trim().is_empty()).map(|a| Link { name: a.into(), url: urls.area(a) }),
+        severity: pm.severity.clone().unwrap_or_default(),
+        sev_class: sev_class(cfg, pm.severity.as_deref()),
+        rank: if s.overdue {
+            0
+        } else if s.open {
+            1
+        } else {
+            2
+        },
+    }
+}
+
+/// A timestamp for people: local time in the site's timezone.
+pub fn fmt_stamp(s: &Stamp, cfg: &Config) -> String {
+    s.at.with_timezone(&cfg.timezone).format("%Y-%m-%d %H:%M %Z").to_string()
+}
+
+/// One headline figure, optionally against the previous period.
+#[derive(Clone, Debug, Serialize)]
+pub struct Figure {
+    pub label: String,
+    pub value: String,
+    /// How many incidents the figure rests on.
+    pub n: Option<usize>,
+    pub prev: Option<String>,
+    /// "↑" or "↓", only when both periods have enough incidents.
+    pub arrow: Option<String>,
+    /// "+12%", "−30%", "±0%".
+    pub change: Option<String>,
+    /// "better", "worse" or "same".
+    pub verdict: Option<String>,
+    /// Why no arrow is drawn, or how the figure is defined.
+    pub note: Option<String>,
+    pub formula: Option<String>,
+}
+
+impl Figure {
+    pub fn plain(label: &str, value: String) -> Figure {
+        Figure {
+            label: label.into(),
+            value,
+            n: None,
+            prev: None,
+            arrow: None,
+            change: None,
+            verdict: None,
+            note: None,
+            formula: None,
+        }
+    }
+}
+
+/// Compares `cur` with `prev`; draws an arrow only when `comparable`.
+/// `lower_is_better` decides whether an increase is "worse".
+pub fn compare(mut f: Figure, cur: Option<f64>, prev: Option<f64>, comparable: bool, lower_is_better: bool) -> Figure {
+    if !comparable {
+        f.note = Some("too few incidents to compare".into());
+        return f;
+    }
+    if let (Some(c), Some(p)) = (cur, prev) {
+        let (arrow, verdict) = if (c - p).abs() < 1e-9 {
+            ("→", "same")
+        } else if c > p {
+            ("↑", if lower_is_better { "worse" } else { "better" })
+        } else {
+            ("↓", if lower_is_better { "better" } else { "worse" })
+        };
+        f.arrow = Some(arrow.into());
+        f.verdict = Some(verdict.into());
+        f.change = Some(if p.abs() < 1e-9 {
+            if c.abs() < 1e-9 {
+                "±0%".into()
+            } else {
+                "new".into()
+            }
+        } else {
+            let pct = (c - p) / p * 100.0;
+            if pct.round() == 0.0 {
+                "±0%".into()
+            } else if pct > 0.0 {
+                format!("+{pct:.0}%")
+            } else {
+                format!("−{:.0}%", -pct)
+            }
+        });
+    }
+    f
+}
+
+/// The headline figures of one quarter against the one before.
+pub fn quarter_figures(m: &Metrics, idx: usize, cfg: &Config) -> Vec<Figure> {
+    let q = &m.quarters[idx];
+    let p = idx.checked_sub(1).map(|i| &m.quarters[i]);
+    let comparable = p.is_some_and(|p| p.incidents >= cfg.min_sample && q.incidents >= cfg.min_sample);
+    let count = |x: usize| Some(x as f64);
+    let sev1 = |qq: &crate::metrics::QuarterMetrics| qq.by_severity.first().map_or(0, |s| s.1);
+    let sev1_name = cfg.severities.first().cloned().unwrap_or_default();
+    let mut figs = Vec::new();
+    let prevs = |f: &mut Figure, v: Option<String>| f.prev = v;
+
+    let mut f = Figure::plain("Incidents", q.incidents.to_string());
+    prevs(&mut f, p.map(|p| p.incidents.to_string()));
+    figs.push(compare(f, count(q.incidents), p.map(|p| p.incidents as f64), comparable, true));
+
+    let mut f = Figure::plain(&format!("{sev1_name} incidents"), sev1(q).to_string());
+    prevs(&mut f, p.map(|p| sev1(p).to_string()));
+    figs.push(compare(f, count(sev1(q)), p.map(|p| sev1(p) as f64), comparable, true));
+
+    for (label, cur, prev, formula) in [
+        ("Median time to detect", &q.ttd, p.map(|p| &p.ttd), "TTD = detected − started"),
+        ("Median time to mitigate", &q.ttm, p.map(|p| &p.ttm), "TTM = mitigated − started"),
+    ] {
+        let mut f = Figure::plain(label, fmt_minutes(cur.median));
+        f.n = Some(cur.n);
+        f.formula = Some(formula.into());
+        prevs(&mut f, prev.map(|s| fmt_minutes(s.median)));
+        figs.push(compare(f, cur.median, prev.and_then(|s| s.median), comparable, true));
+    }
+    let mut f = Figure::plain("Undetected share", fmt_share(Some(q.undetected_share)));
+    f.n = Some(q.ttd.n.min(q.ttm.n));
+    f.formula = Some("Σ TTD ÷ Σ TTM: the share of impact time nobody knew".into());
+    prevs(&mut f, p.map(|p| fmt_share(Some(p.undetected_share))));
+    figs.push(compare(f, Some(q.undetected_share), p.map(|p| p.undetected_share), comparable, true));
+
+    let ai = &q.action_items;
+    let mut f = Figure::plain("Action items closed", ai.closed.to_string());
+    prevs(&mut f, p.map(|p| p.action_items.closed.to_string()));
+    figs.push(compare(f, count(ai.closed), p.map(|p| p.action_items.closed as f64), true, false));
+    let mut f = Figure::plain("Action items open at quarter end", ai.open_at_end.to_string());
+    prevs(&mut f, p.map(|p| p.action_items.open_at_end.to_string()));
+    figs.push(compare(f, count(ai.open_at_end), p.map(|p| p.action_items.open_at_end as f64), true, true));
+    figs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minutes_read_naturally() {
+        assert_eq!(fmt_minutes(None), "—");
+        assert_eq!(fmt_minutes(Some(0.0)), "0 min");
+        assert_eq!(fmt_minutes(Some(0.4)), "<1 min");
+        assert_eq!(fmt_minutes(Some(38.0)), "38 min");
+        assert_eq!(fmt_minutes(Some(120.0)), "2 h");
+        assert_eq!(fmt_minutes(Some(130.4)), "2 h 10 min");
+        assert_eq!(fmt_minutes(Some(1440.0 * 3.0 + 245.0)), "3 d 4 h");
+    }
+
+    #[test]
+    fn only_web_and_mail_links_are_linked() {
+        assert!(safe_link("https://tracker.example.com/X-1").is_some());
+        assert!(safe_link("mailto:ops@example.com").is_some());
+        assert!(safe_link("/runbooks/pool").is_some());
+        for bad in
+            ["javascript:alert(1)", "JaVaScRiPt:alert(1)", " java\tscript:x", "vbscript:x", "data:text/html,x", ""]
+        {
+            assert!(safe_link(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn comparisons_draw_arrows_only_when_comparable() {
+        let f = compare(Figure::plain("x", "1".into()), Some(12.0), Some(10.0), true, true);
+        assert_eq!(
+            (f.arrow.as_deref(), f.change.as_deref(), f.verdict.as_deref()),
+            (Some("↑"), Some("+20%"), Some("worse"))
+        );
+        let f = compare(Figure::plain("x", "1".into()), Some(7.0), Some(10.0), true, true);
+        assert_eq!(
+            (f.arrow.as_deref(), f.change.as_deref(), f.verdict.as_deref()),
+            (Some("↓"), Some("−30%"), Some("better"))
+        );
+        let f = compare(Figure::plain("x", "1".into()), Some(7.0), Some(10.0), false, true);
+        assert_eq!((f.arrow, f.note.as_deref()), (None, Some("too few incidents to compare")));
+    }
+}
