@@ -1,0 +1,295 @@
+//! The rendered site: every page of FORMAT.md section 6, links that
+//! resolve, nothing from other hosts, charts that agree with metrics.json,
+//! theme overrides and sub-path publishing.
+
+mod common;
+use common::*;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn build(root: &Path, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let o = tempfile::tempdir().unwrap();
+    let out = o.path().join("public");
+    let mut args = vec!["build", "--output", out.to_str().unwrap(), "--today", "2026-11-22"];
+    args.extend_from_slice(extra);
+    let r = retro(root, &args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    (o, out)
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            v.push(e.path().to_path_buf());
+        }
+    }
+    v
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// Every value of `attr="…"` in `html`.
+fn attrs<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
+    let needle = format!(" {attr}=\"");
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(&needle) {
+        rest = &rest[i + needle.len()..];
+        if let Some(end) = rest.find('"') {
+            out.push(&rest[..end]);
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&amp;", "&").replace("&#x27;", "'").replace("&quot;", "\"")
+}
+
+/// Asserts that every internal href and src of every page resolves to a
+/// file of the output, for a site published under `base`.
+fn assert_links_resolve(out: &Path, base: &str) -> usize {
+    let mut checked = 0;
+    for f in files(out).iter().filter(|p| p.extension().is_some_and(|x| x == "html")) {
+        let html = read(f);
+        for url in attrs(&html, "href").into_iter().chain(attrs(&html, "src")) {
+            let url = unescape(url);
+            if url.starts_with("http://") || url.starts_with("https://") || url.starts_with("mailto:") || url.starts_with('#') {
+                continue;
+            }
+            let path = url.split('#').next().unwrap();
+            let path = path.strip_prefix(base).unwrap_or_else(|| panic!("{}: link {url} is not under {base}", f.display()));
+            let mut target = out.join(path);
+            if path.is_empty() || path.ends_with('/') {
+                target = target.join("index.html");
+            }
+            assert!(target.is_file(), "{}: broken link {url}", f.display());
+            checked += 1;
+        }
+    }
+    checked
+}
+
+fn example() -> (tempfile::TempDir, PathBuf) {
+    build(&repo_root(), &[])
+}
+
+#[test]
+fn every_page_of_the_site_map_exists() {
+    let (_o, out) = example();
+    for p in [
+        "index.html",
+        "postmortems/index.html",
+        "postmortems/2024-10-03-checkout-pool-exhausted/index.html",
+        "action-items/index.html",
+        "trends/index.html",
+        "quarters/index.html",
+        "quarters/2025-Q1/index.html",
+        "areas/index.html",
+        "areas/payments/index.html",
+        "tags/index.html",
+        "tags/certificates/index.html",
+        "feed.xml",
+        "sitemap.xml",
+        "404.html",
+        "api/postmortems.json",
+        "api/action-items.json",
+        "api/metrics.json",
+        "api/postmortems.csv",
+        "api/action-items.csv",
+        "search-index.json",
+        "static/style.css",
+    ] {
+        assert!(out.join(p).is_file(), "missing {p}");
+    }
+    let m: Value = serde_json::from_str(&read(&out.join("api/metrics.json"))).unwrap();
+    for q in m["quarters"].as_array().unwrap() {
+        let q = q["quarter"].as_str().unwrap();
+        assert!(out.join(format!("quarters/{q}/index.html")).is_file(), "quarter page {q}");
+    }
+    let pms: Value = serde_json::from_str(&read(&out.join("api/postmortems.json"))).unwrap();
+    for p in pms.as_array().unwrap() {
+        let id = p["id"].as_str().unwrap();
+        assert!(out.join(format!("postmortems/{id}/index.html")).is_file(), "postmortem page {id}");
+    }
+}
+
+#[test]
+fn every_internal_link_resolves() {
+    let (_o, out) = example();
+    let n = assert_links_resolve(&out, "/");
+    assert!(n > 500, "only {n} links checked");
+}
+
+#[test]
+fn links_honour_a_base_url_sub_path() {
+    let (_o, out) = build(&repo_root(), &["--base-url", "/handbook/"]);
+    let n = assert_links_resolve(&out, "/handbook/");
+    assert!(n > 500);
+    let home = read(&out.join("index.html"));
+    assert!(home.contains("href=\"/handbook/static/style.css\""));
+    assert!(!home.contains("href=\"/postmortems/"), "an absolute link ignores the base");
+}
+
+#[test]
+fn nothing_is_loaded_from_another_host() {
+    let (_o, out) = example();
+    for f in files(&out).iter().filter(|p| p.extension().is_some_and(|x| x == "html" || x == "css")) {
+        let text = read(f);
+        for src in attrs(&text, "src") {
+            assert!(!src.contains("//"), "{}: loads {src}", f.display());
+        }
+        for tag in text.split("<link ").skip(1) {
+            let href = attrs(&format!(" {tag}"), "href").first().map(|s| s.to_string()).unwrap_or_default();
+            assert!(!href.contains("//"), "{}: links {href}", f.display());
+        }
+        assert!(!text.contains("@import"), "{}", f.display());
+        assert!(!text.contains("url(http"), "{}", f.display());
+    }
+}
+
+#[test]
+fn pages_have_one_h1_a_title_a_language_and_labelled_charts() {
+    let (_o, out) = example();
+    for f in files(&out).iter().filter(|p| p.extension().is_some_and(|x| x == "html")) {
+        let html = read(f);
+        assert!(html.contains("<html lang=\"en\">"), "{}", f.display());
+        assert_eq!(html.matches("<h1").count(), 1, "{}", f.display());
+        assert!(html.contains("<title>") && !html.contains("<title></title>"), "{}", f.display());
+        assert_eq!(html.matches("<svg").count(), html.matches("<svg role=\"img\" aria-labelledby=").count(), "{}", f.display());
+        assert!(!html.contains("<table>") || html.contains("<th"), "{}", f.display());
+    }
+}
+
+#[test]
+fn trends_show_every_chart_with_its_table() {
+    let (_o, out) = example();
+    let html = read(&out.join("trends/index.html"));
+    for id in ["chart-severity", "chart-sev1", "chart-ttd", "chart-ttm", "chart-ttr", "chart-undetected", "chart-area", "chart-items"] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "missing {id}");
+    }
+    assert_eq!(html.matches("<svg").count(), 8);
+    assert!(html.matches("<table>").count() >= 8);
+    assert!(html.contains("TTD = detected − started"));
+    assert!(html.contains("too few"), "quarters below min_sample are marked");
+}
+
+/// The chart descriptions carry the plotted numbers: they must be the
+/// numbers of metrics.json.
+#[test]
+fn chart_numbers_equal_metrics_json() {
+    let (_o, out) = example();
+    let m: Value = serde_json::from_str(&read(&out.join("api/metrics.json"))).unwrap();
+    let html = read(&out.join("trends/index.html"));
+    let desc = |id: &str| -> String {
+        let start = html.find(&format!("<desc id=\"{id}-desc\">")).unwrap();
+        let rest = &html[start..];
+        rest[rest.find('>').unwrap() + 1..rest.find("</desc>").unwrap()].to_string()
+    };
+    let sev = desc("chart-severity");
+    let items = desc("chart-items");
+    let ttd = desc("chart-ttd");
+    for q in m["quarters"].as_array().unwrap() {
+        let name = q["quarter"].as_str().unwrap();
+        let bs = q["by_severity"].as_object().unwrap();
+        let parts: Vec<String> = bs.iter().map(|(k, v)| format!("{k} {}", v.as_u64().unwrap())).collect();
+        assert!(sev.contains(&format!("{name}: {}", parts.join(", "))), "{name} in {sev}");
+        let ai = &q["action_items"];
+        let expected = format!(
+            "{name}: opened {}, closed {}, open at quarter end {}",
+            ai["opened"], ai["closed"], ai["open_at_end"]
+        );
+        assert!(items.contains(&expected), "{expected} in {items}");
+        let n = q["incidents"].as_u64().unwrap();
+        assert!(ttd.contains(&format!("{name}: {n} incidents")), "{name} in {ttd}");
+    }
+}
+
+#[test]
+fn a_site_theme_overrides_templates_and_static_files_by_name() {
+    let s = fixture_copy("metrics");
+    let t = s.path().join("themes/default");
+    std::fs::create_dir_all(t.join("templates")).unwrap();
+    std::fs::create_dir_all(t.join("static")).unwrap();
+    std::fs::write(
+        t.join("templates/404.html"),
+        "{% extends \"base.html\" %}{% block content %}<h1>Lost in {{ site.title }}</h1>{% endblock content %}",
+    )
+    .unwrap();
+    std::fs::write(t.join("static/style.css"), "body { color: rebeccapurple }").unwrap();
+    std::fs::write(t.join("static/extra.txt"), "mine").unwrap();
+    let (_o, out) = build(s.path(), &[]);
+    assert!(read(&out.join("404.html")).contains("<h1>Lost in Hand-computed metrics</h1>"));
+    assert_eq!(read(&out.join("static/style.css")), "body { color: rebeccapurple }");
+    assert_eq!(read(&out.join("static/extra.txt")), "mine");
+    // untouched templates are the built-in ones
+    assert!(read(&out.join("trends/index.html")).contains("chart-severity"));
+
+    std::fs::write(t.join("templates/index.html"), "{% extends \"base.html\" %}{% block content %}{{ nope.x }}{% endblock content %}").unwrap();
+    let r = retro(s.path(), &["build"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("error[T001]"), "{}", r.stderr);
+}
+
+#[test]
+fn html_output_is_byte_identical_between_builds() {
+    let (_a, x) = example();
+    let (_b, y) = example();
+    let fx: BTreeSet<PathBuf> = files(&x).into_iter().map(|p| p.strip_prefix(&x).unwrap().to_path_buf()).collect();
+    let fy: BTreeSet<PathBuf> = files(&y).into_iter().map(|p| p.strip_prefix(&y).unwrap().to_path_buf()).collect();
+    assert_eq!(fx, fy);
+    for f in &fx {
+        assert!(std::fs::read(x.join(f)).unwrap() == std::fs::read(y.join(f)).unwrap(), "{} differs", f.display());
+    }
+}
+
+#[test]
+fn postmortem_page_shows_facts_timeline_whys_questions_items_and_related() {
+    let (_o, out) = example();
+    let html = read(&out.join("postmortems/2024-10-03-checkout-pool-exhausted/index.html"));
+    for needle in [
+        "<span class=\"badge sev-1\">SEV1</span>",
+        "detected after 38 min",
+        "mitigated after 47 min",
+        "class=\"lifecycle\"",
+        "class=\"seg undetected\"",
+        "<ol class=\"whys\">",
+        "How can we prevent this problem from happening again?",
+        "CHK-101",
+        "href=\"/postmortems/2024-07-09-card-declines-certificate-expiry/\"",
+        "Every completeness check passes.",
+    ] {
+        assert!(html.contains(needle), "missing {needle}");
+    }
+    // related both ways: the card-declines page links back
+    let other = read(&out.join("postmortems/2024-07-09-card-declines-certificate-expiry/index.html"));
+    assert!(other.contains("href=\"/postmortems/2024-10-03-checkout-pool-exhausted/\""));
+}
+
+#[test]
+fn feed_is_atom_of_final_postmortems_only() {
+    let (_o, out) = example();
+    let feed = read(&out.join("feed.xml"));
+    assert!(feed.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">"));
+    assert!(feed.contains("2024-10-03-checkout-pool-exhausted"));
+    assert!(!feed.contains("2026-10-28-node-pool-upgrade-evictions"), "drafts are not in the feed");
+    assert_eq!(feed.matches("<entry>").count(), feed.matches("</entry>").count());
+    let sitemap = read(&out.join("sitemap.xml"));
+    assert!(sitemap.contains("<loc>/trends/</loc>"));
+}
+
+#[test]
+fn search_index_is_compact() {
+    let (_o, out) = example();
+    let idx: Value = serde_json::from_str(&read(&out.join("search-index.json"))).unwrap();
+    let n = idx.as_array().unwrap().len();
+    assert_eq!(n, 21);
+    let size = std::fs::metadata(out.join("search-index.json")).unwrap().len() as usize;
+    assert!(size / n < 600, "{} bytes per postmortem", size / n);
+}
