@@ -60,11 +60,16 @@ fn assert_links_resolve(out: &Path, base: &str) -> usize {
         let html = read(f);
         for url in attrs(&html, "href").into_iter().chain(attrs(&html, "src")) {
             let url = unescape(url);
-            if url.starts_with("http://") || url.starts_with("https://") || url.starts_with("mailto:") || url.starts_with('#') {
+            if url.starts_with("http://")
+                || url.starts_with("https://")
+                || url.starts_with("mailto:")
+                || url.starts_with('#')
+            {
                 continue;
             }
             let path = url.split('#').next().unwrap();
-            let path = path.strip_prefix(base).unwrap_or_else(|| panic!("{}: link {url} is not under {base}", f.display()));
+            let path =
+                path.strip_prefix(base).unwrap_or_else(|| panic!("{}: link {url} is not under {base}", f.display()));
             let mut target = out.join(path);
             if path.is_empty() || path.ends_with('/') {
                 target = target.join("index.html");
@@ -162,7 +167,12 @@ fn pages_have_one_h1_a_title_a_language_and_labelled_charts() {
         assert!(html.contains("<html lang=\"en\">"), "{}", f.display());
         assert_eq!(html.matches("<h1").count(), 1, "{}", f.display());
         assert!(html.contains("<title>") && !html.contains("<title></title>"), "{}", f.display());
-        assert_eq!(html.matches("<svg").count(), html.matches("<svg role=\"img\" aria-labelledby=").count(), "{}", f.display());
+        assert_eq!(
+            html.matches("<svg").count(),
+            html.matches("<svg role=\"img\" aria-labelledby=").count(),
+            "{}",
+            f.display()
+        );
         assert!(!html.contains("<table>") || html.contains("<th"), "{}", f.display());
     }
 }
@@ -171,7 +181,16 @@ fn pages_have_one_h1_a_title_a_language_and_labelled_charts() {
 fn trends_show_every_chart_with_its_table() {
     let (_o, out) = example();
     let html = read(&out.join("trends/index.html"));
-    for id in ["chart-severity", "chart-sev1", "chart-ttd", "chart-ttm", "chart-ttr", "chart-undetected", "chart-area", "chart-items"] {
+    for id in [
+        "chart-severity",
+        "chart-sev1",
+        "chart-ttd",
+        "chart-ttm",
+        "chart-ttr",
+        "chart-undetected",
+        "chart-area",
+        "chart-items",
+    ] {
         assert!(html.contains(&format!("id=\"{id}\"")), "missing {id}");
     }
     assert_eq!(html.matches("<svg").count(), 8);
@@ -231,7 +250,11 @@ fn a_site_theme_overrides_templates_and_static_files_by_name() {
     // untouched templates are the built-in ones
     assert!(read(&out.join("trends/index.html")).contains("chart-severity"));
 
-    std::fs::write(t.join("templates/index.html"), "{% extends \"base.html\" %}{% block content %}{{ nope.x }}{% endblock content %}").unwrap();
+    std::fs::write(
+        t.join("templates/index.html"),
+        "{% extends \"base.html\" %}{% block content %}{{ nope.x }}{% endblock content %}",
+    )
+    .unwrap();
     let r = retro(s.path(), &["build"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("error[T001]"), "{}", r.stderr);
@@ -276,7 +299,9 @@ fn postmortem_page_shows_facts_timeline_whys_questions_items_and_related() {
 fn feed_is_atom_of_final_postmortems_only() {
     let (_o, out) = example();
     let feed = read(&out.join("feed.xml"));
-    assert!(feed.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">"));
+    assert!(
+        feed.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">")
+    );
     assert!(feed.contains("2024-10-03-checkout-pool-exhausted"));
     assert!(!feed.contains("2026-10-28-node-pool-upgrade-evictions"), "drafts are not in the feed");
     assert_eq!(feed.matches("<entry>").count(), feed.matches("</entry>").count());

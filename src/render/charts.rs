@@ -71,12 +71,14 @@ fn label_at(labels: &[String], x: f64) -> String {
     }
 }
 
-/// Room above the data for the legend.
-fn headroom(max: f64) -> f64 {
+/// The top of the y axis: room above the data for a legend of `entries`
+/// lines in the upper left corner (about 16 px each on a 256 px plot).
+fn headroom(max: f64, entries: usize) -> f64 {
+    let legend = ((12 + 16 * entries) as f64 / 256.0).min(0.6);
     if max <= 0.0 {
         1.0
     } else {
-        (max * 1.3).ceil()
+        max / (1.0 - legend) * 1.05
     }
 }
 
@@ -85,7 +87,7 @@ pub fn stacked_bars(id: &str, title: &str, labels: &[String], series: &[Series],
     let n = labels.len();
     let totals: Vec<f64> =
         (0..n).map(|i| series.iter().map(|s| s.values.get(i).copied().unwrap_or(0.0)).sum()).collect();
-    let ymax = headroom(totals.iter().copied().fold(0.0, f64::max));
+    let ymax = headroom(totals.iter().copied().fold(0.0, f64::max), series.len()).ceil();
     let mut buf = String::new();
     {
         let root = SVGBackend::with_string(&mut buf, (W, H)).into_drawing_area();
@@ -108,7 +110,7 @@ pub fn stacked_bars(id: &str, title: &str, labels: &[String], series: &[Series],
             .x_desc("quarter")
             .y_desc(y_desc)
             .axis_style(INK)
-            .light_line_style(GRID)
+            .light_line_style(TRANSPARENT)
             .bold_line_style(GRID)
             .label_style(("sans-serif", 12).into_font().color(&INK))
             .axis_desc_style(("sans-serif", 13).into_font().color(&INK))
@@ -143,7 +145,7 @@ pub fn stacked_bars(id: &str, title: &str, labels: &[String], series: &[Series],
 pub fn lines(id: &str, title: &str, labels: &[String], series: &[Series], y_desc: &str, percent: bool) -> Res<String> {
     let n = labels.len();
     let max = series.iter().flat_map(|s| s.values.iter().copied()).fold(0.0, f64::max);
-    let ymax = if percent { 1.3 } else { headroom(max) };
+    let ymax = if percent { headroom(1.0, series.len()) } else { headroom(max, series.len()).ceil() };
     let mut buf = String::new();
     {
         let root = SVGBackend::with_string(&mut buf, (W, H)).into_drawing_area();
@@ -166,7 +168,7 @@ pub fn lines(id: &str, title: &str, labels: &[String], series: &[Series], y_desc
             .x_desc("quarter")
             .y_desc(y_desc)
             .axis_style(INK)
-            .light_line_style(GRID)
+            .light_line_style(TRANSPARENT)
             .bold_line_style(GRID)
             .label_style(("sans-serif", 12).into_font().color(&INK))
             .axis_desc_style(("sans-serif", 13).into_font().color(&INK))
@@ -225,7 +227,7 @@ pub fn dots(
             .x_desc("quarter")
             .y_desc("minutes (log scale)")
             .axis_style(INK)
-            .light_line_style(GRID)
+            .light_line_style(TRANSPARENT)
             .bold_line_style(GRID)
             .label_style(("sans-serif", 12).into_font().color(&INK))
             .axis_desc_style(("sans-serif", 13).into_font().color(&INK))

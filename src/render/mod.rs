@@ -27,15 +27,15 @@ pub struct OutputFile {
 /// Every file of the site, in a fixed order.
 pub fn site(pms: &[Postmortem], m: &Metrics, cfg: &Config) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let theme = theme::load(cfg)?;
-    let input = pages::Input { cfg, pms, m, theme: &theme };
-    let mut files = pages::render_all(&input).map_err(|d| vec![d])?;
-    files.push(feed::sitemap(&files, cfg));
-    files.push(feed::atom(pms, cfg));
     let rows: Vec<view::PmRow> = pms
         .iter()
         .enumerate()
         .map(|(i, pm)| view::pm_row(pm, &m.durations[i], m.quarter_of[i], &m.items[i], cfg))
         .collect();
+    let input = pages::Input { cfg, pms, m, theme: &theme, rows: &rows };
+    let mut files = pages::render_all(&input).map_err(|d| vec![d])?;
+    files.push(feed::sitemap(&files, cfg));
+    files.push(feed::atom(pms, cfg));
     files.push(search::index(&rows));
     files.extend(api::exports(pms, m, cfg));
     files.extend(csv::exports(pms, m, cfg));

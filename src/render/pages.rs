@@ -3,7 +3,7 @@
 
 use super::charts::{self, Series, PALETTE};
 use super::theme::{template_message, Theme};
-use super::view::{self, fmt_minutes, fmt_share, item_row, pm_row, Figure, ItemRow, Link, PmRow, Urls};
+use super::view::{self, fmt_minutes, fmt_share, item_row, Figure, ItemRow, Link, PmRow, Urls};
 use super::OutputFile;
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
@@ -36,12 +36,14 @@ pub struct Input<'a> {
     pub pms: &'a [Postmortem],
     pub m: &'a Metrics,
     pub theme: &'a Theme,
+    /// One row per postmortem, in the order of `pms`.
+    pub rows: &'a [PmRow],
 }
 
 struct Renderer<'a> {
     input: &'a Input<'a>,
     site: tera::Value,
-    rows: Vec<PmRow>,
+    rows: &'a [PmRow],
     out: Vec<OutputFile>,
 }
 
@@ -177,9 +179,8 @@ pub fn render_all(input: &Input) -> Result<Vec<OutputFile>, Diagnostic> {
             .collect(),
         nav,
     };
-    let rows: Vec<PmRow> =
-        pms.iter().enumerate().map(|(i, pm)| pm_row(pm, &m.durations[i], m.quarter_of[i], &m.items[i], cfg)).collect();
-    let mut r = Renderer { input, site: serde_json::to_value(&site).unwrap_or_default(), rows, out: Vec::new() };
+    let mut r =
+        Renderer { input, site: serde_json::to_value(&site).unwrap_or_default(), rows: input.rows, out: Vec::new() };
 
     let items: Vec<ItemRow> = pms
         .iter()
@@ -236,6 +237,20 @@ fn home(r: &mut Renderer, items: &[ItemRow], sev1_chart: &str) -> Result<(), Dia
     ctx.insert("recent", &recent);
     ctx.insert("count", &r.rows.len());
     ctx.insert("sev1_chart", sev1_chart);
+    let urls = Urls { base: &cfg.base_url };
+    let sev1_rows: Vec<serde_json::Value> = m
+        .quarters
+        .iter()
+        .map(|q| {
+            serde_json::json!({
+                "quarter": q.quarter.to_string(),
+                "url": urls.quarter(q.quarter),
+                "sev1": q.by_severity.first().map_or(0, |x| x.1),
+                "incidents": q.incidents,
+            })
+        })
+        .collect();
+    ctx.insert("sev1_rows", &sev1_rows);
     r.render("index.html", "index.html", &cfg.title.clone(), "Overview", ctx)
 }
 
