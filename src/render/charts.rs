@@ -43,7 +43,7 @@ fn err<E: std::fmt::Debug>(e: E) -> String {
 /// Adds the accessible name and description, and maps the ink colours to
 /// `currentColor`.
 fn finish(svg: String, id: &str, title: &str, desc: &str) -> String {
-    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let esc = super::feed::xml_escape;
     let svg = svg
         .replace("#010203", "currentColor")
         .replace("stroke=\"#040506\"", "stroke=\"currentColor\" stroke-opacity=\"0.15\"")
@@ -60,6 +60,29 @@ fn finish(svg: String, id: &str, title: &str, desc: &str) -> String {
         esc(title),
         esc(desc)
     )
+}
+
+/// The shared look of every chart's axes and grid: quarters along x,
+/// labelled ticks, horizontal grid lines only, ink that follows the page.
+fn look<'m, 'a, 'b, Y: plotters::coord::ranged1d::Ranged, DB: DrawingBackend>(
+    mesh: &'m mut plotters::chart::MeshStyle<'a, 'b, plotters::coord::types::RangedCoordf64, Y, DB>,
+    n: usize,
+    fmt_x: &'b dyn Fn(&f64) -> String,
+    fmt_y: &'b dyn Fn(&Y::ValueType) -> String,
+    y_desc: &str,
+) -> &'m mut plotters::chart::MeshStyle<'a, 'b, plotters::coord::types::RangedCoordf64, Y, DB> {
+    mesh.disable_x_mesh()
+        .x_labels(n.max(1))
+        .x_label_formatter(fmt_x)
+        .y_label_formatter(fmt_y)
+        .y_labels(6)
+        .x_desc("quarter")
+        .y_desc(y_desc)
+        .axis_style(INK)
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID)
+        .label_style(("sans-serif", 12).into_font().color(&INK))
+        .axis_desc_style(("sans-serif", 13).into_font().color(&INK))
 }
 
 fn label_at(labels: &[String], x: f64) -> String {
@@ -100,22 +123,7 @@ pub fn stacked_bars(id: &str, title: &str, labels: &[String], series: &[Series],
             .map_err(err)?;
         let fmt_x = |x: &f64| label_at(labels, *x);
         let fmt_y = |y: &f64| format!("{y:.0}");
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(n.max(1))
-            .x_label_formatter(&fmt_x)
-            .y_label_formatter(&fmt_y)
-            .y_labels(6)
-            .x_desc("quarter")
-            .y_desc(y_desc)
-            .axis_style(INK)
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .label_style(("sans-serif", 12).into_font().color(&INK))
-            .axis_desc_style(("sans-serif", 13).into_font().color(&INK))
-            .draw()
-            .map_err(err)?;
+        look(&mut chart.configure_mesh(), n, &fmt_x, &fmt_y, y_desc).draw().map_err(err)?;
         let mut base = vec![0.0; n];
         for s in series {
             let color = s.color;
@@ -158,22 +166,7 @@ pub fn lines(id: &str, title: &str, labels: &[String], series: &[Series], y_desc
             .map_err(err)?;
         let fmt_x = |x: &f64| label_at(labels, *x);
         let fmt_y = |y: &f64| if percent { format!("{:.0}%", y * 100.0) } else { format!("{y:.0}") };
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(n.max(1))
-            .x_label_formatter(&fmt_x)
-            .y_label_formatter(&fmt_y)
-            .y_labels(6)
-            .x_desc("quarter")
-            .y_desc(y_desc)
-            .axis_style(INK)
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .label_style(("sans-serif", 12).into_font().color(&INK))
-            .axis_desc_style(("sans-serif", 13).into_font().color(&INK))
-            .draw()
-            .map_err(err)?;
+        look(&mut chart.configure_mesh(), n, &fmt_x, &fmt_y, y_desc).draw().map_err(err)?;
         for s in series {
             let color = s.color;
             let pts: Vec<(f64, f64)> = s.values.iter().enumerate().map(|(i, v)| (i as f64, *v)).collect();
@@ -218,21 +211,7 @@ pub fn dots(
             .map_err(err)?;
         let fmt_x = |x: &f64| label_at(labels, *x);
         let fmt_y = |y: &f64| fmt_minutes(Some(*y));
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(n.max(1))
-            .x_label_formatter(&fmt_x)
-            .y_label_formatter(&fmt_y)
-            .x_desc("quarter")
-            .y_desc("minutes (log scale)")
-            .axis_style(INK)
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .label_style(("sans-serif", 12).into_font().color(&INK))
-            .axis_desc_style(("sans-serif", 13).into_font().color(&INK))
-            .draw()
-            .map_err(err)?;
+        look(&mut chart.configure_mesh(), n, &fmt_x, &fmt_y, "minutes (log scale)").draw().map_err(err)?;
         let mut pts = Vec::new();
         for (i, vs) in values.iter().enumerate() {
             let mut sorted = vs.clone();

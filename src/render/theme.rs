@@ -65,7 +65,8 @@ pub fn load(cfg: &Config) -> Result<Theme, Vec<Diagnostic>> {
     }
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
-    tera.set_escape_fn(escape_html);
+    // like Tera's own, but leaves `/` alone so that URLs stay readable
+    tera.set_escape_fn(super::feed::xml_escape);
     if let Err(e) = tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
         return Err(vec![theme_error(format!("themes/{}/templates", cfg.theme), template_message(&e))]);
     }
@@ -101,23 +102,6 @@ fn override_from(
             Err(msg) => errs.push(theme_error(rel, msg)),
         }
     }
-}
-
-/// Escapes `&`, `<`, `>`, `"` and `'` — enough for text and quoted
-/// attributes — leaving `/` alone so that URLs stay readable.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Tera's error with its causes, on one line.
