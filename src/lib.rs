@@ -18,12 +18,14 @@ pub mod publish;
 pub mod render;
 pub mod scaffold;
 pub mod text;
+pub mod timing;
 pub mod validate;
 
 use config::Config;
 use diagnostic::{Diagnostic, Kind};
 use load::SourceFile;
 use model::Postmortem;
+use rayon::prelude::*;
 
 /// A site read and checked: the postmortems without errors, sorted by the
 /// instant they started and then by id, and every problem found.
@@ -53,7 +55,8 @@ impl Analysis {
 pub fn analyze(cfg: &Config) -> Analysis {
     let loaded = load::load(cfg);
     let mut diags = loaded.problems;
-    let results: Vec<validate::FileResult> = loaded.files.iter().map(|src| validate::check_file(src, cfg)).collect();
+    let results: Vec<validate::FileResult> =
+        loaded.files.par_iter().map(|src| validate::check_file(src, cfg)).collect();
     let read: Vec<&Postmortem> = results.iter().filter_map(|r| r.postmortem.as_ref()).collect();
     diags.extend(validate::check_site(&read));
     let mut postmortems = Vec::new();

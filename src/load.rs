@@ -3,6 +3,7 @@
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::text::line_col;
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -96,8 +97,9 @@ pub fn load(cfg: &Config) -> Loaded {
         paths.push((rel, path.to_path_buf()));
     }
     out.count = paths.len();
-    for (rel, path) in paths {
-        match read(&rel, &path) {
+    let read: Vec<Result<SourceFile, Diagnostic>> = paths.par_iter().map(|(rel, path)| read(rel, path)).collect();
+    for r in read {
+        match r {
             Ok(f) => out.files.push(f),
             Err(d) => out.problems.push(d),
         }

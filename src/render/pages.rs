@@ -10,6 +10,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::metrics::{Metrics, Quarter, QuarterMetrics, Summary};
 use crate::model::Postmortem;
 use crate::text::slugify;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -48,14 +49,15 @@ struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    fn render(
-        &mut self,
+    /// Renders one page; safe to call from many threads.
+    fn render_one(
+        &self,
         template: &str,
         path: &str,
         title: &str,
         section: &str,
         extra: tera::Context,
-    ) -> Result<(), Diagnostic> {
+    ) -> Result<OutputFile, Diagnostic> {
         let mut ctx = tera::Context::new();
         ctx.insert("site", &self.site);
         ctx.insert("page", &serde_json::json!({ "title": title, "path": path, "section": section }));
@@ -70,7 +72,19 @@ impl<'a> Renderer<'a> {
             )
             .hint("a template refers to a variable or filter that does not exist; docs/themes.md lists the variables")
         })?;
-        self.out.push(OutputFile { path: path.to_string(), bytes: html.into_bytes() });
+        Ok(OutputFile { path: path.to_string(), bytes: html.into_bytes() })
+    }
+
+    fn render(
+        &mut self,
+        template: &str,
+        path: &str,
+        title: &str,
+        section: &str,
+        extra: tera::Context,
+    ) -> Result<(), Diagnostic> {
+        let page = self.render_one(template, path, title, section, extra)?;
+        self.out.push(page);
         Ok(())
     }
 }
@@ -203,16 +217,23 @@ pub fn render_all(input: &Input) -> Result<Vec<OutputFile>, Diagnostic> {
     )
     .map_err(chart_err)?;
 
+    let mut phases = crate::timing::Phases::start();
     home(&mut r, &items, &sev1_chart)?;
+    phases.done("home");
     postmortem_pages(&mut r, &items)?;
+    phases.done("pm pages");
     let mut ctx = tera::Context::new();
     let newest: Vec<&PmRow> = r.rows.iter().rev().collect();
     ctx.insert("postmortems", &newest);
     r.render("postmortems.html", "postmortems/index.html", "All postmortems", "Postmortems", ctx)?;
     action_items_page(&mut r, &items)?;
+    phases.done("items");
     trends(&mut r, &labels, &sev1_chart)?;
+    phases.done("trends");
     quarters(&mut r, &items)?;
+    phases.done("quarters");
     taxonomies(&mut r)?;
+    phases.done("taxonomy");
     r.render("404.html", "404.html", "Page not found", "", tera::Context::new())?;
     Ok(r.out)
 }
@@ -312,127 +333,149 @@ fn postmortem_pages(r: &mut Renderer, items: &[ItemRow]) -> Result<(), Diagnosti
             by_tag.entry(t.as_str()).or_default().push(i);
         }
     }
-    let mut item_start = 0;
-    for (i, pm) in pms.iter().enumerate() {
-        let n_items = pm.action_items.len();
-        let pm_items = &items[item_start..item_start + n_items];
-        item_start += n_items;
+    let offsets = item_offsets(pms);
+    let rr: &Renderer = r;
+    let pages: Vec<Result<OutputFile, Diagnostic>> = (0..pms.len())
+        .into_par_iter()
+        .map(|i| {
+            let pm = &pms[i];
+            let pm_items = &items[offsets[i]..offsets[i] + pm.action_items.len()];
 
-        // related: linked both ways first, then shared tags, then same area; newest first on ties
-        let mut score: BTreeMap<usize, i64> = BTreeMap::new();
-        for &j in &linked[i] {
-            *score.entry(j).or_insert(0) += 1000;
-        }
-        for t in &pm.tags {
-            for &j in by_tag.get(t.as_str()).map(Vec::as_slice).unwrap_or(&[]).iter().rev().take(50) {
-                *score.entry(j).or_insert(0) += 10;
+            // related: linked both ways first, then shared tags, then same area; newest first on ties
+            let mut score: BTreeMap<usize, i64> = BTreeMap::new();
+            for &j in &linked[i] {
+                *score.entry(j).or_insert(0) += 1000;
             }
-        }
-        if let Some(a) = pm.area.as_deref() {
-            for &j in by_area.get(a).map(Vec::as_slice).unwrap_or(&[]).iter().rev().take(50) {
-                *score.entry(j).or_insert(0) += 5;
+            for t in &pm.tags {
+                for &j in by_tag.get(t.as_str()).map(Vec::as_slice).unwrap_or(&[]).iter().rev().take(50) {
+                    *score.entry(j).or_insert(0) += 10;
+                }
             }
-        }
-        score.remove(&i);
-        let mut ranked: Vec<(usize, i64)> = score.into_iter().collect();
-        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
-        let related: Vec<&PmRow> = ranked.iter().take(6).map(|(j, _)| &r.rows[*j]).collect();
+            if let Some(a) = pm.area.as_deref() {
+                for &j in by_area.get(a).map(Vec::as_slice).unwrap_or(&[]).iter().rev().take(50) {
+                    *score.entry(j).or_insert(0) += 5;
+                }
+            }
+            score.remove(&i);
+            let mut ranked: Vec<(usize, i64)> = score.into_iter().collect();
+            ranked.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+            let related: Vec<&PmRow> = ranked.iter().take(6).map(|(j, _)| &rr.rows[*j]).collect();
 
-        let t = &pm.timeline;
-        let d = &m.durations[i];
-        let mut timeline = Vec::new();
-        for (key, label, stamp, note) in [
-            ("started", "Started", &t.started, "impact began".to_string()),
-            (
-                "detected",
-                "Detected",
-                &t.detected,
-                d.ttd.map_or(String::new(), |x| format!("detected after {}", fmt_minutes(Some(x)))),
-            ),
-            (
-                "acknowledged",
-                "Acknowledged",
-                &t.acknowledged,
-                d.tta.map_or(String::new(), |x| format!("acknowledged {} after detection", fmt_minutes(Some(x)))),
-            ),
-            (
-                "mitigated",
-                "Mitigated",
-                &t.mitigated,
-                d.ttm.map_or(String::new(), |x| format!("mitigated after {}", fmt_minutes(Some(x)))),
-            ),
-            (
-                "resolved",
-                "Resolved",
-                &t.resolved,
-                d.ttr.map_or(String::new(), |x| format!("resolved after {}", fmt_minutes(Some(x)))),
-            ),
-        ] {
-            if let Some(s) = stamp {
-                timeline.push(TimelineRow { key, label, raw: s.raw.clone(), local: view::fmt_stamp(s, cfg), note });
+            let t = &pm.timeline;
+            let d = &m.durations[i];
+            let mut timeline = Vec::new();
+            for (key, label, stamp, note) in [
+                ("started", "Started", &t.started, "impact began".to_string()),
+                (
+                    "detected",
+                    "Detected",
+                    &t.detected,
+                    d.ttd.map_or(String::new(), |x| format!("detected after {}", fmt_minutes(Some(x)))),
+                ),
+                (
+                    "acknowledged",
+                    "Acknowledged",
+                    &t.acknowledged,
+                    d.tta.map_or(String::new(), |x| format!("acknowledged {} after detection", fmt_minutes(Some(x)))),
+                ),
+                (
+                    "mitigated",
+                    "Mitigated",
+                    &t.mitigated,
+                    d.ttm.map_or(String::new(), |x| format!("mitigated after {}", fmt_minutes(Some(x)))),
+                ),
+                (
+                    "resolved",
+                    "Resolved",
+                    &t.resolved,
+                    d.ttr.map_or(String::new(), |x| format!("resolved after {}", fmt_minutes(Some(x)))),
+                ),
+            ] {
+                if let Some(s) = stamp {
+                    timeline.push(TimelineRow { key, label, raw: s.raw.clone(), local: view::fmt_stamp(s, cfg), note });
+                }
             }
-        }
-        let segments = lifecycle(d);
-        let q = &pm.questions;
-        let questions = vec![
-            QuestionRow {
-                key: "prevent",
-                question: "How can we prevent this problem from happening again?",
-                answer: q.prevent.clone(),
-            },
-            QuestionRow {
-                key: "similar",
-                question: "Are there other areas with similar characteristics that we should improve?",
-                answer: q.similar.clone(),
-            },
-            QuestionRow {
-                key: "detect",
-                question: "If this happens again, how can we catch it earlier?",
-                answer: q.detect.clone(),
-            },
-            QuestionRow {
-                key: "mitigate",
-                question: "If this happens again, how can we mitigate it sooner?",
-                answer: q.mitigate.clone(),
-            },
-        ];
-        let problems: Vec<ProblemRow> = pm
-            .problems
-            .iter()
-            .map(|p| ProblemRow {
-                code: p.code.as_str(),
-                level: p.level.as_str(),
-                line: p.line,
-                message: p.message.clone(),
-                hint: p.hint.clone(),
-            })
-            .collect();
-        let mut ctx = tera::Context::new();
-        ctx.insert("pm", &r.rows[i]);
-        ctx.insert(
-            "detail",
-            &serde_json::json!({
-                "authors": pm.authors,
-                "impact": pm.impact,
-                "detection": pm.detection.map(|x| x.as_str()),
-                "trigger": pm.trigger,
-                "root_cause": pm.root_cause,
-                "whys": pm.five_whys,
-                "file": pm.file,
-                "tta": fmt_minutes(d.tta),
-            }),
-        );
-        ctx.insert("timeline", &timeline);
-        ctx.insert("segments", &segments);
-        ctx.insert("questions", &questions);
-        ctx.insert("items", pm_items);
-        ctx.insert("body", &super::markdown::render(&pm.body, cfg.trust_html));
-        ctx.insert("problems", &problems);
-        ctx.insert("related", &related);
-        let title = r.rows[i].title.clone();
-        r.render("postmortem.html", &format!("postmortems/{}/index.html", pm.id), &title, "Postmortems", ctx)?;
+            let segments = lifecycle(d);
+            let q = &pm.questions;
+            let questions = vec![
+                QuestionRow {
+                    key: "prevent",
+                    question: "How can we prevent this problem from happening again?",
+                    answer: q.prevent.clone(),
+                },
+                QuestionRow {
+                    key: "similar",
+                    question: "Are there other areas with similar characteristics that we should improve?",
+                    answer: q.similar.clone(),
+                },
+                QuestionRow {
+                    key: "detect",
+                    question: "If this happens again, how can we catch it earlier?",
+                    answer: q.detect.clone(),
+                },
+                QuestionRow {
+                    key: "mitigate",
+                    question: "If this happens again, how can we mitigate it sooner?",
+                    answer: q.mitigate.clone(),
+                },
+            ];
+            let problems: Vec<ProblemRow> = pm
+                .problems
+                .iter()
+                .map(|p| ProblemRow {
+                    code: p.code.as_str(),
+                    level: p.level.as_str(),
+                    line: p.line,
+                    message: p.message.clone(),
+                    hint: p.hint.clone(),
+                })
+                .collect();
+            let mut ctx = tera::Context::new();
+            ctx.insert("pm", &rr.rows[i]);
+            ctx.insert(
+                "detail",
+                &serde_json::json!({
+                    "authors": pm.authors,
+                    "impact": pm.impact,
+                    "detection": pm.detection.map(|x| x.as_str()),
+                    "trigger": pm.trigger,
+                    "root_cause": pm.root_cause,
+                    "whys": pm.five_whys,
+                    "file": pm.file,
+                    "tta": fmt_minutes(d.tta),
+                }),
+            );
+            ctx.insert("timeline", &timeline);
+            ctx.insert("segments", &segments);
+            ctx.insert("questions", &questions);
+            ctx.insert("items", pm_items);
+            ctx.insert("body", &super::markdown::render(&pm.body, cfg.trust_html));
+            ctx.insert("problems", &problems);
+            ctx.insert("related", &related);
+            rr.render_one(
+                "postmortem.html",
+                &format!("postmortems/{}/index.html", pm.id),
+                &rr.rows[i].title,
+                "Postmortems",
+                ctx,
+            )
+        })
+        .collect();
+    for page in pages {
+        r.out.push(page?);
     }
     Ok(())
+}
+
+/// Where each postmortem's action items start in the flat list of items.
+fn item_offsets(pms: &[Postmortem]) -> Vec<usize> {
+    let mut offsets = Vec::with_capacity(pms.len());
+    let mut at = 0;
+    for pm in pms {
+        offsets.push(at);
+        at += pm.action_items.len();
+    }
+    offsets
 }
 
 /// The lifecycle bar: undetected (started → detected), responding
@@ -649,13 +692,7 @@ fn quarters(r: &mut Renderer, items: &[ItemRow]) -> Result<(), Diagnostic> {
     let (cfg, pms, m) = (r.input.cfg, r.input.pms, r.input.m);
     let urls = Urls { base: &cfg.base_url };
     let rows = quarter_rows(r.input);
-    // item rows per postmortem, in order
-    let mut offsets = Vec::with_capacity(pms.len());
-    let mut at = 0;
-    for pm in pms {
-        offsets.push(at);
-        at += pm.action_items.len();
-    }
+    let offsets = item_offsets(pms);
     let sev1 = cfg.severities.first().cloned();
     for (qi, q) in m.quarters.iter().enumerate() {
         let incidents: Vec<&PmRow> = q.members.iter().map(|&i| &r.rows[i]).collect();

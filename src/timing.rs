@@ -1,0 +1,26 @@
+//! Named build phases, timed. `RETRO_TIMINGS=1` prints each phase's wall
+//! time on stderr, so a profile of a build is one variable away.
+
+use std::time::Instant;
+
+pub struct Phases {
+    on: bool,
+    last: Instant,
+}
+
+impl Phases {
+    pub fn start() -> Phases {
+        Phases {
+            on: std::env::var_os("RETRO_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0"),
+            last: Instant::now(),
+        }
+    }
+
+    /// Ends the current phase, naming it.
+    pub fn done(&mut self, name: &str) {
+        if self.on {
+            eprintln!("timing: {name:<10} {:>8.1} ms", self.last.elapsed().as_secs_f64() * 1000.0);
+        }
+        self.last = Instant::now();
+    }
+}
