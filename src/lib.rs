@@ -34,7 +34,8 @@ pub struct Analysis {
     pub postmortems: Vec<Postmortem>,
     /// Sorted by file, line and column.
     pub diags: Vec<Diagnostic>,
-    /// The text of every readable file, for showing source lines.
+    /// The text of every readable file that has diagnostics, for showing
+    /// source lines.
     pub sources: Vec<SourceFile>,
     /// Every postmortem file found, readable or not.
     pub file_count: usize,
@@ -53,10 +54,13 @@ impl Analysis {
 
 /// Loads, parses and checks every postmortem of the site.
 pub fn analyze(cfg: &Config) -> Analysis {
+    let mut phases = timing::Phases::start();
     let loaded = load::load(cfg);
+    phases.done("load");
     let mut diags = loaded.problems;
     let results: Vec<validate::FileResult> =
         loaded.files.par_iter().map(|src| validate::check_file(src, cfg)).collect();
+    phases.done("check");
     let read: Vec<&Postmortem> = results.iter().filter_map(|r| r.postmortem.as_ref()).collect();
     diags.extend(validate::check_site(&read));
     let mut postmortems = Vec::new();
@@ -81,7 +85,10 @@ pub fn analyze(cfg: &Config) -> Analysis {
         }
         .then_with(|| a.id.cmp(&b.id))
     });
-    let mut sources = loaded.files;
+    // Keep the text only of files with something to show: the rest would
+    // double the memory a large site needs.
+    let named: std::collections::HashSet<&str> = diags.iter().map(|d| d.file.as_str()).collect();
+    let mut sources: Vec<SourceFile> = loaded.files.into_iter().filter(|f| named.contains(f.rel.as_str())).collect();
     sources.sort_by(|a, b| a.rel.cmp(&b.rel));
     Analysis { postmortems, diags, sources, file_count: loaded.count }
 }

@@ -2,53 +2,84 @@
 //! output, swapped in only when every file is written, so a failed build
 //! leaves the previous site exactly as it was.
 
-use crate::render::OutputFile;
+use crate::render::{OutputFile, Sink};
 use rayon::prelude::*;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-/// Writes `files` as the whole content of `out`.
-pub fn publish(out: &Path, files: &[OutputFile]) -> io::Result<()> {
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-    let staging = parent.join(format!(".{name}.retro-new"));
-    let old = parent.join(format!(".{name}.retro-old"));
-    for leftover in [&staging, &old] {
-        if leftover.exists() {
-            std::fs::remove_dir_all(leftover)?;
-        }
-    }
-    std::fs::create_dir_all(&staging)?;
-    let written = write_all(&staging, files);
-    if let Err(e) = written {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    if out.exists() {
-        std::fs::rename(out, &old)?;
-    }
-    if let Err(e) = std::fs::rename(&staging, out) {
-        // put the previous site back
-        let _ = std::fs::rename(&old, out);
-        return Err(e);
-    }
-    if old.exists() {
-        std::fs::remove_dir_all(&old)?;
-    }
-    Ok(())
+/// A build in progress: a fresh folder beside the output that files are
+/// written into as they are rendered, swapped in by [`Staging::commit`].
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    old: PathBuf,
 }
 
-/// Creates every folder once, then writes the files on all cores.
-fn write_all(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
-    let paths: Vec<PathBuf> = files.iter().map(|f| safe_join(dir, &f.path)).collect::<io::Result<_>>()?;
-    let mut folders: Vec<&Path> = paths.iter().filter_map(|p| p.parent()).collect();
-    folders.sort_unstable();
-    folders.dedup();
-    for f in folders {
-        std::fs::create_dir_all(f)?;
+impl Staging {
+    /// Prepares `.<name>.retro-new` beside `out`, removing leftovers of an
+    /// interrupted build.
+    pub fn new(out: &Path) -> io::Result<Staging> {
+        let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent)?;
+        let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+        let staging = Staging {
+            out: out.to_path_buf(),
+            dir: parent.join(format!(".{name}.retro-new")),
+            old: parent.join(format!(".{name}.retro-old")),
+        };
+        for leftover in [&staging.dir, &staging.old] {
+            if leftover.exists() {
+                std::fs::remove_dir_all(leftover)?;
+            }
+        }
+        std::fs::create_dir_all(&staging.dir)?;
+        Ok(staging)
     }
-    paths.par_iter().zip(files).try_for_each(|(path, f)| std::fs::write(path, &f.bytes))
+
+    /// Swaps the new site in for the old one.
+    pub fn commit(self) -> io::Result<()> {
+        if self.out.exists() {
+            std::fs::rename(&self.out, &self.old)?;
+        }
+        if let Err(e) = std::fs::rename(&self.dir, &self.out) {
+            // put the previous site back
+            let _ = std::fs::rename(&self.old, &self.out);
+            let _ = std::fs::remove_dir_all(&self.dir);
+            return Err(e);
+        }
+        if self.old.exists() {
+            std::fs::remove_dir_all(&self.old)?;
+        }
+        Ok(())
+    }
+
+    /// Drops the new site; the old one stays as it was.
+    pub fn abort(self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, f: OutputFile) -> io::Result<()> {
+        let path = safe_join(&self.dir, &f.path)?;
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p)?;
+        }
+        std::fs::write(&path, &f.bytes)
+    }
+}
+
+/// Writes `files` as the whole content of `out`, atomically.
+pub fn publish(out: &Path, files: &[OutputFile]) -> io::Result<()> {
+    let staging = Staging::new(out)?;
+    let written: io::Result<()> = files.par_iter().try_for_each(|f| staging.put(f.clone()));
+    match written {
+        Ok(()) => staging.commit(),
+        Err(e) => {
+            staging.abort();
+            Err(e)
+        }
+    }
 }
 
 /// `dir/rel`, refusing any path that could leave `dir`.

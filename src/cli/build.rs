@@ -2,6 +2,7 @@
 
 use super::{load_config, report, resolve_today, Format, EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS};
 use crate::diagnostic::{summary_line, tally, Kind, Level};
+use crate::render::RenderError;
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
@@ -48,26 +49,43 @@ pub fn run(opts: &BuildOptions) -> u8 {
     }
     let metrics = crate::metrics::compute(&analysis.postmortems, &cfg, today);
     phases.done("metrics");
-    let files = match crate::render::site(&analysis.postmortems, &metrics, &cfg) {
-        Ok(f) => f,
-        Err(diags) => {
-            let texts: Vec<(String, String)> = diags
-                .iter()
-                .filter_map(|d| std::fs::read_to_string(cfg.root.join(&d.file)).ok().map(|t| (d.file.clone(), t)))
-                .collect();
-            report(&diags, Format::Human, &|f| texts.iter().find(|(n, _)| n == f).map(|(_, t)| t.as_str()));
-            eprintln!("build failed: nothing was written; the previous site is unchanged");
-            return EXIT_PROBLEMS;
+    let out = opts.output.clone().unwrap_or_else(|| cfg.output_path());
+    let write_failed = |e: std::io::Error| {
+        eprintln!(
+            "error: cannot write the site to {}: {e}\n  = help: check that the folder is writable; the previous site is unchanged",
+            out.display()
+        );
+        EXIT_INTERNAL
+    };
+    let staging = match crate::publish::Staging::new(&out) {
+        Ok(s) => s,
+        Err(e) => return write_failed(e),
+    };
+    let count = match crate::render::site(&analysis.postmortems, &metrics, &cfg, &staging) {
+        Ok(n) => n,
+        Err(err) => {
+            staging.abort();
+            return match err {
+                RenderError::Io(e) => write_failed(e),
+                RenderError::Theme(diags) => {
+                    let texts: Vec<(String, String)> = diags
+                        .iter()
+                        .filter_map(|d| {
+                            std::fs::read_to_string(cfg.root.join(&d.file)).ok().map(|t| (d.file.clone(), t))
+                        })
+                        .collect();
+                    report(&diags, Format::Human, &|f| texts.iter().find(|(n, _)| n == f).map(|(_, t)| t.as_str()));
+                    eprintln!("build failed: nothing was written; the previous site is unchanged");
+                    EXIT_PROBLEMS
+                }
+            };
         }
     };
-    let out = opts.output.clone().unwrap_or_else(|| cfg.output_path());
     phases.done("render");
-    let published = crate::publish::publish(&out, &files);
-    phases.done("publish");
-    if let Err(e) = published {
-        eprintln!("error: cannot write the site to {}: {e}\n  = help: check that the folder is writable; the previous site is unchanged", out.display());
-        return EXIT_INTERNAL;
+    if let Err(e) = staging.commit() {
+        return write_failed(e);
     }
+    phases.done("publish");
     let problems = if t.errors + t.warnings > 0 {
         format!("; {} (run `retro check`)", crate::diagnostic::plural(t.errors + t.warnings, "completeness problem"))
     } else {
@@ -77,7 +95,7 @@ pub fn run(opts: &BuildOptions) -> u8 {
         "built {} into {}: {} files in {} ms{problems}",
         crate::diagnostic::plural(analysis.postmortems.len(), "postmortem"),
         out.display(),
-        files.len(),
+        count,
         started.elapsed().as_millis()
     );
     EXIT_OK

@@ -4,22 +4,32 @@ use super::OutputFile;
 use crate::config::Config;
 use crate::model::{Postmortem, Status};
 
-/// Escapes text for XML content and attribute values.
+/// Escapes text for XML and HTML content and quoted attribute values;
+/// drops characters XML 1.0 does not allow. Copies runs of plain text at
+/// once: most text has nothing to escape.
 pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // characters XML 1.0 does not allow
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            '\u{fffe}' | '\u{ffff}' => {}
-            c => out.push(c),
-        }
+    let needs = |b: u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0x00..=0x08 | 0x0b | 0x0c | 0x0e..=0x1f | 0xef);
+    if !s.bytes().any(needs) {
+        return s.to_string();
     }
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut plain = 0;
+    for (i, c) in s.char_indices() {
+        let rep = match c {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '"' => "&quot;",
+            '\'' => "&apos;",
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => "",
+            '\u{fffe}' | '\u{ffff}' => "",
+            _ => continue,
+        };
+        out.push_str(&s[plain..i]);
+        out.push_str(rep);
+        plain = i + c.len_utf8();
+    }
+    out.push_str(&s[plain..]);
     out
 }
 
@@ -86,11 +96,11 @@ pub fn atom(pms: &[Postmortem], cfg: &Config) -> OutputFile {
 
 /// Every HTML page of the site. Search engines need absolute URLs: set
 /// `base_url` to the full address for a sitemap they accept.
-pub fn sitemap(pages: &[OutputFile], cfg: &Config) -> OutputFile {
+pub fn sitemap(pages: &[String], cfg: &Config) -> OutputFile {
     let mut x = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let mut paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).filter(|p| p.ends_with("index.html")).collect();
+    let mut paths: Vec<&str> = pages.iter().map(String::as_str).filter(|p| p.ends_with("index.html")).collect();
     paths.sort_unstable();
     for p in paths {
         let dir = p.strip_suffix("index.html").unwrap_or(p);
@@ -107,5 +117,7 @@ mod tests {
     #[test]
     fn xml_escape_handles_markup_and_forbidden_characters() {
         assert_eq!(xml_escape("a<b>&\"c\"'\u{1}"), "a&lt;b&gt;&amp;&quot;c&quot;&apos;");
+        assert_eq!(xml_escape("plain é text"), "plain é text");
+        assert_eq!(xml_escape("é<\u{ffff}ü"), "é&lt;ü");
     }
 }

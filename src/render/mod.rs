@@ -24,23 +24,67 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
-/// Every file of the site, in a fixed order.
-pub fn site(pms: &[Postmortem], m: &Metrics, cfg: &Config) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let theme = theme::load(cfg)?;
+/// Where rendered files go: the staging folder of a build, or memory in
+/// tests. Called from many threads; files arrive in any order.
+pub trait Sink: Sync {
+    fn put(&self, file: OutputFile) -> std::io::Result<()>;
+}
+
+/// Collects files in memory.
+#[derive(Default)]
+pub struct Memory(pub std::sync::Mutex<Vec<OutputFile>>);
+
+impl Sink for Memory {
+    fn put(&self, file: OutputFile) -> std::io::Result<()> {
+        self.0.lock().map_err(|_| std::io::Error::other("a rendering thread panicked"))?.push(file);
+        Ok(())
+    }
+}
+
+/// Why rendering stopped.
+#[derive(Debug)]
+pub enum RenderError {
+    /// A theme problem, reported like any other diagnostic.
+    Theme(Vec<Diagnostic>),
+    /// Writing a file failed.
+    Io(std::io::Error),
+}
+
+impl From<Diagnostic> for RenderError {
+    fn from(d: Diagnostic) -> Self {
+        RenderError::Theme(vec![d])
+    }
+}
+
+impl From<std::io::Error> for RenderError {
+    fn from(e: std::io::Error) -> Self {
+        RenderError::Io(e)
+    }
+}
+
+/// Renders every file of the site into `sink`; returns how many.
+pub fn site(pms: &[Postmortem], m: &Metrics, cfg: &Config, sink: &dyn Sink) -> Result<usize, RenderError> {
+    let theme = theme::load(cfg).map_err(RenderError::Theme)?;
     let rows: Vec<view::PmRow> = pms
         .iter()
         .enumerate()
         .map(|(i, pm)| view::pm_row(pm, &m.durations[i], m.quarter_of[i], &m.items[i], cfg))
         .collect();
     let input = pages::Input { cfg, pms, m, theme: &theme, rows: &rows };
-    let mut files = pages::render_all(&input).map_err(|d| vec![d])?;
-    files.push(feed::sitemap(&files, cfg));
-    files.push(feed::atom(pms, cfg));
-    files.push(search::index(&rows));
-    files.extend(api::exports(pms, m, cfg));
-    files.extend(csv::exports(pms, m, cfg));
-    for (name, bytes) in theme.statics {
-        files.push(OutputFile { path: format!("static/{name}"), bytes });
+    let paths = pages::render_all(&input, sink)?;
+    let mut count = paths.len();
+    let mut put = |f: OutputFile| -> std::io::Result<()> {
+        count += 1;
+        sink.put(f)
+    };
+    put(feed::sitemap(&paths, cfg))?;
+    put(feed::atom(pms, cfg))?;
+    put(search::index(&rows))?;
+    for f in api::exports(pms, m, cfg).into_iter().chain(csv::exports(pms, m, cfg)) {
+        put(f)?;
     }
-    Ok(files)
+    for (name, bytes) in theme.statics {
+        put(OutputFile { path: format!("static/{name}"), bytes })?;
+    }
+    Ok(count)
 }

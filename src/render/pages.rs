@@ -4,7 +4,7 @@
 use super::charts::{self, Series, PALETTE};
 use super::theme::{template_message, Theme};
 use super::view::{self, fmt_minutes, fmt_share, item_row, Figure, ItemRow, Link, PmRow, Urls};
-use super::OutputFile;
+use super::{OutputFile, RenderError, Sink};
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::metrics::{Metrics, Quarter, QuarterMetrics, Summary};
@@ -45,7 +45,9 @@ struct Renderer<'a> {
     input: &'a Input<'a>,
     site: tera::Value,
     rows: &'a [PmRow],
-    out: Vec<OutputFile>,
+    sink: &'a dyn Sink,
+    /// Every page written so far, for the sitemap.
+    paths: Vec<String>,
 }
 
 impl<'a> Renderer<'a> {
@@ -82,9 +84,10 @@ impl<'a> Renderer<'a> {
         title: &str,
         section: &str,
         extra: tera::Context,
-    ) -> Result<(), Diagnostic> {
+    ) -> Result<(), RenderError> {
         let page = self.render_one(template, path, title, section, extra)?;
-        self.out.push(page);
+        self.paths.push(page.path.clone());
+        self.sink.put(page)?;
         Ok(())
     }
 }
@@ -168,7 +171,8 @@ fn slice_figures(idx: &[usize], input: &Input) -> SliceFigures {
 }
 
 /// Renders every page.
-pub fn render_all(input: &Input) -> Result<Vec<OutputFile>, Diagnostic> {
+/// Renders every page into `sink`; returns their paths.
+pub fn render_all(input: &Input, sink: &dyn Sink) -> Result<Vec<String>, RenderError> {
     let (cfg, pms, m) = (input.cfg, input.pms, input.m);
     let urls = Urls { base: &cfg.base_url };
     let nav = vec![
@@ -193,8 +197,13 @@ pub fn render_all(input: &Input) -> Result<Vec<OutputFile>, Diagnostic> {
             .collect(),
         nav,
     };
-    let mut r =
-        Renderer { input, site: serde_json::to_value(&site).unwrap_or_default(), rows: input.rows, out: Vec::new() };
+    let mut r = Renderer {
+        input,
+        site: serde_json::to_value(&site).unwrap_or_default(),
+        rows: input.rows,
+        sink,
+        paths: Vec::new(),
+    };
 
     let items: Vec<ItemRow> = pms
         .iter()
@@ -235,10 +244,13 @@ pub fn render_all(input: &Input) -> Result<Vec<OutputFile>, Diagnostic> {
     taxonomies(&mut r)?;
     phases.done("taxonomy");
     r.render("404.html", "404.html", "Page not found", "", tera::Context::new())?;
-    Ok(r.out)
+    Ok(r.paths)
 }
 
-fn home(r: &mut Renderer, items: &[ItemRow], sev1_chart: &str) -> Result<(), Diagnostic> {
+/// The home page lists at most this many overdue items, most overdue first.
+pub const HOME_OVERDUE: usize = 20;
+
+fn home(r: &mut Renderer, items: &[ItemRow], sev1_chart: &str) -> Result<(), RenderError> {
     let (cfg, m) = (r.input.cfg, r.input.m);
     let mut ctx = tera::Context::new();
     if let Some(last) = m.quarters.len().checked_sub(1) {
@@ -252,6 +264,8 @@ fn home(r: &mut Renderer, items: &[ItemRow], sev1_chart: &str) -> Result<(), Dia
     overdue.sort_by(|a, b| a.due.cmp(&b.due).then(a.id.cmp(&b.id)));
     let recent: Vec<&PmRow> = r.rows.iter().rev().take(10).collect();
     let total = Figure::plain("Overdue action items", m.total.action_items.overdue.to_string());
+    ctx.insert("overdue_shown", &overdue.len().min(HOME_OVERDUE));
+    overdue.truncate(HOME_OVERDUE);
     ctx.insert("overdue", &overdue);
     ctx.insert("overdue_total", &total);
     ctx.insert("open_total", &m.total.action_items.open);
@@ -308,7 +322,7 @@ struct ProblemRow {
     hint: String,
 }
 
-fn postmortem_pages(r: &mut Renderer, items: &[ItemRow]) -> Result<(), Diagnostic> {
+fn postmortem_pages(r: &mut Renderer, items: &[ItemRow]) -> Result<(), RenderError> {
     let (cfg, pms, m) = (r.input.cfg, r.input.pms, r.input.m);
     // indexes for related postmortems: built once, not per page
     let by_id: HashMap<&str, usize> = pms.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
@@ -335,7 +349,7 @@ fn postmortem_pages(r: &mut Renderer, items: &[ItemRow]) -> Result<(), Diagnosti
     }
     let offsets = item_offsets(pms);
     let rr: &Renderer = r;
-    let pages: Vec<Result<OutputFile, Diagnostic>> = (0..pms.len())
+    let pages: Vec<Result<String, RenderError>> = (0..pms.len())
         .into_par_iter()
         .map(|i| {
             let pm = &pms[i];
@@ -452,17 +466,20 @@ fn postmortem_pages(r: &mut Renderer, items: &[ItemRow]) -> Result<(), Diagnosti
             ctx.insert("body", &super::markdown::render(&pm.body, cfg.trust_html));
             ctx.insert("problems", &problems);
             ctx.insert("related", &related);
-            rr.render_one(
+            let page = rr.render_one(
                 "postmortem.html",
                 &format!("postmortems/{}/index.html", pm.id),
                 &rr.rows[i].title,
                 "Postmortems",
                 ctx,
-            )
+            )?;
+            let path = page.path.clone();
+            rr.sink.put(page)?;
+            Ok(path)
         })
         .collect();
     for page in pages {
-        r.out.push(page?);
+        r.paths.push(page?);
     }
     Ok(())
 }
@@ -528,21 +545,88 @@ fn groups<'a>(items: &'a [ItemRow], key: impl Fn(&ItemRow) -> String, prefix: &s
         .collect()
 }
 
-fn action_items_page(r: &mut Renderer, items: &[ItemRow]) -> Result<(), Diagnostic> {
-    let mut sorted: Vec<&ItemRow> = items.iter().collect();
-    sorted.sort_by(|a, b| a.rank.cmp(&b.rank).then(a.due.cmp(&b.due)).then(a.id.cmp(&b.id)));
+/// Closed items per page of the closed-items archive.
+pub const CLOSED_PER_PAGE: usize = 500;
+
+/// The tracker: open items on `/action-items/`, closed ones in pages of
+/// [`CLOSED_PER_PAGE`] under `/action-items/closed/`, and one page per
+/// grouped view (owner, area, kind, status) listing each group's open items.
+fn action_items_page(r: &mut Renderer, items: &[ItemRow]) -> Result<(), RenderError> {
+    let urls = Urls { base: &r.input.cfg.base_url };
+    let mut open: Vec<&ItemRow> = items.iter().filter(|i| i.open).collect();
+    open.sort_by(|a, b| a.rank.cmp(&b.rank).then(a.due.cmp(&b.due)).then(a.id.cmp(&b.id)));
+    let mut closed: Vec<&ItemRow> = items.iter().filter(|i| !i.open).collect();
+    closed.sort_by(|a, b| b.closed.cmp(&a.closed).then(a.id.cmp(&b.id)));
+    let pages = closed.len().div_ceil(CLOSED_PER_PAGE).max(1);
+    let page_url = |n: usize| {
+        if n == 1 {
+            urls.page("action-items/closed/")
+        } else {
+            urls.page(&format!("action-items/closed/{n}/"))
+        }
+    };
+    let closed_pages: Vec<Link> = (1..=pages).map(|n| Link { name: n.to_string(), url: page_url(n) }).collect();
+    type Key = fn(&ItemRow) -> String;
+    let views: [(&str, &str, &str, Key); 4] = [
+        ("owner", "owners", "By owner", |i| i.owner.clone()),
+        ("area", "areas", "By area", |i| i.area.as_ref().map_or("—".into(), |a| a.name.clone())),
+        ("kind", "kinds", "By kind", |i| i.kind.clone()),
+        ("status", "statuses", "By status", |i| i.status_label.clone()),
+    ];
+    let view_links: Vec<Link> = views
+        .iter()
+        .map(|(_, dir, title, _)| Link { name: title.to_string(), url: urls.page(&format!("action-items/{dir}/")) })
+        .collect();
+    let counts = serde_json::json!({
+        "all": items.len(),
+        "open": open.len(),
+        "overdue": items.iter().filter(|i| i.overdue).count(),
+        "closed": closed.len(),
+    });
+
     let mut ctx = tera::Context::new();
-    ctx.insert("items", &sorted);
-    let views = serde_json::json!([
-        {"key": "owner", "title": "By owner", "groups": groups(items, |i| i.owner.clone(), "owner")},
-        {"key": "area", "title": "By area", "groups": groups(items, |i| i.area.as_ref().map_or("—".into(), |a| a.name.clone()), "area")},
-        {"key": "kind", "title": "By kind", "groups": groups(items, |i| i.kind.clone(), "kind")},
-        {"key": "status", "title": "By status", "groups": groups(items, |i| i.status.replace('_', " "), "status")},
-    ]);
-    ctx.insert("views", &views);
-    ctx.insert("open", &items.iter().filter(|i| i.open).count());
-    ctx.insert("overdue", &items.iter().filter(|i| i.overdue).count());
-    r.render("action_items.html", "action-items/index.html", "Action items", "Action items", ctx)
+    ctx.insert("items", &open);
+    ctx.insert("counts", &counts);
+    ctx.insert("views", &view_links);
+    ctx.insert("closed_pages", &closed_pages);
+    r.render("action_items.html", "action-items/index.html", "Action items", "Action items", ctx)?;
+
+    for (n, chunk) in closed.chunks(CLOSED_PER_PAGE).enumerate().chain(closed.is_empty().then_some((0, &[][..]))) {
+        let mut ctx = tera::Context::new();
+        ctx.insert("items", chunk);
+        ctx.insert("counts", &counts);
+        ctx.insert("views", &view_links);
+        ctx.insert("closed_pages", &closed_pages);
+        ctx.insert("page_number", &(n + 1));
+        let path = if n == 0 {
+            "action-items/closed/index.html".to_string()
+        } else {
+            format!("action-items/closed/{}/index.html", n + 1)
+        };
+        r.render(
+            "action_items_closed.html",
+            &path,
+            &format!("Closed action items, page {}", n + 1),
+            "Action items",
+            ctx,
+        )?;
+    }
+    for (key, dir, title, f) in views {
+        let mut ctx = tera::Context::new();
+        ctx.insert("key", key);
+        ctx.insert("title", title);
+        ctx.insert("groups", &groups(items, f, key));
+        ctx.insert("counts", &counts);
+        ctx.insert("views", &view_links);
+        r.render(
+            "action_items_view.html",
+            &format!("action-items/{dir}/index.html"),
+            &format!("Action items {}", title.to_lowercase()),
+            "Action items",
+            ctx,
+        )?;
+    }
+    Ok(())
 }
 
 fn quarter_rows(input: &Input) -> Vec<QuarterRow> {
@@ -569,7 +653,7 @@ fn quarter_rows(input: &Input) -> Vec<QuarterRow> {
         .collect()
 }
 
-fn trends(r: &mut Renderer, labels: &[String], sev1_chart: &str) -> Result<(), Diagnostic> {
+fn trends(r: &mut Renderer, labels: &[String], sev1_chart: &str) -> Result<(), RenderError> {
     let (cfg, m) = (r.input.cfg, r.input.m);
     let qs = &m.quarters;
     let by_sev = charts::stacked_bars(
@@ -688,7 +772,7 @@ fn trends(r: &mut Renderer, labels: &[String], sev1_chart: &str) -> Result<(), D
     r.render("trends.html", "trends/index.html", "Trends", "Trends", ctx)
 }
 
-fn quarters(r: &mut Renderer, items: &[ItemRow]) -> Result<(), Diagnostic> {
+fn quarters(r: &mut Renderer, items: &[ItemRow]) -> Result<(), RenderError> {
     let (cfg, pms, m) = (r.input.cfg, r.input.pms, r.input.m);
     let urls = Urls { base: &cfg.base_url };
     let rows = quarter_rows(r.input);
@@ -744,7 +828,7 @@ struct TaxonRow {
     latest: String,
 }
 
-fn taxonomies(r: &mut Renderer) -> Result<(), Diagnostic> {
+fn taxonomies(r: &mut Renderer) -> Result<(), RenderError> {
     let pms = r.input.pms;
     let urls = Urls { base: &r.input.cfg.base_url };
     for (kind, plural, dir) in [("Area", "Areas", "areas"), ("Tag", "Tags", "tags")] {

@@ -136,6 +136,8 @@ pub struct ItemRow {
     pub owner: String,
     pub due: String,
     pub status: String,
+    /// The status for people: `in progress`, `wont do`.
+    pub status_label: String,
     pub closed: String,
     /// Only http(s) and mailto links, and relative ones; anything else
     /// (`javascript:`, `data:`) is not linked.
@@ -176,6 +178,7 @@ pub fn item_row(pm: &Postmortem, item: &ActionItem, s: &ItemState, cfg: &Config)
         owner: item.owner.clone().unwrap_or_else(|| "—".into()),
         due: item.due.as_ref().map_or("—".into(), |d| d.raw.clone()),
         status: item.status.as_str().to_string(),
+        status_label: item.status.as_str().replace('_', " "),
         closed: item.closed.as_ref().map_or(String::new(), |d| d.raw.clone()),
         link: item.link.as_deref().and_then(safe_link),
         open: s.open,

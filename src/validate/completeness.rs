@@ -226,34 +226,51 @@ fn missing_msg(key: &str, present: bool) -> String {
     }
 }
 
-/// Every blame-assigning phrase in the file, with its line and column.
+/// The matcher for a list of phrases, built once and shared by every file
+/// and thread of a run.
+fn blame_matcher(phrases: &[String]) -> Option<std::sync::Arc<aho_corasick::AhoCorasick>> {
+    type Cache = std::sync::Mutex<Option<(Vec<String>, std::sync::Arc<aho_corasick::AhoCorasick>)>>;
+    static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(|| std::sync::Mutex::new(None));
+    let mut slot = cache.lock().ok()?;
+    match &*slot {
+        Some((p, ac)) if p == phrases => Some(ac.clone()),
+        _ => {
+            let ac = std::sync::Arc::new(
+                aho_corasick::AhoCorasick::builder().ascii_case_insensitive(true).build(phrases).ok()?,
+            );
+            *slot = Some((phrases.to_vec(), ac.clone()));
+            Some(ac)
+        }
+    }
+}
+
+/// Every blame-assigning phrase in the file, with its line and column,
+/// found in one pass over the text (letter case ignored).
 fn blame(file: &str, text: &str, cfg: &Config) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let lower = line.to_ascii_lowercase();
-        for phrase in &cfg.completeness.blame_phrases {
-            let mut from = 0;
-            while let Some(i) = lower[from..].find(phrase.as_str()) {
-                let at = from + i;
-                from = at + phrase.len().max(1);
-                // whole words only at the start: "default of" is not "fault of"
-                if line[..at].chars().next_back().is_some_and(char::is_alphanumeric) {
-                    continue;
-                }
-                let col = line[..at].chars().count() + 1;
-                out.push(
-                    Diagnostic::new(
-                        Code::W009,
-                        file,
-                        n + 1,
-                        col,
-                        format!("blame-assigning language: \"{}\"", &line[at..at + phrase.len()]),
-                    )
-                    .hint("describe what the system allowed and why it made sense at the time, not who failed")
-                    .span(phrase.chars().count()),
-                );
+    let Some(ac) = blame_matcher(&cfg.completeness.blame_phrases) else { return out };
+    let (mut line, mut line_start, mut scanned) = (1, 0, 0);
+    for m in ac.find_iter(text) {
+        let at = m.start();
+        // whole words only at the start: "default of" is not "fault of"
+        if text[..at].chars().next_back().is_some_and(char::is_alphanumeric) {
+            continue;
+        }
+        for (i, b) in text.as_bytes()[scanned..at].iter().enumerate() {
+            if *b == b'\n' {
+                line += 1;
+                line_start = scanned + i + 1;
             }
         }
+        scanned = at;
+        let col = text[line_start..at].chars().count() + 1;
+        let found = &text[at..m.end()];
+        out.push(
+            Diagnostic::new(Code::W009, file, line, col, format!("blame-assigning language: \"{found}\""))
+                .hint("describe what the system allowed and why it made sense at the time, not who failed")
+                .span(found.chars().count()),
+        );
     }
     out
 }
