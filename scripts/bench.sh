@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Times full builds and checks of generated corpora and prints a table:
+#   scripts/bench.sh                 # 1,000, 10,000 and 100,000 postmortems
+#   SIZES="1000 10000" RUNS=5 scripts/bench.sh
+# Needs /usr/bin/time (Debian package `time`). Corpora and sites are written
+# under ${BENCH_DIR:-target/bench}; the 100,000 corpus takes about 1.1 GB and
+# its site about 3.5 GB.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZES=${SIZES:-"1000 10000 100000"}
+RUNS=${RUNS:-5}
+DIR=${BENCH_DIR:-target/bench}
+TODAY=2026-11-22
+
+command -v /usr/bin/time >/dev/null || { echo "install /usr/bin/time (apt-get install time)" >&2; exit 1; }
+cargo build --release --quiet --bin retro --example gen_corpus
+BIN=target/release/retro
+mkdir -p "$DIR"
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# one timed run: prints "wall_s cpu_s peak_kb"
+timed() {
+  /usr/bin/time -f "%e %U %S %M" -o "$DIR/time.txt" "$@" >/dev/null 2>"$DIR/stderr.txt" || { cat "$DIR/stderr.txt" >&2; exit 1; }
+  awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$DIR/time.txt"
+}
+
+printf '%-10s %-6s %10s %10s %12s %8s\n' postmortems work "wall (s)" "cpu (s)" "peak (MB)" runs
+for n in $SIZES; do
+  corpus="$DIR/corpus-$n"
+  [ -f "$corpus/.complete" ] || { target/release/examples/gen_corpus --n "$n" --out "$corpus" 2>/dev/null && touch "$corpus/.complete"; }
+  runs=$RUNS
+  [ "$n" -ge 100000 ] && runs=1
+  for work in build check; do
+    : > "$DIR/runs.txt"
+    for _ in $(seq "$runs"); do
+      if [ "$work" = build ]; then
+        timed "$BIN" build --root "$corpus" --output "$DIR/site-$n" --today "$TODAY" >> "$DIR/runs.txt"
+      else
+        timed "$BIN" check --root "$corpus" >> "$DIR/runs.txt"
+      fi
+    done
+    wall=$(awk '{print $1}' "$DIR/runs.txt" | median)
+    cpu=$(awk '{print $2}' "$DIR/runs.txt" | median)
+    peak=$(awk '{print $3}' "$DIR/runs.txt" | median)
+    printf '%-10s %-6s %10s %10s %12d %8s\n' "$n" "$work" "$wall" "$cpu" "$((peak / 1024))" "$runs"
+  done
+done
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m); median of the runs"

@@ -1,0 +1,229 @@
+//! Hostile and unusual input: clear errors for broken files, inert output
+//! for injection attempts, and large or odd files that must still work.
+
+mod common;
+use common::*;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect()
+}
+
+/// Decodes the few entities that could hide a scheme, and drops
+/// whitespace and control characters as browsers do in URLs.
+fn normalise_url(v: &str) -> String {
+    let v = v
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+        .replace("&#106;", "j")
+        .replace("&#115;", "s");
+    v.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase()
+}
+
+/// Every real tag of an HTML document: `(name, attributes as written)`.
+fn tags(html: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let b = html.as_bytes();
+    let mut i = 0;
+    while let Some(off) = html[i..].find('<') {
+        let start = i + off + 1;
+        i = start;
+        if start >= b.len() || !b[start].is_ascii_alphabetic() {
+            continue;
+        }
+        // a tag ends at the first '>' outside quotes
+        let mut j = start;
+        let mut quote: Option<u8> = None;
+        while j < b.len() {
+            match (quote, b[j]) {
+                (None, b'"') | (None, b'\'') => quote = Some(b[j]),
+                (Some(q), c) if c == q => quote = None,
+                (None, b'>') => break,
+                _ => {}
+            }
+            j += 1;
+        }
+        let inner = &html[start..j.min(b.len())];
+        let name_end = inner.find(|c: char| c.is_whitespace() || c == '/' || c == '>').unwrap_or(inner.len());
+        out.push((inner[..name_end].to_ascii_lowercase(), inner[name_end..].to_string()));
+        i = j;
+    }
+    out
+}
+
+/// `name="value"` pairs of a tag's attribute text.
+fn attributes(attrs: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = attrs;
+    while let Some(eq) = rest.find('=') {
+        let name = rest[..eq].trim().rsplit(|c: char| c.is_whitespace()).next().unwrap_or("").to_ascii_lowercase();
+        let after = rest[eq + 1..].trim_start();
+        let (value, tail) = match after.chars().next() {
+            Some(q @ ('"' | '\'')) => {
+                let end = after[1..].find(q).map_or(after.len(), |e| e + 1);
+                (&after[1..end], &after[(end + 1).min(after.len())..])
+            }
+            _ => {
+                let end = after.find(char::is_whitespace).unwrap_or(after.len());
+                (&after[..end], &after[end..])
+            }
+        };
+        out.push((name, value.to_string()));
+        rest = tail;
+    }
+    out
+}
+
+#[test]
+fn injection_attempts_produce_an_inert_site() {
+    let s = fixture_copy("hostile");
+    let r = retro(s.path(), &["build", "--today", "2026-11-22"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = s.path().join("public");
+    let mut pages = 0;
+    for f in walk(&out) {
+        let ext = f.extension().and_then(|x| x.to_str()).unwrap_or("");
+        if !matches!(ext, "html" | "xml") {
+            continue;
+        }
+        pages += 1;
+        let html = std::fs::read_to_string(&f).unwrap();
+        for (name, attrs) in tags(&html) {
+            let ours = name == "form" && attrs.contains("class=\"search\"");
+            assert!(
+                ours || !matches!(
+                    name.as_str(),
+                    "iframe" | "object" | "embed" | "form" | "style" | "math" | "base" | "frame"
+                ),
+                "{}: <{name}{attrs}>",
+                f.display()
+            );
+            if name == "script" {
+                let a = attributes(&attrs);
+                let src = a.iter().find(|(n, _)| n == "src").map(|(_, v)| v.as_str()).unwrap_or("");
+                assert!(src.starts_with("/static/"), "{}: inline or foreign script <script{attrs}>", f.display());
+            }
+            for (attr, value) in attributes(&attrs) {
+                assert!(!attr.starts_with("on"), "{}: event handler {attr} on <{name}>", f.display());
+                assert!(attr != "style" || !value.contains("url("), "{}: style with url", f.display());
+                if matches!(attr.as_str(), "href" | "src" | "action" | "data" | "xlink:href") {
+                    let v = normalise_url(&value);
+                    for scheme in ["javascript:", "vbscript:", "data:"] {
+                        assert!(!v.starts_with(scheme), "{}: {attr}={value} on <{name}>", f.display());
+                    }
+                }
+            }
+        }
+    }
+    assert!(pages > 10);
+    // the escaped text is still there, as text
+    let page = std::fs::read_to_string(out.join("postmortems/xss-everywhere/index.html")).unwrap();
+    assert!(page.contains("&lt;script&gt;alert(&apos;title&apos;)&lt;/script&gt;"), "titles are shown, escaped");
+    // nothing was written outside the output folder, whatever the area and tag names
+    let mut top: Vec<String> =
+        std::fs::read_dir(s.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    top.sort();
+    assert_eq!(top, ["content", "public", "site.toml"]);
+    for f in walk(&out) {
+        assert!(f.starts_with(&out));
+    }
+    assert!(out.join("areas/b-onmouseover-alert-1-payments-b-etc/index.html").is_file());
+    // spreadsheet formulas are defused in CSV
+    let csv = std::fs::read_to_string(out.join("api/action-items.csv")).unwrap();
+    assert!(!csv.contains(",=") && !csv.contains(",\"="), "{csv}");
+}
+
+#[test]
+fn empty_files_and_alias_bombs_get_clear_errors_quickly() {
+    let mut bomb =
+        String::from("---\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    for (i, c) in "bcdefghi".chars().enumerate() {
+        let prev = "abcdefgh".as_bytes()[i] as char;
+        bomb.push_str(&format!(
+            "{c}: &{c} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"
+        ));
+    }
+    bomb.push_str("---\n");
+    let s = site(
+        "",
+        &[
+            ("empty.md", ""),
+            ("bomb.md", &bomb),
+            ("deep.md", &format!("---\nx: {}1{}\n---\n", "[".repeat(10_000), "]".repeat(10_000))),
+        ],
+    );
+    let t = Instant::now();
+    let r = retro(s.path(), &["check", "--format", "json"]);
+    assert!(t.elapsed() < Duration::from_secs(20), "took {:?}", t.elapsed());
+    assert_eq!(r.code, 1);
+    let d = json_diags(&r.stdout);
+    assert!(d.contains(&("E003".into(), "error".into(), "content/empty.md".into(), 1)), "{d:?}");
+    assert!(d.iter().any(|x| x.0 == "E005" && x.2 == "content/bomb.md"), "{d:?}");
+    assert!(d.iter().any(|x| x.0 == "E005" && x.2 == "content/deep.md"), "{d:?}");
+    assert!(r.stdout.contains("the file is empty"));
+}
+
+#[test]
+fn big_odd_and_oddly_named_files_still_work() {
+    let big_body = "Lorem ipsum dolor sit amet, consectetur adipiscing elit.\n\n".repeat(180_000); // ~10 MB
+    let long_file = format!("{}\n{}", COMPLETE.trim_end(), "a line\n".repeat(10_000));
+    let crlf = COMPLETE.replace("title: Checkout failed", "title: CRLF and BOM").replace('\n', "\r\n");
+    let crlf = format!("\u{feff}{crlf}");
+    let mut deep = String::new();
+    for i in 0..40 {
+        deep.push_str(&format!("level{i}/"));
+    }
+    deep.push_str("deep.md");
+    let s = site(
+        "",
+        &[
+            (
+                "big.md",
+                &format!("{}{big_body}END-OF-BIG", COMPLETE.replace("title: Checkout failed", "title: Big body")),
+            ),
+            ("long.md", &long_file.replace("title: Checkout failed", "title: Long file")),
+            ("crlf.md", &crlf),
+            (&deep, &COMPLETE.replace("title: Checkout failed", "title: Deep tree")),
+            ("Störung im Zahlungsverkehr.md", &COMPLETE.replace("title: Checkout failed", "title: Non-ASCII name")),
+        ],
+    );
+    let r = retro(s.path(), &["build", "--today", "2026-11-22"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = s.path().join("public");
+    let big = std::fs::read_to_string(out.join("postmortems/big/index.html")).unwrap();
+    assert!(big.contains("END-OF-BIG"));
+    assert!(out.join("postmortems/long/index.html").is_file());
+    assert!(out.join("postmortems/deep/index.html").is_file());
+    assert!(out.join("postmortems/storung-im-zahlungsverkehr/index.html").is_file());
+    let crlf_page = std::fs::read_to_string(out.join("postmortems/crlf/index.html")).unwrap();
+    assert!(crlf_page.contains("<h1>CRLF and BOM</h1>"));
+    let pms: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("api/postmortems.json")).unwrap()).unwrap();
+    let crlf_json = pms.as_array().unwrap().iter().find(|p| p["id"] == "crlf").unwrap();
+    assert_eq!(crlf_json["ttd_minutes"], 10.0);
+    assert_eq!(crlf_json["started"], "2024-03-14T09:00:00Z", "no CR in values");
+}
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_site_are_named_and_loops_do_not_hang() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.md"), COMPLETE).unwrap();
+    let s = site("", &[("real.md", COMPLETE)]);
+    let c = s.path().join("content");
+    std::os::unix::fs::symlink(outside.path().join("secret.md"), c.join("leak.md")).unwrap();
+    std::os::unix::fs::symlink(&c, c.join("loop")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), c.join("outside-dir")).unwrap();
+    let r = retro(s.path(), &["check", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let d = json_diags(&r.stdout);
+    assert_eq!(d, [("W011".into(), "warning".into(), "content/leak.md".into(), 1)]);
+    assert!(r.stdout.contains("points out of the site; not read"));
+}
