@@ -302,6 +302,23 @@ impl Config {
         }
     }
 
+    /// The same settings published under another `base_url`; `None` when
+    /// it is neither a path nor an http(s) URL.
+    pub fn with_base_url(&self, base_url: &str) -> Option<Config> {
+        let quoted: String =
+            base_url.chars().filter(|c| !c.is_control()).collect::<String>().replace('\\', "\\\\").replace('"', "\\\"");
+        let parsed = Config::parse(&self.root, &format!("base_url = \"{quoted}\"")).ok()?;
+        Some(Config { base_url: parsed.base_url, ..self.clone() })
+    }
+
+    /// The path part of `base_url`: `/pm/` for `https://example.com/pm/`.
+    pub fn base_path(&self) -> String {
+        match self.base_url.split_once("://") {
+            Some((_, rest)) => rest.find('/').map_or("/".to_string(), |i| rest[i..].to_string()),
+            None => self.base_url.clone(),
+        }
+    }
+
     /// The content folder.
     pub fn content_path(&self) -> PathBuf {
         self.root.join(&self.content_dir)

@@ -2,7 +2,7 @@
 //! its code. A panic is a bug: it is reported and exits with 3, never 101.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use retro::cli::{self, build::BuildOptions, check::CheckOptions, new::NewOptions};
+use retro::cli::{self, build::BuildOptions, check::CheckOptions, new::NewOptions, serve::ServeOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -64,6 +64,16 @@ enum Command {
     },
     /// Create a new site in DIR.
     Init { dir: PathBuf },
+    /// Build, serve on loopback and reload open pages on every change.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 0 picks a free port.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -85,6 +95,7 @@ fn main() -> ExitCode {
         }
         Command::New { title, severity, area, root } => cli::new::run(&NewOptions { root, title, severity, area }),
         Command::Init { dir } => cli::init::run(&dir),
+        Command::Serve { root, port, bind } => cli::serve::run(&ServeOptions { root, port, bind }),
     });
     ExitCode::from(code.unwrap_or(cli::EXIT_INTERNAL))
 }

@@ -6,6 +6,7 @@ pub mod build;
 pub mod check;
 pub mod init;
 pub mod new;
+pub mod serve;
 
 use crate::config::{self, Config};
 use crate::diagnostic::{render_github, render_human, render_json, Diagnostic};

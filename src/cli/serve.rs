@@ -1,0 +1,219 @@
+//! `retro serve`: build, serve on loopback, rebuild on every change and
+//! reload open pages. A failed build keeps the last good site served and
+//! shows its diagnostics in the terminal and over the page.
+
+use super::{load_config, resolve_today, use_color, Format, EXIT_INTERNAL, EXIT_USAGE};
+use crate::config::Config;
+use crate::diagnostic::{render_human, summary_line};
+use crate::pipeline::{build, Failure};
+use crate::serve::Live;
+use notify_debouncer_mini::notify::{self, RecursiveMode};
+use notify_debouncer_mini::{new_debouncer, new_debouncer_opt, Config as DebounceConfig, DebounceEventResult};
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub port: u16,
+    pub bind: String,
+}
+
+/// Builds once and publishes the outcome to open pages.
+fn rebuild(cfg: &Config, out: &Path, live: &Live) {
+    let started = Instant::now();
+    let today = match resolve_today(None, cfg) {
+        Ok(d) => d,
+        Err(_) => return live.publish(Some("SOURCE_DATE_EPOCH is not a number of seconds".into())),
+    };
+    match build(cfg, today, out) {
+        Ok(b) => {
+            live.publish(None);
+            eprintln!("built {} postmortems, {} files in {} ms", b.postmortems, b.files, started.elapsed().as_millis());
+        }
+        Err(Failure::Problems { diags, sources, tally, files }) => {
+            let source = |f: &str| sources.iter().find(|s| s.rel == f).map(|s| s.text.as_str());
+            let summary = summary_line(tally, files);
+            eprint!("{}", render_human(&diags, &source, use_color()));
+            eprintln!("{summary}\nbuild failed: still serving the last good site");
+            live.publish(Some(format!("{}{summary}", render_human(&diags, &source, false))));
+        }
+        Err(Failure::Io(e)) => {
+            eprintln!("error: cannot write the preview site: {e}");
+            live.publish(Some(format!("cannot write the preview site: {e}")));
+        }
+    }
+}
+
+/// Whether a changed path can change the site: content, themes, site.toml;
+/// not the output folder, hidden folders or build products.
+fn relevant(cfg: &Config, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(&cfg.root) else { return false };
+    let first = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
+    if rel.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')) {
+        return false;
+    }
+    first == crate::config::FILE_NAME || first == "themes" || rel.starts_with(&cfg.content_dir)
+}
+
+/// Size and modification time of every file that can change the site, so
+/// that events which change nothing (a build reading its sources) are
+/// ignored.
+type Fingerprint = HashMap<PathBuf, (u64, Option<std::time::SystemTime>)>;
+
+fn stamp(path: &Path) -> Option<(u64, Option<std::time::SystemTime>)> {
+    std::fs::metadata(path).ok().map(|m| (m.len(), m.modified().ok()))
+}
+
+fn fingerprint(cfg: &Config) -> Fingerprint {
+    let mut map = Fingerprint::new();
+    for dir in [cfg.content_path(), cfg.root.join("themes")] {
+        for e in walkdir::WalkDir::new(dir).into_iter().flatten().filter(|e| e.file_type().is_file()) {
+            if let Some(s) = stamp(e.path()) {
+                map.insert(e.path().to_path_buf(), s);
+            }
+        }
+    }
+    let toml = cfg.root.join(crate::config::FILE_NAME);
+    if let Some(s) = stamp(&toml) {
+        map.insert(toml, s);
+    }
+    map
+}
+
+/// Updates the fingerprint for `paths`; true when any of them changed.
+fn changed(seen: &mut Fingerprint, paths: &[&Path]) -> bool {
+    let mut any = false;
+    for p in paths.iter().filter(|p| !p.is_dir()) {
+        let now = stamp(p);
+        let before = seen.get(*p).copied();
+        if now != before {
+            any = true;
+            match now {
+                Some(s) => seen.insert(p.to_path_buf(), s),
+                None => seen.remove(*p),
+            };
+        }
+    }
+    any
+}
+
+/// Previews of `retro serve` processes that have ended (Ctrl-C leaves them
+/// behind) are removed by the next one.
+fn remove_stale_previews() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name.strip_prefix("retro-serve-").and_then(|p| p.parse::<u32>().ok()) else { continue };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() && Path::new("/proc/self").exists()
+        {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+pub fn run(opts: &ServeOptions) -> u8 {
+    let mut cfg = match load_config(&opts.root, Format::Human) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    // links of the preview point at the preview server, under the same path
+    let base = cfg.base_path();
+    if let Some(c) = cfg.with_base_url(&base) {
+        cfg = c;
+    }
+    let listener = match TcpListener::bind((opts.bind.as_str(), opts.port)) {
+        Ok(l) => l,
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+            eprintln!(
+                "error: port {} on {} is busy\n  = help: another `retro serve` may be running; try `retro serve --port {}`",
+                opts.port,
+                opts.bind,
+                opts.port.wrapping_add(1).max(1024)
+            );
+            return EXIT_USAGE;
+        }
+        Err(e) => {
+            eprintln!("error: cannot listen on {}:{}: {e}\n  = help: check --bind and --port", opts.bind, opts.port);
+            return EXIT_USAGE;
+        }
+    };
+    let addr = match listener.local_addr() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_INTERNAL;
+        }
+    };
+    remove_stale_previews();
+    let out = std::env::temp_dir().join(format!("retro-serve-{}", std::process::id()));
+    let live = Live::new();
+    rebuild(&cfg, &out, &live);
+    {
+        let (out, base, live) = (out.clone(), base.clone(), live.clone());
+        std::thread::spawn(move || crate::serve::run(listener, out, base, live));
+    }
+    eprintln!(
+        "serving {} at http://{addr}{base} — pages reload when a postmortem, theme or site.toml changes; Ctrl-C stops",
+        cfg.root.display()
+    );
+
+    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+    let watch_root = cfg.root.canonicalize().unwrap_or_else(|_| cfg.root.clone());
+    cfg.root = watch_root.clone();
+    // native file events, or polling where they are not available
+    let native = new_debouncer(Duration::from_millis(40), tx.clone()).and_then(|mut d| {
+        d.watcher().watch(&watch_root, RecursiveMode::Recursive)?;
+        Ok(d)
+    });
+    let _keep_alive: Box<dyn std::any::Any> = match native {
+        Ok(d) => Box::new(d),
+        Err(e) => {
+            eprintln!("note: file events unavailable ({e}); polling for changes");
+            let config = DebounceConfig::default()
+                .with_timeout(Duration::from_millis(40))
+                .with_notify_config(notify::Config::default().with_poll_interval(Duration::from_millis(250)));
+            match new_debouncer_opt::<_, notify::PollWatcher>(config, tx).and_then(|mut d| {
+                d.watcher().watch(&watch_root, RecursiveMode::Recursive)?;
+                Ok(d)
+            }) {
+                Ok(d) => Box::new(d),
+                Err(e) => {
+                    eprintln!("error: cannot watch {}: {e}", watch_root.display());
+                    return EXIT_INTERNAL;
+                }
+            }
+        }
+    };
+    let mut seen = fingerprint(&cfg);
+    for events in rx {
+        let Ok(events) = events else { continue };
+        let paths: Vec<&Path> = events.iter().map(|e| e.path.as_path()).filter(|p| relevant(&cfg, p)).collect();
+        let mut any = changed(&mut seen, &paths);
+        // a folder event may hide a file moved in or out: compare everything
+        if !any && paths.iter().any(|p| p.is_dir()) {
+            let now = fingerprint(&cfg);
+            any = now != seen;
+            seen = now;
+        }
+        if !any {
+            continue;
+        }
+        if paths.iter().any(|p| p.file_name().is_some_and(|n| n == crate::config::FILE_NAME)) {
+            match Config::load(&cfg.root) {
+                Ok(c) => cfg = c.with_base_url(&c.base_path()).unwrap_or(c),
+                Err(diags) => {
+                    let text = std::fs::read_to_string(cfg.root.join(crate::config::FILE_NAME)).ok();
+                    let shown = render_human(&diags, &|_| text.as_deref(), false);
+                    eprint!("{shown}");
+                    live.publish(Some(shown));
+                    continue;
+                }
+            }
+        }
+        rebuild(&cfg, &out, &live);
+    }
+    EXIT_INTERNAL
+}

@@ -1,0 +1,72 @@
+//! One whole build — analyze, measure, render, publish — shared by
+//! `retro build` and `retro serve`.
+
+use crate::config::Config;
+use crate::diagnostic::{tally, Diagnostic, Kind, Tally};
+use crate::load::SourceFile;
+use crate::render::RenderError;
+use chrono::NaiveDate;
+use std::path::Path;
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct Built {
+    pub postmortems: usize,
+    pub files: usize,
+    /// Completeness problems and warnings: shown on the pages, never fatal.
+    pub tally: Tally,
+}
+
+/// Why a build wrote nothing.
+#[derive(Debug)]
+pub enum Failure {
+    /// Errors in postmortems (or the theme): with the texts to show them.
+    Problems { diags: Vec<Diagnostic>, sources: Vec<SourceFile>, tally: Tally, files: usize },
+    /// The output could not be written.
+    Io(std::io::Error),
+}
+
+/// Builds the site into `out` atomically: on any failure the previous
+/// content of `out` is left exactly as it was.
+pub fn build(cfg: &Config, today: NaiveDate, out: &Path) -> Result<Built, Failure> {
+    let mut phases = crate::timing::Phases::start();
+    let analysis = crate::analyze(cfg);
+    phases.done("analyze");
+    let t = tally(&analysis.diags);
+    if analysis.has_errors() {
+        let errors: Vec<Diagnostic> = analysis.diags.iter().filter(|d| d.kind() == Kind::Error).cloned().collect();
+        return Err(Failure::Problems {
+            diags: errors,
+            sources: analysis.sources,
+            tally: t,
+            files: analysis.file_count,
+        });
+    }
+    let metrics = crate::metrics::compute(&analysis.postmortems, cfg, today);
+    phases.done("metrics");
+    let staging = crate::publish::Staging::new(out).map_err(Failure::Io)?;
+    let count = match crate::render::site(&analysis.postmortems, &metrics, cfg, &staging) {
+        Ok(n) => n,
+        Err(err) => {
+            staging.abort();
+            return Err(match err {
+                RenderError::Io(e) => Failure::Io(e),
+                RenderError::Theme(diags) => {
+                    let sources = diags
+                        .iter()
+                        .filter_map(|d| {
+                            std::fs::read_to_string(cfg.root.join(&d.file))
+                                .ok()
+                                .map(|text| SourceFile { rel: d.file.clone(), text })
+                        })
+                        .collect();
+                    Failure::Problems { diags, sources, tally: t, files: analysis.file_count }
+                }
+            });
+        }
+    };
+    phases.done("render");
+    staging.commit().map_err(Failure::Io)?;
+    phases.done("publish");
+    Ok(Built { postmortems: analysis.postmortems.len(), files: count, tally: t })
+}

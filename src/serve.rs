@@ -1,0 +1,270 @@
+//! The preview server of `retro serve`: a small std-only HTTP server for
+//! the built site, with live reload over Server-Sent Events. The reload
+//! script is added to HTML as it is served, never to the files of a build.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+/// The path of the event stream.
+pub const EVENTS: &str = "/__retro/events";
+
+/// What open pages are told: a new site is in place, or the last build
+/// failed (with its diagnostics, as plain text).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Status {
+    /// Grows by one with every build, good or bad.
+    pub generation: u64,
+    /// The diagnostics of the last build, when it failed.
+    pub problems: Option<String>,
+}
+
+/// Shared between the builder and every connection.
+#[derive(Default)]
+pub struct Live {
+    status: Mutex<Status>,
+    changed: Condvar,
+}
+
+impl Live {
+    pub fn new() -> Arc<Live> {
+        Arc::new(Live::default())
+    }
+
+    /// Publishes the outcome of a build to every open page.
+    pub fn publish(&self, problems: Option<String>) {
+        if let Ok(mut s) = self.status.lock() {
+            s.generation += 1;
+            s.problems = problems;
+        }
+        self.changed.notify_all();
+    }
+
+    pub fn status(&self) -> Status {
+        self.status.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// Waits until the generation differs from `seen`, or `timeout` passes.
+    fn wait(&self, seen: u64, timeout: Duration) -> Status {
+        let Ok(guard) = self.status.lock() else { return Status::default() };
+        match self.changed.wait_timeout_while(guard, timeout, |s| s.generation == seen) {
+            Ok((s, _)) => s.clone(),
+            Err(_) => Status::default(),
+        }
+    }
+}
+
+/// The few lines added before `</body>` of every HTML page served.
+fn reload_script(generation: u64) -> String {
+    format!(
+        r#"<script>(function(){{var es=new EventSource("{EVENTS}?since={generation}");
+es.addEventListener("reload",function(){{location.reload()}});
+es.addEventListener("problems",function(e){{var d=document.getElementById("retro-problems")||document.createElement("pre");
+d.id="retro-problems";d.setAttribute("role","alert");d.textContent="retro: the last build failed; this page shows the last good site.\n\n"+JSON.parse(e.data);
+d.style.cssText="position:fixed;left:0;right:0;bottom:0;max-height:60vh;margin:0;padding:1rem;overflow:auto;background:#2b0000;color:#fff;font:13px/1.45 monospace;white-space:pre-wrap;z-index:2147483647;border-top:4px solid #ff7b72";
+document.body.appendChild(d)}});}})();</script>"#
+    )
+}
+
+/// Serves `dir` under `base` (a path such as `/` or `/handbook/`) until the
+/// process ends, one thread per connection.
+pub fn run(listener: TcpListener, dir: PathBuf, base: String, live: Arc<Live>) {
+    for stream in listener.incoming().flatten() {
+        let (dir, base, live) = (dir.clone(), base.clone(), live.clone());
+        std::thread::spawn(move || {
+            let _ = handle(stream, &dir, &base, &live);
+        });
+    }
+}
+
+fn handle(mut stream: TcpStream, dir: &Path, base: &str, live: &Live) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.by_ref().take(8192).read_line(&mut request_line)?;
+    // skip the headers
+    let mut header = String::new();
+    let mut total = 0;
+    loop {
+        header.clear();
+        let n = reader.by_ref().take(8192).read_line(&mut header)?;
+        total += n;
+        if n == 0 || header == "\r\n" || header == "\n" || total > 65536 {
+            break;
+        }
+    }
+    let mut parts = request_line.split_whitespace();
+    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
+    if method != "GET" && method != "HEAD" {
+        return respond(
+            &mut stream,
+            "405 Method Not Allowed",
+            "text/plain; charset=utf-8",
+            b"only GET and HEAD\n",
+            method,
+        );
+    }
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    if path == EVENTS {
+        let since = query.split('&').find_map(|kv| kv.strip_prefix("since=")).and_then(|v| v.parse().ok()).unwrap_or(0);
+        return events(stream, live, since);
+    }
+    let Some(file) = resolve(dir, base, path) else {
+        return not_found(&mut stream, dir, live, method);
+    };
+    let bytes = match std::fs::read(&file) {
+        Ok(b) => b,
+        Err(_) => return not_found(&mut stream, dir, live, method),
+    };
+    let ctype = content_type(&file);
+    if ctype.starts_with("text/html") {
+        let body = inject(bytes, live.status().generation);
+        return respond(&mut stream, "200 OK", ctype, &body, method);
+    }
+    respond(&mut stream, "200 OK", ctype, &bytes, method)
+}
+
+fn not_found(stream: &mut TcpStream, dir: &Path, live: &Live, method: &str) -> std::io::Result<()> {
+    let page = std::fs::read(dir.join("404.html"))
+        .unwrap_or_else(|_| b"<!doctype html><title>Not found</title><body><h1>Not found</h1></body>".to_vec());
+    let body = inject(page, live.status().generation);
+    respond(stream, "404 Not Found", "text/html; charset=utf-8", &body, method)
+}
+
+fn inject(mut page: Vec<u8>, generation: u64) -> Vec<u8> {
+    let script = reload_script(generation);
+    match page.windows(7).rposition(|w| w == b"</body>") {
+        Some(i) => {
+            page.splice(i..i, script.into_bytes());
+        }
+        None => page.extend_from_slice(script.as_bytes()),
+    }
+    page
+}
+
+/// The file for a URL path under `base`; `None` for anything outside the
+/// site or missing.
+pub fn resolve(dir: &Path, base: &str, path: &str) -> Option<PathBuf> {
+    let decoded = percent_decode(path)?;
+    let rel = decoded.strip_prefix(base).or_else(|| (decoded.clone() + "/").strip_prefix(base).map(|_| ""))?;
+    let rel_path = Path::new(rel);
+    if !rel_path.components().all(|c| matches!(c, Component::Normal(_))) {
+        return None;
+    }
+    let mut file = dir.join(rel_path);
+    if rel.is_empty() || rel.ends_with('/') || file.is_dir() {
+        file = file.join("index.html");
+    }
+    file.is_file().then_some(file)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn content_type(p: &Path) -> &'static str {
+    match p.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+fn respond(stream: &mut TcpStream, status: &str, ctype: &str, body: &[u8], method: &str) -> std::io::Result<()> {
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes())?;
+    if method != "HEAD" {
+        stream.write_all(body)?;
+    }
+    stream.flush()
+}
+
+/// The event stream: `reload` when a new site is in place, `problems`
+/// when a build failed; a comment every 15 s keeps the connection open.
+fn events(mut stream: TcpStream, live: &Live, since: u64) -> std::io::Result<()> {
+    stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n")?;
+    let mut seen = since;
+    let now = live.status();
+    if let Some(p) = &now.problems {
+        send_problems(&mut stream, p)?;
+        seen = now.generation;
+    } else if now.generation != since {
+        stream.write_all(b"event: reload\ndata: 1\n\n")?;
+        seen = now.generation;
+    }
+    stream.flush()?;
+    loop {
+        let s = live.wait(seen, Duration::from_secs(15));
+        if s.generation == seen {
+            stream.write_all(b": keep-alive\n\n")?;
+        } else {
+            seen = s.generation;
+            match &s.problems {
+                Some(p) => send_problems(&mut stream, p)?,
+                None => stream.write_all(b"event: reload\ndata: 1\n\n")?,
+            }
+        }
+        stream.flush()?;
+    }
+}
+
+fn send_problems(stream: &mut TcpStream, text: &str) -> std::io::Result<()> {
+    let json = serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into());
+    stream.write_all(format!("event: problems\ndata: {json}\n\n").as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_map_to_files_inside_the_site_only() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("trends")).unwrap();
+        std::fs::write(dir.path().join("index.html"), "x").unwrap();
+        std::fs::write(dir.path().join("trends/index.html"), "x").unwrap();
+        let d = dir.path();
+        assert_eq!(resolve(d, "/", "/"), Some(d.join("index.html")));
+        assert_eq!(resolve(d, "/", "/trends/"), Some(d.join("trends/index.html")));
+        assert_eq!(resolve(d, "/", "/trends"), Some(d.join("trends/index.html")));
+        assert_eq!(resolve(d, "/pm/", "/pm/trends/"), Some(d.join("trends/index.html")));
+        assert_eq!(resolve(d, "/pm/", "/pm"), Some(d.join("index.html")));
+        assert_eq!(resolve(d, "/", "/../etc/passwd"), None);
+        assert_eq!(resolve(d, "/", "/%2e%2e/etc/passwd"), None);
+        assert_eq!(resolve(d, "/pm/", "/trends/"), None);
+        assert_eq!(resolve(d, "/", "/nope/"), None);
+    }
+
+    #[test]
+    fn the_reload_script_goes_before_the_body_end() {
+        let page = inject(b"<html><body><p>x</p></body></html>".to_vec(), 3);
+        let s = String::from_utf8(page).unwrap();
+        assert!(s.contains("EventSource(\"/__retro/events?since=3\")"));
+        assert!(s.ends_with("</script></body></html>"));
+    }
+}

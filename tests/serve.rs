@@ -1,0 +1,123 @@
+//! `retro serve`: serves the site, rebuilds on edits, keeps the last good
+//! site when an edit breaks it, and tells open pages.
+
+mod common;
+use common::*;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(root: &std::path::Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_retro"))
+        .args(["serve", "--port", "0"])
+        .current_dir(root)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut addr = None;
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if let Some(i) = line.find("http://") {
+            addr = Some(line[i + 7..].split('/').next().unwrap().to_string());
+            break;
+        }
+    }
+    // keep draining stderr so the server never blocks on a full pipe
+    std::thread::spawn(move || for _ in lines {});
+    Server { child, addr: addr.expect("serve printed its address") }
+}
+
+fn get(addr: &str, path: &str) -> (String, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let (head, body) = out.split_once("\r\n\r\n").unwrap_or((&out, ""));
+    (head.to_string(), body.to_string())
+}
+
+fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !f() {
+        assert!(start.elapsed() < Duration::from_secs(20), "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn serve_rebuilds_on_edit_and_keeps_the_last_good_site_on_a_broken_one() {
+    let site = fixture_copy("metrics");
+    let server = start(site.path());
+    let page = "/postmortems/b-search-latency/";
+    let (head, body) = get(&server.addr, page);
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(body.contains("<h1>Search latency</h1>"));
+    assert!(body.contains("/__retro/events"), "the reload script is injected when served");
+    assert!(!std::fs::read_to_string(site.path().join("content/b-search-latency.md")).unwrap().contains("__retro"));
+    let (head, _) = get(&server.addr, "/no/such/page/");
+    assert!(head.starts_with("HTTP/1.1 404"), "{head}");
+    let (head, _) = get(&server.addr, "/../../etc/passwd");
+    assert!(head.starts_with("HTTP/1.1 404"), "{head}");
+
+    // an edit is served
+    let file = site.path().join("content/b-search-latency.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("title: Search latency", "title: Search latency, edited")).unwrap();
+    wait_for("the edit", || get(&server.addr, page).1.contains("<h1>Search latency, edited</h1>"));
+
+    // open pages hear about a broken edit; the last good site stays
+    let mut events = TcpStream::connect(&server.addr).unwrap();
+    events.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(events, "GET /__retro/events?since=999 HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    std::fs::write(site.path().join("content/zz-broken.md"), "---\ntitle: [unclosed\n---\n").unwrap();
+    let mut seen = String::new();
+    let mut buf = [0u8; 4096];
+    let start = Instant::now();
+    while !seen.contains("event: problems") {
+        assert!(start.elapsed() < Duration::from_secs(20), "no problems event: {seen}");
+        let n = events.read(&mut buf).unwrap_or(0);
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    let problems = &seen[seen.find("event: problems").unwrap()..];
+    assert!(problems.contains("E005") && problems.contains("content/zz-broken.md:2"), "{problems}");
+    assert!(
+        get(&server.addr, page).1.contains("<h1>Search latency, edited</h1>"),
+        "the last good site is still served"
+    );
+
+    // fixing it reloads
+    std::fs::remove_file(site.path().join("content/zz-broken.md")).unwrap();
+    let start = Instant::now();
+    while !seen.ends_with("event: reload\ndata: 1\n\n") {
+        assert!(start.elapsed() < Duration::from_secs(20), "no reload after the fix: {seen}");
+        let n = events.read(&mut buf).unwrap_or(0);
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+}
+
+#[test]
+fn a_busy_port_is_a_clear_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let r = retro(&fixture("metrics"), &["serve", "--port", &port]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("is busy"), "{}", r.stderr);
+    assert!(r.stderr.contains("--port"), "{}", r.stderr);
+}
