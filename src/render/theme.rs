@@ -37,6 +37,7 @@ pub const STATIC: &[(&str, &str)] = &[
     ("style.css", include_str!("../../themes/default/static/style.css")),
     ("search.js", include_str!("../../themes/default/static/search.js")),
     ("tables.js", include_str!("../../themes/default/static/tables.js")),
+    ("favicon.svg", include_str!("../../themes/default/static/favicon.svg")),
 ];
 
 /// A theme ready to render.

@@ -1,0 +1,279 @@
+//! The example site in a real browser: headless Chromium driven through
+//! chromedriver (WebDriver over HTTP, no extra crates). Each kind of page
+//! loads with its heading, charts and tables, logs no console errors, asks
+//! no other host for anything, does not overflow a 375 px phone, and shows
+//! its content with JavaScript off. Screenshots at 375 and 1440 px go to
+//! `target/screenshots/`.
+//!
+//! Skips with a message when Chromium or chromedriver is missing, unless
+//! `CI` is set: under CI they must run.
+
+mod common;
+use common::*;
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const DRIVER: &str = "/usr/bin/chromedriver";
+
+fn tools_present() -> bool {
+    let ok = Path::new(CHROMIUM).exists() && Path::new(DRIVER).exists();
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have {CHROMIUM} and {DRIVER} (apt-get install chromium chromium-driver)"
+        );
+        eprintln!("skipping browser tests: install Debian's chromium and chromium-driver to run them");
+    }
+    ok
+}
+
+struct Killed(Child);
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A minimal HTTP/1.1 JSON client for WebDriver.
+fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Value {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    write!(s, "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).unwrap();
+    // read the head, then exactly Content-Length bytes: the driver may keep
+    // the connection open
+    let mut r = BufReader::new(s);
+    let mut len = 0usize;
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if r.read_line(&mut line).unwrap() == 0 || line == "\r\n" {
+            break;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            len = v.trim().parse().unwrap_or(0);
+        }
+    }
+    let mut body = vec![0u8; len];
+    r.read_exact(&mut body).unwrap();
+    serde_json::from_slice(&body).unwrap_or(Value::Null)
+}
+
+struct Browser {
+    port: u16,
+    session: String,
+    _driver: Killed,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    fn start(javascript: bool) -> Browser {
+        let port = free_port();
+        let driver = Killed(
+            Command::new(DRIVER)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+        let start = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(start.elapsed() < Duration::from_secs(20), "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let profile = tempfile::tempdir().unwrap();
+        let mut options = json!({
+            "binary": CHROMIUM,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage", "--hide-scrollbars",
+                     format!("--user-data-dir={}", profile.path().display())],
+        });
+        if !javascript {
+            options["prefs"] = json!({"profile.managed_default_content_settings.javascript": 2});
+        }
+        let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": options, "goog:loggingPrefs": {"browser": "ALL"}}}});
+        let r = http(port, "POST", "/session", Some(&caps));
+        let session = r["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {r}")).to_string();
+        Browser { port, session, _driver: driver, _profile: profile }
+    }
+
+    fn cmd(&self, method: &str, path: &str, body: Option<&Value>) -> Value {
+        http(self.port, method, &format!("/session/{}{path}", self.session), body)["value"].clone()
+    }
+
+    fn size(&self, width: u32, height: u32) {
+        self.cmd("POST", "/window/rect", Some(&json!({"width": width, "height": height})));
+    }
+
+    fn go(&self, url: &str) {
+        self.cmd("POST", "/url", Some(&json!({ "url": url })));
+    }
+
+    fn js(&self, script: &str) -> Value {
+        self.cmd("POST", "/execute/sync", Some(&json!({"script": script, "args": []})))
+    }
+
+    /// Console messages at level SEVERE since the last call.
+    fn console_errors(&self) -> Vec<String> {
+        let logs = self.cmd("POST", "/se/log", Some(&json!({"type": "browser"})));
+        logs.as_array()
+            .map(|a| a.iter().filter(|l| l["level"] == "SEVERE").map(|l| l["message"].to_string()).collect())
+            .unwrap_or_default()
+    }
+
+    fn screenshot(&self, path: &Path) {
+        let b64 = self.cmd("GET", "/screenshot", None);
+        let bytes = base64_decode(b64.as_str().unwrap_or(""));
+        assert!(bytes.starts_with(b"\x89PNG"), "not a PNG screenshot");
+        std::fs::write(path, bytes).unwrap();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        http(self.port, "DELETE", &format!("/session/{}", self.session), None);
+    }
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    let val = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0);
+    for v in s.bytes().filter_map(val) {
+        acc = (acc << 6) | v as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    out
+}
+
+/// `retro serve` on the example site.
+fn serve_example() -> (Killed, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_retro"))
+        .args(["serve", "--port", "0"])
+        .current_dir(repo_root())
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut base = String::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if let Some(i) = line.find("http://") {
+            base = line[i..].split_whitespace().next().unwrap().to_string();
+            break;
+        }
+    }
+    std::thread::spawn(move || for _ in lines {});
+    assert!(base.starts_with("http://127.0.0.1:"), "serve did not start");
+    (Killed(child), base)
+}
+
+const PAGES: &[(&str, &str, &str)] = &[
+    ("home", "", "Acme Shop postmortems"),
+    ("postmortem", "postmortems/2024-10-03-checkout-pool-exhausted/", "Checkout returned errors for 47 minutes"),
+    ("action-items", "action-items/", "Action items"),
+    ("trends", "trends/", "Trends"),
+    ("quarter", "quarters/2025-Q1/", "Quarter 2025-Q1"),
+    ("area", "areas/payments/", "Area: payments"),
+    ("tag", "tags/certificates/", "Tag: certificates"),
+];
+
+const PROBE: &str = r#"return {
+  h1: (document.querySelector('h1') || {}).textContent || '',
+  svgs: Array.from(document.querySelectorAll('svg')).map(s => { const r = s.getBoundingClientRect(); return [r.width, r.height]; }),
+  rows: document.querySelectorAll('tbody tr').length,
+  overflow: Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - window.innerWidth,
+  wide: Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap') && getComputedStyle(e).position !== 'fixed').map(e => e.tagName + '.' + e.className).slice(0, 5),
+  hosts: performance.getEntriesByType('resource').map(e => new URL(e.name).hostname).concat([location.hostname]),
+  search_hidden: (document.querySelector('form.search') || {}).hidden,
+  text: document.body.innerText.length,
+};"#;
+
+#[test]
+fn every_kind_of_page_works_in_chromium_on_a_phone_and_a_desktop() {
+    if !tools_present() {
+        return;
+    }
+    let (_server, base) = serve_example();
+    let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let browser = Browser::start(true);
+    for (width, height) in [(375u32, 812u32), (1440, 900)] {
+        browser.size(width, height);
+        for (name, path, h1) in PAGES {
+            browser.go(&format!("{base}{path}"));
+            let p = browser.js(PROBE);
+            assert!(p["h1"].as_str().unwrap_or("").contains(h1), "{name} at {width}px: h1 {:?}", p["h1"]);
+            assert!(p["text"].as_u64().unwrap_or(0) > 200, "{name}: little text");
+            for s in p["svgs"].as_array().unwrap() {
+                assert!(s[0].as_f64().unwrap() > 0.0 && s[1].as_f64().unwrap() > 0.0, "{name}: an empty chart");
+            }
+            if matches!(*name, "trends" | "home") {
+                assert!(!p["svgs"].as_array().unwrap().is_empty(), "{name}: no chart");
+            }
+            if *name != "postmortem" || width > 0 {
+                assert!(p["rows"].as_u64().unwrap() > 0, "{name}: tables without rows");
+            }
+            for host in p["hosts"].as_array().unwrap() {
+                assert_eq!(host, "127.0.0.1", "{name}: a request to {host}");
+            }
+            assert_eq!(p["search_hidden"], false, "{name}: the search box appears with JavaScript");
+            if width == 375 {
+                assert!(p["overflow"].as_f64().unwrap() <= 0.0, "{name} overflows a 375 px phone: {}", p["wide"]);
+            }
+            let errors = browser.console_errors();
+            assert!(errors.is_empty(), "{name} at {width}px: console errors {errors:?}");
+            browser.screenshot(&shots.join(format!("{name}-{width}.png")));
+        }
+    }
+    // the search box filters from the index
+    browser.go(&format!("{base}"));
+    let found = browser
+        .js(r#"const i = document.getElementById('r-q'); i.value = 'certificate'; i.dispatchEvent(new Event('input'));
+           return new Promise(r => setTimeout(() => r(document.querySelectorAll('#r-results li a').length), 500));"#);
+    assert!(found.as_u64().unwrap_or(0) >= 1, "search found nothing: {found}");
+}
+
+#[test]
+fn pages_show_all_content_with_javascript_off() {
+    if !tools_present() {
+        return;
+    }
+    let (_server, base) = serve_example();
+    let browser = Browser::start(false);
+    browser.size(1440, 900);
+    for (name, path, h1) in PAGES {
+        browser.go(&format!("{base}{path}"));
+        let shot = browser.cmd("GET", "/source", None);
+        let html = shot.as_str().unwrap_or("");
+        assert!(html.contains(h1), "{name}: {h1} missing with JavaScript off");
+        assert!(html.contains("<table") || *name == "postmortem", "{name}: no table");
+    }
+    // the grouped views are plain HTML
+    browser.go(&format!("{base}action-items/owners/"));
+    let html = browser.cmd("GET", "/source", None);
+    assert!(html.as_str().unwrap_or("").contains("Items per owner"));
+}
