@@ -234,7 +234,7 @@ fn every_kind_of_page_works_in_chromium_on_a_phone_and_a_desktop() {
             if matches!(*name, "trends" | "home") {
                 assert!(!p["svgs"].as_array().unwrap().is_empty(), "{name}: no chart");
             }
-            if *name != "postmortem" || width > 0 {
+            {
                 assert!(p["rows"].as_u64().unwrap() > 0, "{name}: tables without rows");
             }
             for host in p["hosts"].as_array().unwrap() {
@@ -250,7 +250,7 @@ fn every_kind_of_page_works_in_chromium_on_a_phone_and_a_desktop() {
         }
     }
     // the search box filters from the index
-    browser.go(&format!("{base}"));
+    browser.go(&base);
     let found = browser
         .js(r#"const i = document.getElementById('r-q'); i.value = 'certificate'; i.dispatchEvent(new Event('input'));
            return new Promise(r => setTimeout(() => r(document.querySelectorAll('#r-results li a').length), 500));"#);
