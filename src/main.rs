@@ -33,6 +33,9 @@ enum Command {
         /// Fail on warnings too.
         #[arg(long)]
         strict: bool,
+        /// Also check internal links in bodies and the syntax of action-item links.
+        #[arg(long)]
+        links: bool,
         /// The date to check against (YYYY-MM-DD); default SOURCE_DATE_EPOCH, then the clock.
         #[arg(long, value_parser = retro::clock::parse_date)]
         today: Option<chrono::NaiveDate>,
@@ -82,13 +85,13 @@ fn main() -> ExitCode {
     }));
     let args = Args::parse();
     let code = std::panic::catch_unwind(|| match args.command {
-        Command::Check { root, format, strict, today: _ } => {
+        Command::Check { root, format, strict, links, today: _ } => {
             let format = match format {
                 Format::Human => cli::Format::Human,
                 Format::Json => cli::Format::Json,
                 Format::Github => cli::Format::Github,
             };
-            cli::check::run(&CheckOptions { root, format, strict })
+            cli::check::run(&CheckOptions { root, format, strict, links })
         }
         Command::Build { root, output, today, base_url } => {
             cli::build::run(&BuildOptions { root, output, today, base_url })

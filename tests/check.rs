@@ -182,3 +182,32 @@ fn bad_flags_are_usage_errors() {
     assert_eq!(retro(s.path(), &["frobnicate"]).code, 2);
     assert_eq!(retro(s.path(), &[]).code, 2);
 }
+
+#[test]
+fn links_flag_reports_broken_internal_links_and_malformed_item_links() {
+    let body = "\nSee [the other one](../b/) and [the trends](/trends/).\n\nBut [this](../nope/) is gone.\n";
+    let a = COMPLETE
+        .replace("status: final", "status: draft")
+        .replace("    due: 2024-04-15", "    due: 2024-04-15\n    link: tracker.example.com/PAY 1")
+        + body;
+    let b = COMPLETE.replace("title: Checkout failed", "title: Other");
+    let s = site("", &[("a.md", &a), ("b.md", &b)]);
+    let r = retro(s.path(), &["check", "--format", "json"]);
+    assert_eq!(r.code, 0, "without --links nothing is reported: {}", r.stdout);
+    let r = retro(s.path(), &["check", "--links", "--format", "json"]);
+    let d = json_diags(&r.stdout);
+    // the malformed link is reported at its item (line 25); COMPLETE has 31
+    // lines, the body a blank line, then the links: the broken one is on 35
+    assert_eq!(
+        d,
+        [
+            ("W013".into(), "warning".into(), "content/a.md".into(), 25),
+            ("W012".into(), "warning".into(), "content/a.md".into(), 35)
+        ],
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("broken link: `../nope/`"), "{}", r.stdout);
+    assert_eq!(r.code, 0, "warnings of a draft");
+    assert_eq!(retro(s.path(), &["check", "--links", "--strict"]).code, 1);
+}

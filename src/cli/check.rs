@@ -8,6 +8,8 @@ pub struct CheckOptions {
     pub root: PathBuf,
     pub format: Format,
     pub strict: bool,
+    /// Also check links in bodies and action items.
+    pub links: bool,
 }
 
 pub fn run(opts: &CheckOptions) -> u8 {
@@ -16,7 +18,22 @@ pub fn run(opts: &CheckOptions) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let analysis = crate::analyze(&cfg);
+    let mut analysis = crate::analyze(&cfg);
+    if opts.links {
+        analysis.diags.extend(crate::validate::links::check(&analysis.postmortems, &cfg));
+        crate::diagnostic::sort(&mut analysis.diags);
+        // the link problems need their files' text too
+        let missing: Vec<String> =
+            analysis.diags.iter().filter(|d| analysis.source(&d.file).is_none()).map(|d| d.file.clone()).collect();
+        for f in missing {
+            if analysis.source(&f).is_none() {
+                if let Ok(text) = std::fs::read_to_string(cfg.root.join(&f)) {
+                    analysis.sources.push(crate::load::SourceFile { rel: f, text });
+                    analysis.sources.sort_by(|a, b| a.rel.cmp(&b.rel));
+                }
+            }
+        }
+    }
     report(&analysis.diags, opts.format, &|f| analysis.source(f));
     let t = tally(&analysis.diags);
     eprintln!("{} ({} ms)", summary_line(t, analysis.file_count), started.elapsed().as_millis());

@@ -105,6 +105,10 @@ pub enum Code {
     W010,
     /// A symbolic link that points out of the site, or nowhere; not read.
     W011,
+    /// A body link to a page that does not exist (`check --links`).
+    W012,
+    /// A malformed action-item link (`check --links`).
+    W013,
     /// site.toml missing or unreadable.
     C001,
     /// site.toml is not valid TOML or has a value of the wrong type.
@@ -152,6 +156,8 @@ impl Code {
             W009 => "W009",
             W010 => "W010",
             W011 => "W011",
+            W012 => "W012",
+            W013 => "W013",
             C001 => "C001",
             C002 => "C002",
             C003 => "C003",

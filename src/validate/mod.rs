@@ -2,6 +2,7 @@
 //! completeness problems that say a retrospective is unfinished.
 
 mod completeness;
+pub mod links;
 mod rules;
 mod site;
 
