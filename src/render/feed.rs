@@ -8,8 +8,24 @@ use crate::model::{Postmortem, Status};
 /// drops characters XML 1.0 does not allow. Copies runs of plain text at
 /// once: most text has nothing to escape.
 pub fn xml_escape(s: &str) -> String {
-    let needs = |b: u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0x00..=0x08 | 0x0b | 0x0c | 0x0e..=0x1f | 0xef);
-    if !s.bytes().any(needs) {
+    // bytes that need a look: markup, control characters, and 0xEF (the
+    // lead byte of U+FFFE and U+FFFF)
+    const NEEDS: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut b = 0;
+        while b < 0x20 {
+            t[b] = !matches!(b, 0x09 | 0x0a | 0x0d);
+            b += 1;
+        }
+        t[b'&' as usize] = true;
+        t[b'<' as usize] = true;
+        t[b'>' as usize] = true;
+        t[b'"' as usize] = true;
+        t[b'\'' as usize] = true;
+        t[0xef] = true;
+        t
+    };
+    if !s.bytes().any(|b| NEEDS[b as usize]) {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len() + 16);

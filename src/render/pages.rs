@@ -46,11 +46,17 @@ struct Renderer<'a> {
     site: tera::Value,
     rows: &'a [PmRow],
     sink: &'a dyn Sink,
-    /// Every page written so far, for the sitemap.
-    paths: Vec<String>,
+    /// Every page written so far, for the sitemap (in any order).
+    paths: std::sync::Mutex<Vec<String>>,
 }
 
 impl<'a> Renderer<'a> {
+    fn add_path(&self, path: String) {
+        if let Ok(mut p) = self.paths.lock() {
+            p.push(path);
+        }
+    }
+
     /// Renders one page; safe to call from many threads.
     fn render_one(
         &self,
@@ -78,7 +84,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn render(
-        &mut self,
+        &self,
         template: &str,
         path: &str,
         title: &str,
@@ -86,7 +92,7 @@ impl<'a> Renderer<'a> {
         extra: tera::Context,
     ) -> Result<(), RenderError> {
         let page = self.render_one(template, path, title, section, extra)?;
-        self.paths.push(page.path.clone());
+        self.add_path(page.path.clone());
         self.sink.put(page)?;
         Ok(())
     }
@@ -197,12 +203,12 @@ pub fn render_all(input: &Input, sink: &dyn Sink) -> Result<Vec<String>, RenderE
             .collect(),
         nav,
     };
-    let mut r = Renderer {
+    let r = Renderer {
         input,
         site: serde_json::to_value(&site).unwrap_or_default(),
         rows: input.rows,
         sink,
-        paths: Vec::new(),
+        paths: std::sync::Mutex::new(Vec::new()),
     };
 
     let items: Vec<ItemRow> = pms
@@ -226,31 +232,56 @@ pub fn render_all(input: &Input, sink: &dyn Sink) -> Result<Vec<String>, RenderE
     )
     .map_err(chart_err)?;
 
-    let mut phases = crate::timing::Phases::start();
-    home(&mut r, &items, &sev1_chart)?;
-    phases.done("home");
-    postmortem_pages(&mut r, &items)?;
-    phases.done("pm pages");
-    let mut ctx = tera::Context::new();
-    let newest: Vec<&PmRow> = r.rows.iter().rev().collect();
-    ctx.insert("postmortems", &newest);
-    r.render("postmortems.html", "postmortems/index.html", "All postmortems", "Postmortems", ctx)?;
-    action_items_page(&mut r, &items)?;
-    phases.done("items");
-    trends(&mut r, &labels, &sev1_chart)?;
-    phases.done("trends");
-    quarters(&mut r, &items)?;
-    phases.done("quarters");
-    taxonomies(&mut r)?;
-    phases.done("taxonomy");
-    r.render("404.html", "404.html", "Page not found", "", tera::Context::new())?;
-    Ok(r.paths)
+    // independent groups of pages, on all cores
+    let r = &r;
+    let items = &items;
+    let (a, (b, (c, (d, e)))) = rayon::join(
+        || postmortem_pages(r, items),
+        || {
+            rayon::join(
+                || action_items_page(r, items),
+                || {
+                    rayon::join(
+                        || quarters(r, items),
+                        || {
+                            rayon::join(
+                                || taxonomies(r),
+                                || -> Result<(), RenderError> {
+                                    home(r, items, &sev1_chart)?;
+                                    trends(r, &labels, &sev1_chart)?;
+                                    let mut ctx = tera::Context::new();
+                                    let newest: Vec<&PmRow> = r.rows.iter().rev().collect();
+                                    ctx.insert("postmortems", &newest);
+                                    r.render(
+                                        "postmortems.html",
+                                        "postmortems/index.html",
+                                        "All postmortems",
+                                        "Postmortems",
+                                        ctx,
+                                    )?;
+                                    r.render("404.html", "404.html", "Page not found", "", tera::Context::new())
+                                },
+                            )
+                        },
+                    )
+                },
+            )
+        },
+    );
+    a?;
+    b?;
+    c?;
+    d?;
+    e?;
+    let mut paths = r.paths.lock().map(|p| p.clone()).unwrap_or_default();
+    paths.sort_unstable();
+    Ok(paths)
 }
 
 /// The home page lists at most this many overdue items, most overdue first.
 pub const HOME_OVERDUE: usize = 20;
 
-fn home(r: &mut Renderer, items: &[ItemRow], sev1_chart: &str) -> Result<(), RenderError> {
+fn home(r: &Renderer, items: &[ItemRow], sev1_chart: &str) -> Result<(), RenderError> {
     let (cfg, m) = (r.input.cfg, r.input.m);
     let mut ctx = tera::Context::new();
     if let Some(last) = m.quarters.len().checked_sub(1) {
@@ -322,7 +353,7 @@ struct ProblemRow {
     hint: String,
 }
 
-fn postmortem_pages(r: &mut Renderer, items: &[ItemRow]) -> Result<(), RenderError> {
+fn postmortem_pages(r: &Renderer, items: &[ItemRow]) -> Result<(), RenderError> {
     let (cfg, pms, m) = (r.input.cfg, r.input.pms, r.input.m);
     // indexes for related postmortems: built once, not per page
     let by_id: HashMap<&str, usize> = pms.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
@@ -348,7 +379,7 @@ fn postmortem_pages(r: &mut Renderer, items: &[ItemRow]) -> Result<(), RenderErr
         }
     }
     let offsets = item_offsets(pms);
-    let rr: &Renderer = r;
+    let rr = r;
     let pages: Vec<Result<String, RenderError>> = (0..pms.len())
         .into_par_iter()
         .map(|i| {
@@ -479,7 +510,7 @@ fn postmortem_pages(r: &mut Renderer, items: &[ItemRow]) -> Result<(), RenderErr
         })
         .collect();
     for page in pages {
-        r.paths.push(page?);
+        r.add_path(page?);
     }
     Ok(())
 }
@@ -551,7 +582,7 @@ pub const CLOSED_PER_PAGE: usize = 500;
 /// The tracker: open items on `/action-items/`, closed ones in pages of
 /// [`CLOSED_PER_PAGE`] under `/action-items/closed/`, and one page per
 /// grouped view (owner, area, kind, status) listing each group's open items.
-fn action_items_page(r: &mut Renderer, items: &[ItemRow]) -> Result<(), RenderError> {
+fn action_items_page(r: &Renderer, items: &[ItemRow]) -> Result<(), RenderError> {
     let urls = Urls { base: &r.input.cfg.base_url };
     let mut open: Vec<&ItemRow> = items.iter().filter(|i| i.open).collect();
     open.sort_by(|a, b| a.rank.cmp(&b.rank).then(a.due.cmp(&b.due)).then(a.id.cmp(&b.id)));
@@ -653,7 +684,7 @@ fn quarter_rows(input: &Input) -> Vec<QuarterRow> {
         .collect()
 }
 
-fn trends(r: &mut Renderer, labels: &[String], sev1_chart: &str) -> Result<(), RenderError> {
+fn trends(r: &Renderer, labels: &[String], sev1_chart: &str) -> Result<(), RenderError> {
     let (cfg, m) = (r.input.cfg, r.input.m);
     let qs = &m.quarters;
     let by_sev = charts::stacked_bars(
@@ -772,13 +803,13 @@ fn trends(r: &mut Renderer, labels: &[String], sev1_chart: &str) -> Result<(), R
     r.render("trends.html", "trends/index.html", "Trends", "Trends", ctx)
 }
 
-fn quarters(r: &mut Renderer, items: &[ItemRow]) -> Result<(), RenderError> {
+fn quarters(r: &Renderer, items: &[ItemRow]) -> Result<(), RenderError> {
     let (cfg, pms, m) = (r.input.cfg, r.input.pms, r.input.m);
     let urls = Urls { base: &cfg.base_url };
     let rows = quarter_rows(r.input);
     let offsets = item_offsets(pms);
     let sev1 = cfg.severities.first().cloned();
-    for (qi, q) in m.quarters.iter().enumerate() {
+    m.quarters.par_iter().enumerate().try_for_each(|(qi, q)| -> Result<(), RenderError> {
         let incidents: Vec<&PmRow> = q.members.iter().map(|&i| &r.rows[i]).collect();
         let sev1s: Vec<serde_json::Value> = q
             .members
@@ -795,8 +826,13 @@ fn quarters(r: &mut Renderer, items: &[ItemRow]) -> Result<(), RenderError> {
                 })
             })
             .collect();
-        let opened: Vec<&ItemRow> =
-            q.members.iter().flat_map(|&i| &items[offsets[i]..offsets[i] + pms[i].action_items.len()]).collect();
+        // still open, of this quarter's incidents: what leadership can act on
+        let opened: Vec<&ItemRow> = q
+            .members
+            .iter()
+            .flat_map(|&i| &items[offsets[i]..offsets[i] + pms[i].action_items.len()])
+            .filter(|i| i.open)
+            .collect();
         let link = |q: Quarter| Link { name: q.to_string(), url: urls.quarter(q) };
         let mut ctx = tera::Context::new();
         ctx.insert("quarter", &q.quarter.to_string());
@@ -812,7 +848,8 @@ fn quarters(r: &mut Renderer, items: &[ItemRow]) -> Result<(), RenderError> {
         ctx.insert("last_day", &q.quarter.last_day().to_string());
         let name = q.quarter.to_string();
         r.render("quarter.html", &format!("quarters/{name}/index.html"), &format!("Quarter {name}"), "Quarters", ctx)?;
-    }
+        Ok(())
+    })?;
     let mut ctx = tera::Context::new();
     let newest: Vec<&QuarterRow> = rows.iter().rev().collect();
     ctx.insert("rows", &newest);
@@ -828,7 +865,7 @@ struct TaxonRow {
     latest: String,
 }
 
-fn taxonomies(r: &mut Renderer) -> Result<(), RenderError> {
+fn taxonomies(r: &Renderer) -> Result<(), RenderError> {
     let pms = r.input.pms;
     let urls = Urls { base: &r.input.cfg.base_url };
     for (kind, plural, dir) in [("Area", "Areas", "areas"), ("Tag", "Tags", "tags")] {
@@ -847,25 +884,34 @@ fn taxonomies(r: &mut Renderer) -> Result<(), RenderError> {
                 }
             }
         }
-        let mut index = Vec::new();
-        for (slug, (name, idx)) in &groups {
-            let url = if kind == "Area" { urls.area(name) } else { urls.tag(name) };
-            let list: Vec<&PmRow> = idx.iter().rev().map(|&i| &r.rows[i]).collect();
-            let figures = slice_figures(idx, r.input);
-            index.push(TaxonRow {
-                name: name.clone(),
-                url,
-                incidents: idx.len(),
-                sev1: figures.by_severity.first().map_or(0, |x| x.1),
-                latest: list.first().map_or(String::new(), |p| p.date.clone()),
-            });
-            let mut ctx = tera::Context::new();
-            ctx.insert("kind", kind);
-            ctx.insert("name", name);
-            ctx.insert("postmortems", &list);
-            ctx.insert("figures", &figures);
-            r.render("taxonomy.html", &format!("{dir}/{slug}/index.html"), &format!("{kind}: {name}"), plural, ctx)?;
-        }
+        let index: Vec<TaxonRow> = groups
+            .par_iter()
+            .map(|(slug, (name, idx))| -> Result<TaxonRow, RenderError> {
+                let url = if kind == "Area" { urls.area(name) } else { urls.tag(name) };
+                let list: Vec<&PmRow> = idx.iter().rev().map(|&i| &r.rows[i]).collect();
+                let figures = slice_figures(idx, r.input);
+                let row = TaxonRow {
+                    name: name.clone(),
+                    url,
+                    incidents: idx.len(),
+                    sev1: figures.by_severity.first().map_or(0, |x| x.1),
+                    latest: list.first().map_or(String::new(), |p| p.date.clone()),
+                };
+                let mut ctx = tera::Context::new();
+                ctx.insert("kind", kind);
+                ctx.insert("name", name);
+                ctx.insert("postmortems", &list);
+                ctx.insert("figures", &figures);
+                r.render(
+                    "taxonomy.html",
+                    &format!("{dir}/{slug}/index.html"),
+                    &format!("{kind}: {name}"),
+                    plural,
+                    ctx,
+                )?;
+                Ok(row)
+            })
+            .collect::<Result<_, _>>()?;
         let mut ctx = tera::Context::new();
         ctx.insert("kind", kind);
         ctx.insert("plural", plural);
