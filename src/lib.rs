@@ -57,14 +57,36 @@ impl Analysis {
 /// Loads, parses and checks every postmortem of the site.
 pub fn analyze(cfg: &Config) -> Analysis {
     let mut phases = timing::Phases::start();
-    let loaded = load::load(cfg);
-    phases.done("load");
-    let mut diags = loaded.problems;
-    let results: Vec<validate::FileResult> =
-        loaded.files.par_iter().map(|src| validate::check_file(src, cfg)).collect();
+    let found = load::discover(cfg);
+    let file_count = found.paths.len();
+    let mut diags = found.problems;
+    // Read and check each file in one pass on all cores; a file's text is
+    // kept only when it has something to show, so that a large site is
+    // never held in memory twice.
+    let checked: Vec<(Result<validate::FileResult, Diagnostic>, Option<SourceFile>)> = found
+        .paths
+        .par_iter()
+        .map(|(rel, path)| match load::read(rel, path) {
+            Ok(src) => {
+                let r = validate::check_file(&src, cfg);
+                let keep = !r.diags.is_empty();
+                (Ok(r), keep.then_some(src))
+            }
+            Err(d) => (Err(d), None),
+        })
+        .collect();
     phases.done("check");
+    let mut results = Vec::with_capacity(checked.len());
+    let mut sources = Vec::new();
+    for (r, src) in checked {
+        match r {
+            Ok(r) => results.push(r),
+            Err(d) => diags.push(d),
+        }
+        sources.extend(src);
+    }
     let read: Vec<&Postmortem> = results.iter().filter_map(|r| r.postmortem.as_ref()).collect();
-    diags.extend(validate::check_site(&read));
+    let site_diags = validate::check_site(&read);
     let mut postmortems = Vec::new();
     for r in results {
         diags.extend(r.diags);
@@ -72,11 +94,29 @@ pub fn analyze(cfg: &Config) -> Analysis {
             postmortems.extend(r.postmortem);
         }
     }
+    diags.extend(site_diags);
     // A file named in a cross-file error cannot be trusted either.
     let bad: std::collections::HashSet<&str> =
         diags.iter().filter(|d| d.kind() == Kind::Error).map(|d| d.file.as_str()).collect();
     postmortems.retain(|p| !bad.contains(p.file.as_str()));
     diagnostic::sort(&mut diags);
+    // files with only cross-file problems: read again to show their lines
+    let have: std::collections::HashSet<String> = sources.iter().map(|s: &SourceFile| s.rel.clone()).collect();
+    // (never a link out of the site: those are named, not read)
+    let mut missing: Vec<&str> = diags
+        .iter()
+        .filter(|d| d.code != diagnostic::Code::W011 && d.code != diagnostic::Code::E001)
+        .map(|d| d.file.as_str())
+        .filter(|f| !have.contains(*f))
+        .collect();
+    missing.dedup();
+    for f in missing {
+        if let Ok(src) = load::read(f, &cfg.root.join(f)) {
+            sources.push(src);
+        }
+    }
+    sources.sort_by(|a, b| a.rel.cmp(&b.rel));
+    sources.dedup_by(|a, b| a.rel == b.rel);
     postmortems.sort_by(|a, b| {
         let key = |p: &Postmortem| p.timeline.started.as_ref().map(|s| s.at);
         match (key(a), key(b)) {
@@ -87,10 +127,5 @@ pub fn analyze(cfg: &Config) -> Analysis {
         }
         .then_with(|| a.id.cmp(&b.id))
     });
-    // Keep the text only of files with something to show: the rest would
-    // double the memory a large site needs.
-    let named: std::collections::HashSet<&str> = diags.iter().map(|d| d.file.as_str()).collect();
-    let mut sources: Vec<SourceFile> = loaded.files.into_iter().filter(|f| named.contains(f.rel.as_str())).collect();
-    sources.sort_by(|a, b| a.rel.cmp(&b.rel));
-    Analysis { postmortems, diags, sources, file_count: loaded.count }
+    Analysis { postmortems, diags, sources, file_count }
 }

@@ -30,7 +30,29 @@ pub struct Loaded {
 /// a warning and left alone. Folder links are never followed, so link loops
 /// cannot hang the walk.
 pub fn load(cfg: &Config) -> Loaded {
-    let mut out = Loaded::default();
+    let found = discover(cfg);
+    let mut out = Loaded { files: Vec::new(), problems: found.problems, count: found.paths.len() };
+    let read: Vec<Result<SourceFile, Diagnostic>> = found.paths.par_iter().map(|(rel, path)| read(rel, path)).collect();
+    for r in read {
+        match r {
+            Ok(f) => out.files.push(f),
+            Err(d) => out.problems.push(d),
+        }
+    }
+    out
+}
+
+/// The postmortem files of a site, found but not read yet.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// `(site-relative path, path)` in name order.
+    pub paths: Vec<(String, PathBuf)>,
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Walks the content folder (see [`load`]) without reading the files.
+pub fn discover(cfg: &Config) -> Found {
+    let mut out = Found::default();
     let root = &cfg.root;
     let content = cfg.content_path();
     if !content.is_dir() {
@@ -42,7 +64,6 @@ pub fn load(cfg: &Config) -> Loaded {
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
-    let mut paths: Vec<(String, PathBuf)> = Vec::new();
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -94,15 +115,7 @@ pub fn load(cfg: &Config) -> Loaded {
         } else if !entry.file_type().is_file() {
             continue;
         }
-        paths.push((rel, path.to_path_buf()));
-    }
-    out.count = paths.len();
-    let read: Vec<Result<SourceFile, Diagnostic>> = paths.par_iter().map(|(rel, path)| read(rel, path)).collect();
-    for r in read {
-        match r {
-            Ok(f) => out.files.push(f),
-            Err(d) => out.problems.push(d),
-        }
+        out.paths.push((rel, path.to_path_buf()));
     }
     out
 }

@@ -183,7 +183,11 @@ fn pages_have_one_h1_a_title_a_language_and_labelled_charts() {
             let tag = &img[..img.find('>').unwrap_or(img.len())];
             assert!(tag.contains("alt="), "{}: an image without alt text", f.display());
         }
-        assert!(html.contains("<main") && html.contains("<nav") && html.contains("<header") && html.contains("<footer"), "{}: landmarks", f.display());
+        assert!(
+            html.contains("<main") && html.contains("<nav") && html.contains("<header") && html.contains("<footer"),
+            "{}: landmarks",
+            f.display()
+        );
     }
 }
 
