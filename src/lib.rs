@@ -68,7 +68,12 @@ pub fn analyze(cfg: &Config) -> Analysis {
         .par_iter()
         .map(|(rel, path)| match load::read(rel, path) {
             Ok(src) => {
-                let r = validate::check_file(&src, cfg);
+                let mut r = validate::check_file(&src, cfg);
+                // the body is read again when its page is rendered
+                if let Some(pm) = r.postmortem.as_mut() {
+                    pm.body = String::new();
+                    pm.body_on_disk = true;
+                }
                 let keep = !r.diags.is_empty();
                 (Ok(r), keep.then_some(src))
             }

@@ -124,8 +124,13 @@ pub struct Postmortem {
     pub related_lines: Vec<usize>,
     /// File line of the `id` key, or 1 when the id comes from the file name.
     pub id_line: usize,
-    /// The Markdown body, after the closing `---`.
+    /// The Markdown body, after the closing `---`; empty once released
+    /// (see [`Postmortem::body_text`]).
     pub body: String,
+    /// The body was dropped from memory after checking and is read from
+    /// the file again when its page is rendered: a large site is never held
+    /// in memory whole.
+    pub body_on_disk: bool,
     /// File line on which the body starts.
     pub body_line: usize,
     /// Completeness problems (errors never reach the model).
@@ -135,6 +140,20 @@ pub struct Postmortem {
 }
 
 impl Postmortem {
+    /// The body: from memory, or read again from `root`/`file`. A file that
+    /// changed or vanished since it was checked gives its current body, or
+    /// an empty one.
+    pub fn body_text(&self, root: &std::path::Path) -> std::borrow::Cow<'_, str> {
+        if !self.body_on_disk {
+            return std::borrow::Cow::Borrowed(&self.body);
+        }
+        let Ok(src) = crate::load::read(&self.file, &root.join(&self.file)) else { return std::borrow::Cow::Borrowed("") };
+        match crate::parse::split(&self.file, &src.text) {
+            Ok(fm) => std::borrow::Cow::Owned(fm.body.to_string()),
+            Err(_) => std::borrow::Cow::Borrowed(""),
+        }
+    }
+
     /// The title, or the id when the title is missing.
     pub fn display_title(&self) -> &str {
         self.title.as_deref().unwrap_or(&self.id)

@@ -391,6 +391,7 @@ pub fn parse_postmortem(ctx: &mut Ctx, root: &Mapping, default_id: &str, body: &
         id,
         file: ctx.file.to_string(),
         body: body.to_string(),
+        body_on_disk: false,
         body_line,
         problems: Vec::new(),
         score: 1.0,

@@ -494,7 +494,7 @@ fn postmortem_pages(r: &Renderer, items: &[ItemRow]) -> Result<(), RenderError> 
             ctx.insert("segments", &segments);
             ctx.insert("questions", &questions);
             ctx.insert("items", pm_items);
-            ctx.insert("body", &super::markdown::render(&pm.body, cfg.trust_html));
+            ctx.insert("body", &super::markdown::render(&pm.body_text(&cfg.root), cfg.trust_html));
             ctx.insert("problems", &problems);
             ctx.insert("related", &related);
             let page = rr.render_one(

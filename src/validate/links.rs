@@ -121,7 +121,8 @@ pub fn check(pms: &[Postmortem], cfg: &Config) -> Vec<Diagnostic> {
     for pm in pms {
         let page = format!("postmortems/{}/", pm.id);
         let mut found = Vec::new();
-        for (event, range) in Parser::new(&pm.body).into_offset_iter() {
+        let body = pm.body_text(&cfg.root);
+        for (event, range) in Parser::new(&body).into_offset_iter() {
             if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
                 if let Some(path) = resolve(&dest_url, &page, &base) {
                     let ok = known.contains(&path) || known.contains(&format!("{path}/"));
@@ -132,7 +133,7 @@ pub fn check(pms: &[Postmortem], cfg: &Config) -> Vec<Diagnostic> {
             }
         }
         for (offset, url) in found {
-            let before = &pm.body[..offset];
+            let before = &body[..offset];
             let line = pm.body_line + before.matches('\n').count();
             let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
             out.push(level(
