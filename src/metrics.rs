@@ -391,7 +391,6 @@ mod tests {
             related_lines: vec![],
             id_line: 1,
             body: String::new(),
-        body_on_disk: false,
             body_on_disk: false,
             body_line: 1,
             problems: vec![],

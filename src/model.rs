@@ -147,7 +147,9 @@ impl Postmortem {
         if !self.body_on_disk {
             return std::borrow::Cow::Borrowed(&self.body);
         }
-        let Ok(src) = crate::load::read(&self.file, &root.join(&self.file)) else { return std::borrow::Cow::Borrowed("") };
+        let Ok(src) = crate::load::read(&self.file, &root.join(&self.file)) else {
+            return std::borrow::Cow::Borrowed("");
+        };
         match crate::parse::split(&self.file, &src.text) {
             Ok(fm) => std::borrow::Cow::Owned(fm.body.to_string()),
             Err(_) => std::borrow::Cow::Borrowed(""),

@@ -698,33 +698,17 @@ fn trends(r: &Renderer, labels: &[String], sev1_chart: &str) -> Result<(), Rende
     let members = |f: fn(&crate::metrics::Durations) -> Option<f64>| -> Vec<Vec<f64>> {
         qs.iter().map(|q| q.members.iter().filter_map(|&i| f(&m.durations[i])).collect()).collect()
     };
-    let ttd = charts::dots(
-        "chart-ttd",
-        "Time to detect per incident",
-        labels,
-        &members(|d| d.ttd),
-        &qs.iter().map(|q| q.ttd.median).collect::<Vec<_>>(),
-        PALETTE[2],
-    )
-    .map_err(chart_err)?;
-    let ttm = charts::dots(
-        "chart-ttm",
-        "Time to mitigate per incident",
-        labels,
-        &members(|d| d.ttm),
-        &qs.iter().map(|q| q.ttm.median).collect::<Vec<_>>(),
-        PALETTE[0],
-    )
-    .map_err(chart_err)?;
-    let ttr = charts::dots(
-        "chart-ttr",
-        "Time to resolve per incident",
-        labels,
-        &members(|d| d.ttr),
-        &qs.iter().map(|q| q.ttr.median).collect::<Vec<_>>(),
-        PALETTE[3],
-    )
-    .map_err(chart_err)?;
+    let dot = |id: &str,
+               title: &str,
+               f: fn(&crate::metrics::Durations) -> Option<f64>,
+               s: fn(&QuarterMetrics) -> &Summary,
+               color| {
+        charts::dots(id, title, labels, &members(f), &qs.iter().map(|q| s(q).median).collect::<Vec<_>>(), color)
+            .map_err(chart_err)
+    };
+    let ttd = dot("chart-ttd", "Time to detect per incident", |d| d.ttd, |q| &q.ttd, PALETTE[2])?;
+    let ttm = dot("chart-ttm", "Time to mitigate per incident", |d| d.ttm, |q| &q.ttm, PALETTE[0])?;
+    let ttr = dot("chart-ttr", "Time to resolve per incident", |d| d.ttr, |q| &q.ttr, PALETTE[3])?;
     let undetected = charts::lines(
         "chart-undetected",
         "Undetected share of impact time",
