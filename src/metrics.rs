@@ -359,6 +359,7 @@ mod tests {
             closed: closed.and_then(day),
             link: None,
             line: 1,
+            link_line: 0,
         }
     }
     fn pm(id: &str, sev: &str, area: &str, t: [&str; 4], items: Vec<ActionItem>) -> Postmortem {

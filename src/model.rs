@@ -97,6 +97,8 @@ pub struct ActionItem {
     pub link: Option<String>,
     /// Line of the item in its file, for diagnostics.
     pub line: usize,
+    /// Line of its `link`, when it has one.
+    pub link_line: usize,
 }
 
 #[derive(Clone, Debug, PartialEq)]

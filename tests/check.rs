@@ -196,12 +196,12 @@ fn links_flag_reports_broken_internal_links_and_malformed_item_links() {
     assert_eq!(r.code, 0, "without --links nothing is reported: {}", r.stdout);
     let r = retro(s.path(), &["check", "--links", "--format", "json"]);
     let d = json_diags(&r.stdout);
-    // the malformed link is reported at its item (line 25); COMPLETE has 31
+    // the malformed link is reported on its line (29); COMPLETE has 31
     // lines, the body a blank line, then the links: the broken one is on 35
     assert_eq!(
         d,
         [
-            ("W013".into(), "warning".into(), "content/a.md".into(), 25),
+            ("W013".into(), "warning".into(), "content/a.md".into(), 29),
             ("W012".into(), "warning".into(), "content/a.md".into(), 35)
         ],
         "{}",

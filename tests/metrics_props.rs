@@ -28,6 +28,7 @@ fn postmortem(i: usize, start_min: i64, ttd: i64, ttm: i64, items: &[(i64, Optio
             closed: closed.map(|c| Day { raw: String::new(), date: start_day + Duration::days(c) }),
             link: None,
             line: 1,
+            link_line: 0,
         })
         .collect();
     Postmortem {

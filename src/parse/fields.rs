@@ -444,6 +444,7 @@ fn items(ctx: &mut Ctx, root: &Mapping, pm_id: &str) -> Vec<ActionItem> {
                 .map(|s| s.trim().to_string())
                 .filter(|s| !s.is_empty()),
             line: ctx.loc.key(&base).line,
+            link_line: if m.contains_key("link") { ctx.loc.value(&p("link")).line } else { 0 },
             id,
         });
     }

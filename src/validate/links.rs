@@ -155,7 +155,7 @@ pub fn check(pms: &[Postmortem], cfg: &Config) -> Vec<Diagnostic> {
                         Diagnostic::new(
                             Code::W013,
                             &pm.file,
-                            item.line,
+                            item.link_line.max(item.line),
                             1,
                             format!("action item `{}` has a malformed link: `{link}`", item.id),
                         )
