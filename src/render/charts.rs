@@ -85,6 +85,21 @@ fn look<'m, 'a, 'b, Y: plotters::coord::ranged1d::Ranged, DB: DrawingBackend>(
         .axis_desc_style(("sans-serif", 13).into_font().color(&INK))
 }
 
+/// A titled chart area with room for quarter labels below and `y_area`
+/// pixels of value labels on the left.
+fn frame<'a, 'b, DB: DrawingBackend>(
+    root: &'a DrawingArea<DB, plotters::coord::Shift>,
+    title: &str,
+    y_area: u32,
+) -> ChartBuilder<'a, 'b, DB> {
+    let mut b = ChartBuilder::on(root);
+    b.caption(title, ("sans-serif", 18).into_font().color(&INK))
+        .margin(10)
+        .x_label_area_size(44)
+        .y_label_area_size(y_area);
+    b
+}
+
 fn label_at(labels: &[String], x: f64) -> String {
     let i = x.round();
     if (x - i).abs() < 0.01 && i >= 0.0 {
@@ -114,13 +129,8 @@ pub fn stacked_bars(id: &str, title: &str, labels: &[String], series: &[Series],
     let mut buf = String::new();
     {
         let root = SVGBackend::with_string(&mut buf, (W, H)).into_drawing_area();
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 18).into_font().color(&INK))
-            .margin(10)
-            .x_label_area_size(44)
-            .y_label_area_size(48)
-            .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), 0f64..ymax)
-            .map_err(err)?;
+        let mut chart =
+            frame(&root, title, 48).build_cartesian_2d(-0.5f64..(n as f64 - 0.5), 0f64..ymax).map_err(err)?;
         let fmt_x = |x: &f64| label_at(labels, *x);
         let fmt_y = |y: &f64| format!("{y:.0}");
         look(&mut chart.configure_mesh(), n, &fmt_x, &fmt_y, y_desc).draw().map_err(err)?;
@@ -157,13 +167,8 @@ pub fn lines(id: &str, title: &str, labels: &[String], series: &[Series], y_desc
     let mut buf = String::new();
     {
         let root = SVGBackend::with_string(&mut buf, (W, H)).into_drawing_area();
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 18).into_font().color(&INK))
-            .margin(10)
-            .x_label_area_size(44)
-            .y_label_area_size(52)
-            .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), 0f64..ymax)
-            .map_err(err)?;
+        let mut chart =
+            frame(&root, title, 52).build_cartesian_2d(-0.5f64..(n as f64 - 0.5), 0f64..ymax).map_err(err)?;
         let fmt_x = |x: &f64| label_at(labels, *x);
         let fmt_y = |y: &f64| if percent { format!("{:.0}%", y * 100.0) } else { format!("{y:.0}") };
         look(&mut chart.configure_mesh(), n, &fmt_x, &fmt_y, y_desc).draw().map_err(err)?;
@@ -202,11 +207,7 @@ pub fn dots(
     let mut buf = String::new();
     {
         let root = SVGBackend::with_string(&mut buf, (W, H)).into_drawing_area();
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 18).into_font().color(&INK))
-            .margin(10)
-            .x_label_area_size(44)
-            .y_label_area_size(64)
+        let mut chart = frame(&root, title, 64)
             .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), (floor..top).log_scale())
             .map_err(err)?;
         let fmt_x = |x: &f64| label_at(labels, *x);
