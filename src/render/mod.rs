@@ -71,20 +71,28 @@ pub fn site(pms: &[Postmortem], m: &Metrics, cfg: &Config, sink: &dyn Sink) -> R
         .map(|(i, pm)| view::pm_row(pm, &m.durations[i], m.quarter_of[i], &m.items[i], cfg))
         .collect();
     let input = pages::Input { cfg, pms, m, theme: &theme, rows: &rows };
-    let paths = pages::render_all(&input, sink)?;
-    let mut count = paths.len();
-    let mut put = |f: OutputFile| -> std::io::Result<()> {
-        count += 1;
-        sink.put(f)
-    };
-    put(feed::sitemap(&paths, cfg))?;
-    put(feed::atom(pms, cfg))?;
-    put(search::index(&rows))?;
-    for f in api::exports(pms, m, cfg).into_iter().chain(csv::exports(pms, m, cfg)) {
-        put(f)?;
-    }
-    for (name, bytes) in theme.statics {
-        put(OutputFile { path: format!("static/{name}"), bytes })?;
-    }
-    Ok(count)
+    // the exports do not depend on the pages: make them while pages render
+    let (paths, extras) = rayon::join(
+        || pages::render_all(&input, sink),
+        || -> std::io::Result<usize> {
+            let mut files = vec![feed::atom(pms, cfg), search::index(&rows)];
+            files.extend(api::exports(pms, m, cfg));
+            files.extend(csv::exports(pms, m, cfg));
+            files.extend(
+                theme
+                    .statics
+                    .iter()
+                    .map(|(name, bytes)| OutputFile { path: format!("static/{name}"), bytes: bytes.clone() }),
+            );
+            let n = files.len();
+            for f in files {
+                sink.put(f)?;
+            }
+            Ok(n)
+        },
+    );
+    let paths = paths?;
+    let extras = extras?;
+    sink.put(feed::sitemap(&paths, cfg))?;
+    Ok(paths.len() + extras + 1)
 }
