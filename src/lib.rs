@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod model;
 pub mod parse;
 pub mod pipeline;
+pub mod progress;
 pub mod publish;
 pub mod render;
 pub mod scaffold;
@@ -56,8 +57,15 @@ impl Analysis {
 
 /// Loads, parses and checks every postmortem of the site.
 pub fn analyze(cfg: &Config) -> Analysis {
+    analyze_with(cfg, false)
+}
+
+/// [`analyze`], with a progress bar on a terminal when `show_progress`.
+pub fn analyze_with(cfg: &Config, show_progress: bool) -> Analysis {
     let mut phases = timing::Phases::start();
     let found = load::discover(cfg);
+    let progress =
+        if show_progress { progress::Progress::new("checking", found.paths.len()) } else { progress::Progress::none() };
     let file_count = found.paths.len();
     let mut diags = found.problems;
     // Read and check each file in one pass on all cores; a file's text is
@@ -66,20 +74,24 @@ pub fn analyze(cfg: &Config) -> Analysis {
     let checked: Vec<(Result<validate::FileResult, Diagnostic>, Option<SourceFile>)> = found
         .paths
         .par_iter()
-        .map(|(rel, path)| match load::read(rel, path) {
-            Ok(src) => {
-                let mut r = validate::check_file(&src, cfg);
-                // the body is read again when its page is rendered
-                if let Some(pm) = r.postmortem.as_mut() {
-                    pm.body = String::new();
-                    pm.body_on_disk = true;
+        .map(|(rel, path)| {
+            progress.inc();
+            match load::read(rel, path) {
+                Ok(src) => {
+                    let mut r = validate::check_file(&src, cfg);
+                    // the body is read again when its page is rendered
+                    if let Some(pm) = r.postmortem.as_mut() {
+                        pm.body = String::new();
+                        pm.body_on_disk = true;
+                    }
+                    let keep = !r.diags.is_empty();
+                    (Ok(r), keep.then_some(src))
                 }
-                let keep = !r.diags.is_empty();
-                (Ok(r), keep.then_some(src))
+                Err(d) => (Err(d), None),
             }
-            Err(d) => (Err(d), None),
         })
         .collect();
+    progress.finish();
     phases.done("check");
     let mut results = Vec::with_capacity(checked.len());
     let mut sources = Vec::new();

@@ -30,7 +30,7 @@ pub enum Failure {
 /// content of `out` is left exactly as it was.
 pub fn build(cfg: &Config, today: NaiveDate, out: &Path) -> Result<Built, Failure> {
     let mut phases = crate::timing::Phases::start();
-    let analysis = crate::analyze(cfg);
+    let analysis = crate::analyze_with(cfg, true);
     phases.done("analyze");
     let t = tally(&analysis.diags);
     if analysis.has_errors() {

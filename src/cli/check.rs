@@ -18,7 +18,7 @@ pub fn run(opts: &CheckOptions) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let mut analysis = crate::analyze(&cfg);
+    let mut analysis = crate::analyze_with(&cfg, opts.format == Format::Human);
     if opts.links {
         analysis.diags.extend(crate::validate::links::check(&analysis.postmortems, &cfg));
         crate::diagnostic::sort(&mut analysis.diags);

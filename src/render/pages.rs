@@ -380,6 +380,7 @@ fn postmortem_pages(r: &Renderer, items: &[ItemRow]) -> Result<(), RenderError> 
     }
     let offsets = item_offsets(pms);
     let rr = r;
+    let progress = crate::progress::Progress::new("rendering", pms.len());
     let pages: Vec<Result<String, RenderError>> = (0..pms.len())
         .into_par_iter()
         .map(|i| {
@@ -506,6 +507,7 @@ fn postmortem_pages(r: &Renderer, items: &[ItemRow]) -> Result<(), RenderError> 
             )?;
             let path = page.path.clone();
             rr.sink.put(page)?;
+            progress.inc();
             Ok(path)
         })
         .collect();
