@@ -211,3 +211,13 @@ fn links_flag_reports_broken_internal_links_and_malformed_item_links() {
     assert_eq!(r.code, 0, "warnings of a draft");
     assert_eq!(retro(s.path(), &["check", "--links", "--strict"]).code, 1);
 }
+
+#[test]
+fn a_missing_content_folder_is_a_configuration_error() {
+    let s = site("title = \"x\"\n", &[]);
+    for cmd in ["check", "build"] {
+        let r = retro(s.path(), &[cmd]);
+        assert_eq!(r.code, 2, "{cmd}: {}", r.stderr);
+        assert!(r.stderr.contains("error[C005]: the content folder `content` does not exist"), "{}", r.stderr);
+    }
+}

@@ -1,6 +1,6 @@
 //! `retro build`: check, measure, render and publish the site.
 
-use super::{load_config, report, resolve_today, Format, EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE};
+use super::{load_site, report, resolve_today, Format, EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE};
 use crate::diagnostic::{plural, summary_line};
 use crate::pipeline::{build, Failure};
 use chrono::NaiveDate;
@@ -16,7 +16,7 @@ pub struct BuildOptions {
 
 pub fn run(opts: &BuildOptions) -> u8 {
     let started = std::time::Instant::now();
-    let mut cfg = match load_config(&opts.root, Format::Human) {
+    let mut cfg = match load_site(&opts.root, Format::Human) {
         Ok(c) => c,
         Err(code) => return code,
     };

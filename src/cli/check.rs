@@ -1,6 +1,6 @@
 //! `retro check`: every problem of every postmortem, like a compiler.
 
-use super::{load_config, report, Format, EXIT_OK, EXIT_PROBLEMS};
+use super::{load_site, report, Format, EXIT_OK, EXIT_PROBLEMS};
 use crate::diagnostic::{summary_line, tally};
 use std::path::PathBuf;
 
@@ -14,7 +14,7 @@ pub struct CheckOptions {
 
 pub fn run(opts: &CheckOptions) -> u8 {
     let started = std::time::Instant::now();
-    let cfg = match load_config(&opts.root, opts.format) {
+    let cfg = match load_site(&opts.root, opts.format) {
         Ok(c) => c,
         Err(code) => return code,
     };

@@ -59,6 +59,26 @@ pub fn load_config(root: &Path, format: Format) -> Result<Config, u8> {
     })
 }
 
+/// Loads site.toml and makes sure the content folder exists (`new` makes
+/// it; `check`, `build` and `serve` need it). `Err` carries the exit code.
+pub fn load_site(root: &Path, format: Format) -> Result<Config, u8> {
+    let cfg = load_config(root, format)?;
+    let content = cfg.content_path();
+    if !content.is_dir() {
+        let d = crate::diagnostic::Diagnostic::new(
+            crate::diagnostic::Code::C005,
+            config::FILE_NAME,
+            1,
+            1,
+            format!("the content folder `{}` does not exist", cfg.content_dir),
+        )
+        .hint("create it and put postmortems in it (`retro new \"Title\"` does both), set `content_dir` in site.toml, or pass the right --root");
+        report(&[d], format, &|_| None);
+        return Err(EXIT_USAGE);
+    }
+    Ok(cfg)
+}
+
 /// Resolves today for a site, printing a problem with SOURCE_DATE_EPOCH.
 pub fn resolve_today(flag: Option<chrono::NaiveDate>, cfg: &Config) -> Result<chrono::NaiveDate, u8> {
     let env = std::env::var("SOURCE_DATE_EPOCH").ok();

@@ -2,7 +2,7 @@
 //! reload open pages. A failed build keeps the last good site served and
 //! shows its diagnostics in the terminal and over the page.
 
-use super::{load_config, resolve_today, use_color, Format, EXIT_INTERNAL, EXIT_USAGE};
+use super::{load_site, resolve_today, use_color, Format, EXIT_INTERNAL, EXIT_USAGE};
 use crate::config::Config;
 use crate::diagnostic::{render_human, summary_line};
 use crate::pipeline::{build, Failure};
@@ -115,7 +115,7 @@ fn remove_stale_previews() {
 }
 
 pub fn run(opts: &ServeOptions) -> u8 {
-    let mut cfg = match load_config(&opts.root, Format::Human) {
+    let mut cfg = match load_site(&opts.root, Format::Human) {
         Ok(c) => c,
         Err(code) => return code,
     };

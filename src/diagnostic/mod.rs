@@ -117,6 +117,8 @@ pub enum Code {
     C003,
     /// site.toml has a value that is not allowed.
     C004,
+    /// The content folder does not exist.
+    C005,
     /// A theme template or static file cannot be read or compiled.
     T001,
 }
@@ -162,6 +164,7 @@ impl Code {
             C002 => "C002",
             C003 => "C003",
             C004 => "C004",
+            C005 => "C005",
             T001 => "T001",
         }
     }
