@@ -69,6 +69,22 @@ impl Sink for Staging {
     }
 }
 
+/// Replaces single files of a published site, each atomically (written
+/// beside its target, then renamed over it).
+pub struct InPlace(pub PathBuf);
+
+impl Sink for InPlace {
+    fn put(&self, f: OutputFile) -> io::Result<()> {
+        let path = safe_join(&self.0, &f.path)?;
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p)?;
+        }
+        let tmp = path.with_extension("retro-tmp");
+        std::fs::write(&tmp, &f.bytes)?;
+        std::fs::rename(&tmp, &path)
+    }
+}
+
 /// Writes `files` as the whole content of `out`, atomically.
 pub fn publish(out: &Path, files: &[OutputFile]) -> io::Result<()> {
     let staging = Staging::new(out)?;

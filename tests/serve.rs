@@ -113,6 +113,35 @@ fn serve_rebuilds_on_edit_and_keeps_the_last_good_site_on_a_broken_one() {
 }
 
 #[test]
+fn a_body_edit_rewrites_only_its_page() {
+    let site = fixture_copy("metrics");
+    let server = start(site.path());
+    let page = "/postmortems/b-search-latency/";
+    assert!(get(&server.addr, page).1.contains("<h1>Search latency</h1>"));
+    // pages as built, without the reload script added when serving
+    let built = |path: &str| {
+        let body = get(&server.addr, path).1;
+        body[..body.find("<script>(function(){var es").unwrap_or(body.len())].to_string()
+    };
+    let home = built("/");
+    let preview = std::env::temp_dir().join(format!("retro-serve-{}", server.child.id()));
+    let home_file = preview.join("index.html");
+    let written = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).unwrap();
+    let home_written = written(&home_file);
+    // the body changes, nothing else: its page changes and no other page is rewritten
+    let file = site.path().join("content/b-search-latency.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("{text}\nA new paragraph of the narrative.\n")).unwrap();
+    wait_for("the body edit", || get(&server.addr, page).1.contains("A new paragraph of the narrative."));
+    assert!(built("/") == home, "the home page changed after a body edit");
+    assert_eq!(written(&home_file), home_written, "a body edit rewrote the whole site instead of one page");
+    // a front-matter edit changes the lists too
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("title: Search latency", "title: Search latency, renamed")).unwrap();
+    wait_for("the list", || get(&server.addr, "/postmortems/").1.contains("Search latency, renamed"));
+}
+
+#[test]
 fn a_busy_port_is_a_clear_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port().to_string();

@@ -5,7 +5,7 @@
 use super::{load_site, resolve_today, use_color, Format, EXIT_INTERNAL, EXIT_USAGE};
 use crate::config::Config;
 use crate::diagnostic::{render_human, summary_line};
-use crate::pipeline::{build, Failure};
+use crate::pipeline::{build, Failure, State};
 use crate::serve::Live;
 use notify_debouncer_mini::notify::{self, RecursiveMode};
 use notify_debouncer_mini::{new_debouncer, new_debouncer_opt, Config as DebounceConfig, DebounceEventResult};
@@ -21,17 +21,22 @@ pub struct ServeOptions {
     pub bind: String,
 }
 
-/// Builds once and publishes the outcome to open pages.
-fn rebuild(cfg: &Config, out: &Path, live: &Live) {
+/// Builds once and publishes the outcome to open pages; keeps what the
+/// site was built from when the build succeeded.
+fn rebuild(cfg: &Config, out: &Path, live: &Live) -> Option<State> {
     let started = Instant::now();
     let today = match resolve_today(None, cfg) {
         Ok(d) => d,
-        Err(_) => return live.publish(Some("SOURCE_DATE_EPOCH is not a number of seconds".into())),
+        Err(_) => {
+            live.publish(Some("SOURCE_DATE_EPOCH is not a number of seconds".into()));
+            return None;
+        }
     };
     match build(cfg, today, out) {
         Ok(b) => {
             live.publish(None);
             eprintln!("built {} postmortems, {} files in {} ms", b.postmortems, b.files, started.elapsed().as_millis());
+            Some(b.state)
         }
         Err(Failure::Problems { diags, sources, tally, files }) => {
             let source = |f: &str| sources.iter().find(|s| s.rel == f).map(|s| s.text.as_str());
@@ -39,11 +44,29 @@ fn rebuild(cfg: &Config, out: &Path, live: &Live) {
             eprint!("{}", render_human(&diags, &source, use_color()));
             eprintln!("{summary}\nbuild failed: still serving the last good site");
             live.publish(Some(format!("{}{summary}", render_human(&diags, &source, false))));
+            None
         }
         Err(Failure::Io(e)) => {
             eprintln!("error: cannot write the preview site: {e}");
             live.publish(Some(format!("cannot write the preview site: {e}")));
+            None
         }
+    }
+}
+
+/// When one postmortem's body is all that changed, rewrites its page only.
+fn rebuild_one(cfg: &Config, out: &Path, live: &Live, state: &State, path: &Path) -> bool {
+    let started = Instant::now();
+    let Ok(rel) = path.strip_prefix(&cfg.root) else { return false };
+    let rel: String = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+    let Ok(today) = resolve_today(None, cfg) else { return false };
+    match crate::pipeline::rebuild_body(cfg, state, &rel, today, out) {
+        Some(Ok(())) => {
+            live.publish(None);
+            eprintln!("rebuilt the page of {rel} in {} ms", started.elapsed().as_millis());
+            true
+        }
+        Some(Err(_)) | None => false,
     }
 }
 
@@ -83,21 +106,33 @@ fn fingerprint(cfg: &Config) -> Fingerprint {
     map
 }
 
-/// Updates the fingerprint for `paths`; true when any of them changed.
-fn changed(seen: &mut Fingerprint, paths: &[&Path]) -> bool {
-    let mut any = false;
+/// What changed between two fingerprints: `(path, existed before, exists now)`.
+fn diff(before: &Fingerprint, now: &Fingerprint) -> Vec<(PathBuf, bool, bool)> {
+    let mut out: Vec<(PathBuf, bool, bool)> = now
+        .iter()
+        .filter(|(p, s)| before.get(*p) != Some(s))
+        .map(|(p, _)| (p.clone(), before.contains_key(p), true))
+        .collect();
+    out.extend(before.keys().filter(|p| !now.contains_key(*p)).map(|p| (p.clone(), true, false)));
+    out.sort();
+    out
+}
+
+/// Updates the fingerprint for the files among `paths`; returns what changed.
+fn changed(seen: &mut Fingerprint, paths: &[&Path]) -> Vec<(PathBuf, bool, bool)> {
+    let mut out = Vec::new();
     for p in paths.iter().filter(|p| !p.is_dir()) {
         let now = stamp(p);
         let before = seen.get(*p).copied();
         if now != before {
-            any = true;
+            out.push((p.to_path_buf(), before.is_some(), now.is_some()));
             match now {
                 Some(s) => seen.insert(p.to_path_buf(), s),
                 None => seen.remove(*p),
             };
         }
     }
-    any
+    out
 }
 
 /// Previews of `retro serve` processes that have ended (Ctrl-C leaves them
@@ -150,7 +185,7 @@ pub fn run(opts: &ServeOptions) -> u8 {
     remove_stale_previews();
     let out = std::env::temp_dir().join(format!("retro-serve-{}", std::process::id()));
     let live = Live::new();
-    rebuild(&cfg, &out, &live);
+    let mut state = rebuild(&cfg, &out, &live);
     {
         let (out, base, live) = (out.clone(), base.clone(), live.clone());
         std::thread::spawn(move || crate::serve::run(listener, out, base, live));
@@ -164,7 +199,7 @@ pub fn run(opts: &ServeOptions) -> u8 {
     let watch_root = cfg.root.canonicalize().unwrap_or_else(|_| cfg.root.clone());
     cfg.root = watch_root.clone();
     // native file events, or polling where they are not available
-    let native = new_debouncer(Duration::from_millis(40), tx.clone()).and_then(|mut d| {
+    let native = new_debouncer(Duration::from_millis(25), tx.clone()).and_then(|mut d| {
         d.watcher().watch(&watch_root, RecursiveMode::Recursive)?;
         Ok(d)
     });
@@ -191,17 +226,18 @@ pub fn run(opts: &ServeOptions) -> u8 {
     for events in rx {
         let Ok(events) = events else { continue };
         let paths: Vec<&Path> = events.iter().map(|e| e.path.as_path()).filter(|p| relevant(&cfg, p)).collect();
-        let mut any = changed(&mut seen, &paths);
-        // a folder event may hide a file moved in or out: compare everything
-        if !any && paths.iter().any(|p| p.is_dir()) {
+        let mut files = changed(&mut seen, &paths);
+        // a folder event may hide a file written through a rename, or moved
+        // in or out: compare everything
+        if files.is_empty() && paths.iter().any(|p| p.is_dir()) {
             let now = fingerprint(&cfg);
-            any = now != seen;
+            files = diff(&seen, &now);
             seen = now;
         }
-        if !any {
+        if files.is_empty() {
             continue;
         }
-        if paths.iter().any(|p| p.file_name().is_some_and(|n| n == crate::config::FILE_NAME)) {
+        if files.iter().any(|(p, _, _)| p.file_name().is_some_and(|n| n == crate::config::FILE_NAME)) {
             match Config::load(&cfg.root) {
                 Ok(c) => cfg = c.with_base_url(&c.base_path()).unwrap_or(c),
                 Err(diags) => {
@@ -213,7 +249,15 @@ pub fn run(opts: &ServeOptions) -> u8 {
                 }
             }
         }
-        rebuild(&cfg, &out, &live);
+        // one postmortem edited in place, perhaps only its body: its page only
+        if let [(path, true, true)] = files.as_slice() {
+            if let Some(s) = state.as_ref().filter(|_| path.extension().is_some_and(|x| x == "md")) {
+                if rebuild_one(&cfg, &out, &live, s, path) {
+                    continue;
+                }
+            }
+        }
+        state = rebuild(&cfg, &out, &live);
     }
     EXIT_INTERNAL
 }

@@ -62,6 +62,25 @@ impl From<std::io::Error> for RenderError {
     }
 }
 
+/// Renders only the page of postmortem `i` (`retro serve` uses it when an
+/// edit changed nothing but that postmortem's body).
+pub fn postmortem_only(
+    pms: &[Postmortem],
+    m: &Metrics,
+    cfg: &Config,
+    i: usize,
+    sink: &dyn Sink,
+) -> Result<(), RenderError> {
+    let theme = theme::load(cfg).map_err(RenderError::Theme)?;
+    let rows: Vec<view::PmRow> = pms
+        .iter()
+        .enumerate()
+        .map(|(i, pm)| view::pm_row(pm, &m.durations[i], m.quarter_of[i], &m.items[i], cfg))
+        .collect();
+    let input = pages::Input { cfg, pms, m, theme: &theme, rows: &rows };
+    pages::render_postmortem(&input, sink, i)
+}
+
 /// Renders every file of the site into `sink`; returns how many.
 pub fn site(pms: &[Postmortem], m: &Metrics, cfg: &Config, sink: &dyn Sink) -> Result<usize, RenderError> {
     let theme = theme::load(cfg).map_err(RenderError::Theme)?;

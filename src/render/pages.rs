@@ -178,44 +178,68 @@ fn slice_figures(idx: &[usize], input: &Input) -> SliceFigures {
 
 /// Renders every page.
 /// Renders every page into `sink`; returns their paths.
-pub fn render_all(input: &Input, sink: &dyn Sink) -> Result<Vec<String>, RenderError> {
-    let (cfg, pms, m) = (input.cfg, input.pms, input.m);
-    let urls = Urls { base: &cfg.base_url };
-    let nav = vec![
-        Link { name: "Overview".into(), url: urls.page("") },
-        Link { name: "Postmortems".into(), url: urls.page("postmortems/") },
-        Link { name: "Action items".into(), url: urls.page("action-items/") },
-        Link { name: "Trends".into(), url: urls.page("trends/") },
-        Link { name: "Quarters".into(), url: urls.page("quarters/") },
-        Link { name: "Areas".into(), url: urls.page("areas/") },
-        Link { name: "Tags".into(), url: urls.page("tags/") },
-    ];
-    let site = SiteCtx {
-        title: &cfg.title,
-        base: &cfg.base_url,
-        today: m.today.format("%Y-%m-%d").to_string(),
-        timezone: &m.timezone,
-        min_sample: cfg.min_sample,
-        severities: cfg
-            .severities
-            .iter()
-            .map(|s| SevInfo { name: s.clone(), class: view::sev_class(cfg, Some(s)) })
-            .collect(),
-        nav,
-    };
-    let r = Renderer {
-        input,
-        site: serde_json::to_value(&site).unwrap_or_default(),
-        rows: input.rows,
-        sink,
-        paths: std::sync::Mutex::new(Vec::new()),
-    };
+impl<'a> Renderer<'a> {
+    fn new(input: &'a Input<'a>, sink: &'a dyn Sink) -> Renderer<'a> {
+        let (cfg, m) = (input.cfg, input.m);
+        let urls = Urls { base: &cfg.base_url };
+        let nav = vec![
+            Link { name: "Overview".into(), url: urls.page("") },
+            Link { name: "Postmortems".into(), url: urls.page("postmortems/") },
+            Link { name: "Action items".into(), url: urls.page("action-items/") },
+            Link { name: "Trends".into(), url: urls.page("trends/") },
+            Link { name: "Quarters".into(), url: urls.page("quarters/") },
+            Link { name: "Areas".into(), url: urls.page("areas/") },
+            Link { name: "Tags".into(), url: urls.page("tags/") },
+        ];
+        let site = SiteCtx {
+            title: &cfg.title,
+            base: &cfg.base_url,
+            today: m.today.format("%Y-%m-%d").to_string(),
+            timezone: &m.timezone,
+            min_sample: cfg.min_sample,
+            severities: cfg
+                .severities
+                .iter()
+                .map(|s| SevInfo { name: s.clone(), class: view::sev_class(cfg, Some(s)) })
+                .collect(),
+            nav,
+        };
+        Renderer {
+            input,
+            site: serde_json::to_value(&site).unwrap_or_default(),
+            rows: input.rows,
+            sink,
+            paths: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+}
 
-    let items: Vec<ItemRow> = pms
-        .iter()
+/// Every action item as a table row, in postmortem order.
+fn item_rows(input: &Input) -> Vec<ItemRow> {
+    let (cfg, pms, m) = (input.cfg, input.pms, input.m);
+    pms.iter()
         .enumerate()
         .flat_map(|(i, pm)| pm.action_items.iter().zip(&m.items[i]).map(move |(it, s)| item_row(pm, it, s, cfg)))
-        .collect();
+        .collect()
+}
+
+/// Renders only the page of postmortem `i` into `sink`: what changes when
+/// nothing but a body was edited.
+pub fn render_postmortem(input: &Input, sink: &dyn Sink, i: usize) -> Result<(), RenderError> {
+    let r = Renderer::new(input, sink);
+    let items = item_rows(input);
+    let related = Related::new(input.pms);
+    let offsets = item_offsets(input.pms);
+    let page = postmortem_page(&r, &related, &items, &offsets, i)?;
+    sink.put(page)?;
+    Ok(())
+}
+
+/// Renders every page into `sink`; returns their paths.
+pub fn render_all(input: &Input, sink: &dyn Sink) -> Result<Vec<String>, RenderError> {
+    let (cfg, m) = (input.cfg, input.m);
+    let r = Renderer::new(input, sink);
+    let items = item_rows(input);
     let labels: Vec<String> = m.quarters.iter().map(|q| q.quarter.to_string()).collect();
     let sev1_name = cfg.severities.first().cloned().unwrap_or_default();
     let sev1_chart = charts::lines(
@@ -354,159 +378,16 @@ struct ProblemRow {
 }
 
 fn postmortem_pages(r: &Renderer, items: &[ItemRow]) -> Result<(), RenderError> {
-    let (cfg, pms, m) = (r.input.cfg, r.input.pms, r.input.m);
-    // indexes for related postmortems: built once, not per page
-    let by_id: HashMap<&str, usize> = pms.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
-    let mut linked: Vec<Vec<usize>> = vec![Vec::new(); pms.len()];
-    for (i, pm) in pms.iter().enumerate() {
-        for rel in &pm.related {
-            if let Some(&j) = by_id.get(rel.trim()) {
-                if i != j {
-                    linked[i].push(j);
-                    linked[j].push(i);
-                }
-            }
-        }
-    }
-    let mut by_area: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut by_tag: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, pm) in pms.iter().enumerate() {
-        if let Some(a) = pm.area.as_deref() {
-            by_area.entry(a).or_default().push(i);
-        }
-        for t in &pm.tags {
-            by_tag.entry(t.as_str()).or_default().push(i);
-        }
-    }
+    let pms = r.input.pms;
+    let related = Related::new(pms);
     let offsets = item_offsets(pms);
-    let rr = r;
     let progress = crate::progress::Progress::new("rendering", pms.len());
     let pages: Vec<Result<String, RenderError>> = (0..pms.len())
         .into_par_iter()
         .map(|i| {
-            let pm = &pms[i];
-            let pm_items = &items[offsets[i]..offsets[i] + pm.action_items.len()];
-
-            // related: linked both ways first, then shared tags, then same area; newest first on ties
-            let mut score: BTreeMap<usize, i64> = BTreeMap::new();
-            for &j in &linked[i] {
-                *score.entry(j).or_insert(0) += 1000;
-            }
-            for t in &pm.tags {
-                for &j in by_tag.get(t.as_str()).map(Vec::as_slice).unwrap_or(&[]).iter().rev().take(50) {
-                    *score.entry(j).or_insert(0) += 10;
-                }
-            }
-            if let Some(a) = pm.area.as_deref() {
-                for &j in by_area.get(a).map(Vec::as_slice).unwrap_or(&[]).iter().rev().take(50) {
-                    *score.entry(j).or_insert(0) += 5;
-                }
-            }
-            score.remove(&i);
-            let mut ranked: Vec<(usize, i64)> = score.into_iter().collect();
-            ranked.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
-            let related: Vec<&PmRow> = ranked.iter().take(6).map(|(j, _)| &rr.rows[*j]).collect();
-
-            let t = &pm.timeline;
-            let d = &m.durations[i];
-            let mut timeline = Vec::new();
-            for (key, label, stamp, note) in [
-                ("started", "Started", &t.started, "impact began".to_string()),
-                (
-                    "detected",
-                    "Detected",
-                    &t.detected,
-                    d.ttd.map_or(String::new(), |x| format!("detected after {}", fmt_minutes(Some(x)))),
-                ),
-                (
-                    "acknowledged",
-                    "Acknowledged",
-                    &t.acknowledged,
-                    d.tta.map_or(String::new(), |x| format!("acknowledged {} after detection", fmt_minutes(Some(x)))),
-                ),
-                (
-                    "mitigated",
-                    "Mitigated",
-                    &t.mitigated,
-                    d.ttm.map_or(String::new(), |x| format!("mitigated after {}", fmt_minutes(Some(x)))),
-                ),
-                (
-                    "resolved",
-                    "Resolved",
-                    &t.resolved,
-                    d.ttr.map_or(String::new(), |x| format!("resolved after {}", fmt_minutes(Some(x)))),
-                ),
-            ] {
-                if let Some(s) = stamp {
-                    timeline.push(TimelineRow { key, label, raw: s.raw.clone(), local: view::fmt_stamp(s, cfg), note });
-                }
-            }
-            let segments = lifecycle(d);
-            let q = &pm.questions;
-            let questions = vec![
-                QuestionRow {
-                    key: "prevent",
-                    question: "How can we prevent this problem from happening again?",
-                    answer: q.prevent.clone(),
-                },
-                QuestionRow {
-                    key: "similar",
-                    question: "Are there other areas with similar characteristics that we should improve?",
-                    answer: q.similar.clone(),
-                },
-                QuestionRow {
-                    key: "detect",
-                    question: "If this happens again, how can we catch it earlier?",
-                    answer: q.detect.clone(),
-                },
-                QuestionRow {
-                    key: "mitigate",
-                    question: "If this happens again, how can we mitigate it sooner?",
-                    answer: q.mitigate.clone(),
-                },
-            ];
-            let problems: Vec<ProblemRow> = pm
-                .problems
-                .iter()
-                .map(|p| ProblemRow {
-                    code: p.code.as_str(),
-                    level: p.level.as_str(),
-                    line: p.line,
-                    message: p.message.clone(),
-                    hint: p.hint.clone(),
-                })
-                .collect();
-            let mut ctx = tera::Context::new();
-            ctx.insert("pm", &rr.rows[i]);
-            ctx.insert(
-                "detail",
-                &serde_json::json!({
-                    "authors": pm.authors,
-                    "impact": pm.impact,
-                    "detection": pm.detection.map(|x| x.as_str()),
-                    "trigger": pm.trigger,
-                    "root_cause": pm.root_cause,
-                    "whys": pm.five_whys,
-                    "file": pm.file,
-                    "tta": fmt_minutes(d.tta),
-                }),
-            );
-            ctx.insert("timeline", &timeline);
-            ctx.insert("segments", &segments);
-            ctx.insert("questions", &questions);
-            ctx.insert("items", pm_items);
-            ctx.insert("body", &super::markdown::render(&pm.body_text(&cfg.root), cfg.trust_html));
-            ctx.insert("problems", &problems);
-            ctx.insert("related", &related);
-            let page = rr.render_one(
-                "postmortem.html",
-                &format!("postmortems/{}/index.html", pm.id),
-                &rr.rows[i].title,
-                "Postmortems",
-                ctx,
-            )?;
+            let page = postmortem_page(r, &related, items, &offsets, i)?;
             let path = page.path.clone();
-            rr.sink.put(page)?;
+            r.sink.put(page)?;
             progress.inc();
             Ok(path)
         })
@@ -515,6 +396,173 @@ fn postmortem_pages(r: &Renderer, items: &[ItemRow]) -> Result<(), RenderError> 
         r.add_path(page?);
     }
     Ok(())
+}
+
+/// Indexes for "related postmortems", built once per build.
+struct Related<'p> {
+    /// `related` both ways.
+    linked: Vec<Vec<usize>>,
+    by_area: HashMap<&'p str, Vec<usize>>,
+    by_tag: HashMap<&'p str, Vec<usize>>,
+}
+
+impl<'p> Related<'p> {
+    fn new(pms: &'p [Postmortem]) -> Related<'p> {
+        let by_id: HashMap<&str, usize> = pms.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
+        let mut linked: Vec<Vec<usize>> = vec![Vec::new(); pms.len()];
+        let mut by_area: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_tag: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, pm) in pms.iter().enumerate() {
+            for rel in &pm.related {
+                if let Some(&j) = by_id.get(rel.trim()) {
+                    if i != j {
+                        linked[i].push(j);
+                        linked[j].push(i);
+                    }
+                }
+            }
+            if let Some(a) = pm.area.as_deref() {
+                by_area.entry(a).or_default().push(i);
+            }
+            for t in &pm.tags {
+                by_tag.entry(t.as_str()).or_default().push(i);
+            }
+        }
+        Related { linked, by_area, by_tag }
+    }
+
+    /// Up to six postmortems related to `i`: linked both ways first, then
+    /// shared tags, then the same area; the newest first on ties.
+    fn of(&self, pms: &[Postmortem], i: usize) -> Vec<usize> {
+        let pm = &pms[i];
+        let mut score: BTreeMap<usize, i64> = BTreeMap::new();
+        for &j in &self.linked[i] {
+            *score.entry(j).or_insert(0) += 1000;
+        }
+        for t in &pm.tags {
+            for &j in self.by_tag.get(t.as_str()).map(Vec::as_slice).unwrap_or(&[]).iter().rev().take(50) {
+                *score.entry(j).or_insert(0) += 10;
+            }
+        }
+        if let Some(a) = pm.area.as_deref() {
+            for &j in self.by_area.get(a).map(Vec::as_slice).unwrap_or(&[]).iter().rev().take(50) {
+                *score.entry(j).or_insert(0) += 5;
+            }
+        }
+        score.remove(&i);
+        let mut ranked: Vec<(usize, i64)> = score.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+        ranked.into_iter().take(6).map(|(j, _)| j).collect()
+    }
+}
+
+/// The page of postmortem `i`.
+fn postmortem_page(
+    r: &Renderer,
+    related: &Related,
+    items: &[ItemRow],
+    offsets: &[usize],
+    i: usize,
+) -> Result<OutputFile, RenderError> {
+    let (cfg, pms, m) = (r.input.cfg, r.input.pms, r.input.m);
+    let pm = &pms[i];
+    let pm_items = &items[offsets[i]..offsets[i] + pm.action_items.len()];
+
+    let related: Vec<&PmRow> = related.of(pms, i).into_iter().map(|j| &r.rows[j]).collect();
+
+    let t = &pm.timeline;
+    let d = &m.durations[i];
+    let mut timeline = Vec::new();
+    for (key, label, stamp, note) in [
+        ("started", "Started", &t.started, "impact began".to_string()),
+        (
+            "detected",
+            "Detected",
+            &t.detected,
+            d.ttd.map_or(String::new(), |x| format!("detected after {}", fmt_minutes(Some(x)))),
+        ),
+        (
+            "acknowledged",
+            "Acknowledged",
+            &t.acknowledged,
+            d.tta.map_or(String::new(), |x| format!("acknowledged {} after detection", fmt_minutes(Some(x)))),
+        ),
+        (
+            "mitigated",
+            "Mitigated",
+            &t.mitigated,
+            d.ttm.map_or(String::new(), |x| format!("mitigated after {}", fmt_minutes(Some(x)))),
+        ),
+        (
+            "resolved",
+            "Resolved",
+            &t.resolved,
+            d.ttr.map_or(String::new(), |x| format!("resolved after {}", fmt_minutes(Some(x)))),
+        ),
+    ] {
+        if let Some(s) = stamp {
+            timeline.push(TimelineRow { key, label, raw: s.raw.clone(), local: view::fmt_stamp(s, cfg), note });
+        }
+    }
+    let segments = lifecycle(d);
+    let q = &pm.questions;
+    let questions = vec![
+        QuestionRow {
+            key: "prevent",
+            question: "How can we prevent this problem from happening again?",
+            answer: q.prevent.clone(),
+        },
+        QuestionRow {
+            key: "similar",
+            question: "Are there other areas with similar characteristics that we should improve?",
+            answer: q.similar.clone(),
+        },
+        QuestionRow {
+            key: "detect",
+            question: "If this happens again, how can we catch it earlier?",
+            answer: q.detect.clone(),
+        },
+        QuestionRow {
+            key: "mitigate",
+            question: "If this happens again, how can we mitigate it sooner?",
+            answer: q.mitigate.clone(),
+        },
+    ];
+    let problems: Vec<ProblemRow> = pm
+        .problems
+        .iter()
+        .map(|p| ProblemRow {
+            code: p.code.as_str(),
+            level: p.level.as_str(),
+            line: p.line,
+            message: p.message.clone(),
+            hint: p.hint.clone(),
+        })
+        .collect();
+    let mut ctx = tera::Context::new();
+    ctx.insert("pm", &r.rows[i]);
+    ctx.insert(
+        "detail",
+        &serde_json::json!({
+            "authors": pm.authors,
+            "impact": pm.impact,
+            "detection": pm.detection.map(|x| x.as_str()),
+            "trigger": pm.trigger,
+            "root_cause": pm.root_cause,
+            "whys": pm.five_whys,
+            "file": pm.file,
+            "tta": fmt_minutes(d.tta),
+        }),
+    );
+    ctx.insert("timeline", &timeline);
+    ctx.insert("segments", &segments);
+    ctx.insert("questions", &questions);
+    ctx.insert("items", pm_items);
+    ctx.insert("body", &super::markdown::render(&pm.body_text(&cfg.root), cfg.trust_html));
+    ctx.insert("problems", &problems);
+    ctx.insert("related", &related);
+    r.render_one("postmortem.html", &format!("postmortems/{}/index.html", pm.id), &r.rows[i].title, "Postmortems", ctx)
+        .map_err(RenderError::from)
 }
 
 /// Where each postmortem's action items start in the flat list of items.
