@@ -72,11 +72,7 @@ pub fn postmortem_only(
     sink: &dyn Sink,
 ) -> Result<(), RenderError> {
     let theme = theme::load(cfg).map_err(RenderError::Theme)?;
-    let rows: Vec<view::PmRow> = pms
-        .iter()
-        .enumerate()
-        .map(|(i, pm)| view::pm_row(pm, &m.durations[i], m.quarter_of[i], &m.items[i], cfg))
-        .collect();
+    let rows = view::pm_rows(pms, m, cfg);
     let input = pages::Input { cfg, pms, m, theme: &theme, rows: &rows };
     pages::render_postmortem(&input, sink, i)
 }
@@ -84,11 +80,7 @@ pub fn postmortem_only(
 /// Renders every file of the site into `sink`; returns how many.
 pub fn site(pms: &[Postmortem], m: &Metrics, cfg: &Config, sink: &dyn Sink) -> Result<usize, RenderError> {
     let theme = theme::load(cfg).map_err(RenderError::Theme)?;
-    let rows: Vec<view::PmRow> = pms
-        .iter()
-        .enumerate()
-        .map(|(i, pm)| view::pm_row(pm, &m.durations[i], m.quarter_of[i], &m.items[i], cfg))
-        .collect();
+    let rows = view::pm_rows(pms, m, cfg);
     let input = pages::Input { cfg, pms, m, theme: &theme, rows: &rows };
     // the exports do not depend on the pages: make them while pages render
     let (paths, extras) = rayon::join(

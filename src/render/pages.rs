@@ -227,9 +227,12 @@ fn item_rows(input: &Input) -> Vec<ItemRow> {
 /// nothing but a body was edited.
 pub fn render_postmortem(input: &Input, sink: &dyn Sink, i: usize) -> Result<(), RenderError> {
     let r = Renderer::new(input, sink);
-    let items = item_rows(input);
+    // only this postmortem's items: its page shows no others
+    let (pm, states) = (&input.pms[i], &input.m.items[i]);
+    let items: Vec<ItemRow> =
+        pm.action_items.iter().zip(states).map(|(it, s)| item_row(pm, it, s, input.cfg)).collect();
     let related = Related::new(input.pms);
-    let offsets = item_offsets(input.pms);
+    let offsets = vec![0; input.pms.len()];
     let page = postmortem_page(&r, &related, &items, &offsets, i)?;
     sink.put(page)?;
     Ok(())
