@@ -49,6 +49,10 @@ impl Urls<'_> {
     pub fn postmortem(&self, id: &str) -> String {
         format!("{}postmortems/{id}/", self.base)
     }
+    /// The postmortem's area as a link, when it has one.
+    pub fn area_link(&self, pm: &Postmortem) -> Option<Link> {
+        pm.area.as_deref().filter(|a| !a.trim().is_empty()).map(|a| Link { name: a.to_string(), url: self.area(a) })
+    }
     pub fn area(&self, area: &str) -> String {
         format!("{}areas/{}/", self.base, slugify(area))
     }
@@ -104,11 +108,7 @@ pub fn pm_row(pm: &Postmortem, d: &Durations, q: Option<Quarter>, items: &[ItemS
         severity: pm.severity.clone().unwrap_or_else(|| "—".into()),
         sev_class: sev_class(cfg, pm.severity.as_deref()),
         status: pm.status.as_str().to_string(),
-        area: pm
-            .area
-            .as_deref()
-            .filter(|a| !a.trim().is_empty())
-            .map(|a| Link { name: a.to_string(), url: urls.area(a) }),
+        area: urls.area_link(pm),
         tags: pm
             .tags
             .iter()
@@ -191,7 +191,7 @@ pub fn item_row(pm: &Postmortem, item: &ActionItem, s: &ItemState, cfg: &Config)
         overdue: s.overdue,
         age_days: s.age_days,
         postmortem: Link { name: pm.display_title().to_string(), url: urls.postmortem(&pm.id) },
-        area: pm.area.as_deref().filter(|a| !a.trim().is_empty()).map(|a| Link { name: a.into(), url: urls.area(a) }),
+        area: urls.area_link(pm),
         severity: pm.severity.clone().unwrap_or_default(),
         sev_class: sev_class(cfg, pm.severity.as_deref()),
         rank: if s.overdue {
