@@ -6,6 +6,12 @@ use retro::cli::{self, build::BuildOptions, check::CheckOptions, new::NewOptions
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+// Building a site allocates many small strings (template values, escaped
+// text); mimalloc makes a 10,000-postmortem build markedly cheaper than
+// glibc's allocator (README, Performance).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "retro", version, about = "A static-site generator for incident postmortems")]
 struct Args {
