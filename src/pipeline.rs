@@ -4,6 +4,7 @@
 use crate::config::Config;
 use crate::diagnostic::{tally, Diagnostic, Kind, Tally};
 use crate::load::SourceFile;
+use crate::model::Postmortem;
 use crate::render::RenderError;
 use chrono::NaiveDate;
 use std::path::Path;
@@ -19,12 +20,16 @@ pub struct Built {
     pub state: State,
 }
 
-/// The model a site was built from.
+/// The model a site was built from, and what was written.
 #[derive(Debug)]
 pub struct State {
-    pub postmortems: Vec<crate::model::Postmortem>,
+    pub postmortems: Vec<Postmortem>,
     pub diags: Vec<Diagnostic>,
     pub metrics: crate::metrics::Metrics,
+    /// Every file of the site, sorted.
+    pub files: Vec<String>,
+    /// How many postmortem files were read.
+    pub sources: usize,
 }
 
 /// Why a build wrote nothing.
@@ -36,38 +41,135 @@ pub enum Failure {
     Io(std::io::Error),
 }
 
-/// Rebuilds only the page of the postmortem in `rel` (a site-relative
-/// path) when nothing but its body changed since `state` was built: same
-/// front matter, same problems, same day. `None` when that cannot be shown
-/// and a full build is needed.
-pub fn rebuild_body(
+/// One postmortem edited in a built site, its own page already rewritten.
+#[derive(Debug)]
+pub struct Edited {
+    /// The page rewritten, under the output folder.
+    pub page: String,
+    /// What the rest of the site needs, when more than that page shows
+    /// what changed; apply with [`finish`].
+    pub rest: Option<Rest>,
+}
+
+/// The pages still to render after an edit: pass to [`finish`].
+#[derive(Debug)]
+pub struct Rest {
+    /// The edited postmortem's index, and what it was before.
+    index: usize,
+    before: Postmortem,
+}
+
+/// Applies an edit of the postmortem file `rel` (site-relative) to a site
+/// built from `state` into `out`, rewriting that postmortem's page only;
+/// lists, figures, exports and related lists follow in [`finish`].
+///
+/// `None` when an edit cannot be applied alone and a full build is
+/// needed: a new day, an unknown file, a changed id or start (the order
+/// of postmortems), an unreadable file, or site-wide errors (duplicate or
+/// unknown ids). Errors in the file itself come back as
+/// [`Failure::Problems`], with nothing written and `state` unchanged.
+pub fn edit(
     cfg: &Config,
-    state: &State,
+    state: &mut State,
     rel: &str,
     today: NaiveDate,
     out: &Path,
-) -> Option<std::io::Result<()>> {
+) -> Option<Result<Edited, Failure>> {
     if state.metrics.today != today {
         return None;
     }
     let i = state.postmortems.iter().position(|p| p.file == rel)?;
     let src = crate::load::read(rel, &cfg.root.join(rel)).ok()?;
     let checked = crate::validate::check_file(&src, cfg);
-    let mut new = checked.postmortem.filter(|_| !checked.has_errors)?;
-    new.body = String::new();
-    new.body_on_disk = true;
-    let before: Vec<Diagnostic> = state.diags.iter().filter(|d| d.file == rel).cloned().collect();
     let mut after = checked.diags;
     crate::diagnostic::sort(&mut after);
-    if new != state.postmortems[i] || before != after {
+    let mine = |d: &&Diagnostic| d.file == rel;
+    if checked.has_errors {
+        let others = state.diags.iter().filter(|d| !mine(d));
+        let t = tally(&others.chain(&after).cloned().collect::<Vec<_>>());
+        let errors = after.into_iter().filter(|d| d.kind() == Kind::Error).collect();
+        return Some(Err(Failure::Problems { diags: errors, sources: vec![src], tally: t, files: state.sources }));
+    }
+    let mut new = checked.postmortem?;
+    new.body = String::new();
+    new.body_on_disk = true;
+    let old = &state.postmortems[i];
+    let start = |p: &Postmortem| p.timeline.started.as_ref().map(|s| s.at);
+    if new.id != old.id || start(&new) != start(old) {
         return None;
     }
+    let before: Vec<&Diagnostic> = state.diags.iter().filter(mine).collect();
+    let same = new == *old && before.len() == after.len() && before.iter().zip(&after).all(|(a, b)| *a == b);
+    let page = crate::render::pages::postmortem_path(&new);
     let sink = crate::publish::InPlace(out.to_path_buf());
-    Some(match crate::render::postmortem_only(&state.postmortems, &state.metrics, cfg, i, &sink) {
-        Ok(()) => Ok(()),
-        Err(RenderError::Io(e)) => Err(e),
-        Err(RenderError::Theme(_)) => return None,
-    })
+    if same {
+        // only the body changed: nothing but this page shows it
+        return Some(
+            crate::render::postmortem_only(&state.postmortems, &state.metrics, cfg, i, &sink)
+                .map(|()| Edited { page, rest: None })
+                .map_err(|e| render_failure(cfg, e, tally(&state.diags), state.sources)),
+        );
+    }
+    let old = std::mem::replace(&mut state.postmortems[i], new);
+    let refs: Vec<&Postmortem> = state.postmortems.iter().collect();
+    if !crate::validate::check_site(&refs).is_empty() {
+        state.postmortems[i] = old;
+        return None;
+    }
+    state.metrics = crate::metrics::compute(&state.postmortems, cfg, today);
+    state.diags.retain(|d| d.file != rel);
+    state.diags.extend(after);
+    crate::diagnostic::sort(&mut state.diags);
+    let rest = Rest { index: i, before: old };
+    Some(
+        crate::render::postmortem_only(&state.postmortems, &state.metrics, cfg, i, &sink)
+            .map(|()| Edited { page, rest: Some(rest) })
+            .map_err(|e| render_failure(cfg, e, tally(&state.diags), state.sources)),
+    )
+}
+
+/// Renders what an [`edit`] left: every list, figure, chart, export and
+/// feed, and the pages that list the edited postmortem as related; removes
+/// pages nothing links to any more (a tag no postmortem uses). Each file
+/// is replaced atomically. Returns how many files were written.
+pub fn finish(cfg: &Config, state: &mut State, rest: Rest, out: &Path) -> Result<usize, Failure> {
+    let x = rest.index;
+    let after: Vec<&Postmortem> = state.postmortems.iter().collect();
+    let mut before = after.clone();
+    before[x] = &rest.before;
+    let related = crate::render::pages::related_to(&before, &after, x);
+    let sink = crate::publish::InPlace(out.to_path_buf());
+    let files = crate::render::update(&state.postmortems, &state.metrics, cfg, &sink, &related)
+        .map_err(|e| render_failure(cfg, e, tally(&state.diags), state.sources))?;
+    for gone in state.files.iter().filter(|f| files.binary_search(f).is_err()) {
+        match std::fs::remove_file(out.join(gone)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Failure::Io(e)),
+        }
+    }
+    let written = (files.len() + related.len()).saturating_sub(state.postmortems.len());
+    state.files = files;
+    Ok(written)
+}
+
+/// A rendering error as a build failure: a theme problem is reported with
+/// its template's text.
+fn render_failure(cfg: &Config, err: RenderError, tally: Tally, files: usize) -> Failure {
+    match err {
+        RenderError::Io(e) => Failure::Io(e),
+        RenderError::Theme(diags) => {
+            let sources = diags
+                .iter()
+                .filter_map(|d| {
+                    std::fs::read_to_string(cfg.root.join(&d.file))
+                        .ok()
+                        .map(|text| SourceFile { rel: d.file.clone(), text })
+                })
+                .collect();
+            Failure::Problems { diags, sources, tally, files }
+        }
+    }
 }
 
 /// Builds the site into `out` atomically: on any failure the previous
@@ -89,24 +191,11 @@ pub fn build(cfg: &Config, today: NaiveDate, out: &Path) -> Result<Built, Failur
     let metrics = crate::metrics::compute(&analysis.postmortems, cfg, today);
     phases.done("metrics");
     let staging = crate::publish::Staging::new(out).map_err(Failure::Io)?;
-    let count = match crate::render::site(&analysis.postmortems, &metrics, cfg, &staging) {
-        Ok(n) => n,
+    let files = match crate::render::site(&analysis.postmortems, &metrics, cfg, &staging) {
+        Ok(files) => files,
         Err(err) => {
             staging.abort();
-            return Err(match err {
-                RenderError::Io(e) => Failure::Io(e),
-                RenderError::Theme(diags) => {
-                    let sources = diags
-                        .iter()
-                        .filter_map(|d| {
-                            std::fs::read_to_string(cfg.root.join(&d.file))
-                                .ok()
-                                .map(|text| SourceFile { rel: d.file.clone(), text })
-                        })
-                        .collect();
-                    Failure::Problems { diags, sources, tally: t, files: analysis.file_count }
-                }
-            });
+            return Err(render_failure(cfg, err, t, analysis.file_count));
         }
     };
     phases.done("render");
@@ -114,8 +203,14 @@ pub fn build(cfg: &Config, today: NaiveDate, out: &Path) -> Result<Built, Failur
     phases.done("publish");
     Ok(Built {
         postmortems: analysis.postmortems.len(),
-        files: count,
+        files: files.len(),
         tally: t,
-        state: State { postmortems: analysis.postmortems, diags: analysis.diags, metrics },
+        state: State {
+            postmortems: analysis.postmortems,
+            diags: analysis.diags,
+            metrics,
+            files,
+            sources: analysis.file_count,
+        },
     })
 }

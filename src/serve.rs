@@ -21,10 +21,41 @@ pub struct Status {
     pub problems: Option<String>,
 }
 
+/// Which pages a new generation changed, by URL path
+/// (`/postmortems/db-outage/`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Scope {
+    #[default]
+    All,
+    Only(Vec<String>),
+    Except(Vec<String>),
+}
+
+impl Scope {
+    fn touches(&self, page: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Only(p) => p.iter().any(|x| x == page),
+            Scope::Except(p) => !p.iter().any(|x| x == page),
+        }
+    }
+}
+
+/// How many generations' scopes are remembered; a page older than that
+/// reloads whatever changed.
+const HISTORY: usize = 64;
+
+#[derive(Default)]
+struct Inner {
+    status: Status,
+    /// The scope of each recent generation, oldest first.
+    scopes: std::collections::VecDeque<(u64, Scope)>,
+}
+
 /// Shared between the builder and every connection.
 #[derive(Default)]
 pub struct Live {
-    status: Mutex<Status>,
+    inner: Mutex<Inner>,
     changed: Condvar,
 }
 
@@ -35,22 +66,41 @@ impl Live {
 
     /// Publishes the outcome of a build to every open page.
     pub fn publish(&self, problems: Option<String>) {
-        if let Ok(mut s) = self.status.lock() {
-            s.generation += 1;
-            s.problems = problems;
+        self.publish_scoped(problems, Scope::All);
+    }
+
+    /// Publishes a new site in which only the pages in `scope` changed.
+    /// After a failed build every page reloads: each shows its problems.
+    pub fn publish_scoped(&self, problems: Option<String>, scope: Scope) {
+        if let Ok(mut s) = self.inner.lock() {
+            let scope = if s.status.problems.is_some() { Scope::All } else { scope };
+            s.status.generation += 1;
+            s.status.problems = problems;
+            let g = s.status.generation;
+            s.scopes.push_back((g, scope));
+            if s.scopes.len() > HISTORY {
+                s.scopes.pop_front();
+            }
         }
         self.changed.notify_all();
     }
 
     pub fn status(&self) -> Status {
-        self.status.lock().map(|s| s.clone()).unwrap_or_default()
+        self.inner.lock().map(|s| s.status.clone()).unwrap_or_default()
+    }
+
+    /// Whether a page at URL path `page`, served at generation `from`,
+    /// changed by generation `to`.
+    pub fn changed_since(&self, from: u64, to: u64, page: &str) -> bool {
+        let Ok(s) = self.inner.lock() else { return true };
+        (from + 1..=to).any(|g| s.scopes.iter().find(|(n, _)| *n == g).is_none_or(|(_, scope)| scope.touches(page)))
     }
 
     /// Waits until the generation differs from `seen`, or `timeout` passes.
     fn wait(&self, seen: u64, timeout: Duration) -> Status {
-        let Ok(guard) = self.status.lock() else { return Status::default() };
-        match self.changed.wait_timeout_while(guard, timeout, |s| s.generation == seen) {
-            Ok((s, _)) => s.clone(),
+        let Ok(guard) = self.inner.lock() else { return Status::default() };
+        match self.changed.wait_timeout_while(guard, timeout, |s| s.status.generation == seen) {
+            Ok((s, _)) => s.status.clone(),
             Err(_) => Status::default(),
         }
     }
@@ -59,7 +109,7 @@ impl Live {
 /// The few lines added before `</body>` of every HTML page served.
 fn reload_script(generation: u64) -> String {
     format!(
-        r#"<script>(function(){{var es=new EventSource("{EVENTS}?since={generation}");
+        r#"<script>(function(){{var es=new EventSource("{EVENTS}?since={generation}&page="+encodeURIComponent(location.pathname));
 es.addEventListener("reload",function(){{location.reload()}});
 es.addEventListener("problems",function(e){{var d=document.getElementById("retro-problems")||document.createElement("pre");
 d.id="retro-problems";d.setAttribute("role","alert");d.textContent="retro: the last build failed; this page shows the last good site.\n\n"+JSON.parse(e.data);
@@ -108,8 +158,11 @@ fn handle(mut stream: TcpStream, dir: &Path, base: &str, live: &Live) -> std::io
     }
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     if path == EVENTS {
-        let since = query.split('&').find_map(|kv| kv.strip_prefix("since=")).and_then(|v| v.parse().ok()).unwrap_or(0);
-        return events(stream, live, since);
+        let param = |name: &str| query.split('&').find_map(|kv| kv.strip_prefix(name));
+        let since = param("since=").and_then(|v| v.parse().ok()).unwrap_or(0);
+        let page = param("page=").and_then(percent_decode).unwrap_or_default();
+        let page = page.strip_suffix("index.html").unwrap_or(&page);
+        return events(stream, live, since, page);
     }
     let Some(file) = resolve(dir, base, path) else {
         return not_found(&mut stream, dir, live, method);
@@ -204,30 +257,33 @@ fn respond(stream: &mut TcpStream, status: &str, ctype: &str, body: &[u8], metho
     stream.flush()
 }
 
-/// The event stream: `reload` when a new site is in place, `problems`
-/// when a build failed; a comment every 15 s keeps the connection open.
-fn events(mut stream: TcpStream, live: &Live, since: u64) -> std::io::Result<()> {
+/// The event stream of the page at URL path `page`: `reload` when a new
+/// site changed that page, `problems` when a build failed; a comment every
+/// 15 s keeps the connection open.
+fn events(mut stream: TcpStream, live: &Live, since: u64, page: &str) -> std::io::Result<()> {
     stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n")?;
-    let mut seen = since;
     let now = live.status();
     if let Some(p) = &now.problems {
         send_problems(&mut stream, p)?;
-        seen = now.generation;
-    } else if now.generation != since {
-        stream.write_all(b"event: reload\ndata: 1\n\n")?;
-        seen = now.generation;
+    } else if since > now.generation || live.changed_since(since, now.generation, page) {
+        // (a page from before a restart of the server knows another count)
+        stream.write_all(b"event: reload\ndata: {}\n\n")?;
     }
+    let mut seen = now.generation;
     stream.flush()?;
     loop {
         let s = live.wait(seen, Duration::from_secs(15));
         if s.generation == seen {
             stream.write_all(b": keep-alive\n\n")?;
         } else {
-            seen = s.generation;
             match &s.problems {
                 Some(p) => send_problems(&mut stream, p)?,
-                None => stream.write_all(b"event: reload\ndata: 1\n\n")?,
+                None if live.changed_since(seen, s.generation, page) => {
+                    stream.write_all(b"event: reload\ndata: {}\n\n")?
+                }
+                None => {}
             }
+            seen = s.generation;
         }
         stream.flush()?;
     }
@@ -264,7 +320,41 @@ mod tests {
     fn the_reload_script_goes_before_the_body_end() {
         let page = inject(b"<html><body><p>x</p></body></html>".to_vec(), 3);
         let s = String::from_utf8(page).unwrap();
-        assert!(s.contains("EventSource(\"/__retro/events?since=3\")"));
+        assert!(s.contains("EventSource(\"/__retro/events?since=3&page=\"+encodeURIComponent(location.pathname))"));
         assert!(s.ends_with("</script></body></html>"));
+    }
+
+    #[test]
+    fn a_page_reloads_only_when_a_generation_changed_it() {
+        let live = Live::new();
+        live.publish(None); // 1: a full build
+        let pm = "/postmortems/a/";
+        live.publish_scoped(None, Scope::Only(vec![pm.into()])); // 2
+        live.publish_scoped(None, Scope::Except(vec![pm.into()])); // 3
+        assert!(live.changed_since(0, 1, "/"));
+        assert!(live.changed_since(1, 2, pm));
+        assert!(!live.changed_since(1, 2, "/"));
+        assert!(!live.changed_since(2, 3, pm), "its page was done in generation 2");
+        assert!(live.changed_since(2, 3, "/"));
+        assert!(live.changed_since(1, 3, "/postmortems/b/"));
+        assert!(!live.changed_since(3, 3, "/"));
+    }
+
+    #[test]
+    fn after_a_failed_build_every_page_reloads() {
+        let live = Live::new();
+        live.publish(Some("E005 ...".into())); // 1: failed
+        live.publish_scoped(None, Scope::Only(vec!["/postmortems/a/".into()])); // 2: fixed
+        assert!(live.changed_since(1, 2, "/"), "the overlay goes away everywhere");
+    }
+
+    #[test]
+    fn pages_older_than_the_history_reload() {
+        let live = Live::new();
+        for _ in 0..HISTORY + 5 {
+            live.publish_scoped(None, Scope::Only(vec!["/x/".into()]));
+        }
+        assert!(live.changed_since(0, 3, "/"), "generations forgotten: reload to be safe");
+        assert!(!live.changed_since(10, 20, "/"));
     }
 }

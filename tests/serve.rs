@@ -105,7 +105,7 @@ fn serve_rebuilds_on_edit_and_keeps_the_last_good_site_on_a_broken_one() {
     // fixing it reloads
     std::fs::remove_file(site.path().join("content/zz-broken.md")).unwrap();
     let start = Instant::now();
-    while !seen.ends_with("event: reload\ndata: 1\n\n") {
+    while !seen.ends_with("event: reload\ndata: {}\n\n") {
         assert!(start.elapsed() < Duration::from_secs(20), "no reload after the fix: {seen}");
         let n = events.read(&mut buf).unwrap_or(0);
         seen.push_str(&String::from_utf8_lossy(&buf[..n]));
@@ -128,12 +128,28 @@ fn a_body_edit_rewrites_only_its_page() {
     let home_file = preview.join("index.html");
     let written = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).unwrap();
     let home_written = written(&home_file);
+    // the home page, open in a browser, listens for changes
+    let generation = |path: &str| {
+        let body = get(&server.addr, path).1;
+        let at = body.find("since=").unwrap() + 6;
+        body[at..].chars().take_while(char::is_ascii_digit).collect::<String>()
+    };
+    let mut home_events = TcpStream::connect(&server.addr).unwrap();
+    write!(home_events, "GET /__retro/events?since={}&page=/ HTTP/1.1\r\nHost: x\r\n\r\n", generation("/")).unwrap();
     // the body changes, nothing else: its page changes and no other page is rewritten
     let file = site.path().join("content/b-search-latency.md");
     let text = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&file, format!("{text}\nA new paragraph of the narrative.\n")).unwrap();
     wait_for("the body edit", || get(&server.addr, page).1.contains("A new paragraph of the narrative."));
     assert!(built("/") == home, "the home page changed after a body edit");
+    home_events.set_read_timeout(Some(Duration::from_millis(500))).unwrap();
+    let mut heard = String::new();
+    let mut buf = [0u8; 4096];
+    while let Ok(n @ 1..) = home_events.read(&mut buf) {
+        heard.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    assert!(heard.starts_with("HTTP/1.1 200"), "{heard}");
+    assert!(!heard.contains("event: reload"), "the home page was told to reload after a body edit: {heard}");
     assert_eq!(written(&home_file), home_written, "a body edit rewrote the whole site instead of one page");
     // a front-matter edit changes the lists too
     let text = std::fs::read_to_string(&file).unwrap();

@@ -6,7 +6,7 @@ use super::{load_site, resolve_today, use_color, Format, EXIT_INTERNAL, EXIT_USA
 use crate::config::Config;
 use crate::diagnostic::{render_human, summary_line};
 use crate::pipeline::{build, Failure, State};
-use crate::serve::Live;
+use crate::serve::{Live, Scope};
 use notify_debouncer_mini::notify::{self, RecursiveMode};
 use notify_debouncer_mini::{new_debouncer, new_debouncer_opt, Config as DebounceConfig, DebounceEventResult};
 use std::collections::HashMap;
@@ -38,35 +38,68 @@ fn rebuild(cfg: &Config, out: &Path, live: &Live) -> Option<State> {
             eprintln!("built {} postmortems, {} files in {} ms", b.postmortems, b.files, started.elapsed().as_millis());
             Some(b.state)
         }
-        Err(Failure::Problems { diags, sources, tally, files }) => {
-            let source = |f: &str| sources.iter().find(|s| s.rel == f).map(|s| s.text.as_str());
-            let summary = summary_line(tally, files);
-            eprint!("{}", render_human(&diags, &source, use_color()));
-            eprintln!("{summary}\nbuild failed: still serving the last good site");
-            live.publish(Some(format!("{}{summary}", render_human(&diags, &source, false))));
-            None
-        }
-        Err(Failure::Io(e)) => {
-            eprintln!("error: cannot write the preview site: {e}");
-            live.publish(Some(format!("cannot write the preview site: {e}")));
+        Err(failure) => {
+            report_failure(live, failure);
             None
         }
     }
 }
 
-/// When one postmortem's body is all that changed, rewrites its page only.
-fn rebuild_one(cfg: &Config, out: &Path, live: &Live, state: &State, path: &Path) -> bool {
-    let started = Instant::now();
-    let Ok(rel) = path.strip_prefix(&cfg.root) else { return false };
-    let rel: String = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-    let Ok(today) = resolve_today(None, cfg) else { return false };
-    match crate::pipeline::rebuild_body(cfg, state, &rel, today, out) {
-        Some(Ok(())) => {
-            live.publish(None);
-            eprintln!("rebuilt the page of {rel} in {} ms", started.elapsed().as_millis());
-            true
+/// Shows a failed build in the terminal and over every open page; the
+/// last good site stays served.
+fn report_failure(live: &Live, failure: Failure) {
+    match failure {
+        Failure::Problems { diags, sources, tally, files } => {
+            let source = |f: &str| sources.iter().find(|s| s.rel == f).map(|s| s.text.as_str());
+            let summary = summary_line(tally, files);
+            eprint!("{}", render_human(&diags, &source, use_color()));
+            eprintln!("{summary}\nbuild failed: still serving the last good site");
+            live.publish(Some(format!("{}{summary}", render_human(&diags, &source, false))));
         }
-        Some(Err(_)) | None => false,
+        Failure::Io(e) => {
+            eprintln!("error: cannot write the preview site: {e}");
+            live.publish(Some(format!("cannot write the preview site: {e}")));
+        }
+    }
+}
+
+/// What became of an edit of one postmortem.
+enum Applied {
+    /// The site is up to date.
+    Done,
+    /// Errors in the edited file, reported; the last good site is served.
+    Broken,
+    /// It needs a full build.
+    Rebuild,
+}
+
+/// Applies an edit of one postmortem without a full build: its own page
+/// first, and open copies of it reload at once; then everything else that
+/// shows it, and the other open pages reload.
+fn apply_edit(cfg: &Config, out: &Path, live: &Live, state: &mut State, path: &Path, base: &str) -> Applied {
+    let started = Instant::now();
+    let Ok(rel) = path.strip_prefix(&cfg.root) else { return Applied::Rebuild };
+    let rel: String = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+    let Ok(today) = resolve_today(None, cfg) else { return Applied::Rebuild };
+    let edited = match crate::pipeline::edit(cfg, state, &rel, today, out) {
+        None | Some(Err(Failure::Io(_))) => return Applied::Rebuild,
+        Some(Err(failure)) => {
+            report_failure(live, failure);
+            return Applied::Broken;
+        }
+        Some(Ok(e)) => e,
+    };
+    let url = format!("{base}{}", edited.page.strip_suffix("index.html").unwrap_or(&edited.page));
+    live.publish_scoped(None, Scope::Only(vec![url.clone()]));
+    eprintln!("rebuilt the page of {rel} in {} ms", started.elapsed().as_millis());
+    let Some(rest) = edited.rest else { return Applied::Done };
+    match crate::pipeline::finish(cfg, state, rest, out) {
+        Ok(n) => {
+            live.publish_scoped(None, Scope::Except(vec![url]));
+            eprintln!("updated {n} more files in {} ms", started.elapsed().as_millis());
+            Applied::Done
+        }
+        Err(_) => Applied::Rebuild,
     }
 }
 
@@ -223,6 +256,9 @@ pub fn run(opts: &ServeOptions) -> u8 {
         }
     };
     let mut seen = fingerprint(&cfg);
+    // the postmortem whose errors are on show while the last good site is
+    // served: only its own edits can be applied alone
+    let mut broken: Option<PathBuf> = None;
     for events in rx {
         let Ok(events) = events else { continue };
         let paths: Vec<&Path> = events.iter().map(|e| e.path.as_path()).filter(|p| relevant(&cfg, p)).collect();
@@ -249,14 +285,24 @@ pub fn run(opts: &ServeOptions) -> u8 {
                 }
             }
         }
-        // one postmortem edited in place, perhaps only its body: its page only
+        // one postmortem edited in place: what shows it, not the whole site
         if let [(path, true, true)] = files.as_slice() {
-            if let Some(s) = state.as_ref().filter(|_| path.extension().is_some_and(|x| x == "md")) {
-                if rebuild_one(&cfg, &out, &live, s, path) {
-                    continue;
+            let alone = broken.as_ref().is_none_or(|b| b == path);
+            if let Some(s) = state.as_mut().filter(|_| alone && path.extension().is_some_and(|x| x == "md")) {
+                match apply_edit(&cfg, &out, &live, s, path, &base) {
+                    Applied::Done => {
+                        broken = None;
+                        continue;
+                    }
+                    Applied::Broken => {
+                        broken = Some(path.clone());
+                        continue;
+                    }
+                    Applied::Rebuild => {}
                 }
             }
         }
+        broken = None;
         state = rebuild(&cfg, &out, &live);
     }
     EXIT_INTERNAL

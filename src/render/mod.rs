@@ -77,15 +77,39 @@ pub fn postmortem_only(
     pages::render_postmortem(&input, sink, i)
 }
 
-/// Renders every file of the site into `sink`; returns how many.
-pub fn site(pms: &[Postmortem], m: &Metrics, cfg: &Config, sink: &dyn Sink) -> Result<usize, RenderError> {
+/// Renders every file of the site into `sink`; returns their paths,
+/// sorted.
+pub fn site(pms: &[Postmortem], m: &Metrics, cfg: &Config, sink: &dyn Sink) -> Result<Vec<String>, RenderError> {
+    render(pms, m, cfg, sink, pages::PmPages::All)
+}
+
+/// Renders every file of the site but the pages of postmortems not in
+/// `pm_pages` (`retro serve` after one postmortem changed: the others'
+/// pages are in place). Returns the paths of the whole site, sorted.
+pub fn update(
+    pms: &[Postmortem],
+    m: &Metrics,
+    cfg: &Config,
+    sink: &dyn Sink,
+    pm_pages: &[usize],
+) -> Result<Vec<String>, RenderError> {
+    render(pms, m, cfg, sink, pages::PmPages::Only(pm_pages))
+}
+
+fn render(
+    pms: &[Postmortem],
+    m: &Metrics,
+    cfg: &Config,
+    sink: &dyn Sink,
+    which: pages::PmPages,
+) -> Result<Vec<String>, RenderError> {
     let theme = theme::load(cfg).map_err(RenderError::Theme)?;
     let rows = view::pm_rows(pms, m, cfg);
     let input = pages::Input { cfg, pms, m, theme: &theme, rows: &rows };
     // the exports do not depend on the pages: make them while pages render
-    let (paths, extras) = rayon::join(
-        || pages::render_all(&input, sink),
-        || -> std::io::Result<usize> {
+    let (pages, extras) = rayon::join(
+        || pages::render_all(&input, sink, which),
+        || -> std::io::Result<Vec<String>> {
             let mut files = vec![feed::atom(pms, cfg), search::index(&rows)];
             files.extend(api::exports(pms, m, cfg));
             files.extend(csv::exports(pms, m, cfg));
@@ -95,15 +119,19 @@ pub fn site(pms: &[Postmortem], m: &Metrics, cfg: &Config, sink: &dyn Sink) -> R
                     .iter()
                     .map(|(name, bytes)| OutputFile { path: format!("static/{name}"), bytes: bytes.clone() }),
             );
-            let n = files.len();
+            let mut paths = Vec::with_capacity(files.len());
             for f in files {
+                paths.push(f.path.clone());
                 sink.put(f)?;
             }
-            Ok(n)
+            Ok(paths)
         },
     );
-    let paths = paths?;
-    let extras = extras?;
-    sink.put(feed::sitemap(&paths, cfg))?;
-    Ok(paths.len() + extras + 1)
+    let mut paths = pages?;
+    let sitemap = feed::sitemap(&paths, cfg);
+    paths.extend(extras?);
+    paths.push(sitemap.path.clone());
+    sink.put(sitemap)?;
+    paths.sort_unstable();
+    Ok(paths)
 }

@@ -231,15 +231,49 @@ pub fn render_postmortem(input: &Input, sink: &dyn Sink, i: usize) -> Result<(),
     let (pm, states) = (&input.pms[i], &input.m.items[i]);
     let items: Vec<ItemRow> =
         pm.action_items.iter().zip(states).map(|(it, s)| item_row(pm, it, s, input.cfg)).collect();
-    let related = Related::new(input.pms);
+    let refs: Vec<&Postmortem> = input.pms.iter().collect();
+    let related = Related::new(&refs);
     let offsets = vec![0; input.pms.len()];
     let page = postmortem_page(&r, &related, &items, &offsets, i)?;
     sink.put(page)?;
     Ok(())
 }
 
+/// The path of postmortem `pm`'s page under the output folder.
+pub fn postmortem_path(pm: &Postmortem) -> String {
+    format!("postmortems/{}/index.html", pm.id)
+}
+
+/// Which postmortem pages list postmortem `x` among their related ones,
+/// in `before` or in `after` (the same postmortems in the same order, `x`
+/// edited): the pages to render again besides `x`'s own.
+pub fn related_to(before: &[&Postmortem], after: &[&Postmortem], x: usize) -> Vec<usize> {
+    let (rb, ra) = (Related::new(before), Related::new(after));
+    let mut candidates = std::collections::BTreeSet::new();
+    for (rel, pms) in [(&rb, before), (&ra, after)] {
+        candidates.extend(rel.linked[x].iter().copied());
+        let pm = pms[x];
+        for t in &pm.tags {
+            candidates.extend(rel.by_tag.get(t.as_str()).into_iter().flatten().copied());
+        }
+        if let Some(a) = pm.area.as_deref() {
+            candidates.extend(rel.by_area.get(a).into_iter().flatten().copied());
+        }
+    }
+    candidates.remove(&x);
+    candidates.into_iter().filter(|&j| rb.of(before[j], j).contains(&x) || ra.of(after[j], j).contains(&x)).collect()
+}
+
+/// Which postmortem pages [`render_all`] renders.
+#[derive(Clone, Copy)]
+pub enum PmPages<'s> {
+    All,
+    /// Only these (by index); the others are already in place.
+    Only(&'s [usize]),
+}
+
 /// Renders every page into `sink`; returns their paths.
-pub fn render_all(input: &Input, sink: &dyn Sink) -> Result<Vec<String>, RenderError> {
+pub fn render_all(input: &Input, sink: &dyn Sink, which: PmPages) -> Result<Vec<String>, RenderError> {
     let (cfg, m) = (input.cfg, input.m);
     let r = Renderer::new(input, sink);
     let items = item_rows(input);
@@ -263,7 +297,7 @@ pub fn render_all(input: &Input, sink: &dyn Sink) -> Result<Vec<String>, RenderE
     let r = &r;
     let items = &items;
     let (a, (b, (c, (d, e)))) = rayon::join(
-        || postmortem_pages(r, items),
+        || postmortem_pages(r, items, which),
         || {
             rayon::join(
                 || action_items_page(r, items),
@@ -380,14 +414,29 @@ struct ProblemRow {
     hint: String,
 }
 
-fn postmortem_pages(r: &Renderer, items: &[ItemRow]) -> Result<(), RenderError> {
+fn postmortem_pages(r: &Renderer, items: &[ItemRow], which: PmPages) -> Result<(), RenderError> {
     let pms = r.input.pms;
-    let related = Related::new(pms);
+    let refs: Vec<&Postmortem> = pms.iter().collect();
+    let related = Related::new(&refs);
     let offsets = item_offsets(pms);
-    let progress = crate::progress::Progress::new("rendering", pms.len());
-    let pages: Vec<Result<String, RenderError>> = (0..pms.len())
-        .into_par_iter()
-        .map(|i| {
+    let all: Vec<usize>;
+    let render: &[usize] = match which {
+        PmPages::All => {
+            all = (0..pms.len()).collect();
+            &all
+        }
+        PmPages::Only(list) => {
+            // the others are in place: the sitemap still lists them
+            for pm in pms {
+                r.add_path(postmortem_path(pm));
+            }
+            list
+        }
+    };
+    let progress = crate::progress::Progress::new("rendering", render.len());
+    let pages: Vec<Result<String, RenderError>> = render
+        .par_iter()
+        .map(|&i| {
             let page = postmortem_page(r, &related, items, &offsets, i)?;
             let path = page.path.clone();
             r.sink.put(page)?;
@@ -396,7 +445,10 @@ fn postmortem_pages(r: &Renderer, items: &[ItemRow]) -> Result<(), RenderError> 
         })
         .collect();
     for page in pages {
-        r.add_path(page?);
+        let path = page?;
+        if matches!(which, PmPages::All) {
+            r.add_path(path);
+        }
     }
     Ok(())
 }
@@ -410,7 +462,7 @@ struct Related<'p> {
 }
 
 impl<'p> Related<'p> {
-    fn new(pms: &'p [Postmortem]) -> Related<'p> {
+    fn new(pms: &[&'p Postmortem]) -> Related<'p> {
         let by_id: HashMap<&str, usize> = pms.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
         let mut linked: Vec<Vec<usize>> = vec![Vec::new(); pms.len()];
         let mut by_area: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -436,8 +488,7 @@ impl<'p> Related<'p> {
 
     /// Up to six postmortems related to `i`: linked both ways first, then
     /// shared tags, then the same area; the newest first on ties.
-    fn of(&self, pms: &[Postmortem], i: usize) -> Vec<usize> {
-        let pm = &pms[i];
+    fn of(&self, pm: &Postmortem, i: usize) -> Vec<usize> {
         let mut score: BTreeMap<usize, i64> = BTreeMap::new();
         for &j in &self.linked[i] {
             *score.entry(j).or_insert(0) += 1000;
@@ -471,7 +522,7 @@ fn postmortem_page(
     let pm = &pms[i];
     let pm_items = &items[offsets[i]..offsets[i] + pm.action_items.len()];
 
-    let related: Vec<&PmRow> = related.of(pms, i).into_iter().map(|j| &r.rows[j]).collect();
+    let related: Vec<&PmRow> = related.of(pm, i).into_iter().map(|j| &r.rows[j]).collect();
 
     let t = &pm.timeline;
     let d = &m.durations[i];
@@ -564,7 +615,7 @@ fn postmortem_page(
     ctx.insert("body", &super::markdown::render(&pm.body_text(&cfg.root), cfg.trust_html));
     ctx.insert("problems", &problems);
     ctx.insert("related", &related);
-    r.render_one("postmortem.html", &format!("postmortems/{}/index.html", pm.id), &r.rows[i].title, "Postmortems", ctx)
+    r.render_one("postmortem.html", &postmortem_path(pm), &r.rows[i].title, "Postmortems", ctx)
         .map_err(RenderError::from)
 }
 
