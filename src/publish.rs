@@ -29,7 +29,7 @@ impl Staging {
         };
         for leftover in [&staging.dir, &staging.old] {
             if leftover.exists() {
-                std::fs::remove_dir_all(leftover)?;
+                remove_tree(leftover)?;
             }
         }
         std::fs::create_dir_all(&staging.dir)?;
@@ -48,7 +48,7 @@ impl Staging {
             return Err(e);
         }
         if self.old.exists() {
-            std::fs::remove_dir_all(&self.old)?;
+            remove_tree(&self.old)?;
         }
         Ok(())
     }
@@ -96,6 +96,20 @@ pub fn publish(out: &Path, files: &[OutputFile]) -> io::Result<()> {
             Err(e)
         }
     }
+}
+
+/// Removes a folder and everything in it, on all cores (a site has a
+/// folder per page). Symbolic links are removed, never followed.
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<io::Result<_>>()?;
+    entries.par_iter().try_for_each(|e| {
+        if e.file_type()?.is_dir() {
+            remove_tree(&e.path())
+        } else {
+            std::fs::remove_file(e.path())
+        }
+    })?;
+    std::fs::remove_dir(dir)
 }
 
 /// `dir/rel`, refusing any path that could leave `dir`.

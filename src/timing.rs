@@ -24,3 +24,15 @@ impl Phases {
         self.last = Instant::now();
     }
 }
+
+/// Runs `f`; with `RETRO_TIMINGS` set, prints its wall time under `name`
+/// (for work that runs beside other work, such as one group of pages).
+pub fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    if !std::env::var_os("RETRO_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0") {
+        return f();
+    }
+    let start = Instant::now();
+    let out = f();
+    eprintln!("timing:   {name:<16} {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+    out
+}

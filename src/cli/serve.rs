@@ -218,16 +218,8 @@ pub fn run(opts: &ServeOptions) -> u8 {
     remove_stale_previews();
     let out = std::env::temp_dir().join(format!("retro-serve-{}", std::process::id()));
     let live = Live::new();
-    let mut state = rebuild(&cfg, &out, &live);
-    {
-        let (out, base, live) = (out.clone(), base.clone(), live.clone());
-        std::thread::spawn(move || crate::serve::run(listener, out, base, live));
-    }
-    eprintln!(
-        "serving {} at http://{addr}{base} — pages reload when a postmortem, theme or site.toml changes; Ctrl-C stops",
-        cfg.root.display()
-    );
 
+    // watch before the first build: an edit made while it runs is seen
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
     let watch_root = cfg.root.canonicalize().unwrap_or_else(|_| cfg.root.clone());
     cfg.root = watch_root.clone();
@@ -256,6 +248,15 @@ pub fn run(opts: &ServeOptions) -> u8 {
         }
     };
     let mut seen = fingerprint(&cfg);
+    let mut state = rebuild(&cfg, &out, &live);
+    {
+        let (out, base, live) = (out.clone(), base.clone(), live.clone());
+        std::thread::spawn(move || crate::serve::run(listener, out, base, live));
+    }
+    eprintln!(
+        "serving {} at http://{addr}{base} — pages reload when a postmortem, theme or site.toml changes; Ctrl-C stops",
+        opts.root.display()
+    );
     // the postmortem whose errors are on show while the last good site is
     // served: only its own edits can be applied alone
     let mut broken: Option<PathBuf> = None;

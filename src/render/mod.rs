@@ -110,9 +110,12 @@ fn render(
     let (pages, extras) = rayon::join(
         || pages::render_all(&input, sink, which),
         || -> std::io::Result<Vec<String>> {
-            let mut files = vec![feed::atom(pms, cfg), search::index(&rows)];
-            files.extend(api::exports(pms, m, cfg));
-            files.extend(csv::exports(pms, m, cfg));
+            let mut files = crate::timing::timed("exports", || {
+                let mut files = vec![feed::atom(pms, cfg), search::index(&rows)];
+                files.extend(api::exports(pms, m, cfg));
+                files.extend(csv::exports(pms, m, cfg));
+                files
+            });
             files.extend(
                 theme
                     .statics

@@ -297,29 +297,31 @@ pub fn render_all(input: &Input, sink: &dyn Sink, which: PmPages) -> Result<Vec<
     let r = &r;
     let items = &items;
     let (a, (b, (c, (d, e)))) = rayon::join(
-        || postmortem_pages(r, items, which),
+        || crate::timing::timed("postmortem pages", || postmortem_pages(r, items, which)),
         || {
             rayon::join(
-                || action_items_page(r, items),
+                || crate::timing::timed("action items", || action_items_page(r, items)),
                 || {
                     rayon::join(
-                        || quarters(r, items),
+                        || crate::timing::timed("quarters", || quarters(r, items)),
                         || {
                             rayon::join(
-                                || taxonomies(r),
+                                || crate::timing::timed("areas and tags", || taxonomies(r)),
                                 || -> Result<(), RenderError> {
-                                    home(r, items, &sev1_chart)?;
-                                    trends(r, &labels, &sev1_chart)?;
+                                    crate::timing::timed("home", || home(r, items, &sev1_chart))?;
+                                    crate::timing::timed("trends", || trends(r, &labels, &sev1_chart))?;
                                     let mut ctx = tera::Context::new();
                                     let newest: Vec<&PmRow> = r.rows.iter().rev().collect();
                                     ctx.insert("postmortems", &newest);
-                                    r.render(
-                                        "postmortems.html",
-                                        "postmortems/index.html",
-                                        "All postmortems",
-                                        "Postmortems",
-                                        ctx,
-                                    )?;
+                                    crate::timing::timed("postmortem list", || {
+                                        r.render(
+                                            "postmortems.html",
+                                            "postmortems/index.html",
+                                            "All postmortems",
+                                            "Postmortems",
+                                            ctx,
+                                        )
+                                    })?;
                                     r.render("404.html", "404.html", "Page not found", "", tera::Context::new())
                                 },
                             )
@@ -489,22 +491,26 @@ impl<'p> Related<'p> {
     /// Up to six postmortems related to `i`: linked both ways first, then
     /// shared tags, then the same area; the newest first on ties.
     fn of(&self, pm: &Postmortem, i: usize) -> Vec<usize> {
-        let mut score: BTreeMap<usize, i64> = BTreeMap::new();
-        for &j in &self.linked[i] {
-            *score.entry(j).or_insert(0) += 1000;
-        }
+        // at most a few hundred candidates: a sorted list beats a map
+        let mut votes: Vec<(usize, i64)> = Vec::with_capacity(160);
+        votes.extend(self.linked[i].iter().map(|&j| (j, 1000)));
         for t in &pm.tags {
-            for &j in self.by_tag.get(t.as_str()).map(Vec::as_slice).unwrap_or(&[]).iter().rev().take(50) {
-                *score.entry(j).or_insert(0) += 10;
-            }
+            let tagged = self.by_tag.get(t.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+            votes.extend(tagged.iter().rev().take(50).map(|&j| (j, 10)));
         }
         if let Some(a) = pm.area.as_deref() {
-            for &j in self.by_area.get(a).map(Vec::as_slice).unwrap_or(&[]).iter().rev().take(50) {
-                *score.entry(j).or_insert(0) += 5;
+            let same = self.by_area.get(a).map(Vec::as_slice).unwrap_or(&[]);
+            votes.extend(same.iter().rev().take(50).map(|&j| (j, 5)));
+        }
+        votes.sort_unstable_by_key(|v| v.0);
+        let mut ranked: Vec<(usize, i64)> = Vec::with_capacity(votes.len());
+        for (j, s) in votes {
+            match ranked.last_mut() {
+                Some(last) if last.0 == j => last.1 += s,
+                _ if j == i => {}
+                _ => ranked.push((j, s)),
             }
         }
-        score.remove(&i);
-        let mut ranked: Vec<(usize, i64)> = score.into_iter().collect();
         ranked.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
         ranked.into_iter().take(6).map(|(j, _)| j).collect()
     }
