@@ -70,7 +70,9 @@ impl<'a> Renderer<'a> {
         ctx.insert("site", &self.site);
         ctx.insert("page", &serde_json::json!({ "title": title, "path": path, "section": section }));
         ctx.extend(extra);
-        let html = self.input.theme.tera.render(template, &ctx).map_err(|e| {
+        // most pages are tens of kilobytes: grow the buffer rarely
+        let mut html = Vec::with_capacity(48 * 1024);
+        self.input.theme.tera.render_to(template, &ctx, &mut html).map_err(|e| {
             Diagnostic::new(
                 Code::T001,
                 &format!("themes/{}/templates/{template}", self.input.cfg.theme),
@@ -80,7 +82,7 @@ impl<'a> Renderer<'a> {
             )
             .hint("a template refers to a variable or filter that does not exist; docs/themes.md lists the variables")
         })?;
-        Ok(OutputFile { path: path.to_string(), bytes: html.into_bytes() })
+        Ok(OutputFile { path: path.to_string(), bytes: html })
     }
 
     fn render(
