@@ -52,7 +52,9 @@ fn wait_reload(r: &mut BufReader<TcpStream>) {
             return;
         }
         if line.starts_with("event: problems") {
-            panic!("the edit broke the build");
+            let mut data = String::new();
+            let _ = r.read_line(&mut data);
+            panic!("the edit broke the build: {data}");
         }
     }
 }
@@ -78,6 +80,14 @@ fn first_postmortem(dir: &Path) -> PathBuf {
     }
     files.sort();
     files.into_iter().next().expect("a postmortem")
+}
+
+/// Saves `text` as editors do: a new file renamed over the old one (a
+/// plain write empties the file first, which a watcher may see).
+fn save(file: &Path, text: &str) {
+    let tmp = file.with_extension("md.tmp");
+    std::fs::write(&tmp, text).expect("write");
+    std::fs::rename(&tmp, file).expect("rename");
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -120,7 +130,7 @@ fn main() {
         ),
         (
             "front matter (title)",
-            Box::new(|t: &str, n: usize| t.replacen("title: \"", &format!("title: \"edit {n}: "), 1)),
+            Box::new(|t: &str, n: usize| t.replacen("\ntitle: ", &format!("\ntitle: edit {n} "), 1)),
         ),
     ] {
         let (mut own, mut rest) = (Vec::new(), Vec::new());
@@ -129,7 +139,7 @@ fn main() {
             let mut mine = events(port, &page, g);
             let mut home = events(port, "/", g);
             let t0 = Instant::now();
-            std::fs::write(&file, edit(&original, n)).expect("write");
+            save(&file, &edit(&original, n));
             wait_reload(&mut mine);
             own.push(t0.elapsed().as_secs_f64() * 1000.0);
             if kind != "body" {
@@ -138,7 +148,7 @@ fn main() {
             }
             // restore, and let that be applied before the next edit
             let g = generation(port, &page);
-            std::fs::write(&file, &original).expect("restore");
+            save(&file, &original);
             wait_reload(&mut events(port, &page, g));
             if kind != "body" {
                 wait_reload(&mut events(port, "/", g));
@@ -147,7 +157,7 @@ fn main() {
         let rest = if rest.is_empty() { "—".to_string() } else { format!("{:.0}", median(rest)) };
         println!("{kind:<22} {:>12.0} {rest:>14}", median(own));
     }
-    std::fs::write(&file, &original).expect("restore");
+    save(&file, &original);
     let _ = child.kill();
     let _ = child.wait();
 }
