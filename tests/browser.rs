@@ -3,7 +3,8 @@
 //! loads with its heading, charts and tables, logs no console errors, asks
 //! no other host for anything, does not overflow a 375 px phone, and shows
 //! its content with JavaScript off. Screenshots at 375 and 1440 px go to
-//! `target/screenshots/`.
+//! `target/screenshots/`. Edits made while `retro serve` runs reload the
+//! open pages they change, and only those; a broken edit shows over the page.
 //!
 //! Skips with a message when Chromium or chromedriver is missing, unless
 //! `CI` is set: under CI they must run.
@@ -170,9 +171,14 @@ fn base64_decode(s: &str) -> Vec<u8> {
 
 /// `retro serve` on the example site.
 fn serve_example() -> (Killed, String) {
+    serve(&repo_root())
+}
+
+/// `retro serve` on the site in `root`.
+fn serve(root: &Path) -> (Killed, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_retro"))
         .args(["serve", "--port", "0"])
-        .current_dir(repo_root())
+        .current_dir(root)
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -276,4 +282,100 @@ fn pages_show_all_content_with_javascript_off() {
     browser.go(&format!("{base}action-items/owners/"));
     let html = browser.cmd("GET", "/source", None);
     assert!(html.as_str().unwrap_or("").contains("Items per owner"));
+}
+
+/// Saves `text` into `file` as editors do: written beside it, renamed over.
+fn save(file: &Path, text: &str) {
+    let tmp = file.with_extension("md.tmp");
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, file).unwrap();
+}
+
+/// Polls `check` (a script returning true or false) in the page until it
+/// holds.
+fn wait_in_page(browser: &Browser, what: &str, check: &str) {
+    let start = Instant::now();
+    while browser.js(check) != json!(true) {
+        assert!(start.elapsed() < Duration::from_secs(20), "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn edits_reload_the_open_pages_they_change() {
+    if !tools_present() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo_root().join("content"), &dir.path().join("content"));
+    std::fs::copy(repo_root().join("site.toml"), dir.path().join("site.toml")).unwrap();
+    let file = dir.path().join("content/2024/2024-10-03-checkout-pool-exhausted.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let title = text.lines().find_map(|l| l.strip_prefix("title: ")).unwrap().to_string();
+    let (_server, base) = serve(dir.path());
+    let browser = Browser::start(true);
+    let page = format!("{base}postmortems/2024-10-03-checkout-pool-exhausted/");
+    // a mark that a reload wipes out
+    let mark = "window.__retro_mark = 1; return true;";
+    let reloaded = "return window.__retro_mark === undefined;";
+
+    // a front-matter edit: the open postmortem reloads with its new title
+    browser.go(&page);
+    browser.js(mark);
+    let edited = text.replace(&format!("title: {title}"), "title: Checkout pool exhausted, edited");
+    save(&file, &edited);
+    wait_in_page(
+        &browser,
+        "the edited page",
+        "return document.querySelector('h1').textContent === 'Checkout pool exhausted, edited';",
+    );
+    assert_eq!(browser.js(reloaded), json!(true));
+
+    // the lists follow a moment later
+    wait_for_http(&format!("{base}postmortems/"), "Checkout pool exhausted, edited");
+
+    // a body edit of that postmortem does not reload the home page
+    browser.go(&base);
+    browser.js(mark);
+    save(&file, &format!("{edited}\nOne more line of the narrative.\n"));
+    wait_for_http(&page, "One more line of the narrative.");
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(browser.js(reloaded), json!(false), "the home page reloaded after a body edit of another page");
+
+    // a broken edit shows its diagnostics over the open page; fixing it reloads
+    save(&file, &edited.replace("severity: SEV", "severity: [SEV"));
+    wait_in_page(
+        &browser,
+        "the problems overlay",
+        "const d = document.getElementById('retro-problems'); return !!d && d.textContent.includes('E005');",
+    );
+    save(&file, &edited);
+    wait_in_page(
+        &browser,
+        "the overlay to go",
+        "return !document.getElementById('retro-problems') && window.__retro_mark === undefined;",
+    );
+    let errors = browser.console_errors();
+    assert!(errors.iter().all(|e| !e.contains("__retro")), "event stream errors: {errors:?}");
+}
+
+/// Polls `url` until its body contains `text`.
+fn wait_for_http(url: &str, text: &str) {
+    let start = Instant::now();
+    while !http_get(url).1.contains(text) {
+        assert!(start.elapsed() < Duration::from_secs(20), "{url} never showed {text:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// GET `url` (on loopback): the status line and the body.
+fn http_get(url: &str) -> (String, String) {
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_at(rest.find('/').unwrap());
+    let mut s = TcpStream::connect(host).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let (head, body) = out.split_once("\r\n\r\n").unwrap_or((&out, ""));
+    (head.lines().next().unwrap_or("").to_string(), body.to_string())
 }
