@@ -30,6 +30,8 @@ pub struct State {
     pub files: Vec<String>,
     /// How many postmortem files were read.
     pub sources: usize,
+    /// The theme the site was rendered with.
+    pub theme: crate::render::theme::Theme,
 }
 
 /// Why a build wrote nothing.
@@ -105,7 +107,7 @@ pub fn edit(
     if same {
         // only the body changed: nothing but this page shows it
         return Some(
-            crate::render::postmortem_only(&state.postmortems, &state.metrics, cfg, i, &sink)
+            crate::render::postmortem_only(&state.postmortems, &state.metrics, cfg, &state.theme, i, &sink)
                 .map(|()| Edited { page, rest: None })
                 .map_err(|e| render_failure(cfg, e, tally(&state.diags), state.sources)),
         );
@@ -122,7 +124,7 @@ pub fn edit(
     crate::diagnostic::sort(&mut state.diags);
     let rest = Rest { index: i, before: old };
     Some(
-        crate::render::postmortem_only(&state.postmortems, &state.metrics, cfg, i, &sink)
+        crate::render::postmortem_only(&state.postmortems, &state.metrics, cfg, &state.theme, i, &sink)
             .map(|()| Edited { page, rest: Some(rest) })
             .map_err(|e| render_failure(cfg, e, tally(&state.diags), state.sources)),
     )
@@ -139,7 +141,7 @@ pub fn finish(cfg: &Config, state: &mut State, rest: Rest, out: &Path) -> Result
     before[x] = &rest.before;
     let related = crate::render::pages::related_to(&before, &after, x);
     let sink = crate::publish::InPlace(out.to_path_buf());
-    let files = crate::render::update(&state.postmortems, &state.metrics, cfg, &sink, &related)
+    let files = crate::render::update(&state.postmortems, &state.metrics, cfg, &state.theme, &sink, &related)
         .map_err(|e| render_failure(cfg, e, tally(&state.diags), state.sources))?;
     for gone in state.files.iter().filter(|f| files.binary_search(f).is_err()) {
         match std::fs::remove_file(out.join(gone)) {
@@ -176,7 +178,8 @@ fn render_failure(cfg: &Config, err: RenderError, tally: Tally, files: usize) ->
 /// content of `out` is left exactly as it was.
 pub fn build(cfg: &Config, today: NaiveDate, out: &Path) -> Result<Built, Failure> {
     let mut phases = crate::timing::Phases::start();
-    let analysis = crate::analyze_with(cfg, true);
+    // the templates are parsed while the postmortems are checked
+    let (analysis, theme) = rayon::join(|| crate::analyze_with(cfg, true), || crate::render::theme::load(cfg));
     phases.done("analyze");
     let t = tally(&analysis.diags);
     if analysis.has_errors() {
@@ -188,10 +191,11 @@ pub fn build(cfg: &Config, today: NaiveDate, out: &Path) -> Result<Built, Failur
             files: analysis.file_count,
         });
     }
+    let theme = theme.map_err(|diags| render_failure(cfg, RenderError::Theme(diags), t, analysis.file_count))?;
     let metrics = crate::metrics::compute(&analysis.postmortems, cfg, today);
     phases.done("metrics");
     let staging = crate::publish::Staging::new(out).map_err(Failure::Io)?;
-    let files = match crate::render::site(&analysis.postmortems, &metrics, cfg, &staging) {
+    let files = match crate::render::site(&analysis.postmortems, &metrics, cfg, &theme, &staging) {
         Ok(files) => files,
         Err(err) => {
             staging.abort();
@@ -211,6 +215,7 @@ pub fn build(cfg: &Config, today: NaiveDate, out: &Path) -> Result<Built, Failur
             metrics,
             files,
             sources: analysis.file_count,
+            theme,
         },
     })
 }

@@ -68,19 +68,25 @@ pub fn postmortem_only(
     pms: &[Postmortem],
     m: &Metrics,
     cfg: &Config,
+    theme: &theme::Theme,
     i: usize,
     sink: &dyn Sink,
 ) -> Result<(), RenderError> {
-    let theme = theme::load(cfg).map_err(RenderError::Theme)?;
     let rows = view::pm_rows(pms, m, cfg);
-    let input = pages::Input { cfg, pms, m, theme: &theme, rows: &rows };
+    let input = pages::Input { cfg, pms, m, theme, rows: &rows };
     pages::render_postmortem(&input, sink, i)
 }
 
 /// Renders every file of the site into `sink`; returns their paths,
 /// sorted.
-pub fn site(pms: &[Postmortem], m: &Metrics, cfg: &Config, sink: &dyn Sink) -> Result<Vec<String>, RenderError> {
-    render(pms, m, cfg, sink, pages::PmPages::All)
+pub fn site(
+    pms: &[Postmortem],
+    m: &Metrics,
+    cfg: &Config,
+    theme: &theme::Theme,
+    sink: &dyn Sink,
+) -> Result<Vec<String>, RenderError> {
+    render(pms, m, cfg, theme, sink, pages::PmPages::All)
 }
 
 /// Renders every file of the site but the pages of postmortems not in
@@ -90,22 +96,23 @@ pub fn update(
     pms: &[Postmortem],
     m: &Metrics,
     cfg: &Config,
+    theme: &theme::Theme,
     sink: &dyn Sink,
     pm_pages: &[usize],
 ) -> Result<Vec<String>, RenderError> {
-    render(pms, m, cfg, sink, pages::PmPages::Only(pm_pages))
+    render(pms, m, cfg, theme, sink, pages::PmPages::Only(pm_pages))
 }
 
 fn render(
     pms: &[Postmortem],
     m: &Metrics,
     cfg: &Config,
+    theme: &theme::Theme,
     sink: &dyn Sink,
     which: pages::PmPages,
 ) -> Result<Vec<String>, RenderError> {
-    let theme = theme::load(cfg).map_err(RenderError::Theme)?;
     let rows = view::pm_rows(pms, m, cfg);
-    let input = pages::Input { cfg, pms, m, theme: &theme, rows: &rows };
+    let input = pages::Input { cfg, pms, m, theme, rows: &rows };
     // the exports do not depend on the pages: make them while pages render
     let (pages, extras) = rayon::join(
         || pages::render_all(&input, sink, which),

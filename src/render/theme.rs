@@ -40,11 +40,20 @@ pub const STATIC: &[(&str, &str)] = &[
     ("favicon.svg", include_str!("../../themes/default/static/favicon.svg")),
 ];
 
-/// A theme ready to render.
+/// A theme ready to render. Parsing the templates takes tens of
+/// milliseconds: a build loads it while it checks postmortems, and
+/// `retro serve` keeps it between edits.
 pub struct Theme {
     pub tera: tera::Tera,
     /// Static files by name, built-in or the site's own.
     pub statics: Vec<(String, Vec<u8>)>,
+}
+
+impl std::fmt::Debug for Theme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.tera.get_template_names().collect();
+        f.debug_struct("Theme").field("templates", &names).field("statics", &self.statics.len()).finish()
+    }
 }
 
 fn theme_error(file: String, msg: String) -> Diagnostic {
