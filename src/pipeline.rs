@@ -144,10 +144,15 @@ pub fn finish(cfg: &Config, state: &mut State, rest: Rest, out: &Path) -> Result
     let files = crate::render::update(&state.postmortems, &state.metrics, cfg, &state.theme, &sink, &related)
         .map_err(|e| render_failure(cfg, e, tally(&state.diags), state.sources))?;
     for gone in state.files.iter().filter(|f| files.binary_search(f).is_err()) {
-        match std::fs::remove_file(out.join(gone)) {
+        let path = out.join(gone);
+        match std::fs::remove_file(&path) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(Failure::Io(e)),
+        }
+        // and its folder, once empty (`tags/<tag>/`)
+        if let Some(dir) = path.parent().filter(|d| *d != out) {
+            let _ = std::fs::remove_dir(dir);
         }
     }
     let written = (files.len() + related.len()).saturating_sub(state.postmortems.len());

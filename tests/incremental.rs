@@ -16,17 +16,19 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
 }
 
-/// Every file under `dir`, by relative path.
+/// Every file under `dir` by relative path, and every folder (`name/`,
+/// empty content).
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         for e in std::fs::read_dir(&d).unwrap() {
             let p = e.unwrap().path();
+            let rel = p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
             if p.is_dir() {
+                out.insert(format!("{rel}/"), Vec::new());
                 stack.push(p);
             } else {
-                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
                 out.insert(rel, std::fs::read(&p).unwrap());
             }
         }
@@ -117,7 +119,7 @@ fn front_matter_edits_match_a_full_build() {
         .replace("tags: [cdn, privacy, config]", "tags: [cdn, privacy, config, one-off]")));
     assert!(site.out.join("tags/one-off/index.html").exists());
     assert!(site.edit_and_compare("the tag gone again", |t| t.replace(", one-off]", "]")));
-    assert!(!site.out.join("tags/one-off/index.html").exists(), "the page of a tag nobody uses is removed");
+    assert!(!site.out.join("tags/one-off").exists(), "the page of a tag nobody uses is removed, folder and all");
     assert!(site.edit_and_compare("a new area", |t| t.replace("area: infrastructure", "area: edge")));
     assert!(site.edit_and_compare("an item reopened", |t| t.replacen(
         "    status: done\n    closed: 2024-12-18\n",
