@@ -17,6 +17,8 @@ use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Kind, Level};
 use crate::model::{Postmortem, Status};
 use crate::parse::{Locator, Seg};
+use memchr::memmem;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// A value that is not an answer: empty, a placeholder such as `TBD`, or a
 /// placeholder followed by a colon (`TODO: ask the DBAs`).
@@ -226,37 +228,55 @@ fn missing_msg(key: &str, present: bool) -> String {
     }
 }
 
-/// The matcher for a list of phrases, built once and shared by every file
-/// and thread of a run.
-fn blame_matcher(phrases: &[String]) -> Option<std::sync::Arc<aho_corasick::AhoCorasick>> {
-    type Cache = std::sync::Mutex<Option<(Vec<String>, std::sync::Arc<aho_corasick::AhoCorasick>)>>;
-    static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
-    let cache = CACHE.get_or_init(|| std::sync::Mutex::new(None));
+/// Searchers for a list of phrases (lowercased), built once and shared by
+/// every file and thread of a run. One SIMD substring search per phrase
+/// over lowercased text is several times faster than an Aho-Corasick
+/// automaton ignoring case, which has no fast prefilter for such phrases.
+fn blame_finders(phrases: &[String]) -> Option<Arc<Vec<memmem::Finder<'static>>>> {
+    type Cache = Mutex<Option<(Vec<String>, Arc<Vec<memmem::Finder<'static>>>)>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(None));
     let mut slot = cache.lock().ok()?;
     match &*slot {
-        Some((p, ac)) if p == phrases => Some(ac.clone()),
+        Some((p, f)) if p == phrases => Some(f.clone()),
         _ => {
-            let ac = std::sync::Arc::new(
-                aho_corasick::AhoCorasick::builder().ascii_case_insensitive(true).build(phrases).ok()?,
-            );
-            *slot = Some((phrases.to_vec(), ac.clone()));
-            Some(ac)
+            let finders: Vec<memmem::Finder<'static>> = phrases
+                .iter()
+                .map(|p| p.to_ascii_lowercase())
+                .filter(|p| !p.is_empty())
+                .map(|p| memmem::Finder::new(p.as_bytes()).into_owned())
+                .collect();
+            let finders = Arc::new(finders);
+            *slot = Some((phrases.to_vec(), finders.clone()));
+            Some(finders)
         }
     }
 }
 
-/// Every blame-assigning phrase in the file, with its line and column,
-/// found in one pass over the text (letter case ignored).
+/// Every blame-assigning phrase in the file, with its line and column
+/// (ASCII letter case ignored). Where phrases overlap, the one starting
+/// first wins, the longest among those starting together.
 fn blame(file: &str, text: &str, cfg: &Config) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let Some(ac) = blame_matcher(&cfg.completeness.blame_phrases) else { return out };
-    let (mut line, mut line_start, mut scanned) = (1, 0, 0);
-    for m in ac.find_iter(text) {
-        let at = m.start();
+    let Some(finders) = blame_finders(&cfg.completeness.blame_phrases) else { return out };
+    if finders.is_empty() {
+        return out;
+    }
+    // ASCII lowercasing keeps every byte in place: a match in `lower` is
+    // the same range of `text`, on character boundaries (phrases are
+    // whole UTF-8 strings)
+    let lower = text.to_ascii_lowercase();
+    let mut hits: Vec<(usize, usize)> =
+        finders.iter().flat_map(|f| f.find_iter(lower.as_bytes()).map(move |at| (at, at + f.needle().len()))).collect();
+    hits.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    let (mut line, mut line_start, mut scanned, mut taken) = (1, 0, 0, 0);
+    for (at, end) in hits {
+        let Some(found) = text.get(at..end).filter(|_| at >= taken) else { continue };
         // whole words only at the start: "default of" is not "fault of"
         if text[..at].chars().next_back().is_some_and(char::is_alphanumeric) {
             continue;
         }
+        taken = end;
         for (i, b) in text.as_bytes()[scanned..at].iter().enumerate() {
             if *b == b'\n' {
                 line += 1;
@@ -265,7 +285,6 @@ fn blame(file: &str, text: &str, cfg: &Config) -> Vec<Diagnostic> {
         }
         scanned = at;
         let col = text[line_start..at].chars().count() + 1;
-        let found = &text[at..m.end()];
         out.push(
             Diagnostic::new(Code::W009, file, line, col, format!("blame-assigning language: \"{found}\""))
                 .hint("describe what the system allowed and why it made sense at the time, not who failed")
@@ -402,6 +421,27 @@ Body.
             d.iter().map(|x| (x.0.as_str(), x.1)).collect::<Vec<_>>(),
             [("W009", 35), ("W009", 36), ("W009", 36)]
         );
+    }
+
+    #[test]
+    fn overlapping_blame_phrases_report_the_first_and_longest_once() {
+        let mut cfg = Config::defaults(Path::new("/s"));
+        cfg.completeness.blame_phrases = vec!["should have".into(), "should have known".into(), "have known".into()];
+        let text = "x: SHOULD HAVE KNOWN better, and should have asked.\nNégligent ünd Should have";
+        let found: Vec<(usize, usize, String)> =
+            blame("f.md", text, &cfg).into_iter().map(|d| (d.line, d.column, d.message)).collect();
+        assert_eq!(
+            found,
+            [
+                (1, 4, "blame-assigning language: \"SHOULD HAVE KNOWN\"".to_string()),
+                (1, 34, "blame-assigning language: \"should have\"".to_string()),
+                (2, 15, "blame-assigning language: \"Should have\"".to_string()),
+            ]
+        );
+        cfg.completeness.blame_phrases = vec!["négligent".into(), String::new()];
+        // non-ASCII letters match as written; an empty phrase matches nothing
+        let found: Vec<(usize, usize)> = blame("f.md", text, &cfg).iter().map(|d| (d.line, d.column)).collect();
+        assert_eq!(found, [(2, 1)]);
     }
 
     #[test]
