@@ -64,6 +64,7 @@ pub fn analyze(cfg: &Config) -> Analysis {
 pub fn analyze_with(cfg: &Config, show_progress: bool) -> Analysis {
     let mut phases = timing::Phases::start();
     let found = load::discover(cfg);
+    phases.done("discover");
     let progress =
         if show_progress { progress::Progress::new("checking", found.paths.len()) } else { progress::Progress::none() };
     let file_count = found.paths.len();

@@ -47,6 +47,8 @@ pub fn run(opts: &BuildOptions) -> u8 {
                 b.files,
                 started.elapsed().as_millis()
             );
+            // the process ends now: no need to free the model piece by piece
+            std::mem::forget(b);
             EXIT_OK
         }
         Err(Failure::Problems { diags, sources, tally, files }) => {
