@@ -59,37 +59,33 @@ fn anchor(text: &str, seen: &mut HashMap<String, usize>) -> String {
 /// Renders a body. Headings get ids (kept when written with `{#id}`);
 /// HTML is sanitized unless `trust_html`.
 pub fn render(markdown: &str, trust_html: bool) -> String {
-    let events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    let mut out: Vec<Event> = Parser::new_ext(markdown, options()).collect();
     let mut seen = HashMap::new();
-    let mut out: Vec<Event> = Vec::with_capacity(events.len());
-    let mut i = 0;
-    while i < events.len() {
-        match &events[i] {
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
-                // collect the heading's text to make its id
-                let mut text = String::new();
-                let mut j = i + 1;
-                while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
-                    if let Event::Text(t) | Event::Code(t) = &events[j] {
-                        text.push_str(t);
-                    }
-                    j += 1;
-                }
+    // headings in place: an id from their text, one level down
+    for i in 0..out.len() {
+        match &out[i] {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let level = shift(*level);
                 let id = match id {
                     Some(given) => given.clone(),
-                    None => CowStr::from(anchor(&text, &mut seen)),
+                    None => {
+                        let mut text = String::new();
+                        for e in out[i + 1..].iter().take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_)))) {
+                            if let Event::Text(t) | Event::Code(t) = e {
+                                text.push_str(t);
+                            }
+                        }
+                        CowStr::from(anchor(&text, &mut seen))
+                    }
                 };
-                out.push(Event::Start(Tag::Heading {
-                    level: shift(*level),
-                    id: Some(id),
-                    classes: classes.clone(),
-                    attrs: attrs.clone(),
-                }));
+                if let Event::Start(Tag::Heading { level: l, id: slot, .. }) = &mut out[i] {
+                    *l = level;
+                    *slot = Some(id);
+                }
             }
-            Event::End(TagEnd::Heading(level)) => out.push(Event::End(TagEnd::Heading(shift(*level)))),
-            e => out.push(e.clone()),
+            Event::End(TagEnd::Heading(level)) => out[i] = Event::End(TagEnd::Heading(shift(*level))),
+            _ => {}
         }
-        i += 1;
     }
     // Without raw HTML, pulldown-cmark's own output is safe once link and
     // image targets are: it escapes all text and attributes. Only bodies
