@@ -219,9 +219,9 @@ impl<'a> Renderer<'a> {
 /// Every action item as a table row, in postmortem order.
 fn item_rows(input: &Input) -> Vec<ItemRow> {
     let (cfg, pms, m) = (input.cfg, input.pms, input.m);
-    pms.iter()
+    pms.par_iter()
         .enumerate()
-        .flat_map(|(i, pm)| pm.action_items.iter().zip(&m.items[i]).map(move |(it, s)| item_row(pm, it, s, cfg)))
+        .flat_map_iter(|(i, pm)| pm.action_items.iter().zip(&m.items[i]).map(move |(it, s)| item_row(pm, it, s, cfg)))
         .collect()
 }
 
