@@ -117,8 +117,15 @@ impl Browser {
         self.cmd("POST", "/window/rect", Some(&json!({"width": width, "height": height})));
     }
 
+    /// Opens `url` and waits until it has loaded with everything it uses
+    /// (chromedriver sometimes answers while the page is still loading).
     fn go(&self, url: &str) {
         self.cmd("POST", "/url", Some(&json!({ "url": url })));
+        let start = Instant::now();
+        while self.js("return document.readyState;") != json!("complete") {
+            assert!(start.elapsed() < Duration::from_secs(20), "{url} did not finish loading");
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     fn js(&self, script: &str) -> Value {
@@ -171,11 +178,13 @@ fn base64_decode(s: &str) -> Vec<u8> {
 
 /// `retro serve` on the example site.
 fn serve_example() -> (Killed, String) {
-    serve(&repo_root())
+    let (server, base, _log) = serve(&repo_root());
+    (server, base)
 }
 
-/// `retro serve` on the site in `root`.
-fn serve(root: &Path) -> (Killed, String) {
+/// `retro serve` on the site in `root`: the process, its address, and the
+/// lines it prints from then on.
+fn serve(root: &Path) -> (Killed, String, std::sync::mpsc::Receiver<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_retro"))
         .args(["serve", "--port", "0"])
         .current_dir(root)
@@ -192,9 +201,14 @@ fn serve(root: &Path) -> (Killed, String) {
             break;
         }
     }
-    std::thread::spawn(move || for _ in lines {});
+    let (tx, log) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
     assert!(base.starts_with("http://127.0.0.1:"), "serve did not start");
-    (Killed(child), base)
+    (Killed(child), base, log)
 }
 
 const PAGES: &[(&str, &str, &str)] = &[
@@ -246,7 +260,7 @@ fn every_kind_of_page_works_in_chromium_on_a_phone_and_a_desktop() {
             for host in p["hosts"].as_array().unwrap() {
                 assert_eq!(host, "127.0.0.1", "{name}: a request to {host}");
             }
-            assert_eq!(p["search_hidden"], false, "{name}: the search box appears with JavaScript");
+            assert_eq!(p["search_hidden"], false, "{name} at {width}px: the search box appears with JavaScript: {p}");
             if width == 375 {
                 assert!(p["overflow"].as_f64().unwrap() <= 0.0, "{name} overflows a 375 px phone: {}", p["wide"]);
             }
@@ -312,7 +326,7 @@ fn edits_reload_the_open_pages_they_change() {
     let file = dir.path().join("content/2024/2024-10-03-checkout-pool-exhausted.md");
     let text = std::fs::read_to_string(&file).unwrap();
     let title = text.lines().find_map(|l| l.strip_prefix("title: ")).unwrap().to_string();
-    let (_server, base) = serve(dir.path());
+    let (_server, base, log) = serve(dir.path());
     let browser = Browser::start(true);
     let page = format!("{base}postmortems/2024-10-03-checkout-pool-exhausted/");
     // a mark that a reload wipes out
@@ -331,8 +345,17 @@ fn edits_reload_the_open_pages_they_change() {
     );
     assert_eq!(browser.js(reloaded), json!(true));
 
-    // the lists follow a moment later
+    // the lists follow a moment later, and then the other open pages are
+    // told to reload: wait for that before opening one
     wait_for_http(&format!("{base}postmortems/"), "Checkout pool exhausted, edited");
+    let start = Instant::now();
+    loop {
+        let line = log.recv_timeout(Duration::from_secs(20)).expect("serve's log");
+        if line.starts_with("updated ") {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "serve never finished the edit");
+    }
 
     // a body edit of that postmortem does not reload the home page
     browser.go(&base);

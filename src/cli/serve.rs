@@ -111,7 +111,14 @@ fn relevant(cfg: &Config, path: &Path) -> bool {
     if rel.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')) {
         return false;
     }
-    first == crate::config::FILE_NAME || first == "themes" || rel.starts_with(&cfg.content_dir)
+    if rel.starts_with(&cfg.content_dir) {
+        // postmortems, and folders that may hold some; not an editor's
+        // temporary, swap or backup files
+        return path.extension().is_some_and(|x| x == "md")
+            || path.is_dir()
+            || (path.extension().is_none() && !path.exists());
+    }
+    first == crate::config::FILE_NAME || first == "themes"
 }
 
 /// Size and modification time of every file that can change the site, so
@@ -126,7 +133,11 @@ fn stamp(path: &Path) -> Option<(u64, Option<std::time::SystemTime>)> {
 fn fingerprint(cfg: &Config) -> Fingerprint {
     let mut map = Fingerprint::new();
     for dir in [cfg.content_path(), cfg.root.join("themes")] {
-        for e in walkdir::WalkDir::new(dir).into_iter().flatten().filter(|e| e.file_type().is_file()) {
+        for e in walkdir::WalkDir::new(dir)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file() && relevant(cfg, e.path()))
+        {
             if let Some(s) = stamp(e.path()) {
                 map.insert(e.path().to_path_buf(), s);
             }
