@@ -319,3 +319,38 @@ pub fn run(opts: &ServeOptions) -> u8 {
     }
     EXIT_INTERNAL
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_postmortems_themes_and_site_toml_are_watched() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = Config::defaults(dir.path());
+        std::fs::create_dir_all(dir.path().join("content/2024")).unwrap();
+        let p = |rel: &str| dir.path().join(rel);
+        for yes in [
+            "content/2024/x.md",
+            "content/2024",
+            "content/gone-folder",
+            "themes/default/templates/base.html",
+            "site.toml",
+        ] {
+            assert!(relevant(&cfg, &p(yes)), "{yes} should be watched");
+        }
+        for no in [
+            "content/2024/x.md.tmp",
+            "content/2024/x.md~",
+            "content/2024/.x.md.swp",
+            "content/2024/4913",
+            "public/index.html",
+            "target/debug/retro",
+            ".git/index",
+        ] {
+            std::fs::create_dir_all(p(no).parent().unwrap()).unwrap();
+            std::fs::write(p(no), "x").unwrap();
+            assert!(!relevant(&cfg, &p(no)), "{no} should not be watched");
+        }
+    }
+}
