@@ -132,6 +132,10 @@ fn main() {
             "front matter (title)",
             Box::new(|t: &str, n: usize| t.replacen("\ntitle: ", &format!("\ntitle: edit {n} "), 1)),
         ),
+        (
+            "front matter (summary)",
+            Box::new(|t: &str, n: usize| t.replacen("\nsummary: ", &format!("\nsummary: Edit {n}. "), 1)),
+        ),
     ] {
         let (mut own, mut rest) = (Vec::new(), Vec::new());
         for n in 0..runs {

@@ -101,6 +101,15 @@ pub struct ActionItem {
     pub link_line: usize,
 }
 
+impl ActionItem {
+    /// The same item for every page that lists it: equal but for the lines
+    /// it sits on.
+    pub fn same_as(&self, other: &ActionItem) -> bool {
+        (&self.id, &self.title, self.kind, &self.owner, &self.due, self.status, &self.closed, &self.link)
+            == (&other.id, &other.title, other.kind, &other.owner, &other.due, other.status, &other.closed, &other.link)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Postmortem {
     pub id: String,

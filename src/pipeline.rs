@@ -140,8 +140,24 @@ pub fn finish(cfg: &Config, state: &mut State, rest: Rest, out: &Path) -> Result
     let mut before = after.clone();
     before[x] = &rest.before;
     let related = crate::render::pages::related_to(&before, &after, x);
+    // the tracker lists the postmortem's items with its id, title, area
+    // and severity: unchanged, its pages stay as they are
+    let (was, is) = (&rest.before, &state.postmortems[x]);
+    let items_same = was.action_items.len() == is.action_items.len()
+        && was.action_items.iter().zip(&is.action_items).all(|(a, b)| a.same_as(b))
+        && (&was.id, was.display_title(), &was.area, &was.severity)
+            == (&is.id, is.display_title(), &is.area, &is.severity);
+    let kept: Vec<String> = if items_same {
+        state.files.iter().filter(|f| f.starts_with("action-items/")).cloned().collect()
+    } else {
+        Vec::new()
+    };
+    let scope = crate::render::pages::Scope {
+        postmortems: crate::render::pages::PmPages::Only(&related),
+        action_items: !items_same,
+    };
     let sink = crate::publish::InPlace(out.to_path_buf());
-    let files = crate::render::update(&state.postmortems, &state.metrics, cfg, &state.theme, &sink, &related)
+    let files = crate::render::update(&state.postmortems, &state.metrics, cfg, &state.theme, &sink, scope, &kept)
         .map_err(|e| render_failure(cfg, e, tally(&state.diags), state.sources))?;
     for gone in state.files.iter().filter(|f| files.binary_search(f).is_err()) {
         let path = out.join(gone);
@@ -155,7 +171,7 @@ pub fn finish(cfg: &Config, state: &mut State, rest: Rest, out: &Path) -> Result
             let _ = std::fs::remove_dir(dir);
         }
     }
-    let written = (files.len() + related.len()).saturating_sub(state.postmortems.len());
+    let written = (files.len() + related.len()).saturating_sub(state.postmortems.len() + kept.len());
     state.files = files;
     Ok(written)
 }

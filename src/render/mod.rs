@@ -86,21 +86,23 @@ pub fn site(
     theme: &theme::Theme,
     sink: &dyn Sink,
 ) -> Result<Vec<String>, RenderError> {
-    render(pms, m, cfg, theme, sink, pages::PmPages::All)
+    render(pms, m, cfg, theme, sink, pages::Scope::ALL, &[])
 }
 
-/// Renders every file of the site but the pages of postmortems not in
-/// `pm_pages` (`retro serve` after one postmortem changed: the others'
-/// pages are in place). Returns the paths of the whole site, sorted.
+/// Renders the files of the site in `scope` (`retro serve` after one
+/// postmortem changed: the other pages are in place; `kept` names those
+/// of them outside postmortem pages, for the sitemap). Returns the paths
+/// of the whole site, sorted.
 pub fn update(
     pms: &[Postmortem],
     m: &Metrics,
     cfg: &Config,
     theme: &theme::Theme,
     sink: &dyn Sink,
-    pm_pages: &[usize],
+    scope: pages::Scope,
+    kept: &[String],
 ) -> Result<Vec<String>, RenderError> {
-    render(pms, m, cfg, theme, sink, pages::PmPages::Only(pm_pages))
+    render(pms, m, cfg, theme, sink, scope, kept)
 }
 
 fn render(
@@ -109,13 +111,14 @@ fn render(
     cfg: &Config,
     theme: &theme::Theme,
     sink: &dyn Sink,
-    which: pages::PmPages,
+    scope: pages::Scope,
+    kept: &[String],
 ) -> Result<Vec<String>, RenderError> {
     let rows = view::pm_rows(pms, m, cfg);
     let input = pages::Input { cfg, pms, m, theme, rows: &rows };
     // the exports do not depend on the pages: make them while pages render
     let (pages, extras) = rayon::join(
-        || pages::render_all(&input, sink, which),
+        || pages::render_all(&input, sink, scope),
         || -> std::io::Result<Vec<String>> {
             let mut files = crate::timing::timed("exports", || {
                 let mut files = vec![feed::atom(pms, cfg), search::index(&rows)];
@@ -138,6 +141,7 @@ fn render(
         },
     );
     let mut paths = pages?;
+    paths.extend(kept.iter().cloned());
     let sitemap = feed::sitemap(&paths, cfg);
     paths.extend(extras?);
     paths.push(sitemap.path.clone());

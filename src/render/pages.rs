@@ -274,8 +274,22 @@ pub enum PmPages<'s> {
     Only(&'s [usize]),
 }
 
+/// What [`render_all`] renders: every page, or after an edit of one
+/// postmortem only the pages that can show it.
+#[derive(Clone, Copy)]
+pub struct Scope<'s> {
+    pub postmortems: PmPages<'s>,
+    /// The action-item tracker (`/action-items/…`); when false its pages
+    /// are in place and unchanged.
+    pub action_items: bool,
+}
+
+impl Scope<'_> {
+    pub const ALL: Scope<'static> = Scope { postmortems: PmPages::All, action_items: true };
+}
+
 /// Renders every page into `sink`; returns their paths.
-pub fn render_all(input: &Input, sink: &dyn Sink, which: PmPages) -> Result<Vec<String>, RenderError> {
+pub fn render_all(input: &Input, sink: &dyn Sink, scope: Scope) -> Result<Vec<String>, RenderError> {
     let (cfg, m) = (input.cfg, input.m);
     let r = Renderer::new(input, sink);
     let items = item_rows(input);
@@ -299,10 +313,16 @@ pub fn render_all(input: &Input, sink: &dyn Sink, which: PmPages) -> Result<Vec<
     let r = &r;
     let items = &items;
     let (a, (b, (c, (d, e)))) = rayon::join(
-        || crate::timing::timed("postmortem pages", || postmortem_pages(r, items, which)),
+        || crate::timing::timed("postmortem pages", || postmortem_pages(r, items, scope.postmortems)),
         || {
             rayon::join(
-                || crate::timing::timed("action items", || action_items_page(r, items)),
+                || {
+                    if scope.action_items {
+                        crate::timing::timed("action items", || action_items_page(r, items))
+                    } else {
+                        Ok(())
+                    }
+                },
                 || {
                     rayon::join(
                         || crate::timing::timed("quarters", || quarters(r, items)),
