@@ -152,9 +152,20 @@ pub fn finish(cfg: &Config, state: &mut State, rest: Rest, out: &Path) -> Result
     } else {
         Vec::new()
     };
+    // the area and tag pages it was and is on; the others do not show it
+    let slugs = |names: &mut dyn Iterator<Item = &String>| -> Vec<String> {
+        let mut v: Vec<String> = names.filter(|n| !n.trim().is_empty()).map(|n| crate::text::slugify(n)).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let areas = slugs(&mut was.area.iter().chain(&is.area));
+    let tags = slugs(&mut was.tags.iter().chain(&is.tags));
     let scope = crate::render::pages::Scope {
         postmortems: crate::render::pages::PmPages::Only(&related),
         action_items: !items_same,
+        areas: Some(&areas),
+        tags: Some(&tags),
     };
     let sink = crate::publish::InPlace(out.to_path_buf());
     let files = crate::render::update(&state.postmortems, &state.metrics, cfg, &state.theme, &sink, scope, &kept)

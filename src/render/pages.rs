@@ -282,10 +282,14 @@ pub struct Scope<'s> {
     /// The action-item tracker (`/action-items/…`); when false its pages
     /// are in place and unchanged.
     pub action_items: bool,
+    /// Only the area and tag pages with these slugs (the lists of areas
+    /// and tags always); `None`: all of them.
+    pub areas: Option<&'s [String]>,
+    pub tags: Option<&'s [String]>,
 }
 
 impl Scope<'_> {
-    pub const ALL: Scope<'static> = Scope { postmortems: PmPages::All, action_items: true };
+    pub const ALL: Scope<'static> = Scope { postmortems: PmPages::All, action_items: true, areas: None, tags: None };
 }
 
 /// Renders every page into `sink`; returns their paths.
@@ -328,7 +332,7 @@ pub fn render_all(input: &Input, sink: &dyn Sink, scope: Scope) -> Result<Vec<St
                         || crate::timing::timed("quarters", || quarters(r, items)),
                         || {
                             rayon::join(
-                                || crate::timing::timed("areas and tags", || taxonomies(r)),
+                                || crate::timing::timed("areas and tags", || taxonomies(r, scope)),
                                 || -> Result<(), RenderError> {
                                     crate::timing::timed("home", || home(r, items, &sev1_chart))?;
                                     crate::timing::timed("trends", || trends(r, &labels, &sev1_chart))?;
@@ -981,10 +985,10 @@ struct TaxonRow {
     latest: String,
 }
 
-fn taxonomies(r: &Renderer) -> Result<(), RenderError> {
+fn taxonomies(r: &Renderer, scope: Scope) -> Result<(), RenderError> {
     let pms = r.input.pms;
     let urls = Urls { base: &r.input.cfg.base_url };
-    for (kind, plural, dir) in [("Area", "Areas", "areas"), ("Tag", "Tags", "tags")] {
+    for (kind, plural, dir, only) in [("Area", "Areas", "areas", scope.areas), ("Tag", "Tags", "tags", scope.tags)] {
         // by slug, so that "Payments" and "payments" share a page
         let mut groups: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
         for (i, pm) in pms.iter().enumerate() {
@@ -1004,27 +1008,28 @@ fn taxonomies(r: &Renderer) -> Result<(), RenderError> {
             .par_iter()
             .map(|(slug, (name, idx))| -> Result<TaxonRow, RenderError> {
                 let url = if kind == "Area" { urls.area(name) } else { urls.tag(name) };
-                let list: Vec<&PmRow> = idx.iter().rev().map(|&i| &r.rows[i]).collect();
-                let figures = slice_figures(idx, r.input);
+                let sev1 = r.input.cfg.severities.first();
                 let row = TaxonRow {
                     name: name.clone(),
                     url,
                     incidents: idx.len(),
-                    sev1: figures.by_severity.first().map_or(0, |x| x.1),
-                    latest: list.first().map_or(String::new(), |p| p.date.clone()),
+                    sev1: idx.iter().filter(|&&i| sev1.is_some() && pms[i].severity.as_ref() == sev1).count(),
+                    latest: idx.last().map_or(String::new(), |&i| r.rows[i].date.clone()),
                 };
+                let path = format!("{dir}/{slug}/index.html");
+                if only.is_some_and(|slugs| !slugs.contains(slug)) {
+                    // in place and unchanged
+                    r.add_path(path);
+                    return Ok(row);
+                }
+                let list: Vec<&PmRow> = idx.iter().rev().map(|&i| &r.rows[i]).collect();
+                let figures = slice_figures(idx, r.input);
                 let mut ctx = tera::Context::new();
                 ctx.insert("kind", kind);
                 ctx.insert("name", name);
                 ctx.insert("postmortems", &list);
                 ctx.insert("figures", &figures);
-                r.render(
-                    "taxonomy.html",
-                    &format!("{dir}/{slug}/index.html"),
-                    &format!("{kind}: {name}"),
-                    plural,
-                    ctx,
-                )?;
+                r.render("taxonomy.html", &path, &format!("{kind}: {name}"), plural, ctx)?;
                 Ok(row)
             })
             .collect::<Result<_, _>>()?;
