@@ -3,6 +3,11 @@
 
 use std::time::Instant;
 
+/// Whether `RETRO_TIMINGS` asks for timings.
+fn enabled() -> bool {
+    std::env::var_os("RETRO_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
 pub struct Phases {
     on: bool,
     last: Instant,
@@ -10,10 +15,7 @@ pub struct Phases {
 
 impl Phases {
     pub fn start() -> Phases {
-        Phases {
-            on: std::env::var_os("RETRO_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0"),
-            last: Instant::now(),
-        }
+        Phases { on: enabled(), last: Instant::now() }
     }
 
     /// Ends the current phase, naming it.
@@ -28,7 +30,7 @@ impl Phases {
 /// Runs `f`; with `RETRO_TIMINGS` set, prints its wall time under `name`
 /// (for work that runs beside other work, such as one group of pages).
 pub fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
-    if !std::env::var_os("RETRO_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0") {
+    if !enabled() {
         return f();
     }
     let start = Instant::now();

@@ -86,7 +86,7 @@ pub fn site(
     theme: &theme::Theme,
     sink: &dyn Sink,
 ) -> Result<Vec<String>, RenderError> {
-    render(pms, m, cfg, theme, sink, pages::Scope::ALL, &[])
+    update(pms, m, cfg, theme, sink, pages::Scope::ALL, &[])
 }
 
 /// Renders the files of the site in `scope` (`retro serve` after one
@@ -94,18 +94,6 @@ pub fn site(
 /// of them outside postmortem pages, for the sitemap). Returns the paths
 /// of the whole site, sorted.
 pub fn update(
-    pms: &[Postmortem],
-    m: &Metrics,
-    cfg: &Config,
-    theme: &theme::Theme,
-    sink: &dyn Sink,
-    scope: pages::Scope,
-    kept: &[String],
-) -> Result<Vec<String>, RenderError> {
-    render(pms, m, cfg, theme, sink, scope, kept)
-}
-
-fn render(
     pms: &[Postmortem],
     m: &Metrics,
     cfg: &Config,

@@ -4,7 +4,7 @@
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Postmortem;
 use crate::text::closest;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 pub fn check(pms: &[&Postmortem]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -56,17 +56,16 @@ pub fn check(pms: &[&Postmortem]) -> Vec<Diagnostic> {
         }
     }
 
-    let ids: HashSet<&str> = by_id.keys().copied().collect();
     // every id, sorted, for suggestions: made only when one is needed
     let mut all: Vec<&str> = Vec::new();
     for pm in pms {
         for (r, line) in pm.related.iter().zip(&pm.related_lines) {
             let r = r.trim();
-            if ids.contains(r) {
+            if by_id.contains_key(r) {
                 continue;
             }
             if all.is_empty() {
-                all = ids.iter().copied().collect();
+                all = by_id.keys().copied().collect();
                 all.sort_unstable();
             }
             let hint = match closest(r, &all) {
