@@ -272,6 +272,42 @@ fn a_site_theme_overrides_templates_and_static_files_by_name() {
     let r = retro(s.path(), &["build"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("error[T001]"), "{}", r.stderr);
+    // like a compiler: the template, line and column, the line itself
+    assert!(r.stderr.contains("--> themes/default/templates/index.html:1:48"), "{}", r.stderr);
+    assert!(r.stderr.contains("{{ nope.x }}"), "{}", r.stderr);
+
+    // a syntax error is found before anything renders, with its place
+    std::fs::write(
+        t.join("templates/index.html"),
+        "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ site.title </h1>\n{% endblock content %}",
+    )
+    .unwrap();
+    let r = retro(s.path(), &["build"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("--> themes/default/templates/index.html:3:"), "{}", r.stderr);
+    assert!(r.stderr.contains("<h1>{{ site.title </h1>"), "{}", r.stderr);
+}
+
+#[test]
+fn a_theme_that_iterates_a_map_renders_it_in_the_same_order_every_build() {
+    // Tera's maps keep the order the fields were written in; with a
+    // hash-ordered map every process would print them in another order
+    let s = fixture_copy("metrics");
+    let t = s.path().join("themes/default/templates");
+    std::fs::create_dir_all(&t).unwrap();
+    std::fs::write(
+        t.join("404.html"),
+        "{% extends \"base.html\" %}{% block content %}{% for k, v in site %}{{ k }};{% endfor %}\
+         {% for k, v in page %}{{ k }};{% endfor %}{% endblock content %}",
+    )
+    .unwrap();
+    let (_a, x) = build(s.path(), &[]);
+    let first = read(&x.join("404.html"));
+    assert!(first.contains("title;base;"), "{first}");
+    for _ in 0..4 {
+        let (_b, y) = build(s.path(), &[]);
+        assert_eq!(read(&y.join("404.html")), first);
+    }
 }
 
 #[test]

@@ -5,9 +5,18 @@ use crate::config::Config;
 use crate::model::{Postmortem, Status};
 
 /// Escapes text for XML and HTML content and quoted attribute values;
-/// drops characters XML 1.0 does not allow. Copies runs of plain text at
-/// once: most text has nothing to escape.
+/// drops characters XML 1.0 does not allow.
 pub fn xml_escape(s: &str) -> String {
+    let mut out = Vec::with_capacity(s.len() + 16);
+    // writing into a Vec cannot fail
+    let _ = write_xml_escaped(s, &mut out);
+    // only whole UTF-8 sequences and ASCII replacements are written
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`xml_escape`] into a writer: Tera's escape function. Copies runs of
+/// plain text at once: most text has nothing to escape.
+pub fn write_xml_escaped(s: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     // bytes that need a look: markup, control characters, and 0xEF (the
     // lead byte of U+FFFE and U+FFFF)
     const NEEDS: [bool; 256] = {
@@ -26,9 +35,8 @@ pub fn xml_escape(s: &str) -> String {
         t
     };
     if !s.bytes().any(|b| NEEDS[b as usize]) {
-        return s.to_string();
+        return out.write_all(s.as_bytes());
     }
-    let mut out = String::with_capacity(s.len() + 16);
     let mut plain = 0;
     for (i, c) in s.char_indices() {
         let rep = match c {
@@ -41,12 +49,11 @@ pub fn xml_escape(s: &str) -> String {
             '\u{fffe}' | '\u{ffff}' => "",
             _ => continue,
         };
-        out.push_str(&s[plain..i]);
-        out.push_str(rep);
+        out.write_all(&s.as_bytes()[plain..i])?;
+        out.write_all(rep.as_bytes())?;
         plain = i + c.len_utf8();
     }
-    out.push_str(&s[plain..]);
-    out
+    out.write_all(&s.as_bytes()[plain..])
 }
 
 /// The newest 50 final postmortems, newest first. Entry ids are tag URIs

@@ -2,7 +2,7 @@
 //! templates from view models.
 
 use super::charts::{self, Series, PALETTE};
-use super::theme::{template_message, Theme};
+use super::theme::{template_diagnostic, Theme};
 use super::view::{self, fmt_minutes, fmt_share, item_row, Figure, ItemRow, Link, PmRow, Urls};
 use super::{OutputFile, RenderError, Sink};
 use crate::config::Config;
@@ -67,20 +67,15 @@ impl<'a> Renderer<'a> {
         extra: tera::Context,
     ) -> Result<OutputFile, Diagnostic> {
         let mut ctx = tera::Context::new();
-        ctx.insert("site", &self.site);
+        ctx.insert_value("site", self.site.clone());
         ctx.insert("page", &serde_json::json!({ "title": title, "path": path, "section": section }));
         ctx.extend(extra);
         // most pages are tens of kilobytes: grow the buffer rarely
         let mut html = Vec::with_capacity(48 * 1024);
         self.input.theme.tera.render_to(template, &ctx, &mut html).map_err(|e| {
-            Diagnostic::new(
-                Code::T001,
-                &format!("themes/{}/templates/{template}", self.input.cfg.theme),
-                1,
-                1,
-                template_message(&e),
+            template_diagnostic(&self.input.cfg.theme, &e).hint(
+                "a template refers to a variable or filter that does not exist; docs/themes.md lists the variables",
             )
-            .hint("a template refers to a variable or filter that does not exist; docs/themes.md lists the variables")
         })?;
         Ok(OutputFile { path: path.to_string(), bytes: html })
     }
@@ -208,7 +203,7 @@ impl<'a> Renderer<'a> {
         };
         Renderer {
             input,
-            site: serde_json::to_value(&site).unwrap_or_default(),
+            site: tera::Value::from_serializable(&site),
             rows: input.rows,
             sink,
             paths: std::sync::Mutex::new(Vec::new()),

@@ -16,7 +16,7 @@ macro_rules! builtin {
 /// Built-in templates, by name.
 pub const TEMPLATES: &[(&str, &str)] = builtin!(
     "base.html",
-    "macros.html",
+    "components.html",
     "index.html",
     "postmortem.html",
     "postmortems.html",
@@ -79,9 +79,10 @@ pub fn load(cfg: &Config) -> Result<Theme, Vec<Diagnostic>> {
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     // like Tera's own, but leaves `/` alone so that URLs stay readable
-    tera.set_escape_fn(super::feed::xml_escape);
+    tera.set_escape_fn(super::feed::write_xml_escaped);
     if let Err(e) = tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
-        return Err(vec![theme_error(format!("themes/{}/templates", cfg.theme), template_message(&e))]);
+        return Err(vec![template_diagnostic(&cfg.theme, &e)
+            .hint("fix the template, or delete it to use the built-in one; docs/themes.md lists the variables")]);
     }
     Ok(Theme { tera, statics })
 }
@@ -114,6 +115,29 @@ fn override_from(
             Ok(()) => {}
             Err(msg) => errs.push(theme_error(rel, msg)),
         }
+    }
+}
+
+/// A Tera error as a diagnostic. Syntax and rendering errors point at
+/// the template, line and column where Tera found them (the template is
+/// named by the path that overrides it in the site's theme); other errors
+/// (a missing parent template, a circular `extends`) at the templates
+/// folder.
+pub fn template_diagnostic(theme: &str, e: &tera::Error) -> Diagnostic {
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) if !r.filename().is_empty() => {
+            let span = r.span();
+            let width = if span.end_line == span.start_line { span.end_col.saturating_sub(span.start_col) } else { 1 };
+            Diagnostic::new(
+                Code::T001,
+                &format!("themes/{theme}/templates/{}", r.filename()),
+                span.start_line.max(1),
+                span.start_col + 1,
+                r.message(),
+            )
+            .span(width.max(1))
+        }
+        _ => Diagnostic::new(Code::T001, &format!("themes/{theme}/templates"), 1, 1, template_message(e)),
     }
 }
 
