@@ -8,6 +8,7 @@ pub mod feed;
 pub mod markdown;
 pub mod pages;
 pub mod search;
+mod shared;
 pub mod theme;
 pub mod view;
 

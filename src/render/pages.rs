@@ -2,6 +2,7 @@
 //! templates from view models.
 
 use super::charts::{self, Series, PALETTE};
+use super::shared::Shared;
 use super::theme::{template_diagnostic, Theme};
 use super::view::{self, fmt_minutes, fmt_share, item_row, Figure, ItemRow, Link, PmRow, Urls};
 use super::{OutputFile, RenderError, Sink};
@@ -44,7 +45,7 @@ pub struct Input<'a> {
 struct Renderer<'a> {
     input: &'a Input<'a>,
     site: tera::Value,
-    rows: &'a [PmRow],
+    rows: Shared<'a, PmRow>,
     sink: &'a dyn Sink,
     /// Every page written so far, for the sitemap (in any order).
     paths: std::sync::Mutex<Vec<String>>,
@@ -204,7 +205,7 @@ impl<'a> Renderer<'a> {
         Renderer {
             input,
             site: tera::Value::from_serializable(&site),
-            rows: input.rows,
+            rows: Shared::new(input.rows),
             sink,
             paths: std::sync::Mutex::new(Vec::new()),
         }
@@ -231,7 +232,7 @@ pub fn render_postmortem(input: &Input, sink: &dyn Sink, i: usize) -> Result<(),
     let refs: Vec<&Postmortem> = input.pms.iter().collect();
     let related = Related::new(&refs);
     let offsets = vec![0; input.pms.len()];
-    let page = postmortem_page(&r, &related, &items, &offsets, i)?;
+    let page = postmortem_page(&r, &related, &Shared::new(&items), &offsets, i)?;
     sink.put(page)?;
     Ok(())
 }
@@ -310,7 +311,7 @@ pub fn render_all(input: &Input, sink: &dyn Sink, scope: Scope) -> Result<Vec<St
 
     // independent groups of pages, on all cores
     let r = &r;
-    let items = &items;
+    let items = &Shared::keeping(&items, |i| i.open);
     let (a, (b, (c, (d, e)))) = rayon::join(
         || crate::timing::timed("postmortem pages", || postmortem_pages(r, items, scope.postmortems)),
         || {
@@ -332,8 +333,7 @@ pub fn render_all(input: &Input, sink: &dyn Sink, scope: Scope) -> Result<Vec<St
                                     crate::timing::timed("home", || home(r, items, &sev1_chart))?;
                                     crate::timing::timed("trends", || trends(r, &labels, &sev1_chart))?;
                                     let mut ctx = tera::Context::new();
-                                    let newest: Vec<&PmRow> = r.rows.iter().rev().collect();
-                                    ctx.insert("postmortems", &newest);
+                                    ctx.insert_value("postmortems", r.rows.list((0..r.rows.len()).rev()));
                                     crate::timing::timed("postmortem list", || {
                                         r.render(
                                             "postmortems.html",
@@ -365,7 +365,7 @@ pub fn render_all(input: &Input, sink: &dyn Sink, scope: Scope) -> Result<Vec<St
 /// The home page lists at most this many overdue items, most overdue first.
 pub const HOME_OVERDUE: usize = 20;
 
-fn home(r: &Renderer, items: &[ItemRow], sev1_chart: &str) -> Result<(), RenderError> {
+fn home(r: &Renderer, items: &Shared<ItemRow>, sev1_chart: &str) -> Result<(), RenderError> {
     let (cfg, m) = (r.input.cfg, r.input.m);
     let mut ctx = tera::Context::new();
     if let Some(last) = m.quarters.len().checked_sub(1) {
@@ -375,16 +375,16 @@ fn home(r: &Renderer, items: &[ItemRow], sev1_chart: &str) -> Result<(), RenderE
         ctx.insert("quarter_incidents", &m.quarters[last].incidents);
         ctx.insert("figures", &view::quarter_figures(m, last, cfg));
     }
-    let mut overdue: Vec<&ItemRow> = items.iter().filter(|i| i.overdue).collect();
-    overdue.sort_by(|a, b| a.due.cmp(&b.due).then(a.id.cmp(&b.id)));
-    let recent: Vec<&PmRow> = r.rows.iter().rev().take(10).collect();
+    let mut overdue: Vec<usize> = (0..items.len()).filter(|&i| items[i].overdue).collect();
+    overdue.sort_by(|&a, &b| items[a].due.cmp(&items[b].due).then(items[a].id.cmp(&items[b].id)));
+    let recent = r.rows.list((0..r.rows.len()).rev().take(10));
     let total = Figure::plain("Overdue action items", m.total.action_items.overdue.to_string());
     ctx.insert("overdue_shown", &overdue.len().min(HOME_OVERDUE));
     overdue.truncate(HOME_OVERDUE);
-    ctx.insert("overdue", &overdue);
+    ctx.insert_value("overdue", items.list(overdue));
     ctx.insert("overdue_total", &total);
     ctx.insert("open_total", &m.total.action_items.open);
-    ctx.insert("recent", &recent);
+    ctx.insert_value("recent", recent);
     ctx.insert("count", &r.rows.len());
     ctx.insert("sev1_chart", sev1_chart);
     let urls = Urls { base: &cfg.base_url };
@@ -437,7 +437,7 @@ struct ProblemRow {
     hint: String,
 }
 
-fn postmortem_pages(r: &Renderer, items: &[ItemRow], which: PmPages) -> Result<(), RenderError> {
+fn postmortem_pages(r: &Renderer, items: &Shared<ItemRow>, which: PmPages) -> Result<(), RenderError> {
     let pms = r.input.pms;
     let refs: Vec<&Postmortem> = pms.iter().collect();
     let related = Related::new(&refs);
@@ -541,15 +541,14 @@ impl<'p> Related<'p> {
 fn postmortem_page(
     r: &Renderer,
     related: &Related,
-    items: &[ItemRow],
+    items: &Shared<ItemRow>,
     offsets: &[usize],
     i: usize,
 ) -> Result<OutputFile, RenderError> {
     let (cfg, pms, m) = (r.input.cfg, r.input.pms, r.input.m);
     let pm = &pms[i];
-    let pm_items = &items[offsets[i]..offsets[i] + pm.action_items.len()];
-
-    let related: Vec<&PmRow> = related.of(pm, i).into_iter().map(|j| &r.rows[j]).collect();
+    let pm_items = items.list(offsets[i]..offsets[i] + pm.action_items.len());
+    let related = r.rows.list(related.of(pm, i));
 
     let t = &pm.timeline;
     let d = &m.durations[i];
@@ -621,7 +620,7 @@ fn postmortem_page(
         })
         .collect();
     let mut ctx = tera::Context::new();
-    ctx.insert("pm", &r.rows[i]);
+    ctx.insert_value("pm", r.rows.value(i));
     ctx.insert(
         "detail",
         &serde_json::json!({
@@ -638,10 +637,10 @@ fn postmortem_page(
     ctx.insert("timeline", &timeline);
     ctx.insert("segments", &segments);
     ctx.insert("questions", &questions);
-    ctx.insert("items", pm_items);
+    ctx.insert_value("items", pm_items);
     ctx.insert("body", &super::markdown::render(&pm.body_text(&cfg.root), cfg.trust_html));
     ctx.insert("problems", &problems);
-    ctx.insert("related", &related);
+    ctx.insert_value("related", related);
     r.render_one("postmortem.html", &postmortem_path(pm), &r.rows[i].title, "Postmortems", ctx)
         .map_err(RenderError::from)
 }
@@ -681,27 +680,28 @@ fn lifecycle(d: &crate::metrics::Durations) -> Vec<Segment> {
 }
 
 #[derive(Serialize)]
-struct Group<'a> {
+struct Group {
     name: String,
     id: String,
     open: usize,
     overdue: usize,
     closed: usize,
-    items: Vec<&'a ItemRow>,
+    /// the open ones
+    items: tera::Value,
 }
 
-fn groups<'a>(items: &'a [ItemRow], key: impl Fn(&ItemRow) -> String, prefix: &str) -> Vec<Group<'a>> {
-    let mut map: BTreeMap<String, Vec<&ItemRow>> = BTreeMap::new();
-    for it in items {
-        map.entry(key(it)).or_default().push(it);
+fn groups(items: &Shared<ItemRow>, key: impl Fn(&ItemRow) -> String, prefix: &str) -> Vec<Group> {
+    let mut map: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, it) in items.iter().enumerate() {
+        map.entry(key(it)).or_default().push(i);
     }
     map.into_iter()
         .map(|(name, list)| Group {
             id: format!("{prefix}-{}", slugify(&name)),
-            open: list.iter().filter(|i| i.open).count(),
-            overdue: list.iter().filter(|i| i.overdue).count(),
-            closed: list.iter().filter(|i| !i.open).count(),
-            items: list.into_iter().filter(|i| i.open).collect(),
+            open: list.iter().filter(|&&i| items[i].open).count(),
+            overdue: list.iter().filter(|&&i| items[i].overdue).count(),
+            closed: list.iter().filter(|&&i| !items[i].open).count(),
+            items: items.list(list.into_iter().filter(|&i| items[i].open)),
             name,
         })
         .collect()
@@ -713,12 +713,13 @@ pub const CLOSED_PER_PAGE: usize = 500;
 /// The tracker: open items on `/action-items/`, closed ones in pages of
 /// [`CLOSED_PER_PAGE`] under `/action-items/closed/`, and one page per
 /// grouped view (owner, area, kind, status) listing each group's open items.
-fn action_items_page(r: &Renderer, items: &[ItemRow]) -> Result<(), RenderError> {
+fn action_items_page(r: &Renderer, items: &Shared<ItemRow>) -> Result<(), RenderError> {
     let urls = Urls { base: &r.input.cfg.base_url };
-    let mut open: Vec<&ItemRow> = items.iter().filter(|i| i.open).collect();
-    open.sort_by(|a, b| a.rank.cmp(&b.rank).then(a.due.cmp(&b.due)).then(a.id.cmp(&b.id)));
-    let mut closed: Vec<&ItemRow> = items.iter().filter(|i| !i.open).collect();
-    closed.sort_by(|a, b| b.closed.cmp(&a.closed).then(a.id.cmp(&b.id)));
+    let by = |f: fn(&ItemRow, &ItemRow) -> std::cmp::Ordering| move |a: &usize, b: &usize| f(&items[*a], &items[*b]);
+    let mut open: Vec<usize> = (0..items.len()).filter(|&i| items[i].open).collect();
+    open.sort_by(by(|a, b| a.rank.cmp(&b.rank).then(a.due.cmp(&b.due)).then(a.id.cmp(&b.id))));
+    let mut closed: Vec<usize> = (0..items.len()).filter(|&i| !items[i].open).collect();
+    closed.sort_by(by(|a, b| b.closed.cmp(&a.closed).then(a.id.cmp(&b.id))));
     let pages = closed.len().div_ceil(CLOSED_PER_PAGE).max(1);
     let page_url = |n: usize| {
         if n == 1 {
@@ -747,7 +748,7 @@ fn action_items_page(r: &Renderer, items: &[ItemRow]) -> Result<(), RenderError>
     });
 
     let mut ctx = tera::Context::new();
-    ctx.insert("items", &open);
+    ctx.insert_value("items", items.list(open.iter().copied()));
     ctx.insert("counts", &counts);
     ctx.insert("views", &view_links);
     ctx.insert("closed_pages", &closed_pages);
@@ -755,7 +756,7 @@ fn action_items_page(r: &Renderer, items: &[ItemRow]) -> Result<(), RenderError>
 
     for (n, chunk) in closed.chunks(CLOSED_PER_PAGE).enumerate().chain(closed.is_empty().then_some((0, &[][..]))) {
         let mut ctx = tera::Context::new();
-        ctx.insert("items", chunk);
+        ctx.insert_value("items", items.list(chunk.iter().copied()));
         ctx.insert("counts", &counts);
         ctx.insert("views", &view_links);
         ctx.insert("closed_pages", &closed_pages);
@@ -918,36 +919,46 @@ fn trends(r: &Renderer, labels: &[String], sev1_chart: &str) -> Result<(), Rende
     r.render("trends.html", "trends/index.html", "Trends", "Trends", ctx)
 }
 
-fn quarters(r: &Renderer, items: &[ItemRow]) -> Result<(), RenderError> {
+/// A SEV1 incident on its quarter's page.
+#[derive(Serialize)]
+struct Sev1Row<'a> {
+    row: tera::Value,
+    impact: &'a Option<String>,
+    root_cause: &'a Option<String>,
+    whys: &'a [String],
+    items: tera::Value,
+}
+
+fn quarters(r: &Renderer, items: &Shared<ItemRow>) -> Result<(), RenderError> {
     let (cfg, pms, m) = (r.input.cfg, r.input.pms, r.input.m);
     let urls = Urls { base: &cfg.base_url };
     let rows = quarter_rows(r.input);
     let offsets = item_offsets(pms);
     let sev1 = cfg.severities.first().cloned();
     m.quarters.par_iter().enumerate().try_for_each(|(qi, q)| -> Result<(), RenderError> {
-        let incidents: Vec<&PmRow> = q.members.iter().map(|&i| &r.rows[i]).collect();
-        let sev1s: Vec<serde_json::Value> = q
+        let incidents = r.rows.list(q.members.iter().copied());
+        let sev1s: Vec<Sev1Row> = q
             .members
             .iter()
             .filter(|&&i| pms[i].severity.is_some() && pms[i].severity == sev1)
             .map(|&i| {
                 let pm = &pms[i];
-                serde_json::json!({
-                    "row": &r.rows[i],
-                    "impact": pm.impact,
-                    "root_cause": pm.root_cause,
-                    "whys": pm.five_whys,
-                    "items": &items[offsets[i]..offsets[i] + pm.action_items.len()],
-                })
+                Sev1Row {
+                    row: r.rows.value(i),
+                    impact: &pm.impact,
+                    root_cause: &pm.root_cause,
+                    whys: &pm.five_whys,
+                    items: items.list(offsets[i]..offsets[i] + pm.action_items.len()),
+                }
             })
             .collect();
         // still open, of this quarter's incidents: what leadership can act on
-        let opened: Vec<&ItemRow> = q
-            .members
-            .iter()
-            .flat_map(|&i| &items[offsets[i]..offsets[i] + pms[i].action_items.len()])
-            .filter(|i| i.open)
-            .collect();
+        let opened = items.list(
+            q.members
+                .iter()
+                .flat_map(|&i| offsets[i]..offsets[i] + pms[i].action_items.len())
+                .filter(|&k| items[k].open),
+        );
         let link = |q: Quarter| Link { name: q.to_string(), url: urls.quarter(q) };
         let mut ctx = tera::Context::new();
         ctx.insert("quarter", &q.quarter.to_string());
@@ -955,10 +966,10 @@ fn quarters(r: &Renderer, items: &[ItemRow]) -> Result<(), RenderError> {
         ctx.insert("figures", &view::quarter_figures(m, qi, cfg));
         ctx.insert("prev", &qi.checked_sub(1).map(|p| link(m.quarters[p].quarter)));
         ctx.insert("next", &m.quarters.get(qi + 1).map(|n| link(n.quarter)));
-        ctx.insert("incidents", &incidents);
+        ctx.insert_value("incidents", incidents);
         ctx.insert("sev1s", &sev1s);
         ctx.insert("sev1_name", &sev1);
-        ctx.insert("opened", &opened);
+        ctx.insert_value("opened", opened);
         ctx.insert("first_day", &q.quarter.first_day().to_string());
         ctx.insert("last_day", &q.quarter.last_day().to_string());
         let name = q.quarter.to_string();
@@ -1017,12 +1028,12 @@ fn taxonomies(r: &Renderer, scope: Scope) -> Result<(), RenderError> {
                     r.add_path(path);
                     return Ok(row);
                 }
-                let list: Vec<&PmRow> = idx.iter().rev().map(|&i| &r.rows[i]).collect();
+                let list = r.rows.list(idx.iter().rev().copied());
                 let figures = slice_figures(idx, r.input);
                 let mut ctx = tera::Context::new();
                 ctx.insert("kind", kind);
                 ctx.insert("name", name);
-                ctx.insert("postmortems", &list);
+                ctx.insert_value("postmortems", list);
                 ctx.insert("figures", &figures);
                 r.render("taxonomy.html", &path, &format!("{kind}: {name}"), plural, ctx)?;
                 Ok(row)
