@@ -1,5 +1,6 @@
 //! Named build phases, timed. `RETRO_TIMINGS=1` prints each phase's wall
-//! time on stderr, so a profile of a build is one variable away.
+//! time on stderr, and on Linux the process's peak memory so far, so a
+//! profile of a build is one variable away.
 
 use std::time::Instant;
 
@@ -21,7 +22,7 @@ impl Phases {
     /// Ends the current phase, naming it.
     pub fn done(&mut self, name: &str) {
         if self.on {
-            eprintln!("timing: {name:<10} {:>8.1} ms", self.last.elapsed().as_secs_f64() * 1000.0);
+            eprintln!("timing: {name:<10} {:>8.1} ms{}", self.last.elapsed().as_secs_f64() * 1000.0, peak_memory());
         }
         self.last = Instant::now();
     }
@@ -37,4 +38,14 @@ pub fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
     let out = f();
     eprintln!("timing:   {name:<16} {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
     out
+}
+
+/// `, peak N MB` from /proc/self/status where there is one.
+fn peak_memory() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok());
+    kb.map_or(String::new(), |kb| format!(", peak {} MB", kb / 1024))
 }

@@ -1,7 +1,7 @@
 //! The JSON exports of FORMAT.md section 5: postmortems, action items,
 //! metrics. Field order follows the format; numbers are not rounded.
 
-use super::OutputFile;
+use super::{Emit, OutputFile};
 use crate::config::Config;
 use crate::metrics::{ItemState, Metrics, Summary};
 use crate::model::{ActionItem, Postmortem};
@@ -153,23 +153,38 @@ struct MetricsJson<'a> {
     total: TotalJson<'a>,
 }
 
-fn to_file<T: Serialize>(path: &str, value: &T, pretty: bool) -> OutputFile {
+/// `value` as JSON; `size` is a guess of its length, so that the buffer
+/// rarely grows (growing copies it and holds both copies for a moment).
+fn to_file<T: Serialize>(path: &str, value: &T, pretty: bool, size: usize) -> OutputFile {
+    let mut bytes = Vec::with_capacity(size);
     // Serializing strings, numbers and maps with string keys cannot fail;
     // non-finite floats cannot occur (durations come from valid instants).
-    let mut bytes =
-        if pretty { serde_json::to_vec_pretty(value) } else { serde_json::to_vec(value) }.unwrap_or_default();
+    let written =
+        if pretty { serde_json::to_writer_pretty(&mut bytes, value) } else { serde_json::to_writer(&mut bytes, value) };
+    if written.is_err() {
+        bytes.clear();
+    }
     bytes.push(b'\n');
     OutputFile { path: path.to_string(), bytes }
 }
 
-/// `api/postmortems.json`, `api/action-items.json` and `api/metrics.json`.
-/// `pms` must be in the site's order (started, then id) and `m` computed
-/// from the same slice.
-pub fn exports(pms: &[Postmortem], m: &Metrics, cfg: &Config) -> Vec<OutputFile> {
-    let posts: Vec<PostmortemJson> = pms
-        .iter()
-        .enumerate()
-        .map(|(i, pm)| {
+/// A JSON array of what `rows` yields, made while it is written: the
+/// exports hold no list of rows besides their bytes.
+struct Rows<F>(F);
+
+impl<F: Fn() -> I, I: Iterator<Item = T>, T: Serialize> Serialize for Rows<F> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
+    }
+}
+
+/// `api/postmortems.json`, `api/action-items.json` and `api/metrics.json`,
+/// each handed to `emit` as soon as it is made, so that only one is in
+/// memory at a time. `pms` must be in the site's order (started, then id)
+/// and `m` computed from the same slice.
+pub fn exports(pms: &[Postmortem], m: &Metrics, cfg: &Config, emit: Emit) -> std::io::Result<()> {
+    let posts = Rows(|| {
+        pms.iter().enumerate().map(|(i, pm)| {
             let t = &pm.timeline;
             fn raw(s: &Option<crate::model::Stamp>) -> Option<&str> {
                 s.as_ref().map(|s| s.raw.as_str())
@@ -210,12 +225,16 @@ pub fn exports(pms: &[Postmortem], m: &Metrics, cfg: &Config) -> Vec<OutputFile>
                 action_items: pm.action_items.iter().zip(&m.items[i]).map(|(it, s)| item_json(None, it, s)).collect(),
             }
         })
-        .collect();
-    let items: Vec<ItemJson> = pms
-        .iter()
-        .enumerate()
-        .flat_map(|(i, pm)| pm.action_items.iter().zip(&m.items[i]).map(move |(it, s)| item_json(Some(&pm.id), it, s)))
-        .collect();
+    });
+    // about 1.5 KB per postmortem and 300 bytes per action item
+    emit(to_file("api/postmortems.json", &posts, false, pms.len() * 1600))?;
+    let items = Rows(|| {
+        pms.iter().enumerate().flat_map(|(i, pm)| {
+            pm.action_items.iter().zip(&m.items[i]).map(move |(it, s)| item_json(Some(&pm.id), it, s))
+        })
+    });
+    let n_items: usize = pms.iter().map(|p| p.action_items.len()).sum();
+    emit(to_file("api/action-items.json", &items, false, n_items * 320))?;
     let metrics = MetricsJson {
         today: m.today.format("%Y-%m-%d").to_string(),
         timezone: &m.timezone,
@@ -254,9 +273,5 @@ pub fn exports(pms: &[Postmortem], m: &Metrics, cfg: &Config) -> Vec<OutputFile>
             },
         },
     };
-    vec![
-        to_file("api/postmortems.json", &posts, false),
-        to_file("api/action-items.json", &items, false),
-        to_file("api/metrics.json", &metrics, true),
-    ]
+    emit(to_file("api/metrics.json", &metrics, true, 64 * 1024))
 }

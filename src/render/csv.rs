@@ -1,6 +1,6 @@
 //! CSV downloads beside the JSON exports, for spreadsheets (RFC 4180).
 
-use super::OutputFile;
+use super::{Emit, OutputFile};
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::model::Postmortem;
@@ -31,8 +31,11 @@ fn num(x: Option<f64>) -> String {
     x.map_or(String::new(), |v| v.to_string())
 }
 
-pub fn exports(pms: &[Postmortem], m: &Metrics, cfg: &Config) -> Vec<OutputFile> {
-    let mut p = String::new();
+/// `api/postmortems.csv` and `api/action-items.csv`, each handed to `emit`
+/// as soon as it is made, so that only one is in memory at a time.
+pub fn exports(pms: &[Postmortem], m: &Metrics, cfg: &Config, emit: Emit) -> std::io::Result<()> {
+    // about 300 bytes per postmortem and 180 per action item
+    let mut p = String::with_capacity(pms.len() * 320);
     row(
         &mut p,
         &[
@@ -57,12 +60,6 @@ pub fn exports(pms: &[Postmortem], m: &Metrics, cfg: &Config) -> Vec<OutputFile>
             "completeness_score",
         ]
         .map(String::from),
-    );
-    let mut a = String::new();
-    row(
-        &mut a,
-        &["postmortem", "id", "title", "kind", "owner", "due", "status", "closed", "link", "overdue", "age_days"]
-            .map(String::from),
     );
     for (i, pm) in pms.iter().enumerate() {
         let t = &pm.timeline;
@@ -92,6 +89,16 @@ pub fn exports(pms: &[Postmortem], m: &Metrics, cfg: &Config) -> Vec<OutputFile>
                 pm.score.to_string(),
             ],
         );
+    }
+    emit(OutputFile { path: "api/postmortems.csv".into(), bytes: p.into_bytes() })?;
+    let n_items: usize = pms.iter().map(|p| p.action_items.len()).sum();
+    let mut a = String::with_capacity(n_items * 200);
+    row(
+        &mut a,
+        &["postmortem", "id", "title", "kind", "owner", "due", "status", "closed", "link", "overdue", "age_days"]
+            .map(String::from),
+    );
+    for (i, pm) in pms.iter().enumerate() {
         for (it, s) in pm.action_items.iter().zip(&m.items[i]) {
             row(
                 &mut a,
@@ -111,10 +118,7 @@ pub fn exports(pms: &[Postmortem], m: &Metrics, cfg: &Config) -> Vec<OutputFile>
             );
         }
     }
-    vec![
-        OutputFile { path: "api/postmortems.csv".into(), bytes: p.into_bytes() },
-        OutputFile { path: "api/action-items.csv".into(), bytes: a.into_bytes() },
-    ]
+    emit(OutputFile { path: "api/action-items.csv".into(), bytes: a.into_bytes() })
 }
 
 #[cfg(test)]

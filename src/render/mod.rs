@@ -25,6 +25,9 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
+/// Takes each file as soon as it is made.
+pub type Emit<'a> = &'a mut dyn FnMut(OutputFile) -> std::io::Result<()>;
+
 /// Where rendered files go: the staging folder of a build, or memory in
 /// tests. Called from many threads; files arrive in any order.
 pub trait Sink: Sync {
@@ -109,22 +112,21 @@ pub fn update(
     let (pages, extras) = rayon::join(
         || pages::render_all(&input, sink, scope),
         || -> std::io::Result<Vec<String>> {
-            let mut files = crate::timing::timed("exports", || {
-                let mut files = vec![feed::atom(pms, cfg), search::index(&rows)];
-                files.extend(api::exports(pms, m, cfg));
-                files.extend(csv::exports(pms, m, cfg));
-                files
-            });
-            files.extend(
-                theme
-                    .statics
-                    .iter()
-                    .map(|(name, bytes)| OutputFile { path: format!("static/{name}"), bytes: bytes.clone() }),
-            );
-            let mut paths = Vec::with_capacity(files.len());
-            for f in files {
+            // each file is written as soon as it is made: the exports of a
+            // large site are tens of megabytes
+            let mut paths = Vec::new();
+            let mut emit = |f: OutputFile| -> std::io::Result<()> {
                 paths.push(f.path.clone());
-                sink.put(f)?;
+                sink.put(f)
+            };
+            crate::timing::timed("exports", || -> std::io::Result<()> {
+                emit(feed::atom(pms, cfg))?;
+                emit(search::index(&rows))?;
+                api::exports(pms, m, cfg, &mut emit)?;
+                csv::exports(pms, m, cfg, &mut emit)
+            })?;
+            for (name, bytes) in &theme.statics {
+                emit(OutputFile { path: format!("static/{name}"), bytes: bytes.clone() })?;
             }
             Ok(paths)
         },

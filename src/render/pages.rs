@@ -213,7 +213,7 @@ impl<'a> Renderer<'a> {
 }
 
 /// Every action item as a table row, in postmortem order.
-fn item_rows(input: &Input) -> Vec<ItemRow> {
+fn item_rows<'a>(input: &Input<'a>) -> Vec<ItemRow<'a>> {
     let (cfg, pms, m) = (input.cfg, input.pms, input.m);
     pms.par_iter()
         .enumerate()
@@ -376,7 +376,7 @@ fn home(r: &Renderer, items: &Shared<ItemRow>, sev1_chart: &str) -> Result<(), R
         ctx.insert("figures", &view::quarter_figures(m, last, cfg));
     }
     let mut overdue: Vec<usize> = (0..items.len()).filter(|&i| items[i].overdue).collect();
-    overdue.sort_by(|&a, &b| items[a].due.cmp(&items[b].due).then(items[a].id.cmp(&items[b].id)));
+    overdue.sort_by(|&a, &b| items[a].due.cmp(items[b].due).then(items[a].id.cmp(items[b].id)));
     let recent = r.rows.list((0..r.rows.len()).rev().take(10));
     let total = Figure::plain("Overdue action items", m.total.action_items.overdue.to_string());
     ctx.insert("overdue_shown", &overdue.len().min(HOME_OVERDUE));
@@ -717,9 +717,9 @@ fn action_items_page(r: &Renderer, items: &Shared<ItemRow>) -> Result<(), Render
     let urls = Urls { base: &r.input.cfg.base_url };
     let by = |f: fn(&ItemRow, &ItemRow) -> std::cmp::Ordering| move |a: &usize, b: &usize| f(&items[*a], &items[*b]);
     let mut open: Vec<usize> = (0..items.len()).filter(|&i| items[i].open).collect();
-    open.sort_by(by(|a, b| a.rank.cmp(&b.rank).then(a.due.cmp(&b.due)).then(a.id.cmp(&b.id))));
+    open.sort_by(by(|a, b| a.rank.cmp(&b.rank).then(a.due.cmp(b.due)).then(a.id.cmp(b.id))));
     let mut closed: Vec<usize> = (0..items.len()).filter(|&i| !items[i].open).collect();
-    closed.sort_by(by(|a, b| b.closed.cmp(&a.closed).then(a.id.cmp(&b.id))));
+    closed.sort_by(by(|a, b| b.closed.cmp(a.closed).then(a.id.cmp(b.id))));
     let pages = closed.len().div_ceil(CLOSED_PER_PAGE).max(1);
     let page_url = |n: usize| {
         if n == 1 {
@@ -731,10 +731,10 @@ fn action_items_page(r: &Renderer, items: &Shared<ItemRow>) -> Result<(), Render
     let closed_pages: Vec<Link> = (1..=pages).map(|n| Link { name: n.to_string(), url: page_url(n) }).collect();
     type Key = fn(&ItemRow) -> String;
     let views: [(&str, &str, &str, Key); 4] = [
-        ("owner", "owners", "By owner", |i| i.owner.clone()),
-        ("area", "areas", "By area", |i| i.area.as_ref().map_or("—".into(), |a| a.name.clone())),
-        ("kind", "kinds", "By kind", |i| i.kind.clone()),
-        ("status", "statuses", "By status", |i| i.status_label.clone()),
+        ("owner", "owners", "By owner", |i| i.owner.to_string()),
+        ("area", "areas", "By area", |i| i.area.as_ref().map_or("—", |a| a.name).to_string()),
+        ("kind", "kinds", "By kind", |i| i.kind.to_string()),
+        ("status", "statuses", "By status", |i| i.status_label.to_string()),
     ];
     let view_links: Vec<Link> = views
         .iter()

@@ -7,6 +7,7 @@ use crate::metrics::{Durations, ItemState, Metrics, Quarter};
 use crate::model::{ActionItem, Postmortem, Stamp};
 use crate::text::slugify;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// "38 min", "2 h 10 min", "3 d 4 h"; "—" for no value.
 pub fn fmt_minutes(m: Option<f64>) -> String {
@@ -37,6 +38,13 @@ pub fn fmt_share(x: Option<f64>) -> String {
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Link {
     pub name: String,
+    pub url: String,
+}
+
+/// A [`Link`] whose name is borrowed.
+#[derive(Clone, Debug, Serialize)]
+pub struct LinkTo<'a> {
+    pub name: &'a str,
     pub url: String,
 }
 
@@ -135,32 +143,34 @@ pub fn pm_rows(pms: &[Postmortem], m: &crate::metrics::Metrics, cfg: &Config) ->
 
 /// An action item in tables.
 #[derive(Clone, Debug, Serialize)]
-pub struct ItemRow {
-    pub id: String,
-    pub title: String,
-    pub kind: String,
-    pub owner: String,
-    pub due: String,
-    pub status: String,
+/// An action item in tables. Its texts are borrowed from the model: a
+/// large site has hundreds of thousands of items.
+pub struct ItemRow<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub kind: &'static str,
+    pub owner: &'a str,
+    pub due: &'a str,
+    pub status: &'static str,
     /// The status for people: `in progress`, `wont do`.
-    pub status_label: String,
-    pub closed: String,
+    pub status_label: Cow<'static, str>,
+    pub closed: &'a str,
     /// Only http(s) and mailto links, and relative ones; anything else
     /// (`javascript:`, `data:`) is not linked.
-    pub link: Option<String>,
+    pub link: Option<&'a str>,
     pub open: bool,
     pub overdue: bool,
     pub age_days: Option<i64>,
-    pub postmortem: Link,
-    pub area: Option<Link>,
-    pub severity: String,
+    pub postmortem: LinkTo<'a>,
+    pub area: Option<LinkTo<'a>>,
+    pub severity: &'a str,
     pub sev_class: String,
     /// Sort rank: overdue 0, open 1, closed 2.
     pub rank: u8,
 }
 
 /// A link target that is safe to put in `href`.
-pub fn safe_link(url: &str) -> Option<String> {
+pub fn safe_link(url: &str) -> Option<&str> {
     let u = url.trim();
     let lower: String =
         u.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
@@ -169,30 +179,31 @@ pub fn safe_link(url: &str) -> Option<String> {
     match scheme_end {
         Some(i) if i < path_start => {
             let scheme = &lower[..i];
-            matches!(scheme, "http" | "https" | "mailto").then(|| u.to_string())
+            matches!(scheme, "http" | "https" | "mailto").then_some(u)
         }
-        _ => (!u.is_empty()).then(|| u.to_string()),
+        _ => (!u.is_empty()).then_some(u),
     }
 }
 
-pub fn item_row(pm: &Postmortem, item: &ActionItem, s: &ItemState, cfg: &Config) -> ItemRow {
+pub fn item_row<'a>(pm: &'a Postmortem, item: &'a ActionItem, s: &ItemState, cfg: &Config) -> ItemRow<'a> {
     let urls = Urls { base: &cfg.base_url };
+    let status = item.status.as_str();
     ItemRow {
-        id: item.id.clone(),
-        title: item.title.clone().unwrap_or_else(|| "(untitled)".into()),
-        kind: item.kind.map_or("—", |k| k.as_str()).to_string(),
-        owner: item.owner.clone().unwrap_or_else(|| "—".into()),
-        due: item.due.as_ref().map_or("—".into(), |d| d.raw.clone()),
-        status: item.status.as_str().to_string(),
-        status_label: item.status.as_str().replace('_', " "),
-        closed: item.closed.as_ref().map_or(String::new(), |d| d.raw.clone()),
+        id: &item.id,
+        title: item.title.as_deref().unwrap_or("(untitled)"),
+        kind: item.kind.map_or("—", |k| k.as_str()),
+        owner: item.owner.as_deref().unwrap_or("—"),
+        due: item.due.as_ref().map_or("—", |d| d.raw.as_str()),
+        status,
+        status_label: if status.contains('_') { Cow::Owned(status.replace('_', " ")) } else { Cow::Borrowed(status) },
+        closed: item.closed.as_ref().map_or("", |d| d.raw.as_str()),
         link: item.link.as_deref().and_then(safe_link),
         open: s.open,
         overdue: s.overdue,
         age_days: s.age_days,
-        postmortem: Link { name: pm.display_title().to_string(), url: urls.postmortem(&pm.id) },
-        area: urls.area_link(pm),
-        severity: pm.severity.clone().unwrap_or_default(),
+        postmortem: LinkTo { name: pm.display_title(), url: urls.postmortem(&pm.id) },
+        area: pm.area.as_deref().filter(|a| !a.trim().is_empty()).map(|a| LinkTo { name: a, url: urls.area(a) }),
+        severity: pm.severity.as_deref().unwrap_or_default(),
         sev_class: sev_class(cfg, pm.severity.as_deref()),
         rank: if s.overdue {
             0
