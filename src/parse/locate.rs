@@ -32,24 +32,30 @@ struct Entry<'a> {
     /// Column (0-based) where `text` starts: after the indent and any `- `.
     start: usize,
     text: &'a str,
+    /// The key this line starts with, if it is `key: …` (read once: every
+    /// lookup compares keys line by line).
+    key: Option<&'a str>,
 }
 
-impl Entry<'_> {
+impl<'a> Entry<'a> {
     fn key_indent(&self) -> usize {
         self.start
     }
 
     /// Byte offset in `text` just after `key:`.
     fn key_end(&self) -> Option<usize> {
-        let k = self.key()?;
+        let k = self.key?;
         let quoted = usize::from(self.text.starts_with(['"', '\'']));
         let from = k.len() + 2 * quoted;
         Some(from + self.text[from..].find(':')? + 1)
     }
 
-    /// The key this line starts with, if it is `key: …`.
-    fn key(&self) -> Option<&str> {
-        let t = self.text;
+    fn key(&self) -> Option<&'a str> {
+        self.key
+    }
+
+    /// The key line text `t` starts with, if it is `key: …`.
+    fn read_key(t: &'a str) -> Option<&'a str> {
         let (key, rest) = if let Some(q @ ('"' | '\'')) = t.chars().next() {
             let end = t[1..].find(q)? + 1;
             (&t[1..end], &t[end + 1..])
@@ -85,7 +91,7 @@ impl<'a> Locator<'a> {
                 }
                 _ => (false, indent, rest),
             };
-            entries.push(Entry { line: first_line + i, indent, dash, start, text });
+            entries.push(Entry { line: first_line + i, indent, dash, start, text, key: Entry::read_key(text) });
         }
         Locator { entries }
     }
