@@ -166,3 +166,35 @@ fn a_busy_port_is_a_clear_error() {
     assert!(r.stderr.contains("is busy"), "{}", r.stderr);
     assert!(r.stderr.contains("--port"), "{}", r.stderr);
 }
+
+#[test]
+fn a_save_that_truncates_then_writes_shows_no_empty_file_error() {
+    let site = fixture_copy("metrics");
+    let server = start(site.path());
+    let page = "/postmortems/b-search-latency/";
+    let body = get(&server.addr, page).1;
+    let at = body.find("since=").unwrap() + 6;
+    let generation: String = body[at..].chars().take_while(char::is_ascii_digit).collect();
+    let mut events = TcpStream::connect(&server.addr).unwrap();
+    events.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(events, "GET /__retro/events?since={generation}&page={page} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+
+    // like an editor that empties the file, then writes it: the empty file
+    // is on disk longer than serve's event debouncing
+    let file = site.path().join("content/b-search-latency.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, "").unwrap();
+    std::thread::sleep(Duration::from_millis(60));
+    std::fs::write(&file, text.replace("title: Search latency", "title: Search latency, saved")).unwrap();
+
+    let mut heard = String::new();
+    let mut buf = [0u8; 4096];
+    let start = Instant::now();
+    while !heard.contains("event: reload") {
+        assert!(start.elapsed() < Duration::from_secs(20), "no reload: {heard}");
+        let n = events.read(&mut buf).unwrap_or(0);
+        heard.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    assert!(!heard.contains("event: problems"), "the half-saved file was reported: {heard}");
+    assert!(get(&server.addr, page).1.contains("<h1>Search latency, saved</h1>"));
+}

@@ -179,6 +179,30 @@ fn changed(seen: &mut Fingerprint, paths: &[&Path]) -> Vec<(PathBuf, bool, bool)
     out
 }
 
+/// How long an empty postmortem is given to fill before it is reported
+/// empty (E003).
+const SETTLE: Duration = Duration::from_millis(150);
+
+/// Some editors save by truncating a file and then writing it: between
+/// the two the file is empty, and reporting "the file is empty" would
+/// flash an error overlay in the browser. A postmortem seen empty is given
+/// [`SETTLE`] to fill; what it holds then is what is checked (and the
+/// write's own event later changes nothing).
+fn settle_empty(seen: &mut Fingerprint, files: &[(PathBuf, bool, bool)]) {
+    let deadline = Instant::now() + SETTLE;
+    for (path, _, exists) in files {
+        if !*exists || path.extension().is_none_or(|x| x != "md") {
+            continue;
+        }
+        while stamp(path).is_some_and(|s| s.0 == 0) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        if let Some(s) = stamp(path) {
+            seen.insert(path.clone(), s);
+        }
+    }
+}
+
 /// Previews of `retro serve` processes that have ended (Ctrl-C leaves them
 /// behind) are removed by the next one.
 fn remove_stale_previews() {
@@ -285,6 +309,7 @@ pub fn run(opts: &ServeOptions) -> u8 {
         if files.is_empty() {
             continue;
         }
+        settle_empty(&mut seen, &files);
         if files.iter().any(|(p, _, _)| p.file_name().is_some_and(|n| n == crate::config::FILE_NAME)) {
             match Config::load(&cfg.root) {
                 Ok(c) => cfg = c.with_base_url(&c.base_path()).unwrap_or(c),

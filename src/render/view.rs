@@ -141,7 +141,6 @@ pub fn pm_rows(pms: &[Postmortem], m: &crate::metrics::Metrics, cfg: &Config) ->
     pms.par_iter().enumerate().map(|(i, pm)| pm_row(pm, &m.durations[i], m.quarter_of[i], &m.items[i], cfg)).collect()
 }
 
-/// An action item in tables.
 #[derive(Clone, Debug, Serialize)]
 /// An action item in tables. Its texts are borrowed from the model: a
 /// large site has hundreds of thousands of items.
