@@ -53,6 +53,17 @@ fn get(addr: &str, path: &str) -> (String, String) {
     (head.to_string(), body.to_string())
 }
 
+/// Reads the event stream into `heard` until it holds `what`.
+fn hear_until(events: &mut TcpStream, heard: &mut String, what: &str) {
+    let mut buf = [0u8; 4096];
+    let start = Instant::now();
+    while !heard.contains(what) {
+        assert!(start.elapsed() < Duration::from_secs(20), "no {what}: {heard}");
+        let n = events.read(&mut buf).unwrap_or(0);
+        heard.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+}
+
 fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
     let start = Instant::now();
     while !f() {
@@ -88,13 +99,7 @@ fn serve_rebuilds_on_edit_and_keeps_the_last_good_site_on_a_broken_one() {
     write!(events, "GET /__retro/events?since=999 HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
     std::fs::write(site.path().join("content/zz-broken.md"), "---\ntitle: [unclosed\n---\n").unwrap();
     let mut seen = String::new();
-    let mut buf = [0u8; 4096];
-    let start = Instant::now();
-    while !seen.contains("event: problems") {
-        assert!(start.elapsed() < Duration::from_secs(20), "no problems event: {seen}");
-        let n = events.read(&mut buf).unwrap_or(0);
-        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
-    }
+    hear_until(&mut events, &mut seen, "event: problems");
     let problems = &seen[seen.find("event: problems").unwrap()..];
     assert!(problems.contains("E005") && problems.contains("content/zz-broken.md:2"), "{problems}");
     assert!(
@@ -104,6 +109,7 @@ fn serve_rebuilds_on_edit_and_keeps_the_last_good_site_on_a_broken_one() {
 
     // fixing it reloads
     std::fs::remove_file(site.path().join("content/zz-broken.md")).unwrap();
+    let mut buf = [0u8; 4096];
     let start = Instant::now();
     while !seen.ends_with("event: reload\ndata: {}\n\n") {
         assert!(start.elapsed() < Duration::from_secs(20), "no reload after the fix: {seen}");
@@ -188,13 +194,7 @@ fn a_save_that_truncates_then_writes_shows_no_empty_file_error() {
     std::fs::write(&file, text.replace("title: Search latency", "title: Search latency, saved")).unwrap();
 
     let mut heard = String::new();
-    let mut buf = [0u8; 4096];
-    let start = Instant::now();
-    while !heard.contains("event: reload") {
-        assert!(start.elapsed() < Duration::from_secs(20), "no reload: {heard}");
-        let n = events.read(&mut buf).unwrap_or(0);
-        heard.push_str(&String::from_utf8_lossy(&buf[..n]));
-    }
+    hear_until(&mut events, &mut heard, "event: reload");
     assert!(!heard.contains("event: problems"), "the half-saved file was reported: {heard}");
     assert!(get(&server.addr, page).1.contains("<h1>Search latency, saved</h1>"));
 }
