@@ -32,6 +32,8 @@ pub struct State {
     pub sources: usize,
     /// The theme the site was rendered with.
     pub theme: crate::render::theme::Theme,
+    /// The exports' per-postmortem shares, made at the first edit.
+    pub exports: crate::render::exports::Parts,
 }
 
 /// Why a build wrote nothing.
@@ -168,8 +170,10 @@ pub fn finish(cfg: &Config, state: &mut State, rest: Rest, out: &Path) -> Result
         tags: Some(&tags),
     };
     let sink = crate::publish::InPlace(out.to_path_buf());
-    let files = crate::render::update(&state.postmortems, &state.metrics, cfg, &state.theme, &sink, scope, &kept)
-        .map_err(|e| render_failure(cfg, e, tally(&state.diags), state.sources))?;
+    let in_place = crate::render::Kept { files: &kept, exports: &mut state.exports, changed: x };
+    let files =
+        crate::render::update(&state.postmortems, &state.metrics, cfg, &state.theme, &sink, scope, Some(in_place))
+            .map_err(|e| render_failure(cfg, e, tally(&state.diags), state.sources))?;
     for gone in state.files.iter().filter(|f| files.binary_search(f).is_err()) {
         let path = out.join(gone);
         match std::fs::remove_file(&path) {
@@ -248,6 +252,7 @@ pub fn build(cfg: &Config, today: NaiveDate, out: &Path) -> Result<Built, Failur
             files,
             sources: analysis.file_count,
             theme,
+            exports: Default::default(),
         },
     })
 }

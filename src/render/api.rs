@@ -178,63 +178,118 @@ impl<F: Fn() -> I, I: Iterator<Item = T>, T: Serialize> Serialize for Rows<F> {
     }
 }
 
+/// Postmortem `i` as an entry of `api/postmortems.json`.
+fn pm_json<'a>(pms: &'a [Postmortem], m: &'a Metrics, cfg: &Config, i: usize) -> PostmortemJson<'a> {
+    let pm = &pms[i];
+    let t = &pm.timeline;
+    fn raw(s: &Option<crate::model::Stamp>) -> Option<&str> {
+        s.as_ref().map(|s| s.raw.as_str())
+    }
+    let d = &m.durations[i];
+    PostmortemJson {
+        id: &pm.id,
+        title: pm.title.as_deref(),
+        severity: pm.severity.as_deref(),
+        status: pm.status.as_str(),
+        area: pm.area.as_deref(),
+        tags: &pm.tags,
+        authors: &pm.authors,
+        quarter: m.quarter_of[i].map(|q| q.to_string()),
+        url: cfg.url(&format!("postmortems/{}/", pm.id)),
+        started: raw(&t.started),
+        detected: raw(&t.detected),
+        acknowledged: raw(&t.acknowledged),
+        mitigated: raw(&t.mitigated),
+        resolved: raw(&t.resolved),
+        ttd_minutes: d.ttd,
+        tta_minutes: d.tta,
+        ttm_minutes: d.ttm,
+        ttr_minutes: d.ttr,
+        completeness: CompletenessJson {
+            score: pm.score,
+            problems: pm
+                .problems
+                .iter()
+                .map(|p| ProblemJson {
+                    code: p.code.as_str(),
+                    level: p.level.as_str(),
+                    line: p.line,
+                    message: &p.message,
+                })
+                .collect(),
+        },
+        action_items: pm.action_items.iter().zip(&m.items[i]).map(|(it, s)| item_json(None, it, s)).collect(),
+    }
+}
+
+/// The action items of postmortem `i` as entries of `api/action-items.json`.
+fn items_json<'a>(pms: &'a [Postmortem], m: &'a Metrics, i: usize) -> impl Iterator<Item = ItemJson<'a>> {
+    let pm = &pms[i];
+    pm.action_items.iter().zip(&m.items[i]).map(move |(it, s)| item_json(Some(&pm.id), it, s))
+}
+
+/// Size guesses: about 1.5 KB per postmortem and 300 bytes per action item.
+fn sizes(pms: &[Postmortem]) -> (usize, usize) {
+    (pms.len() * 1600, pms.iter().map(|p| p.action_items.len()).sum::<usize>() * 320)
+}
+
 /// `api/postmortems.json`, `api/action-items.json` and `api/metrics.json`,
 /// each handed to `emit` as soon as it is made, so that only one is in
 /// memory at a time. `pms` must be in the site's order (started, then id)
 /// and `m` computed from the same slice.
 pub fn exports(pms: &[Postmortem], m: &Metrics, cfg: &Config, emit: Emit) -> std::io::Result<()> {
-    let posts = Rows(|| {
-        pms.iter().enumerate().map(|(i, pm)| {
-            let t = &pm.timeline;
-            fn raw(s: &Option<crate::model::Stamp>) -> Option<&str> {
-                s.as_ref().map(|s| s.raw.as_str())
+    let (pm_size, item_size) = sizes(pms);
+    let posts = Rows(|| (0..pms.len()).map(|i| pm_json(pms, m, cfg, i)));
+    emit(to_file("api/postmortems.json", &posts, false, pm_size))?;
+    let items = Rows(|| (0..pms.len()).flat_map(|i| items_json(pms, m, i)));
+    emit(to_file("api/action-items.json", &items, false, item_size))?;
+    emit(metrics_file(m))
+}
+
+/// Postmortem `i`'s entry of `api/postmortems.json` and its items'
+/// entries of `api/action-items.json` (joined by commas; empty when it has
+/// none), for [`from_parts`].
+pub fn parts(pms: &[Postmortem], m: &Metrics, cfg: &Config, i: usize) -> (Vec<u8>, Vec<u8>) {
+    // serializing cannot fail: see to_file
+    let entry = serde_json::to_vec(&pm_json(pms, m, cfg, i)).unwrap_or_default();
+    let mut items = Vec::new();
+    for (k, it) in items_json(pms, m, i).enumerate() {
+        if k > 0 {
+            items.push(b',');
+        }
+        let _ = serde_json::to_writer(&mut items, &it);
+    }
+    (entry, items)
+}
+
+/// The same files as [`exports`], byte for byte, from every postmortem's
+/// [`parts`]: a JSON array is its entries joined by commas.
+pub fn from_parts<'p>(
+    pms: &[Postmortem],
+    m: &Metrics,
+    parts: impl Iterator<Item = (&'p [u8], &'p [u8])> + Clone,
+    emit: Emit,
+) -> std::io::Result<()> {
+    let (pm_size, item_size) = sizes(pms);
+    let array = |path: &str, entries: &mut dyn Iterator<Item = &'p [u8]>, size: usize| {
+        let mut bytes = Vec::with_capacity(size);
+        bytes.push(b'[');
+        for (k, e) in entries.filter(|e| !e.is_empty()).enumerate() {
+            if k > 0 {
+                bytes.push(b',');
             }
-            let d = &m.durations[i];
-            PostmortemJson {
-                id: &pm.id,
-                title: pm.title.as_deref(),
-                severity: pm.severity.as_deref(),
-                status: pm.status.as_str(),
-                area: pm.area.as_deref(),
-                tags: &pm.tags,
-                authors: &pm.authors,
-                quarter: m.quarter_of[i].map(|q| q.to_string()),
-                url: cfg.url(&format!("postmortems/{}/", pm.id)),
-                started: raw(&t.started),
-                detected: raw(&t.detected),
-                acknowledged: raw(&t.acknowledged),
-                mitigated: raw(&t.mitigated),
-                resolved: raw(&t.resolved),
-                ttd_minutes: d.ttd,
-                tta_minutes: d.tta,
-                ttm_minutes: d.ttm,
-                ttr_minutes: d.ttr,
-                completeness: CompletenessJson {
-                    score: pm.score,
-                    problems: pm
-                        .problems
-                        .iter()
-                        .map(|p| ProblemJson {
-                            code: p.code.as_str(),
-                            level: p.level.as_str(),
-                            line: p.line,
-                            message: &p.message,
-                        })
-                        .collect(),
-                },
-                action_items: pm.action_items.iter().zip(&m.items[i]).map(|(it, s)| item_json(None, it, s)).collect(),
-            }
-        })
-    });
-    // about 1.5 KB per postmortem and 300 bytes per action item
-    emit(to_file("api/postmortems.json", &posts, false, pms.len() * 1600))?;
-    let items = Rows(|| {
-        pms.iter().enumerate().flat_map(|(i, pm)| {
-            pm.action_items.iter().zip(&m.items[i]).map(move |(it, s)| item_json(Some(&pm.id), it, s))
-        })
-    });
-    let n_items: usize = pms.iter().map(|p| p.action_items.len()).sum();
-    emit(to_file("api/action-items.json", &items, false, n_items * 320))?;
+            bytes.extend_from_slice(e);
+        }
+        bytes.extend_from_slice(b"]\n");
+        OutputFile { path: path.to_string(), bytes }
+    };
+    emit(array("api/postmortems.json", &mut parts.clone().map(|p| p.0), pm_size))?;
+    emit(array("api/action-items.json", &mut parts.map(|p| p.1), item_size))?;
+    emit(metrics_file(m))
+}
+
+/// `api/metrics.json`.
+fn metrics_file(m: &Metrics) -> OutputFile {
     let metrics = MetricsJson {
         today: m.today.format("%Y-%m-%d").to_string(),
         timezone: &m.timezone,
@@ -273,5 +328,5 @@ pub fn exports(pms: &[Postmortem], m: &Metrics, cfg: &Config, emit: Emit) -> std
             },
         },
     };
-    emit(to_file("api/metrics.json", &metrics, true, 64 * 1024))
+    to_file("api/metrics.json", &metrics, true, 64 * 1024)
 }

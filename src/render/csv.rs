@@ -31,93 +31,138 @@ fn num(x: Option<f64>) -> String {
     x.map_or(String::new(), |v| v.to_string())
 }
 
-/// `api/postmortems.csv` and `api/action-items.csv`, each handed to `emit`
-/// as soon as it is made, so that only one is in memory at a time.
-pub fn exports(pms: &[Postmortem], m: &Metrics, cfg: &Config, emit: Emit) -> std::io::Result<()> {
-    // about 300 bytes per postmortem and 180 per action item
-    let mut p = String::with_capacity(pms.len() * 320);
+const PM_HEADER: [&str; 19] = [
+    "id",
+    "title",
+    "severity",
+    "status",
+    "area",
+    "tags",
+    "authors",
+    "quarter",
+    "url",
+    "started",
+    "detected",
+    "acknowledged",
+    "mitigated",
+    "resolved",
+    "ttd_minutes",
+    "tta_minutes",
+    "ttm_minutes",
+    "ttr_minutes",
+    "completeness_score",
+];
+
+const ITEM_HEADER: [&str; 11] =
+    ["postmortem", "id", "title", "kind", "owner", "due", "status", "closed", "link", "overdue", "age_days"];
+
+/// Postmortem `i`'s line of `api/postmortems.csv`.
+fn pm_line(out: &mut String, pms: &[Postmortem], m: &Metrics, cfg: &Config, i: usize) {
+    let pm = &pms[i];
+    let t = &pm.timeline;
+    let raw = |s: &Option<crate::model::Stamp>| s.as_ref().map_or(String::new(), |s| s.raw.clone());
+    let d = &m.durations[i];
     row(
-        &mut p,
+        out,
         &[
-            "id",
-            "title",
-            "severity",
-            "status",
-            "area",
-            "tags",
-            "authors",
-            "quarter",
-            "url",
-            "started",
-            "detected",
-            "acknowledged",
-            "mitigated",
-            "resolved",
-            "ttd_minutes",
-            "tta_minutes",
-            "ttm_minutes",
-            "ttr_minutes",
-            "completeness_score",
-        ]
-        .map(String::from),
+            pm.id.clone(),
+            pm.title.clone().unwrap_or_default(),
+            pm.severity.clone().unwrap_or_default(),
+            pm.status.as_str().into(),
+            pm.area.clone().unwrap_or_default(),
+            pm.tags.join("; "),
+            pm.authors.join("; "),
+            m.quarter_of[i].map_or(String::new(), |q| q.to_string()),
+            cfg.url(&format!("postmortems/{}/", pm.id)),
+            raw(&t.started),
+            raw(&t.detected),
+            raw(&t.acknowledged),
+            raw(&t.mitigated),
+            raw(&t.resolved),
+            num(d.ttd),
+            num(d.tta),
+            num(d.ttm),
+            num(d.ttr),
+            pm.score.to_string(),
+        ],
     );
-    for (i, pm) in pms.iter().enumerate() {
-        let t = &pm.timeline;
-        let raw = |s: &Option<crate::model::Stamp>| s.as_ref().map_or(String::new(), |s| s.raw.clone());
-        let d = &m.durations[i];
+}
+
+/// The lines of postmortem `i`'s action items in `api/action-items.csv`.
+fn item_lines(out: &mut String, pms: &[Postmortem], m: &Metrics, i: usize) {
+    let pm = &pms[i];
+    for (it, s) in pm.action_items.iter().zip(&m.items[i]) {
         row(
-            &mut p,
+            out,
             &[
                 pm.id.clone(),
-                pm.title.clone().unwrap_or_default(),
-                pm.severity.clone().unwrap_or_default(),
-                pm.status.as_str().into(),
-                pm.area.clone().unwrap_or_default(),
-                pm.tags.join("; "),
-                pm.authors.join("; "),
-                m.quarter_of[i].map_or(String::new(), |q| q.to_string()),
-                cfg.url(&format!("postmortems/{}/", pm.id)),
-                raw(&t.started),
-                raw(&t.detected),
-                raw(&t.acknowledged),
-                raw(&t.mitigated),
-                raw(&t.resolved),
-                num(d.ttd),
-                num(d.tta),
-                num(d.ttm),
-                num(d.ttr),
-                pm.score.to_string(),
+                it.id.clone(),
+                it.title.clone().unwrap_or_default(),
+                it.kind.map_or(String::new(), |k| k.as_str().into()),
+                it.owner.clone().unwrap_or_default(),
+                it.due.as_ref().map_or(String::new(), |d| d.raw.clone()),
+                it.status.as_str().into(),
+                it.closed.as_ref().map_or(String::new(), |d| d.raw.clone()),
+                it.link.clone().unwrap_or_default(),
+                s.overdue.to_string(),
+                s.age_days.map_or(String::new(), |x| x.to_string()),
             ],
         );
     }
+}
+
+/// `api/postmortems.csv` and `api/action-items.csv`, each handed to `emit`
+/// as soon as it is made, so that only one is in memory at a time.
+pub fn exports(pms: &[Postmortem], m: &Metrics, cfg: &Config, emit: Emit) -> std::io::Result<()> {
+    let pm_lines = (0..pms.len()).map(|i| {
+        let mut line = String::new();
+        pm_line(&mut line, pms, m, cfg, i);
+        line
+    });
+    let item_lines = (0..pms.len()).map(|i| {
+        let mut lines = String::new();
+        item_lines(&mut lines, pms, m, i);
+        lines
+    });
+    files(pms, pm_lines, item_lines, emit)
+}
+
+/// Postmortem `i`'s line of `api/postmortems.csv` and its items' lines of
+/// `api/action-items.csv`, for [`from_parts`].
+pub fn parts(pms: &[Postmortem], m: &Metrics, cfg: &Config, i: usize) -> (String, String) {
+    let (mut line, mut lines) = (String::new(), String::new());
+    pm_line(&mut line, pms, m, cfg, i);
+    item_lines(&mut lines, pms, m, i);
+    (line, lines)
+}
+
+/// The same files as [`exports`], byte for byte, from every postmortem's
+/// [`parts`].
+pub fn from_parts<'p>(
+    pms: &[Postmortem],
+    parts: impl Iterator<Item = (&'p str, &'p str)> + Clone,
+    emit: Emit,
+) -> std::io::Result<()> {
+    files(pms, parts.clone().map(|x| x.0), parts.map(|x| x.1), emit)
+}
+
+/// Both files: a header, then the lines in order; the first is handed on
+/// before the second is made.
+fn files(
+    pms: &[Postmortem],
+    pm_lines: impl Iterator<Item = impl AsRef<str>>,
+    item_lines: impl Iterator<Item = impl AsRef<str>>,
+    emit: Emit,
+) -> std::io::Result<()> {
+    // about 300 bytes per postmortem and 180 per action item
+    let mut p = String::with_capacity(pms.len() * 320);
+    row(&mut p, &PM_HEADER.map(String::from));
+    pm_lines.for_each(|l| p.push_str(l.as_ref()));
     emit(OutputFile { path: "api/postmortems.csv".into(), bytes: p.into_bytes() })?;
     let n_items: usize = pms.iter().map(|p| p.action_items.len()).sum();
     let mut a = String::with_capacity(n_items * 200);
-    row(
-        &mut a,
-        &["postmortem", "id", "title", "kind", "owner", "due", "status", "closed", "link", "overdue", "age_days"]
-            .map(String::from),
-    );
-    for (i, pm) in pms.iter().enumerate() {
-        for (it, s) in pm.action_items.iter().zip(&m.items[i]) {
-            row(
-                &mut a,
-                &[
-                    pm.id.clone(),
-                    it.id.clone(),
-                    it.title.clone().unwrap_or_default(),
-                    it.kind.map_or(String::new(), |k| k.as_str().into()),
-                    it.owner.clone().unwrap_or_default(),
-                    it.due.as_ref().map_or(String::new(), |d| d.raw.clone()),
-                    it.status.as_str().into(),
-                    it.closed.as_ref().map_or(String::new(), |d| d.raw.clone()),
-                    it.link.clone().unwrap_or_default(),
-                    s.overdue.to_string(),
-                    s.age_days.map_or(String::new(), |x| x.to_string()),
-                ],
-            );
-        }
-    }
+    row(&mut a, &ITEM_HEADER.map(String::from));
+    item_lines.for_each(|l| a.push_str(l.as_ref()));
     emit(OutputFile { path: "api/action-items.csv".into(), bytes: a.into_bytes() })
 }
 

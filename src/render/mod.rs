@@ -4,6 +4,7 @@
 pub mod api;
 pub mod charts;
 pub mod csv;
+pub mod exports;
 pub mod feed;
 pub mod markdown;
 pub mod pages;
@@ -90,13 +91,23 @@ pub fn site(
     theme: &theme::Theme,
     sink: &dyn Sink,
 ) -> Result<Vec<String>, RenderError> {
-    update(pms, m, cfg, theme, sink, pages::Scope::ALL, &[])
+    update(pms, m, cfg, theme, sink, pages::Scope::ALL, None)
+}
+
+/// What `retro serve` keeps of a built site when one postmortem changed.
+pub struct Kept<'k> {
+    /// The pages outside postmortem pages that are in place (for the
+    /// sitemap).
+    pub files: &'k [String],
+    /// The exports' per-postmortem shares.
+    pub exports: &'k mut exports::Parts,
+    /// The postmortem that changed.
+    pub changed: usize,
 }
 
 /// Renders the files of the site in `scope` (`retro serve` after one
-/// postmortem changed: the other pages are in place; `kept` names those
-/// of them outside postmortem pages, for the sitemap). Returns the paths
-/// of the whole site, sorted.
+/// postmortem changed, with what it kept: the other pages are in place).
+/// Returns the paths of the whole site, sorted.
 pub fn update(
     pms: &[Postmortem],
     m: &Metrics,
@@ -104,8 +115,12 @@ pub fn update(
     theme: &theme::Theme,
     sink: &dyn Sink,
     scope: pages::Scope,
-    kept: &[String],
+    kept: Option<Kept>,
 ) -> Result<Vec<String>, RenderError> {
+    let (kept_files, parts) = match kept {
+        Some(k) => (k.files, Some((k.exports, k.changed))),
+        None => (&[][..], None),
+    };
     let rows = view::pm_rows(pms, m, cfg);
     let input = pages::Input { cfg, pms, m, theme, rows: &rows };
     // the exports do not depend on the pages: make them while pages render
@@ -119,12 +134,7 @@ pub fn update(
                 paths.push(f.path.clone());
                 sink.put(f)
             };
-            crate::timing::timed("exports", || -> std::io::Result<()> {
-                emit(feed::atom(pms, cfg))?;
-                emit(search::index(&rows))?;
-                api::exports(pms, m, cfg, &mut emit)?;
-                csv::exports(pms, m, cfg, &mut emit)
-            })?;
+            crate::timing::timed("exports", || exports::write(pms, m, cfg, &rows, parts, &mut emit))?;
             for (name, bytes) in &theme.statics {
                 emit(OutputFile { path: format!("static/{name}"), bytes: bytes.clone() })?;
             }
@@ -132,7 +142,7 @@ pub fn update(
         },
     );
     let mut paths = pages?;
-    paths.extend(kept.iter().cloned());
+    paths.extend(kept_files.iter().cloned());
     let sitemap = feed::sitemap(&paths, cfg);
     paths.extend(extras?);
     paths.push(sitemap.path.clone());

@@ -34,23 +34,42 @@ fn shorten(s: &str) -> String {
     format!("{}…", cut.trim_end())
 }
 
+fn entry(r: &PmRow) -> Entry<'_> {
+    Entry {
+        t: &r.title,
+        u: &r.url,
+        s: shorten(&r.summary),
+        a: r.area.as_ref().map_or("", |a| a.name.as_str()),
+        g: r.tags.iter().map(|t| t.name.as_str()).collect(),
+        v: &r.severity,
+        d: &r.date,
+    }
+}
+
 /// `search-index.json`, newest first.
 pub fn index(rows: &[PmRow]) -> OutputFile {
-    let entries: Vec<Entry> = rows
-        .iter()
-        .rev()
-        .map(|r| Entry {
-            t: &r.title,
-            u: &r.url,
-            s: shorten(&r.summary),
-            a: r.area.as_ref().map_or("", |a| a.name.as_str()),
-            g: r.tags.iter().map(|t| t.name.as_str()).collect(),
-            v: &r.severity,
-            d: &r.date,
-        })
-        .collect();
+    let entries: Vec<Entry> = rows.iter().rev().map(entry).collect();
     let mut bytes = serde_json::to_vec(&entries).unwrap_or_else(|_| b"[]".to_vec());
     bytes.push(b'\n');
+    OutputFile { path: "search-index.json".into(), bytes }
+}
+
+/// One row's entry of the index, for [`from_parts`].
+pub fn part(row: &PmRow) -> Vec<u8> {
+    serde_json::to_vec(&entry(row)).unwrap_or_default()
+}
+
+/// The same file as [`index`], byte for byte, from every row's [`part`]
+/// in site order.
+pub fn from_parts<'p>(parts: impl DoubleEndedIterator<Item = &'p [u8]>) -> OutputFile {
+    let mut bytes = vec![b'['];
+    for (k, p) in parts.rev().enumerate() {
+        if k > 0 {
+            bytes.push(b',');
+        }
+        bytes.extend_from_slice(p);
+    }
+    bytes.extend_from_slice(b"]\n");
     OutputFile { path: "search-index.json".into(), bytes }
 }
 
