@@ -163,11 +163,21 @@ pub fn finish(cfg: &Config, state: &mut State, rest: Rest, out: &Path) -> Result
     };
     let areas = slugs(&mut was.area.iter().chain(&is.area));
     let tags = slugs(&mut was.tags.iter().chain(&is.tags));
+    // its quarter's page lists it, and the next one compares itself with
+    // that quarter's figures; with other action items, the items open at
+    // each quarter's end (and those closed in any quarter) change too:
+    // every quarter page then. Its start, so its quarter, is unchanged.
+    let quarters: Vec<usize> = match state.metrics.quarter_of[x] {
+        _ if was.action_items != is.action_items => (0..state.metrics.quarters.len()).collect(),
+        Some(q) => state.metrics.quarters.iter().position(|m| m.quarter == q).map_or(Vec::new(), |i| vec![i, i + 1]),
+        None => Vec::new(),
+    };
     let scope = crate::render::pages::Scope {
         postmortems: crate::render::pages::PmPages::Only(&related),
         action_items: !items_same,
         areas: Some(&areas),
         tags: Some(&tags),
+        quarters: Some(&quarters),
     };
     let sink = crate::publish::InPlace(out.to_path_buf());
     let in_place = crate::render::Kept { files: &kept, exports: &mut state.exports, changed: x };

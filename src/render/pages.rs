@@ -282,10 +282,14 @@ pub struct Scope<'s> {
     /// and tags always); `None`: all of them.
     pub areas: Option<&'s [String]>,
     pub tags: Option<&'s [String]>,
+    /// Only the pages of these quarters (indices into the metrics'
+    /// quarters; the list of quarters always); `None`: all of them.
+    pub quarters: Option<&'s [usize]>,
 }
 
 impl Scope<'_> {
-    pub const ALL: Scope<'static> = Scope { postmortems: PmPages::All, action_items: true, areas: None, tags: None };
+    pub const ALL: Scope<'static> =
+        Scope { postmortems: PmPages::All, action_items: true, areas: None, tags: None, quarters: None };
 }
 
 /// Renders every page into `sink`; returns their paths.
@@ -325,7 +329,7 @@ pub fn render_all(input: &Input, sink: &dyn Sink, scope: Scope) -> Result<Vec<St
                 },
                 || {
                     rayon::join(
-                        || crate::timing::timed("quarters", || quarters(r, items)),
+                        || crate::timing::timed("quarters", || quarters(r, items, scope.quarters)),
                         || {
                             rayon::join(
                                 || crate::timing::timed("areas and tags", || taxonomies(r, scope)),
@@ -929,13 +933,20 @@ struct Sev1Row<'a> {
     items: tera::Value,
 }
 
-fn quarters(r: &Renderer, items: &Shared<ItemRow>) -> Result<(), RenderError> {
+fn quarters(r: &Renderer, items: &Shared<ItemRow>, only: Option<&[usize]>) -> Result<(), RenderError> {
     let (cfg, pms, m) = (r.input.cfg, r.input.pms, r.input.m);
     let urls = Urls { base: &cfg.base_url };
     let rows = quarter_rows(r.input);
     let offsets = item_offsets(pms);
     let sev1 = cfg.severities.first().cloned();
     m.quarters.par_iter().enumerate().try_for_each(|(qi, q)| -> Result<(), RenderError> {
+        let name = q.quarter.to_string();
+        let path = format!("quarters/{name}/index.html");
+        if only.is_some_and(|qs| !qs.contains(&qi)) {
+            // in place and unchanged
+            r.add_path(path);
+            return Ok(());
+        }
         let incidents = r.rows.list(q.members.iter().copied());
         let sev1s: Vec<Sev1Row> = q
             .members
@@ -972,8 +983,7 @@ fn quarters(r: &Renderer, items: &Shared<ItemRow>) -> Result<(), RenderError> {
         ctx.insert_value("opened", opened);
         ctx.insert("first_day", &q.quarter.first_day().to_string());
         ctx.insert("last_day", &q.quarter.last_day().to_string());
-        let name = q.quarter.to_string();
-        r.render("quarter.html", &format!("quarters/{name}/index.html"), &format!("Quarter {name}"), "Quarters", ctx)?;
+        r.render("quarter.html", &path, &format!("Quarter {name}"), "Quarters", ctx)?;
         Ok(())
     })?;
     let mut ctx = tera::Context::new();
