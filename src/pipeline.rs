@@ -5,6 +5,7 @@ use crate::config::Config;
 use crate::diagnostic::{tally, Diagnostic, Kind, Tally};
 use crate::load::SourceFile;
 use crate::model::Postmortem;
+use crate::render::pages::Tracker;
 use crate::render::RenderError;
 use chrono::NaiveDate;
 use std::path::Path;
@@ -143,13 +144,19 @@ pub fn finish(cfg: &Config, state: &mut State, rest: Rest, out: &Path) -> Result
     before[x] = &rest.before;
     let related = crate::render::pages::related_to(&before, &after, x);
     // the tracker lists the postmortem's items with its id, title, area
-    // and severity: unchanged, its pages stay as they are
+    // and severity: with those and the items unchanged, its pages stay as
+    // they are; with only those changed, only the pages showing its items
     let (was, is) = (&rest.before, &state.postmortems[x]);
     let items_same = was.action_items.len() == is.action_items.len()
-        && was.action_items.iter().zip(&is.action_items).all(|(a, b)| a.same_as(b))
-        && (&was.id, was.display_title(), &was.area, &was.severity)
-            == (&is.id, is.display_title(), &is.area, &is.severity);
-    let kept: Vec<String> = if items_same {
+        && was.action_items.iter().zip(&is.action_items).all(|(a, b)| a.same_as(b));
+    let shown_same = (&was.id, was.display_title(), &was.area, &was.severity)
+        == (&is.id, is.display_title(), &is.area, &is.severity);
+    let tracker = match (items_same, shown_same) {
+        (false, _) => Tracker::All,
+        (true, true) => Tracker::None,
+        (true, false) => Tracker::ShowingItemsOf { pm: x, area_changed: was.area != is.area },
+    };
+    let kept: Vec<String> = if matches!(tracker, Tracker::None) {
         state.files.iter().filter(|f| f.starts_with("action-items/")).cloned().collect()
     } else {
         Vec::new()
@@ -174,12 +181,12 @@ pub fn finish(cfg: &Config, state: &mut State, rest: Rest, out: &Path) -> Result
     };
     let scope = crate::render::pages::Scope {
         postmortems: crate::render::pages::PmPages::Only(&related),
-        action_items: !items_same,
+        action_items: tracker,
         areas: Some(&areas),
         tags: Some(&tags),
         quarters: Some(&quarters),
     };
-    let sink = crate::publish::InPlace(out.to_path_buf());
+    let sink = crate::render::Counting::new(crate::publish::InPlace(out.to_path_buf()));
     let in_place = crate::render::Kept { files: &kept, exports: &mut state.exports, changed: x };
     let files =
         crate::render::update(&state.postmortems, &state.metrics, cfg, &state.theme, &sink, scope, Some(in_place))
@@ -196,9 +203,8 @@ pub fn finish(cfg: &Config, state: &mut State, rest: Rest, out: &Path) -> Result
             let _ = std::fs::remove_dir(dir);
         }
     }
-    let written = (files.len() + related.len()).saturating_sub(state.postmortems.len() + kept.len());
     state.files = files;
-    Ok(written)
+    Ok(sink.count())
 }
 
 /// A rendering error as a build failure: a theme problem is reported with

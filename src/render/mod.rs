@@ -35,6 +35,31 @@ pub trait Sink: Sync {
     fn put(&self, file: OutputFile) -> std::io::Result<()>;
 }
 
+/// Counts the files it hands on to another sink.
+pub struct Counting<S> {
+    pub inner: S,
+    count: std::sync::atomic::AtomicUsize,
+}
+
+impl<S> Counting<S> {
+    pub fn new(inner: S) -> Self {
+        Counting { inner, count: std::sync::atomic::AtomicUsize::new(0) }
+    }
+
+    /// How many files were put so far.
+    pub fn count(&self) -> usize {
+        self.count.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl<S: Sink> Sink for Counting<S> {
+    fn put(&self, file: OutputFile) -> std::io::Result<()> {
+        self.inner.put(file)?;
+        self.count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+}
+
 /// Collects files in memory.
 #[derive(Default)]
 pub struct Memory(pub std::sync::Mutex<Vec<OutputFile>>);

@@ -275,9 +275,8 @@ pub enum PmPages<'s> {
 #[derive(Clone, Copy)]
 pub struct Scope<'s> {
     pub postmortems: PmPages<'s>,
-    /// The action-item tracker (`/action-items/…`); when false its pages
-    /// are in place and unchanged.
-    pub action_items: bool,
+    /// Which pages of the action-item tracker (`/action-items/…`).
+    pub action_items: Tracker,
     /// Only the area and tag pages with these slugs (the lists of areas
     /// and tags always); `None`: all of them.
     pub areas: Option<&'s [String]>,
@@ -289,7 +288,7 @@ pub struct Scope<'s> {
 
 impl Scope<'_> {
     pub const ALL: Scope<'static> =
-        Scope { postmortems: PmPages::All, action_items: true, areas: None, tags: None, quarters: None };
+        Scope { postmortems: PmPages::All, action_items: Tracker::All, areas: None, tags: None, quarters: None };
 }
 
 /// Renders every page into `sink`; returns their paths.
@@ -321,10 +320,10 @@ pub fn render_all(input: &Input, sink: &dyn Sink, scope: Scope) -> Result<Vec<St
         || {
             rayon::join(
                 || {
-                    if scope.action_items {
-                        crate::timing::timed("action items", || action_items_page(r, items))
-                    } else {
+                    if matches!(scope.action_items, Tracker::None) {
                         Ok(())
+                    } else {
+                        crate::timing::timed("action items", || action_items_page(r, items, scope.action_items))
                     }
                 },
                 || {
@@ -717,8 +716,34 @@ pub const CLOSED_PER_PAGE: usize = 500;
 /// The tracker: open items on `/action-items/`, closed ones in pages of
 /// [`CLOSED_PER_PAGE`] under `/action-items/closed/`, and one page per
 /// grouped view (owner, area, kind, status) listing each group's open items.
-fn action_items_page(r: &Renderer, items: &Shared<ItemRow>) -> Result<(), RenderError> {
+/// Which pages of the action-item tracker [`render_all`] renders.
+#[derive(Clone, Copy)]
+pub enum Tracker {
+    All,
+    /// None: they are in place and unchanged.
+    None,
+    /// Those that show an item of postmortem `pm`, whose items are
+    /// unchanged but not what their rows show of it (its title, severity
+    /// or area); with `area_changed` also the view by area, which groups
+    /// by it. Every page shows the same counts: unchanged too.
+    ShowingItemsOf {
+        pm: usize,
+        area_changed: bool,
+    },
+}
+
+fn action_items_page(r: &Renderer, items: &Shared<ItemRow>, which: Tracker) -> Result<(), RenderError> {
     let urls = Urls { base: &r.input.cfg.base_url };
+    // the items of postmortem `pm`, when only the pages showing them change
+    let mine = match which {
+        Tracker::ShowingItemsOf { pm, .. } => {
+            let at = item_offsets(r.input.pms)[pm];
+            Some(at..at + r.input.pms[pm].action_items.len())
+        }
+        _ => None,
+    };
+    let shows = |list: &[usize]| mine.as_ref().is_none_or(|m| list.iter().any(|k| m.contains(k)));
+    let area_changed = matches!(which, Tracker::ShowingItemsOf { area_changed: true, .. });
     let by = |f: fn(&ItemRow, &ItemRow) -> std::cmp::Ordering| move |a: &usize, b: &usize| f(&items[*a], &items[*b]);
     let mut open: Vec<usize> = (0..items.len()).filter(|&i| items[i].open).collect();
     open.sort_by(by(|a, b| a.rank.cmp(&b.rank).then(a.due.cmp(b.due)).then(a.id.cmp(b.id))));
@@ -751,25 +776,35 @@ fn action_items_page(r: &Renderer, items: &Shared<ItemRow>) -> Result<(), Render
         "closed": closed.len(),
     });
 
-    let mut ctx = tera::Context::new();
-    ctx.insert_value("items", items.list(open.iter().copied()));
-    ctx.insert("counts", &counts);
-    ctx.insert("views", &view_links);
-    ctx.insert("closed_pages", &closed_pages);
-    r.render("action_items.html", "action-items/index.html", "Action items", "Action items", ctx)?;
+    // the open list and the views list open items only
+    let open_shown = shows(&open);
+    if open_shown {
+        let mut ctx = tera::Context::new();
+        ctx.insert_value("items", items.list(open.iter().copied()));
+        ctx.insert("counts", &counts);
+        ctx.insert("views", &view_links);
+        ctx.insert("closed_pages", &closed_pages);
+        r.render("action_items.html", "action-items/index.html", "Action items", "Action items", ctx)?;
+    } else {
+        r.add_path("action-items/index.html".into());
+    }
 
     for (n, chunk) in closed.chunks(CLOSED_PER_PAGE).enumerate().chain(closed.is_empty().then_some((0, &[][..]))) {
+        let path = if n == 0 {
+            "action-items/closed/index.html".to_string()
+        } else {
+            format!("action-items/closed/{}/index.html", n + 1)
+        };
+        if !shows(chunk) {
+            r.add_path(path);
+            continue;
+        }
         let mut ctx = tera::Context::new();
         ctx.insert_value("items", items.list(chunk.iter().copied()));
         ctx.insert("counts", &counts);
         ctx.insert("views", &view_links);
         ctx.insert("closed_pages", &closed_pages);
         ctx.insert("page_number", &(n + 1));
-        let path = if n == 0 {
-            "action-items/closed/index.html".to_string()
-        } else {
-            format!("action-items/closed/{}/index.html", n + 1)
-        };
         r.render(
             "action_items_closed.html",
             &path,
@@ -779,6 +814,11 @@ fn action_items_page(r: &Renderer, items: &Shared<ItemRow>) -> Result<(), Render
         )?;
     }
     for (key, dir, title, f) in views {
+        let path = format!("action-items/{dir}/index.html");
+        if !(open_shown || (area_changed && key == "area")) {
+            r.add_path(path);
+            continue;
+        }
         let mut ctx = tera::Context::new();
         ctx.insert("key", key);
         ctx.insert("title", title);
@@ -787,7 +827,7 @@ fn action_items_page(r: &Renderer, items: &Shared<ItemRow>) -> Result<(), Render
         ctx.insert("views", &view_links);
         r.render(
             "action_items_view.html",
-            &format!("action-items/{dir}/index.html"),
+            &path,
             &format!("Action items {}", title.to_lowercase()),
             "Action items",
             ctx,
