@@ -137,6 +137,41 @@ pub fn sitemap(pages: &[String], cfg: &Config) -> OutputFile {
 mod tests {
     use super::*;
 
+    /// The escaping rules written plainly, char by char.
+    fn oracle(s: &str) -> String {
+        let mut out = String::new();
+        for c in s.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&apos;"),
+                c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+                '\u{fffe}' | '\u{ffff}' => {}
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn xml_escape_agrees_with_the_plain_rules() {
+        let pieces = [
+            "a", "&", "<", ">", "\"", "'", "\u{1}", "\t", "\n", "\r", "\u{1f}", "é", "\u{fffe}", "\u{ffff}",
+            "\u{fffd}", "\u{f000}", "\u{efff}", "\u{ff00}", "日本", "🙂", " ",
+        ];
+        // every sequence of up to three pieces
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let s = format!("{a}{b}{c}");
+                    assert_eq!(xml_escape(&s), oracle(&s), "{s:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn xml_escape_handles_markup_and_forbidden_characters() {
         assert_eq!(xml_escape("a<b>&\"c\"'\u{1}"), "a&lt;b&gt;&amp;&quot;c&quot;&apos;");
