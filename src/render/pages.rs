@@ -535,8 +535,14 @@ impl<'p> Related<'p> {
                 _ => ranked.push((j, s)),
             }
         }
-        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
-        ranked.into_iter().take(6).map(|(j, _)| j).collect()
+        // a total order (indices are unique): the best six, then in order
+        let order = |a: &(usize, i64), b: &(usize, i64)| b.1.cmp(&a.1).then(b.0.cmp(&a.0));
+        if ranked.len() > 6 {
+            ranked.select_nth_unstable_by(5, order);
+            ranked.truncate(6);
+        }
+        ranked.sort_by(order);
+        ranked.into_iter().map(|(j, _)| j).collect()
     }
 }
 

@@ -216,7 +216,10 @@ pub fn item_row<'a>(pm: &'a Postmortem, item: &'a ActionItem, s: &ItemState, cfg
 
 /// A timestamp for people: local time in the site's timezone.
 pub fn fmt_stamp(s: &Stamp, cfg: &Config) -> String {
-    s.at.with_timezone(&cfg.timezone).format("%Y-%m-%d %H:%M %Z").to_string()
+    // the format parsed once: parsing it took as long as formatting
+    static ITEMS: std::sync::OnceLock<Vec<chrono::format::Item<'static>>> = std::sync::OnceLock::new();
+    let items = ITEMS.get_or_init(|| chrono::format::StrftimeItems::new("%Y-%m-%d %H:%M %Z").collect());
+    s.at.with_timezone(&cfg.timezone).format_with_items(items.iter()).to_string()
 }
 
 /// One headline figure, optionally against the previous period.
