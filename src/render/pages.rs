@@ -784,18 +784,23 @@ fn action_items_page(r: &Renderer, items: &Shared<ItemRow>, which: Tracker) -> R
 
     // the open list and the views list open items only
     let open_shown = shows(&open);
-    if open_shown {
+    // the pages of the tracker on all cores: the list of open items and
+    // each view are pages of thousands of rows at 10,000 postmortems
+    let open_page = || -> Result<(), RenderError> {
+        if !open_shown {
+            r.add_path("action-items/index.html".into());
+            return Ok(());
+        }
         let mut ctx = tera::Context::new();
         ctx.insert_value("items", items.list(open.iter().copied()));
         ctx.insert("counts", &counts);
         ctx.insert("views", &view_links);
         ctx.insert("closed_pages", &closed_pages);
-        r.render("action_items.html", "action-items/index.html", "Action items", "Action items", ctx)?;
-    } else {
-        r.add_path("action-items/index.html".into());
-    }
-
-    for (n, chunk) in closed.chunks(CLOSED_PER_PAGE).enumerate().chain(closed.is_empty().then_some((0, &[][..]))) {
+        r.render("action_items.html", "action-items/index.html", "Action items", "Action items", ctx)
+    };
+    let chunks: Vec<(usize, &[usize])> =
+        closed.chunks(CLOSED_PER_PAGE).enumerate().chain(closed.is_empty().then_some((0, &[][..]))).collect();
+    let closed_page = |&(n, chunk): &(usize, &[usize])| -> Result<(), RenderError> {
         let path = if n == 0 {
             "action-items/closed/index.html".to_string()
         } else {
@@ -803,7 +808,7 @@ fn action_items_page(r: &Renderer, items: &Shared<ItemRow>, which: Tracker) -> R
         };
         if !shows(chunk) {
             r.add_path(path);
-            continue;
+            return Ok(());
         }
         let mut ctx = tera::Context::new();
         ctx.insert_value("items", items.list(chunk.iter().copied()));
@@ -817,13 +822,13 @@ fn action_items_page(r: &Renderer, items: &Shared<ItemRow>, which: Tracker) -> R
             &format!("Closed action items, page {}", n + 1),
             "Action items",
             ctx,
-        )?;
-    }
-    for (key, dir, title, f) in views {
+        )
+    };
+    let view_page = |&(key, dir, title, f): &(&str, &str, &str, Key)| -> Result<(), RenderError> {
         let path = format!("action-items/{dir}/index.html");
         if !(open_shown || (area_changed && key == "area")) {
             r.add_path(path);
-            continue;
+            return Ok(());
         }
         let mut ctx = tera::Context::new();
         ctx.insert("key", key);
@@ -837,9 +842,12 @@ fn action_items_page(r: &Renderer, items: &Shared<ItemRow>, which: Tracker) -> R
             &format!("Action items {}", title.to_lowercase()),
             "Action items",
             ctx,
-        )?;
-    }
-    Ok(())
+        )
+    };
+    let (a, (b, c)) = rayon::join(open_page, || {
+        rayon::join(|| chunks.par_iter().try_for_each(closed_page), || views.par_iter().try_for_each(view_page))
+    });
+    a.and(b).and(c)
 }
 
 fn quarter_rows(input: &Input) -> Vec<QuarterRow> {
