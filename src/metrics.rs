@@ -249,11 +249,13 @@ fn areas<'a>(pms: impl Iterator<Item = &'a Postmortem>) -> BTreeMap<String, usiz
 /// Measures every postmortem without errors, whatever its status.
 pub fn compute(pms: &[Postmortem], cfg: &Config, today: NaiveDate) -> Metrics {
     let tz = cfg.timezone;
-    let durs: Vec<Durations> = pms.iter().map(durations).collect();
-    let starts: Vec<Option<NaiveDate>> = pms.iter().map(|p| start_day(p, tz)).collect();
+    // each postmortem on its own, on all cores
+    use rayon::prelude::*;
+    let durs: Vec<Durations> = pms.par_iter().map(durations).collect();
+    let starts: Vec<Option<NaiveDate>> = pms.par_iter().map(|p| start_day(p, tz)).collect();
     let quarter_of: Vec<Option<Quarter>> = starts.iter().map(|d| d.map(Quarter::of)).collect();
     let items: Vec<Vec<ItemState>> = pms
-        .iter()
+        .par_iter()
         .zip(&starts)
         .map(|(pm, s)| pm.action_items.iter().map(|i| item_state(i, *s, today)).collect())
         .collect();
