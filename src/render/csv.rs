@@ -9,21 +9,41 @@ use crate::model::Postmortem;
 /// leading `=`, `+`, `-`, `@`, tab or CR is prefixed with `'` so that a
 /// spreadsheet shows it as text instead of running it as a formula.
 pub fn field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<f64>().is_err() {
-        format!("'{s}")
+    let mut out = String::with_capacity(s.len() + 2);
+    push_field(&mut out, s);
+    out
+}
+
+/// [`field`], written at the end of `out`.
+fn push_field(out: &mut String, s: &str) {
+    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<f64>().is_err();
+    let quoted = s.contains([',', '"', '\n', '\r']);
+    if quoted {
+        out.push('"');
+    }
+    if formula {
+        out.push('\'');
+    }
+    if quoted {
+        for (i, part) in s.split('"').enumerate() {
+            if i > 0 {
+                out.push_str("\"\"");
+            }
+            out.push_str(part);
+        }
+        out.push('"');
     } else {
-        s.to_string()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
+        out.push_str(s);
     }
 }
 
-fn row(out: &mut String, fields: &[String]) {
-    let line: Vec<String> = fields.iter().map(|f| field(f)).collect();
-    out.push_str(&line.join(","));
+fn row<S: AsRef<str>>(out: &mut String, fields: &[S]) {
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_field(out, f.as_ref());
+    }
     out.push_str("\r\n");
 }
 
@@ -156,12 +176,12 @@ fn files(
 ) -> std::io::Result<()> {
     // about 300 bytes per postmortem and 180 per action item
     let mut p = String::with_capacity(pms.len() * 320);
-    row(&mut p, &PM_HEADER.map(String::from));
+    row(&mut p, &PM_HEADER);
     pm_lines.for_each(|l| p.push_str(l.as_ref()));
     emit(OutputFile { path: "api/postmortems.csv".into(), bytes: p.into_bytes() })?;
     let n_items: usize = pms.iter().map(|p| p.action_items.len()).sum();
     let mut a = String::with_capacity(n_items * 200);
-    row(&mut a, &ITEM_HEADER.map(String::from));
+    row(&mut a, &ITEM_HEADER);
     item_lines.for_each(|l| a.push_str(l.as_ref()));
     emit(OutputFile { path: "api/action-items.csv".into(), bytes: a.into_bytes() })
 }
