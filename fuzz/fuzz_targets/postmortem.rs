@@ -19,6 +19,10 @@ fuzz_target!(|data: &[u8]| {
         let pms = vec![pm];
         let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
         let m = retro::metrics::compute(&pms, &cfg, today);
-        let _ = retro::render::api::exports(&pms, &m, &cfg);
+        let mut files = Vec::new();
+        let _ = retro::render::api::exports(&pms, &m, &cfg, &mut |f| {
+            files.push(f);
+            Ok(())
+        });
     }
 });
