@@ -264,12 +264,12 @@ fn a_site_theme_overrides_templates_and_static_files_by_name() {
     // untouched templates are the built-in ones
     assert!(read(&out.join("trends/index.html")).contains("chart-severity"));
 
-    std::fs::write(
-        t.join("templates/index.html"),
-        "{% extends \"base.html\" %}{% block content %}{{ nope.x }}{% endblock content %}",
-    )
-    .unwrap();
-    let r = retro(s.path(), &["build"]);
+    // a build with this home-page template
+    let build_with_index = |template: &str| {
+        std::fs::write(t.join("templates/index.html"), template).unwrap();
+        retro(s.path(), &["build"])
+    };
+    let r = build_with_index("{% extends \"base.html\" %}{% block content %}{{ nope.x }}{% endblock content %}");
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("error[T001]"), "{}", r.stderr);
     // like a compiler: the template, line and column, the line itself
@@ -277,12 +277,9 @@ fn a_site_theme_overrides_templates_and_static_files_by_name() {
     assert!(r.stderr.contains("{{ nope.x }}"), "{}", r.stderr);
 
     // a syntax error is found before anything renders, with its place
-    std::fs::write(
-        t.join("templates/index.html"),
+    let r = build_with_index(
         "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ site.title </h1>\n{% endblock content %}",
-    )
-    .unwrap();
-    let r = retro(s.path(), &["build"]);
+    );
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("--> themes/default/templates/index.html:3:"), "{}", r.stderr);
     assert!(r.stderr.contains("<h1>{{ site.title </h1>"), "{}", r.stderr);

@@ -50,10 +50,6 @@ impl<'a> Entry<'a> {
         Some(from + self.text[from..].find(':')? + 1)
     }
 
-    fn key(&self) -> Option<&'a str> {
-        self.key
-    }
-
     /// The key line text `t` starts with, if it is `key: …`.
     fn read_key(t: &'a str) -> Option<&'a str> {
         let (key, rest) = if let Some(q @ ('"' | '\'')) = t.chars().next() {
@@ -108,7 +104,7 @@ impl<'a> Locator<'a> {
                     let Some(level) = es.iter().map(Entry::key_indent).min() else {
                         return found.map(|i| (i, false));
                     };
-                    let Some(pos) = es.iter().position(|e| e.key_indent() == level && e.key() == Some(k)) else {
+                    let Some(pos) = es.iter().position(|e| e.key_indent() == level && e.key == Some(k)) else {
                         return found.map(|i| (i, false));
                     };
                     let idx = range.start + pos;
@@ -151,10 +147,10 @@ impl<'a> Locator<'a> {
             Some((i, exact)) => {
                 let e = &self.entries[i];
                 let item = exact && matches!(path.last(), Some(Seg::Index(_)));
-                let (col, len) = if e.dash && (item || e.key().is_none()) {
+                let (col, len) = if e.dash && (item || e.key.is_none()) {
                     (e.indent + 1, e.text.chars().count() + e.start - e.indent)
                 } else {
-                    (e.start + 1, e.key().map_or(1, |k| k.chars().count()))
+                    (e.start + 1, e.key.map_or(1, |k| k.chars().count()))
                 };
                 Loc { line: e.line, col, len }
             }

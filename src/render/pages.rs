@@ -786,16 +786,21 @@ fn action_items_page(r: &Renderer, items: &Shared<ItemRow>, which: Tracker) -> R
     let open_shown = shows(&open);
     // the pages of the tracker on all cores: the list of open items and
     // each view are pages of thousands of rows at 10,000 postmortems
+    // what the list of open items and each archive page show
+    let list_ctx = |list: &[usize]| {
+        let mut ctx = tera::Context::new();
+        ctx.insert_value("items", items.list(list.iter().copied()));
+        ctx.insert("counts", &counts);
+        ctx.insert("views", &view_links);
+        ctx.insert("closed_pages", &closed_pages);
+        ctx
+    };
     let open_page = || -> Result<(), RenderError> {
         if !open_shown {
             r.add_path("action-items/index.html".into());
             return Ok(());
         }
-        let mut ctx = tera::Context::new();
-        ctx.insert_value("items", items.list(open.iter().copied()));
-        ctx.insert("counts", &counts);
-        ctx.insert("views", &view_links);
-        ctx.insert("closed_pages", &closed_pages);
+        let ctx = list_ctx(&open);
         r.render("action_items.html", "action-items/index.html", "Action items", "Action items", ctx)
     };
     let chunks: Vec<(usize, &[usize])> =
@@ -810,11 +815,7 @@ fn action_items_page(r: &Renderer, items: &Shared<ItemRow>, which: Tracker) -> R
             r.add_path(path);
             return Ok(());
         }
-        let mut ctx = tera::Context::new();
-        ctx.insert_value("items", items.list(chunk.iter().copied()));
-        ctx.insert("counts", &counts);
-        ctx.insert("views", &view_links);
-        ctx.insert("closed_pages", &closed_pages);
+        let mut ctx = list_ctx(chunk);
         ctx.insert("page_number", &(n + 1));
         r.render(
             "action_items_closed.html",
