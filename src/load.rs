@@ -61,7 +61,9 @@ pub fn discover(cfg: &Config) -> Found {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.clone());
     let walker = WalkDir::new(&content)
         .follow_links(false)
-        .sort_by_file_name()
+        // siblings share their folder's path, so comparing whole paths
+        // orders them by name, without taking each name apart again
+        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
     for entry in walker {

@@ -104,6 +104,11 @@ fn untag(v: &Value) -> &Value {
 
 /// Free text: any scalar, written as text; `None` when absent or null.
 fn text(ctx: &mut Ctx, map: &Mapping, path: &[Seg], example: &str) -> Option<String> {
+    text_or(ctx, map, path, || example.to_string())
+}
+
+/// [`text`], with the example of a wrong type made only when needed.
+fn text_or(ctx: &mut Ctx, map: &Mapping, path: &[Seg], example: impl FnOnce() -> String) -> Option<String> {
     let Some(Seg::Key(key)) = path.last() else {
         return None;
     };
@@ -114,7 +119,7 @@ fn text(ctx: &mut Ctx, map: &Mapping, path: &[Seg], example: &str) -> Option<Str
         Value::Bool(b) => Some(b.to_string()),
         Value::Number(n) => Some(n.to_string()),
         other => {
-            ctx.wrong_type(path, &path_name(path), "text", other, example);
+            ctx.wrong_type(path, &path_name(path), "text", other, &example());
             None
         }
     }
@@ -160,13 +165,13 @@ fn word<T>(
     parse: impl Fn(&str) -> Option<T>,
     code: Code,
 ) -> Option<T> {
-    let name = path_name(path);
-    let example = format!("`{}: {}`", path.last().map_or(String::new(), |s| path_name(&[*s])), words[0]);
-    let s = text(ctx, map, path, &example)?;
+    let example = || format!("`{}: {}`", path.last().map_or(String::new(), |s| path_name(&[*s])), words[0]);
+    let s = text_or(ctx, map, path, example)?;
     let t = s.trim();
     if let Some(v) = parse(t) {
         return Some(v);
     }
+    let name = path_name(path);
     let hint = match closest(t, words).or_else(|| words.iter().copied().find(|w| w.eq_ignore_ascii_case(t))) {
         Some(w) => format!("did you mean `{w}`? {name} is one of: {}", words.join(", ")),
         None => format!("{name} is one of: {}", words.join(", ")),
@@ -177,19 +182,19 @@ fn word<T>(
 
 /// An RFC 3339 timestamp with an offset.
 fn stamp(ctx: &mut Ctx, map: &Mapping, path: &[Seg]) -> Option<Stamp> {
-    let name = path_name(path);
     let s = text(ctx, map, path, "`2024-03-14T09:02:00Z`")?;
     let raw = s.trim();
     if raw.is_empty() {
         return None;
     }
+    let name = || path_name(path);
     match parse_stamp(raw) {
         Ok(at) => Some(Stamp { raw: raw.to_string(), at }),
         Err(StampError::NoOffset) => {
             ctx.at_value(
                 Code::E013,
                 path,
-                format!("`{name}` has no UTC offset: `{raw}`"),
+                format!("`{}` has no UTC offset: `{raw}`", name()),
                 format!("add `Z` for UTC or the offset it was taken in, e.g. `{raw}Z` or `{raw}+01:00`"),
             );
             None
@@ -198,7 +203,7 @@ fn stamp(ctx: &mut Ctx, map: &Mapping, path: &[Seg]) -> Option<Stamp> {
             ctx.at_value(
                 Code::E013,
                 path,
-                format!("`{name}` is not an RFC 3339 timestamp: `{raw}`"),
+                format!("`{}` is not an RFC 3339 timestamp: `{raw}`", name()),
                 "write date, time and offset, e.g. `2024-03-14T09:02:00Z` or `2024-03-14T10:02:00+01:00`",
             );
             None

@@ -56,7 +56,7 @@ impl<'a> Entry<'a> {
             let end = t[1..].find(q)? + 1;
             (&t[1..end], &t[end + 1..])
         } else {
-            let i = t.find(':')?;
+            let i = memchr::memchr(b':', t.as_bytes())?;
             (t[..i].trim_end(), &t[i..])
         };
         let after = rest.strip_prefix(':')?;
@@ -73,7 +73,13 @@ impl<'a> Locator<'a> {
     /// `yaml` is the front matter text; `first_line` its first file line.
     pub fn new(yaml: &'a str, first_line: usize) -> Self {
         let mut entries = Vec::new();
-        for (i, raw) in yaml.split('\n').enumerate() {
+        let mut from = 0;
+        let lines = memchr::memchr_iter(b'\n', yaml.as_bytes()).chain([yaml.len()]).map(|end| {
+            let line = &yaml[from..end];
+            from = end + 1;
+            line
+        });
+        for (i, raw) in lines.enumerate() {
             let raw = raw.strip_suffix('\r').unwrap_or(raw);
             let indent = raw.len() - raw.trim_start_matches(' ').len();
             let rest = &raw[indent..];
