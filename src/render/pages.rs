@@ -407,6 +407,20 @@ fn home(r: &Renderer, items: &Shared<ItemRow>, sev1_chart: &str) -> Result<(), R
     r.render("index.html", "index.html", &cfg.title.clone(), "Overview", ctx)
 }
 
+/// What only a postmortem's own page shows, in the order a theme that
+/// iterates `detail` has always seen.
+#[derive(Serialize)]
+struct Detail<'a> {
+    authors: &'a [String],
+    impact: Option<&'a str>,
+    detection: Option<&'static str>,
+    trigger: Option<&'a str>,
+    root_cause: Option<&'a str>,
+    whys: &'a [String],
+    file: &'a str,
+    tta: String,
+}
+
 #[derive(Serialize)]
 struct TimelineRow {
     key: &'static str,
@@ -632,16 +646,16 @@ fn postmortem_page(
     ctx.insert_value("pm", r.rows.value(i));
     ctx.insert(
         "detail",
-        &serde_json::json!({
-            "authors": pm.authors,
-            "impact": pm.impact,
-            "detection": pm.detection.map(|x| x.as_str()),
-            "trigger": pm.trigger,
-            "root_cause": pm.root_cause,
-            "whys": pm.five_whys,
-            "file": pm.file,
-            "tta": fmt_minutes(d.tta),
-        }),
+        &Detail {
+            authors: &pm.authors,
+            impact: pm.impact.as_deref(),
+            detection: pm.detection.map(|x| x.as_str()),
+            trigger: pm.trigger.as_deref(),
+            root_cause: pm.root_cause.as_deref(),
+            whys: &pm.five_whys,
+            file: &pm.file,
+            tta: fmt_minutes(d.tta),
+        },
     );
     ctx.insert("timeline", &timeline);
     ctx.insert("segments", &segments);
