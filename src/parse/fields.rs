@@ -4,12 +4,12 @@
 //! of a file, each at its own line, instead of stopping at the first.
 
 use super::locate::{Locator, Seg};
+use super::node::{Mapping, Node as Value};
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{ActionItem, Day, Detection, ItemKind, ItemStatus, Postmortem, Questions, Stamp, Status, Timeline};
 use crate::text::closest;
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
-use serde_yaml::{Mapping, Value};
 
 pub const TOP_KEYS: &[&str] = &[
     "id",
@@ -112,7 +112,7 @@ fn text_or(ctx: &mut Ctx, map: &Mapping, path: &[Seg], example: impl FnOnce() ->
     let Some(Seg::Key(key)) = path.last() else {
         return None;
     };
-    let v = untag(map.get(*key)?);
+    let v = untag(map.get(key)?);
     match v {
         Value::Null => None,
         Value::String(s) => Some(s.clone()),
@@ -131,7 +131,7 @@ fn text_list(ctx: &mut Ctx, map: &Mapping, path: &[Seg], example: &str) -> (Vec<
         return (Vec::new(), Vec::new());
     };
     let mut out = (Vec::new(), Vec::new());
-    match map.get(*key).map(untag) {
+    match map.get(key).map(untag) {
         None | Some(Value::Null) => {}
         Some(Value::Sequence(items)) => {
             for (i, item) in items.iter().enumerate() {
@@ -275,7 +275,7 @@ fn mapping<'v>(ctx: &mut Ctx, map: &'v Mapping, path: &[Seg], example: &str) -> 
     let Some(Seg::Key(key)) = path.last() else {
         return None;
     };
-    match map.get(*key).map(untag) {
+    match map.get(key).map(untag) {
         None | Some(Value::Null) => None,
         Some(Value::Mapping(m)) => Some(m),
         Some(other) => {

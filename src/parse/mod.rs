@@ -3,7 +3,9 @@
 mod fields;
 mod frontmatter;
 mod locate;
+mod node;
 
 pub use fields::{parse_postmortem, path_name, type_name, Ctx, ITEM_KEYS, QUESTION_KEYS, TIMELINE_KEYS, TOP_KEYS};
 pub use frontmatter::{split, FrontMatter};
 pub use locate::{Loc, Locator, Seg};
+pub use node::{Mapping, Node};

@@ -44,14 +44,14 @@ pub fn check_file(src: &SourceFile, cfg: &Config) -> FileResult {
         Ok(fm) => fm,
         Err(d) => return fail(d),
     };
-    let value: serde_yaml::Value = match serde_yaml::from_str(fm.yaml) {
+    let value: parse::Node = match serde_yaml::from_str(fm.yaml) {
         Ok(v) => v,
         Err(e) => return fail(yaml_error(file, &e, &fm)),
     };
     let root = match &value {
-        serde_yaml::Value::Mapping(m) => m,
-        serde_yaml::Value::Tagged(t) if matches!(t.value, serde_yaml::Value::Mapping(_)) => match &t.value {
-            serde_yaml::Value::Mapping(m) => m,
+        parse::Node::Mapping(m) => m,
+        parse::Node::Tagged(t) if matches!(t.value, parse::Node::Mapping(_)) => match &t.value {
+            parse::Node::Mapping(m) => m,
             _ => return fail(not_a_mapping(file, &value)),
         },
         other => return fail(not_a_mapping(file, other)),
@@ -78,9 +78,9 @@ pub fn check_site(pms: &[&Postmortem]) -> Vec<Diagnostic> {
     site::check(pms)
 }
 
-fn not_a_mapping(file: &str, v: &serde_yaml::Value) -> Diagnostic {
+fn not_a_mapping(file: &str, v: &parse::Node) -> Diagnostic {
     let what = parse::type_name(v);
-    let msg = if matches!(v, serde_yaml::Value::Null) {
+    let msg = if matches!(v, parse::Node::Null) {
         "the front matter is empty".to_string()
     } else {
         format!("the front matter should be a mapping of fields, found {what}")

@@ -1,0 +1,319 @@
+//! The front matter as a tree of YAML values, read by serde_yaml.
+//!
+//! The same shape and rules as `serde_yaml::Value` (including the error for
+//! a key written twice), but a mapping is a list of pairs: a front matter
+//! has a few dozen keys, and hashing every one of them to build a map, then
+//! again to look fields up, cost more than reading the YAML around them.
+
+use serde::de::{Deserialize, Deserializer, EnumAccess, Error as _, MapAccess, SeqAccess, VariantAccess, Visitor};
+use std::collections::HashMap;
+use std::fmt;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+/// One YAML value.
+#[derive(Clone, Debug)]
+pub enum Node {
+    Null,
+    Bool(bool),
+    Number(serde_yaml::Number),
+    String(String),
+    Sequence(Vec<Node>),
+    Mapping(Mapping),
+    Tagged(Box<Tagged>),
+}
+
+/// A value written with a tag: `!something value`.
+#[derive(Clone, Debug)]
+pub struct Tagged {
+    pub tag: String,
+    pub value: Node,
+}
+
+/// A YAML mapping in the order it was written. Keys are unique.
+#[derive(Clone, Debug, Default)]
+pub struct Mapping {
+    entries: Vec<(Node, Node)>,
+}
+
+impl Mapping {
+    /// The value of the text key `key`.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entries.iter().find(|(k, _)| matches!(k, Node::String(s) if s == key)).map(|(_, v)| v)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&Node, &Node)> {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &Node> {
+        self.entries.iter().map(|(k, _)| k)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The entry whose key equals `key`, for the duplicate-key check.
+    fn position(&self, key: &Node, index: Option<&HashMap<u64, Vec<usize>>>) -> Option<usize> {
+        match index {
+            Some(index) => index.get(&hash_of(key))?.iter().copied().find(|&i| self.entries[i].0 == *key),
+            None => self.entries.iter().position(|(k, _)| k == key),
+        }
+    }
+}
+
+/// Above this many keys, keys written twice are found with a hash index
+/// instead of by comparing each new key with all the others.
+const LINEAR_KEYS: usize = 16;
+
+fn hash_of(n: &Node) -> u64 {
+    let mut h = DefaultHasher::new();
+    n.hash(&mut h);
+    h.finish()
+}
+
+/// Equality as serde_yaml defines it: mappings regardless of order, tags
+/// with or without their `!`.
+impl PartialEq for Node {
+    fn eq(&self, other: &Node) -> bool {
+        match (self, other) {
+            (Node::Null, Node::Null) => true,
+            (Node::Bool(a), Node::Bool(b)) => a == b,
+            (Node::Number(a), Node::Number(b)) => a == b,
+            (Node::String(a), Node::String(b)) => a == b,
+            (Node::Sequence(a), Node::Sequence(b)) => a == b,
+            (Node::Mapping(a), Node::Mapping(b)) => {
+                a.len() == b.len()
+                    && a.entries.iter().all(|(k, v)| b.position(k, None).is_some_and(|i| b.entries[i].1 == *v))
+            }
+            (Node::Tagged(a), Node::Tagged(b)) => nobang(&a.tag) == nobang(&b.tag) && a.value == b.value,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Node {}
+
+/// Consistent with [`PartialEq`]: a mapping hashes its pairs in any order.
+impl Hash for Node {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        std::mem::discriminant(self).hash(state);
+        match self {
+            Node::Null => {}
+            Node::Bool(b) => b.hash(state),
+            Node::Number(n) => n.hash(state),
+            Node::String(s) => s.hash(state),
+            Node::Sequence(items) => items.hash(state),
+            Node::Mapping(m) => {
+                let mut xor = 0;
+                for (k, v) in &m.entries {
+                    let mut h = DefaultHasher::new();
+                    k.hash(&mut h);
+                    v.hash(&mut h);
+                    xor ^= h.finish();
+                }
+                xor.hash(state);
+            }
+            Node::Tagged(t) => {
+                nobang(&t.tag).hash(state);
+                t.value.hash(state);
+            }
+        }
+    }
+}
+
+fn nobang(tag: &str) -> &str {
+    tag.strip_prefix('!').filter(|t| !t.is_empty()).unwrap_or(tag)
+}
+
+/// serde_yaml's words for a key written twice.
+fn duplicate_key(key: &Node) -> String {
+    match key {
+        Node::Null => "duplicate entry with null key".to_string(),
+        Node::Bool(b) => format!("duplicate entry with key `{b}`"),
+        Node::Number(n) => format!("duplicate entry with key {n}"),
+        Node::String(s) => format!("duplicate entry with key {s:?}"),
+        Node::Sequence(_) | Node::Mapping(_) | Node::Tagged(_) => "duplicate entry in YAML map".to_string(),
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Node, E> {
+        Ok(Node::Bool(b))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Node, E> {
+        Ok(Node::Number(n.into()))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Node, E> {
+        Ok(Node::Number(n.into()))
+    }
+
+    fn visit_f64<E>(self, n: f64) -> Result<Node, E> {
+        Ok(Node::Number(n.into()))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Node, E> {
+        Ok(Node::String(s.to_owned()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Node, E> {
+        Ok(Node::String(s))
+    }
+
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+        Node::deserialize(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Node::Sequence(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let mut m = Mapping::default();
+        let mut index: Option<HashMap<u64, Vec<usize>>> = None;
+        while let Some(key) = map.next_key::<Node>()? {
+            if m.position(&key, index.as_ref()).is_some() {
+                return Err(A::Error::custom(duplicate_key(&key)));
+            }
+            let value = map.next_value()?;
+            let at = m.entries.len();
+            if let Some(index) = index.as_mut() {
+                index.entry(hash_of(&key)).or_default().push(at);
+            } else if at + 1 > LINEAR_KEYS {
+                let mut all: HashMap<u64, Vec<usize>> = HashMap::new();
+                for (i, (k, _)) in m.entries.iter().enumerate() {
+                    all.entry(hash_of(k)).or_default().push(i);
+                }
+                all.entry(hash_of(&key)).or_default().push(at);
+                index = Some(all);
+            }
+            m.entries.push((key, value));
+        }
+        Ok(Node::Mapping(m))
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Node, A::Error> {
+        let (tag, contents): (String, _) = data.variant()?;
+        Ok(Node::Tagged(Box::new(Tagged { tag, value: contents.newtype_variant()? })))
+    }
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Node, D::Error> {
+        d.deserialize_any(NodeVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(yaml: &str) -> Result<Node, String> {
+        serde_yaml::from_str(yaml).map_err(|e| e.to_string())
+    }
+
+    /// The reference: what serde_yaml's own Value makes of the same text.
+    fn value(yaml: &str) -> Result<serde_yaml::Value, String> {
+        serde_yaml::from_str(yaml).map_err(|e| e.to_string())
+    }
+
+    /// The same tree, compared field by field with serde_yaml's Value.
+    fn same(n: &Node, v: &serde_yaml::Value) -> bool {
+        use serde_yaml::Value as V;
+        match (n, v) {
+            (Node::Null, V::Null) => true,
+            (Node::Bool(a), V::Bool(b)) => a == b,
+            (Node::Number(a), V::Number(b)) => a == b && a.to_string() == b.to_string(),
+            (Node::String(a), V::String(b)) => a == b,
+            (Node::Sequence(a), V::Sequence(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y)),
+            (Node::Mapping(a), V::Mapping(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|((k, x), (l, y))| same(k, l) && same(x, y))
+            }
+            (Node::Tagged(a), V::Tagged(b)) => b.tag == a.tag && same(&a.value, &b.value),
+            _ => false,
+        }
+    }
+
+    #[test]
+    fn reads_what_serde_yaml_value_reads_and_rejects_what_it_rejects() {
+        let inputs = [
+            "a: 1\nb: [x, 2.5, true, ~, -3]\nc: {d: e}\n",
+            "title: \"quoted\"\nn: 18446744073709551615\nf: .inf\ng: -.nan\nh: 1e3\n",
+            "t: !custom {x: 1}\nu: !!str 12\nv: !x [1, 2]\n",
+            "? [a, b]\n: c\n? {k: v}\n: d\n1: one\ntrue: yes\n~: nothing\n",
+            "a: 1\na: 2\n",
+            "1: x\n1: y\n",
+            "1: x\n1.0: y\n",
+            "true: x\ntrue: y\n",
+            "~: x\nnull: y\n",
+            "? [a, b]\n: 1\n? [a, b]\n: 2\n",
+            "? {a: 1, b: 2}\n: x\n? {b: 2, a: 1}\n: y\n",
+            "!t a: 1\n!t a: 2\n",
+            "x: !a 1\ny: !b 1\n",
+            "- a\n- b: [1, {c: d}]\n",
+            "",
+            "just text",
+            "a: [1, 2\n",
+            "&x a: *x\n",
+            "a: &anchor [1, 2]\nb: *anchor\n",
+            "\"k\\u00e9\": v\nk\u{e9}: w\n",
+        ];
+        for yaml in inputs {
+            match (parse(yaml), value(yaml)) {
+                (Ok(n), Ok(v)) => assert!(same(&n, &v), "{yaml:?}: {n:?} vs {v:?}"),
+                (Err(a), Err(b)) => assert_eq!(a, b, "{yaml:?}"),
+                (a, b) => panic!("{yaml:?}: {a:?} vs {b:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_key_written_twice_in_a_large_mapping_is_found() {
+        let mut yaml: String = (0..500).map(|i| format!("k{i}: {i}\n")).collect();
+        assert!(parse(&yaml).is_ok());
+        yaml.push_str("k250: again\n");
+        assert_eq!(parse(&yaml).unwrap_err(), value(&yaml).unwrap_err());
+        let numbers: String = (0..100).map(|i| format!("{i}: x\n")).chain(["42: y\n".to_string()]).collect();
+        assert_eq!(parse(&numbers).unwrap_err(), value(&numbers).unwrap_err());
+    }
+
+    #[test]
+    fn text_keys_are_looked_up_and_other_keys_are_not_text() {
+        let Node::Mapping(m) = parse("title: x\n1: one\n\"2\": two\n").unwrap() else { panic!() };
+        assert!(matches!(m.get("title"), Some(Node::String(s)) if s == "x"));
+        assert!(m.get("1").is_none(), "a number key is not the text key \"1\"");
+        assert!(matches!(m.get("2"), Some(Node::String(s)) if s == "two"));
+        assert!(m.contains_key("title") && !m.contains_key("missing"));
+        assert_eq!(m.len(), 3);
+    }
+}
