@@ -134,6 +134,7 @@ fn text_list(ctx: &mut Ctx, map: &Mapping, path: &[Seg], example: &str) -> (Vec<
     match map.get(key).map(untag) {
         None | Some(Value::Null) => {}
         Some(Value::Sequence(items)) => {
+            let lines = ctx.loc.item_lines(path);
             for (i, item) in items.iter().enumerate() {
                 let mut p = path.to_vec();
                 p.push(Seg::Index(i));
@@ -148,7 +149,7 @@ fn text_list(ctx: &mut Ctx, map: &Mapping, path: &[Seg], example: &str) -> (Vec<
                     }
                 };
                 out.0.push(s);
-                out.1.push(ctx.loc.value(&p).line);
+                out.1.push(lines.get(i).copied().unwrap_or_else(|| ctx.loc.value(&p).line));
             }
         }
         Some(other) => ctx.wrong_type(path, key, "a list", other, example),

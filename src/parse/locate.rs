@@ -101,6 +101,11 @@ impl<'a> Locator<'a> {
     /// The entry the path leads to, or the deepest one found on the way,
     /// and whether the whole path was found.
     fn find(&self, path: &[Seg]) -> Option<(usize, bool)> {
+        self.descend(path).map(|(i, exact, _)| (i, exact))
+    }
+
+    /// [`Locator::find`], with the entries under the one found.
+    fn descend(&self, path: &[Seg]) -> Option<(usize, bool, std::ops::Range<usize>)> {
         let mut range = 0..self.entries.len();
         let mut found = None;
         for seg in path {
@@ -108,10 +113,10 @@ impl<'a> Locator<'a> {
             match *seg {
                 Seg::Key(k) => {
                     let Some(level) = es.iter().map(Entry::key_indent).min() else {
-                        return found.map(|i| (i, false));
+                        return found.map(|i| (i, false, range));
                     };
                     let Some(pos) = es.iter().position(|e| e.key_indent() == level && e.key == Some(k)) else {
-                        return found.map(|i| (i, false));
+                        return found.map(|i| (i, false, range));
                     };
                     let idx = range.start + pos;
                     let ki = self.entries[idx].key_indent();
@@ -125,17 +130,9 @@ impl<'a> Locator<'a> {
                     range = idx + 1..end;
                 }
                 Seg::Index(n) => {
-                    let Some(level) = es.iter().filter(|e| e.dash).map(|e| e.indent).min() else {
-                        return found.map(|i| (i, false));
-                    };
-                    let dashes: Vec<usize> = es
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, e)| e.dash && e.indent == level)
-                        .map(|(i, _)| range.start + i)
-                        .collect();
+                    let dashes = self.dashes(range.clone());
                     let Some(&idx) = dashes.get(n) else {
-                        return found.map(|i| (i, false));
+                        return found.map(|i| (i, false, range));
                     };
                     let end = dashes.get(n + 1).copied().unwrap_or(range.end);
                     found = Some(idx);
@@ -143,7 +140,27 @@ impl<'a> Locator<'a> {
                 }
             }
         }
-        found.map(|i| (i, true))
+        found.map(|i| (i, true, range))
+    }
+
+    /// The entries in `range` that start the items of a block list: the
+    /// dashes of the least indented level.
+    fn dashes(&self, range: std::ops::Range<usize>) -> Vec<usize> {
+        let es = &self.entries[range.clone()];
+        let Some(level) = es.iter().filter(|e| e.dash).map(|e| e.indent).min() else {
+            return Vec::new();
+        };
+        es.iter().enumerate().filter(|(_, e)| e.dash && e.indent == level).map(|(i, _)| range.start + i).collect()
+    }
+
+    /// The lines of the items of the block list at `path`, as
+    /// `value(path + [Index(i)]).line` gives them one by one; empty when the
+    /// list is not written as a block list (`[a, b]`) or not found.
+    pub fn item_lines(&self, path: &[Seg]) -> Vec<usize> {
+        match self.descend(path) {
+            Some((_, true, range)) => self.dashes(range).into_iter().map(|i| self.entries[i].line).collect(),
+            _ => Vec::new(),
+        }
     }
 
     /// Where the key at the end of `path` is written (for a list item: its
@@ -253,5 +270,25 @@ authors:
         assert_eq!(l.key(&[Key("nope")]).line, 1);
         // text inside a block scalar is not a key
         assert_eq!(l.key(&[Key("text with key")]).line, 1);
+    }
+    #[test]
+    fn item_lines_are_the_lines_value_gives_item_by_item() {
+        let more = format!("{FM}nested:\n  - - a\n    - b\n  -\n    c\n  # note\n  - d\n");
+        let l = Locator::new(&more, 2);
+        for key in ["five_whys", "tags", "action_items", "authors", "nested", "title", "missing"] {
+            let lines = l.item_lines(&[Key(key)]);
+            for i in 0..4 {
+                let one = l.value(&[Key(key), Index(i)]).line;
+                if let Some(&line) = lines.get(i) {
+                    assert_eq!(line, one, "{key}[{i}]");
+                } else {
+                    // not a block list item: value() falls back to an enclosing key
+                    assert!(!matches!(l.find(&[Key(key), Index(i)]), Some((_, true))), "{key}[{i}]");
+                }
+            }
+        }
+        assert_eq!(l.item_lines(&[Key("five_whys")]), [10, 11]);
+        assert_eq!(l.item_lines(&[Key("nested")]), [22, 24, 27]);
+        assert!(l.item_lines(&[Key("tags")]).is_empty());
     }
 }
