@@ -1126,3 +1126,74 @@ fn taxonomies(r: &Renderer, scope: Scope) -> Result<(), RenderError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    /// The definition, counted plainly: every vote of every list, summed per
+    /// postmortem, best score first, then the newest.
+    fn related_by_counting(pms: &[&Postmortem], i: usize) -> Vec<usize> {
+        let index: HashMap<&str, usize> = pms.iter().enumerate().map(|(k, p)| (p.id.as_str(), k)).collect();
+        let mut score: BTreeMap<usize, i64> = BTreeMap::new();
+        for (k, p) in pms.iter().enumerate() {
+            for r in &p.related {
+                match index.get(r.trim()) {
+                    Some(&j) if k == i && j != i => *score.entry(j).or_default() += 1000,
+                    Some(&j) if j == i && k != i => *score.entry(k).or_default() += 1000,
+                    _ => {}
+                }
+            }
+        }
+        let pm = pms[i];
+        let newest = |matches: &dyn Fn(&Postmortem) -> usize| -> Vec<usize> {
+            let all: Vec<usize> = (0..pms.len()).flat_map(|k| std::iter::repeat_n(k, matches(pms[k]))).collect();
+            all[all.len().saturating_sub(50)..].to_vec()
+        };
+        for t in &pm.tags {
+            for k in newest(&|p: &Postmortem| p.tags.iter().filter(|x| *x == t).count()) {
+                *score.entry(k).or_default() += 10;
+            }
+        }
+        if let Some(a) = &pm.area {
+            for k in newest(&|p: &Postmortem| usize::from(p.area.as_ref() == Some(a))) {
+                *score.entry(k).or_default() += 5;
+            }
+        }
+        score.remove(&i);
+        let mut ranked: Vec<(usize, i64)> = score.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+        ranked.into_iter().take(6).map(|(j, _)| j).collect()
+    }
+
+    #[test]
+    fn related_postmortems_are_the_best_six_by_votes() {
+        let cfg = Config::defaults(std::path::Path::new("/s"));
+        let mut seed = 7u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let tags = ["db", "dns", "deploy", "cache", "tls", "queue"];
+        let pms: Vec<Postmortem> = (0..400)
+            .map(|k| {
+                let tag_list: Vec<&str> = (0..next(4)).map(|_| tags[next(6) as usize]).collect();
+                let related: Vec<String> = (0..next(3)).map(|_| format!("p{}", next(420))).collect();
+                let text = format!(
+                    "---\nid: p{k}\ntitle: t\narea: a{}\ntags: [{}]\nrelated: [{}]\n---\nBody.\n",
+                    next(4),
+                    tag_list.join(", "),
+                    related.join(", ")
+                );
+                let src = crate::load::SourceFile { rel: format!("content/p{k}.md"), text };
+                crate::validate::check_file(&src, &cfg).postmortem.unwrap()
+            })
+            .collect();
+        let refs: Vec<&Postmortem> = pms.iter().collect();
+        let related = Related::new(&refs);
+        for i in 0..refs.len() {
+            assert_eq!(related.of(refs[i], i), related_by_counting(&refs, i), "postmortem {i}");
+        }
+    }
+}
