@@ -25,13 +25,27 @@ struct Entry<'a> {
 
 pub const MAX_SUMMARY: usize = 160;
 
+/// Whitespace runs become one space; beyond [`MAX_SUMMARY`] characters the
+/// text is cut and ends in `…`. Reads only as far as it keeps.
 fn shorten(s: &str) -> String {
-    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if s.chars().count() <= MAX_SUMMARY {
-        return s;
+    let mut out = String::with_capacity(s.len().min(4 * MAX_SUMMARY));
+    let mut chars = 0;
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+            chars += 1;
+        }
+        out.push_str(word);
+        chars += word.chars().count();
+        if chars > MAX_SUMMARY {
+            let cut = out.char_indices().nth(MAX_SUMMARY - 1).map_or(out.len(), |(i, _)| i);
+            out.truncate(cut);
+            out.truncate(out.trim_end().len());
+            out.push('…');
+            return out;
+        }
     }
-    let cut: String = s.chars().take(MAX_SUMMARY - 1).collect();
-    format!("{}…", cut.trim_end())
+    out
 }
 
 fn entry(r: &PmRow) -> Entry<'_> {
@@ -84,5 +98,25 @@ mod tests {
         assert_eq!(s.chars().count(), MAX_SUMMARY);
         assert!(s.ends_with('…'));
         assert_eq!(shorten("  a \n b "), "a b");
+    }
+
+    #[test]
+    fn shortening_equals_joining_the_words_then_cutting() {
+        let by_definition = |s: &str| {
+            let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            if s.chars().count() <= MAX_SUMMARY {
+                return s;
+            }
+            let cut: String = s.chars().take(MAX_SUMMARY - 1).collect();
+            format!("{}…", cut.trim_end())
+        };
+        for n in [0, 1, 50, 79, 80, 81, 158, 159, 160, 161, 162, 400] {
+            for word in ["a", "ab ", "é\t", "  x  y", "word\n\n"] {
+                let text = word.repeat(n);
+                assert_eq!(shorten(&text), by_definition(&text), "{text:?}");
+                let text = format!("{} {}", "z".repeat(n), word);
+                assert_eq!(shorten(&text), by_definition(&text), "{text:?}");
+            }
+        }
     }
 }
