@@ -86,9 +86,54 @@ pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
         .map(|(_, c)| c)
 }
 
+/// The scheme of a link target as a browser reads it — whitespace and
+/// control characters skipped, ASCII letters lowercased — or `None` for a
+/// relative target (no `:` before the first `/`, `?` or `#`).
+pub fn url_scheme(url: &str) -> Option<String> {
+    let mut scheme = String::new();
+    for c in url.chars().filter(|c| !c.is_whitespace() && !c.is_control()) {
+        match c {
+            ':' => return Some(scheme),
+            '/' | '?' | '#' => return None,
+            c => scheme.push(c.to_ascii_lowercase()),
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn url_schemes_are_read_as_browsers_read_them() {
+        // the definition: clean, lowercase, then look for `:` before the path
+        let by_definition = |url: &str| {
+            let lower: String =
+                url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
+            let path_start = lower.find(['/', '?', '#']).unwrap_or(lower.len());
+            lower.find(':').filter(|&i| i < path_start).map(|i| lower[..i].to_string())
+        };
+        for url in [
+            "https://x.example/",
+            "HTTPS://x",
+            " Java\tScRiPt:alert(1)",
+            "java\u{0}script:x",
+            "mailto:a@b",
+            "/relative:x",
+            "../a",
+            "#frag:x",
+            "?q=a:b",
+            "no-scheme",
+            "",
+            ":",
+            "é:x",
+            "data:text/html,x",
+            "a b:c",
+        ] {
+            assert_eq!(url_scheme(url), by_definition(url), "{url:?}");
+        }
+    }
 
     #[test]
     fn line_col_counts_lines_and_characters() {

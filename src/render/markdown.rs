@@ -112,16 +112,9 @@ pub fn render(markdown: &str, trust_html: bool) -> String {
 /// A link target the sanitizer would keep: relative, or a scheme on
 /// ammonia's default list (http, https, mailto, tel, ftp…), in any case.
 fn safe_url(url: &str) -> bool {
-    let cleaned: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect();
-    let lower = cleaned.to_ascii_lowercase();
-    let path_start = lower.find(['/', '?', '#']).unwrap_or(lower.len());
-    match lower.find(':') {
-        Some(i) if i < path_start => matches!(
-            &lower[..i],
-            "http" | "https" | "mailto" | "tel" | "ftp" | "ftps" | "irc" | "ircs" | "xmpp" | "sms"
-        ),
-        _ => true,
-    }
+    crate::text::url_scheme(url).is_none_or(|s| {
+        matches!(s.as_str(), "http" | "https" | "mailto" | "tel" | "ftp" | "ftps" | "irc" | "ircs" | "xmpp" | "sms")
+    })
 }
 
 /// Body headings sit below the page's own h1 and section h2s: `#` becomes

@@ -173,16 +173,9 @@ pub struct ItemRow<'a> {
 /// A link target that is safe to put in `href`.
 pub fn safe_link(url: &str) -> Option<&str> {
     let u = url.trim();
-    let lower: String =
-        u.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
-    let scheme_end = lower.find(':');
-    let path_start = lower.find(['/', '?', '#']).unwrap_or(lower.len());
-    match scheme_end {
-        Some(i) if i < path_start => {
-            let scheme = &lower[..i];
-            matches!(scheme, "http" | "https" | "mailto").then_some(u)
-        }
-        _ => (!u.is_empty()).then_some(u),
+    match crate::text::url_scheme(u) {
+        Some(scheme) => matches!(scheme.as_str(), "http" | "https" | "mailto").then_some(u),
+        None => (!u.is_empty()).then_some(u),
     }
 }
 
