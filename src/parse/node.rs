@@ -45,10 +45,6 @@ impl Mapping {
         self.get(key).is_some()
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&Node, &Node)> {
-        self.entries.iter().map(|(k, v)| (k, v))
-    }
-
     pub fn keys(&self) -> impl Iterator<Item = &Node> {
         self.entries.iter().map(|(k, _)| k)
     }
@@ -257,7 +253,7 @@ mod tests {
             (Node::String(a), V::String(b)) => a == b,
             (Node::Sequence(a), V::Sequence(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y)),
             (Node::Mapping(a), V::Mapping(b)) => {
-                a.len() == b.len() && a.iter().zip(b).all(|((k, x), (l, y))| same(k, l) && same(x, y))
+                a.len() == b.len() && a.entries.iter().zip(b).all(|((k, x), (l, y))| same(k, l) && same(x, y))
             }
             (Node::Tagged(a), V::Tagged(b)) => b.tag == a.tag && same(&a.value, &b.value),
             _ => false,
