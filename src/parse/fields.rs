@@ -4,7 +4,7 @@
 //! of a file, each at its own line, instead of stopping at the first.
 
 use super::locate::{Locator, Seg};
-use super::node::{Mapping, Node as Value};
+use super::node::{Key as MapKey, Mapping, Node as Value};
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{ActionItem, Day, Detection, ItemKind, ItemStatus, Postmortem, Questions, Stamp, Status, Timeline};
@@ -33,6 +33,47 @@ pub const TOP_KEYS: &[&str] = &[
 pub const TIMELINE_KEYS: &[&str] = &["started", "detected", "acknowledged", "mitigated", "resolved"];
 pub const QUESTION_KEYS: &[&str] = &["prevent", "similar", "detect", "mitigate"];
 pub const ITEM_KEYS: &[&str] = &["id", "title", "kind", "owner", "due", "status", "closed", "link"];
+
+/// `text` as the field name of one of the key lists above, if it is one:
+/// YAML keys that are field names are kept as these names, not copied.
+pub fn field_name(text: &str) -> Option<&'static str> {
+    // one match instead of a search through the lists: every key of every
+    // file passes here (the test below keeps it equal to the lists)
+    Some(match text {
+        "id" => "id",
+        "title" => "title",
+        "severity" => "severity",
+        "status" => "status",
+        "area" => "area",
+        "tags" => "tags",
+        "authors" => "authors",
+        "summary" => "summary",
+        "impact" => "impact",
+        "timeline" => "timeline",
+        "detection" => "detection",
+        "trigger" => "trigger",
+        "five_whys" => "five_whys",
+        "root_cause" => "root_cause",
+        "questions" => "questions",
+        "action_items" => "action_items",
+        "related" => "related",
+        "started" => "started",
+        "detected" => "detected",
+        "acknowledged" => "acknowledged",
+        "mitigated" => "mitigated",
+        "resolved" => "resolved",
+        "prevent" => "prevent",
+        "similar" => "similar",
+        "detect" => "detect",
+        "mitigate" => "mitigate",
+        "kind" => "kind",
+        "owner" => "owner",
+        "due" => "due",
+        "closed" => "closed",
+        "link" => "link",
+        _ => return None,
+    })
+}
 
 /// What reading fields needs: where to report, and how to find lines.
 pub struct Ctx<'a> {
@@ -102,49 +143,58 @@ fn untag(v: &Value) -> &Value {
     }
 }
 
+/// [`untag`], for a value taken out of the tree.
+fn untagged(v: Value) -> Value {
+    match v {
+        Value::Tagged(t) => untagged(t.value),
+        v => v,
+    }
+}
+
 /// Free text: any scalar, written as text; `None` when absent or null.
-fn text(ctx: &mut Ctx, map: &Mapping, path: &[Seg], example: &str) -> Option<String> {
+fn text(ctx: &mut Ctx, map: &mut Mapping, path: &[Seg], example: &str) -> Option<String> {
     text_or(ctx, map, path, || example.to_string())
 }
 
 /// [`text`], with the example of a wrong type made only when needed.
-fn text_or(ctx: &mut Ctx, map: &Mapping, path: &[Seg], example: impl FnOnce() -> String) -> Option<String> {
+fn text_or(ctx: &mut Ctx, map: &mut Mapping, path: &[Seg], example: impl FnOnce() -> String) -> Option<String> {
     let Some(Seg::Key(key)) = path.last() else {
         return None;
     };
-    let v = untag(map.get(key)?);
-    match v {
+    match untagged(map.take(key)?) {
         Value::Null => None,
-        Value::String(s) => Some(s.clone()),
+        Value::String(s) => Some(s),
         Value::Bool(b) => Some(b.to_string()),
         Value::Number(n) => Some(n.to_string()),
         other => {
-            ctx.wrong_type(path, &path_name(path), "text", other, &example());
+            ctx.wrong_type(path, &path_name(path), "text", &other, &example());
             None
         }
     }
 }
 
 /// A list of free-text items; a missing or null list is empty.
-fn text_list(ctx: &mut Ctx, map: &Mapping, path: &[Seg], example: &str) -> (Vec<String>, Vec<usize>) {
+fn text_list(ctx: &mut Ctx, map: &mut Mapping, path: &[Seg], example: &str) -> (Vec<String>, Vec<usize>) {
     let Some(Seg::Key(key)) = path.last() else {
         return (Vec::new(), Vec::new());
     };
     let mut out = (Vec::new(), Vec::new());
-    match map.get(key).map(untag) {
+    match map.take(key).map(untagged) {
         None | Some(Value::Null) => {}
         Some(Value::Sequence(items)) => {
             let lines = ctx.loc.item_lines(path);
-            for (i, item) in items.iter().enumerate() {
+            out.0.reserve(items.len());
+            out.1.reserve(items.len());
+            for (i, item) in items.into_iter().enumerate() {
                 let mut p = path.to_vec();
                 p.push(Seg::Index(i));
-                let s = match untag(item) {
+                let s = match untagged(item) {
                     Value::Null => String::new(),
-                    Value::String(s) => s.clone(),
+                    Value::String(s) => s,
                     Value::Bool(b) => b.to_string(),
                     Value::Number(n) => n.to_string(),
                     other => {
-                        ctx.wrong_type(&p, &path_name(&p), "text", other, example);
+                        ctx.wrong_type(&p, &path_name(&p), "text", &other, example);
                         continue;
                     }
                 };
@@ -152,7 +202,7 @@ fn text_list(ctx: &mut Ctx, map: &Mapping, path: &[Seg], example: &str) -> (Vec<
                 out.1.push(lines.get(i).copied().unwrap_or_else(|| ctx.loc.value(&p).line));
             }
         }
-        Some(other) => ctx.wrong_type(path, key, "a list", other, example),
+        Some(other) => ctx.wrong_type(path, key, "a list", &other, example),
     }
     out
 }
@@ -160,7 +210,7 @@ fn text_list(ctx: &mut Ctx, map: &Mapping, path: &[Seg], example: &str) -> (Vec<
 /// One of a closed set of words.
 fn word<T>(
     ctx: &mut Ctx,
-    map: &Mapping,
+    map: &mut Mapping,
     path: &[Seg],
     words: &[&str],
     parse: impl Fn(&str) -> Option<T>,
@@ -182,7 +232,7 @@ fn word<T>(
 }
 
 /// An RFC 3339 timestamp with an offset.
-fn stamp(ctx: &mut Ctx, map: &Mapping, path: &[Seg]) -> Option<Stamp> {
+fn stamp(ctx: &mut Ctx, map: &mut Mapping, path: &[Seg]) -> Option<Stamp> {
     let s = text(ctx, map, path, "`2024-03-14T09:02:00Z`")?;
     let raw = s.trim();
     if raw.is_empty() {
@@ -231,7 +281,7 @@ fn parse_stamp(raw: &str) -> Result<DateTime<chrono::FixedOffset>, StampError> {
 }
 
 /// A `YYYY-MM-DD` calendar date.
-fn day(ctx: &mut Ctx, map: &Mapping, path: &[Seg]) -> Option<Day> {
+fn day(ctx: &mut Ctx, map: &mut Mapping, path: &[Seg]) -> Option<Day> {
     let s = text(ctx, map, path, "`2024-04-01`")?;
     let raw = s.trim();
     if raw.is_empty() {
@@ -272,15 +322,15 @@ fn parse_day(raw: &str) -> Option<NaiveDate> {
 }
 
 /// A nested mapping; `None` (with an error for other types) otherwise.
-fn mapping<'v>(ctx: &mut Ctx, map: &'v Mapping, path: &[Seg], example: &str) -> Option<&'v Mapping> {
+fn mapping(ctx: &mut Ctx, map: &mut Mapping, path: &[Seg], example: &str) -> Option<Mapping> {
     let Some(Seg::Key(key)) = path.last() else {
         return None;
     };
-    match map.get(key).map(untag) {
+    match map.take(key).map(untagged) {
         None | Some(Value::Null) => None,
         Some(Value::Mapping(m)) => Some(m),
         Some(other) => {
-            ctx.wrong_type(path, &path_name(path), "a mapping", other, example);
+            ctx.wrong_type(path, &path_name(path), "a mapping", &other, example);
             None
         }
     }
@@ -289,9 +339,16 @@ fn mapping<'v>(ctx: &mut Ctx, map: &'v Mapping, path: &[Seg], example: &str) -> 
 /// Reports keys that are not text, and unknown keys with the closest known one.
 fn check_keys(ctx: &mut Ctx, map: &Mapping, path: &[Seg], known: &[&str]) {
     for k in map.keys() {
-        match untag(k) {
-            Value::String(s) if known.contains(&s.as_str()) => {}
-            Value::String(s) => {
+        let key = match k {
+            MapKey::Field(s) => Ok(*s),
+            MapKey::Other(n) => match untag(n) {
+                Value::String(s) => Ok(s.as_str()),
+                other => Err(other),
+            },
+        };
+        match key {
+            Ok(s) if known.contains(&s) => {}
+            Ok(s) => {
                 let mut p = path.to_vec();
                 p.push(Seg::Key(s));
                 let hint = match closest(s, known) {
@@ -300,7 +357,7 @@ fn check_keys(ctx: &mut Ctx, map: &Mapping, path: &[Seg], known: &[&str]) {
                 };
                 ctx.at_key(Code::W008, &p, format!("unknown key `{}`", path_name(&p)), hint);
             }
-            other => {
+            Err(other) => {
                 let l = ctx.loc.key(path);
                 let where_ =
                     if path.is_empty() { "the front matter".to_string() } else { format!("`{}`", path_name(path)) };
@@ -321,7 +378,13 @@ fn check_keys(ctx: &mut Ctx, map: &Mapping, path: &[Seg], known: &[&str]) {
 
 /// Reads every field of the front matter. Errors and unknown-key warnings
 /// go to `ctx.diags`; the result holds whatever could be read.
-pub fn parse_postmortem(ctx: &mut Ctx, root: &Mapping, default_id: &str, body: &str, body_line: usize) -> Postmortem {
+pub fn parse_postmortem(
+    ctx: &mut Ctx,
+    root: &mut Mapping,
+    default_id: &str,
+    body: &str,
+    body_line: usize,
+) -> Postmortem {
     use Seg::Key;
     check_keys(ctx, root, &[], TOP_KEYS);
 
@@ -356,13 +419,14 @@ pub fn parse_postmortem(ctx: &mut Ctx, root: &Mapping, default_id: &str, body: &
     let detection = word(ctx, root, &[Key("detection")], Detection::WORDS, Detection::parse, Code::E011);
 
     let mut timeline = Timeline::default();
-    if let Some(t) = mapping(
+    if let Some(mut t) = mapping(
         ctx,
         root,
         &[Key("timeline")],
         "a mapping: `timeline:` then `  started: 2024-03-14T09:02:00Z` on the next line",
     ) {
-        check_keys(ctx, t, &[Key("timeline")], TIMELINE_KEYS);
+        check_keys(ctx, &t, &[Key("timeline")], TIMELINE_KEYS);
+        let t = &mut t;
         timeline.started = stamp(ctx, t, &[Key("timeline"), Key("started")]);
         timeline.detected = stamp(ctx, t, &[Key("timeline"), Key("detected")]);
         timeline.acknowledged = stamp(ctx, t, &[Key("timeline"), Key("acknowledged")]);
@@ -371,10 +435,11 @@ pub fn parse_postmortem(ctx: &mut Ctx, root: &Mapping, default_id: &str, body: &
     }
 
     let mut questions = Questions::default();
-    if let Some(q) =
+    if let Some(mut q) =
         mapping(ctx, root, &[Key("questions")], "a mapping: `questions:` then `  prevent: …` on the next line")
     {
-        check_keys(ctx, q, &[Key("questions")], QUESTION_KEYS);
+        check_keys(ctx, &q, &[Key("questions")], QUESTION_KEYS);
+        let q = &mut q;
         let ex = "`prevent: we will …`";
         questions.prevent = text(ctx, q, &[Key("questions"), Key("prevent")], ex);
         questions.similar = text(ctx, q, &[Key("questions"), Key("similar")], ex);
@@ -416,10 +481,10 @@ pub fn parse_postmortem(ctx: &mut Ctx, root: &Mapping, default_id: &str, body: &
     }
 }
 
-fn items(ctx: &mut Ctx, root: &Mapping, pm_id: &str) -> Vec<ActionItem> {
+fn items(ctx: &mut Ctx, root: &mut Mapping, pm_id: &str) -> Vec<ActionItem> {
     use Seg::{Index, Key};
     let mut out = Vec::new();
-    let list = match root.get("action_items").map(untag) {
+    let list = match root.take("action_items").map(untagged) {
         None | Some(Value::Null) => return out,
         Some(Value::Sequence(s)) => s,
         Some(other) => {
@@ -427,26 +492,31 @@ fn items(ctx: &mut Ctx, root: &Mapping, pm_id: &str) -> Vec<ActionItem> {
                 &[Key("action_items")],
                 "action_items",
                 "a list",
-                other,
+                &other,
                 "a list with one `- title: …` mapping per item",
             );
             return out;
         }
     };
-    for (i, item) in list.iter().enumerate() {
+    out.reserve(list.len());
+    for (i, item) in list.into_iter().enumerate() {
         let base = [Key("action_items"), Index(i)];
-        let Value::Mapping(m) = untag(item) else {
+        let Value::Mapping(m) = untag(&item) else {
             ctx.wrong_type(
                 &base,
                 &path_name(&base),
                 "a mapping",
-                item,
+                &item,
                 "`- title: …` followed by `owner:`, `due:` on the next lines",
             );
             continue;
         };
         let p = |k: &'static str| [Key("action_items"), Index(i), Key(k)];
         check_keys(ctx, m, &base, ITEM_KEYS);
+        let Value::Mapping(mut m) = untagged(item) else {
+            continue;
+        };
+        let m = &mut m;
         let id = text(ctx, m, &p("id"), "`id: PAY-101`")
             .map(|s| s.trim().to_string())
             .unwrap_or_else(|| format!("{pm_id}#{}", i + 1));
@@ -507,6 +577,19 @@ mod tests {
         inputs.extend(["2024-0a-01", "2024-01-1x", "+999-01-01", "-999-01-01", "2024-01-01"].map(String::from));
         for raw in inputs {
             assert_eq!(parse_day(&raw), NaiveDate::parse_from_str(&raw, "%Y-%m-%d").ok(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn field_names_are_exactly_the_keys_of_the_lists() {
+        let lists = [TOP_KEYS, TIMELINE_KEYS, QUESTION_KEYS, ITEM_KEYS];
+        for key in lists.iter().flat_map(|l| l.iter()) {
+            assert_eq!(field_name(key), Some(*key));
+        }
+        let all: std::collections::HashSet<&str> = lists.iter().flat_map(|l| l.iter().copied()).collect();
+        assert_eq!(all.len(), 31);
+        for other in ["", "Title", "titles", "tag", " id", "id ", "action-items", "due_date"] {
+            assert_eq!(field_name(other), None, "{other:?}");
         }
     }
 

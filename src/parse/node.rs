@@ -11,8 +11,9 @@ use std::fmt;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// One YAML value.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub enum Node {
+    #[default]
     Null,
     Bool(bool),
     Number(serde_yaml::Number),
@@ -32,20 +33,78 @@ pub struct Tagged {
 /// A YAML mapping in the order it was written. Keys are unique.
 #[derive(Clone, Debug, Default)]
 pub struct Mapping {
-    entries: Vec<(Node, Node)>,
+    entries: Vec<(Key, Node)>,
+}
+
+/// A mapping's key. The usual one, a field name retro knows, is kept as
+/// that name: no copy of its text per key and file.
+#[derive(Clone, Debug)]
+pub enum Key {
+    /// Text that is one of retro's field names ([`super::field_name`]).
+    Field(&'static str),
+    /// Any other key: other text, a number, a list, a tagged value…
+    Other(Node),
+}
+
+impl Key {
+    fn new(text: &str) -> Key {
+        match super::fields::field_name(text) {
+            Some(name) => Key::Field(name),
+            None => Key::Other(Node::String(text.to_owned())),
+        }
+    }
+
+    /// The key's text, when it is text (untagged).
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Key::Field(s) => Some(s),
+            Key::Other(Node::String(s)) => Some(s),
+            Key::Other(_) => None,
+        }
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        match (self, other) {
+            (Key::Other(a), Key::Other(b)) => a == b,
+            (a, b) => a.text().is_some() && a.text() == b.text(),
+        }
+    }
+}
+
+impl Eq for Key {}
+
+/// The same hash as the text key as a [`Node::String`].
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        match self {
+            Key::Field(s) => {
+                std::mem::discriminant(&Node::String(String::new())).hash(state);
+                s.hash(state);
+            }
+            Key::Other(n) => n.hash(state),
+        }
+    }
 }
 
 impl Mapping {
     /// The value of the text key `key`.
     pub fn get(&self, key: &str) -> Option<&Node> {
-        self.entries.iter().find(|(k, _)| matches!(k, Node::String(s) if s == key)).map(|(_, v)| v)
+        self.entries.iter().find(|(k, _)| k.text() == Some(key)).map(|(_, v)| v)
+    }
+
+    /// Takes the value of the text key `key` out of the mapping, leaving
+    /// null in its place (the key stays).
+    pub fn take(&mut self, key: &str) -> Option<Node> {
+        self.entries.iter_mut().find(|(k, _)| k.text() == Some(key)).map(|(_, v)| std::mem::take(v))
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
         self.get(key).is_some()
     }
 
-    pub fn keys(&self) -> impl Iterator<Item = &Node> {
+    pub fn keys(&self) -> impl Iterator<Item = &Key> {
         self.entries.iter().map(|(k, _)| k)
     }
 
@@ -58,7 +117,7 @@ impl Mapping {
     }
 
     /// The entry whose key equals `key`, for the duplicate-key check.
-    fn position(&self, key: &Node, index: Option<&HashMap<u64, Vec<usize>>>) -> Option<usize> {
+    fn position(&self, key: &Key, index: Option<&HashMap<u64, Vec<usize>>>) -> Option<usize> {
         match index {
             Some(index) => index.get(&hash_of(key))?.iter().copied().find(|&i| self.entries[i].0 == *key),
             None => self.entries.iter().position(|(k, _)| k == key),
@@ -70,7 +129,7 @@ impl Mapping {
 /// instead of by comparing each new key with all the others.
 const LINEAR_KEYS: usize = 16;
 
-fn hash_of(n: &Node) -> u64 {
+fn hash_of(n: &Key) -> u64 {
     let mut h = DefaultHasher::new();
     n.hash(&mut h);
     h.finish()
@@ -131,7 +190,11 @@ fn nobang(tag: &str) -> &str {
 }
 
 /// serde_yaml's words for a key written twice.
-fn duplicate_key(key: &Node) -> String {
+fn duplicate_key(key: &Key) -> String {
+    let key = match key {
+        Key::Field(s) => return format!("duplicate entry with key {s:?}"),
+        Key::Other(n) => n,
+    };
     match key {
         Node::Null => "duplicate entry with null key".to_string(),
         Node::Bool(b) => format!("duplicate entry with key `{b}`"),
@@ -195,9 +258,11 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
-        let mut m = Mapping::default();
+        // a front matter mapping has a handful of keys (an action item 7, the
+        // top level 17): room for 8 spares the first three doublings
+        let mut m = Mapping { entries: Vec::with_capacity(map.size_hint().unwrap_or(8).min(64)) };
         let mut index: Option<HashMap<u64, Vec<usize>>> = None;
-        while let Some(key) = map.next_key::<Node>()? {
+        while let Some(key) = map.next_key::<Key>()? {
             if m.position(&key, index.as_ref()).is_some() {
                 return Err(A::Error::custom(duplicate_key(&key)));
             }
@@ -230,6 +295,68 @@ impl<'de> Deserialize<'de> for Node {
     }
 }
 
+/// Reads a key as [`NodeVisitor`] reads any value, except that text
+/// naming a known field becomes [`Key::Field`].
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        NodeVisitor.expecting(f)
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Key, E> {
+        Ok(Key::Other(Node::Bool(b)))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Key, E> {
+        Ok(Key::Other(Node::Number(n.into())))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Key, E> {
+        Ok(Key::Other(Node::Number(n.into())))
+    }
+
+    fn visit_f64<E>(self, n: f64) -> Result<Key, E> {
+        Ok(Key::Other(Node::Number(n.into())))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Key, E> {
+        Ok(Key::new(s))
+    }
+
+    fn visit_unit<E>(self) -> Result<Key, E> {
+        Ok(Key::Other(Node::Null))
+    }
+
+    fn visit_none<E>(self) -> Result<Key, E> {
+        Ok(Key::Other(Node::Null))
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+        Key::deserialize(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Key, A::Error> {
+        NodeVisitor.visit_seq(seq).map(Key::Other)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Key, A::Error> {
+        NodeVisitor.visit_map(map).map(Key::Other)
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Key, A::Error> {
+        NodeVisitor.visit_enum(data).map(Key::Other)
+    }
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Key, D::Error> {
+        d.deserialize_any(KeyVisitor)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,10 +380,17 @@ mod tests {
             (Node::String(a), V::String(b)) => a == b,
             (Node::Sequence(a), V::Sequence(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y)),
             (Node::Mapping(a), V::Mapping(b)) => {
-                a.len() == b.len() && a.entries.iter().zip(b).all(|((k, x), (l, y))| same(k, l) && same(x, y))
+                a.len() == b.len() && a.entries.iter().zip(b).all(|((k, x), (l, y))| same_key(k, l) && same(x, y))
             }
             (Node::Tagged(a), V::Tagged(b)) => b.tag == a.tag && same(&a.value, &b.value),
             _ => false,
+        }
+    }
+
+    fn same_key(k: &Key, v: &serde_yaml::Value) -> bool {
+        match k {
+            Key::Field(s) => matches!(v, serde_yaml::Value::String(t) if t == s),
+            Key::Other(n) => same(n, v),
         }
     }
 
@@ -304,6 +438,35 @@ mod tests {
     }
 
     #[test]
+    fn field_name_keys_written_twice_are_found_as_other_keys_are() {
+        // past the linear search, through the hash index, and beside equal
+        // text that is not a field name
+        let mut yaml: String = (0..20).map(|i| format!("k{i}: {i}\n")).collect();
+        yaml.push_str("title: a\nsummary: b\n");
+        assert!(parse(&yaml).is_ok());
+        for again in ["title: c\n", "\"title\": c\n", "'summary': c\n"] {
+            let twice = format!("{yaml}{again}");
+            assert_eq!(parse(&twice).unwrap_err(), value(&twice).unwrap_err(), "{again}");
+        }
+        assert_eq!(parse("title: a\ntitle: b\n").unwrap_err(), value("title: a\ntitle: b\n").unwrap_err());
+        // a tagged key is another key, as in serde_yaml
+        assert!(parse("title: a\n!t title: b\n").is_ok() && value("title: a\n!t title: b\n").is_ok());
+        // mappings as keys compare their field-name keys in any order
+        let keys = "? {title: 1, id: 2}\n: x\n? {id: 2, title: 1}\n: y\n";
+        assert_eq!(parse(keys).unwrap_err(), value(keys).unwrap_err());
+    }
+
+    #[test]
+    fn a_field_name_key_equals_and_hashes_as_the_same_text_key() {
+        let field = Key::Field("title");
+        let text = Key::Other(Node::String("title".into()));
+        assert_eq!(field, text);
+        assert_eq!(hash_of(&field), hash_of(&text));
+        assert_ne!(field, Key::Other(Node::String("titles".into())));
+        assert_ne!(field, Key::Field("area"));
+    }
+
+    #[test]
     fn text_keys_are_looked_up_and_other_keys_are_not_text() {
         let Node::Mapping(m) = parse("title: x\n1: one\n\"2\": two\n").unwrap() else { panic!() };
         assert!(matches!(m.get("title"), Some(Node::String(s)) if s == "x"));
@@ -311,5 +474,9 @@ mod tests {
         assert!(matches!(m.get("2"), Some(Node::String(s)) if s == "two"));
         assert!(m.contains_key("title") && !m.contains_key("missing"));
         assert_eq!(m.len(), 3);
+        let mut m = m;
+        assert!(matches!(m.take("title"), Some(Node::String(s)) if s == "x"));
+        assert!(matches!(m.get("title"), Some(Node::Null)), "taking leaves the key with null");
+        assert!(m.take("missing").is_none());
     }
 }

@@ -48,17 +48,18 @@ pub fn check_file(src: &SourceFile, cfg: &Config) -> FileResult {
         Ok(v) => v,
         Err(e) => return fail(yaml_error(file, &e, &fm)),
     };
-    let root = match &value {
+    // the fields are taken out of the tree as they are read
+    let mut root = match value {
         parse::Node::Mapping(m) => m,
-        parse::Node::Tagged(t) if matches!(t.value, parse::Node::Mapping(_)) => match &t.value {
+        parse::Node::Tagged(t) if matches!(t.value, parse::Node::Mapping(_)) => match t.value {
             parse::Node::Mapping(m) => m,
-            _ => return fail(not_a_mapping(file, &value)),
+            other => return fail(not_a_mapping(file, &other)),
         },
-        other => return fail(not_a_mapping(file, other)),
+        other => return fail(not_a_mapping(file, &other)),
     };
     let loc = Locator::new(fm.yaml, fm.yaml_line);
     let mut ctx = parse::Ctx { file, loc: &loc, cfg, diags: Vec::new() };
-    let mut pm = parse::parse_postmortem(&mut ctx, root, &default_id(file), fm.body, fm.body_line);
+    let mut pm = parse::parse_postmortem(&mut ctx, &mut root, &default_id(file), fm.body, fm.body_line);
     rules::check(&pm, &mut ctx);
     let has_errors = ctx.diags.iter().any(|d| d.kind() == Kind::Error);
     let mut diags = ctx.diags;
