@@ -2,6 +2,11 @@
 # Times full builds and checks of generated corpora and prints a table:
 #   scripts/bench.sh                 # 1,000, 10,000 and 100,000 postmortems
 #   SIZES="1000 10000" RUNS=5 scripts/bench.sh
+# Each size also times the floor (examples/bench_floor.rs: read, parse the
+# YAML, render the Markdown, write a page each, nothing else) in runs
+# alternating with the builds, and prints each build's and check's time as a
+# multiple of the floor's: the machines here differ in speed by up to a factor
+# of two between sessions, the multiple much less.
 # Needs /usr/bin/time (Debian package `time`). Corpora and sites are written
 # under ${BENCH_DIR:-target/bench}; the 100,000 corpus takes about 1.1 GB and
 # its site about 3.5 GB.
@@ -13,7 +18,7 @@ DIR=${BENCH_DIR:-target/bench}
 TODAY=2026-11-22
 
 command -v /usr/bin/time >/dev/null || { echo "install /usr/bin/time (apt-get install time)" >&2; exit 1; }
-cargo build --release --quiet --bin retro --example gen_corpus
+cargo build --release --quiet --bin retro --example gen_corpus --example bench_floor
 BIN=target/release/retro
 mkdir -p "$DIR"
 
@@ -25,25 +30,27 @@ timed() {
   awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$DIR/time.txt"
 }
 
-printf '%-10s %-6s %10s %10s %12s %8s\n' postmortems work "wall (s)" "cpu (s)" "peak (MB)" runs
+printf '%-10s %-6s %10s %10s %12s %8s %12s %12s\n' postmortems work "wall (s)" "cpu (s)" "peak (MB)" runs "wall/floor" "cpu/floor"
 for n in $SIZES; do
   corpus="$DIR/corpus-$n"
   [ -f "$corpus/.complete" ] || { target/release/examples/gen_corpus --n "$n" --out "$corpus" 2>/dev/null && touch "$corpus/.complete"; }
   runs=$RUNS
   [ "$n" -ge 100000 ] && runs=1
-  for work in build check; do
-    : > "$DIR/runs.txt"
-    for _ in $(seq "$runs"); do
-      if [ "$work" = build ]; then
-        timed "$BIN" build --root "$corpus" --output "$DIR/site-$n" --today "$TODAY" >> "$DIR/runs.txt"
-      else
-        timed "$BIN" check --root "$corpus" >> "$DIR/runs.txt"
-      fi
-    done
-    wall=$(awk '{print $1}' "$DIR/runs.txt" | median)
-    cpu=$(awk '{print $2}' "$DIR/runs.txt" | median)
-    peak=$(awk '{print $3}' "$DIR/runs.txt" | median)
-    printf '%-10s %-6s %10s %10s %12d %8s\n' "$n" "$work" "$wall" "$cpu" "$((peak / 1024))" "$runs"
+  : > "$DIR/runs-floor.txt"; : > "$DIR/runs-build.txt"; : > "$DIR/runs-check.txt"
+  for _ in $(seq "$runs"); do
+    timed target/release/examples/bench_floor --root "$corpus" --output "$DIR/floor-$n" >> "$DIR/runs-floor.txt"
+    timed "$BIN" build --root "$corpus" --output "$DIR/site-$n" --today "$TODAY" >> "$DIR/runs-build.txt"
+    timed "$BIN" check --root "$corpus" >> "$DIR/runs-check.txt"
+  done
+  rm -rf "$DIR/floor-$n"
+  fwall=$(awk '{print $1}' "$DIR/runs-floor.txt" | median)
+  fcpu=$(awk '{print $2}' "$DIR/runs-floor.txt" | median)
+  for work in floor build check; do
+    wall=$(awk '{print $1}' "$DIR/runs-$work.txt" | median)
+    cpu=$(awk '{print $2}' "$DIR/runs-$work.txt" | median)
+    peak=$(awk '{print $3}' "$DIR/runs-$work.txt" | median)
+    printf '%-10s %-6s %10s %10s %12d %8s %12s %12s\n' "$n" "$work" "$wall" "$cpu" "$((peak / 1024))" "$runs" \
+      "$(awk -v a="$wall" -v b="$fwall" 'BEGIN {printf "%.2f", a / b}')" "$(awk -v a="$cpu" -v b="$fcpu" 'BEGIN {printf "%.2f", a / b}')"
   done
 done
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m); median of the runs"

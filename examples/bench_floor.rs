@@ -1,0 +1,94 @@
+//! The floor under any build: the bare program of the performance issue,
+//! which only reads every postmortem, parses its front matter with
+//! serde_yaml, renders its body with pulldown-cmark and writes one HTML file
+//! each (in a folder of its own, as a site with pretty URLs does), on all
+//! cores. No checks, templates, lists, charts or exports.
+//!
+//! The machines this project runs on differ by a factor of two in speed from
+//! one session to the next; this program's time on the same corpus, measured
+//! in the same minutes as a build, tells how fast the machine is and how much
+//! of a build's time is retro's own work:
+//!
+//!   cargo build --release --example bench_floor
+//!   target/release/examples/bench_floor --root CORPUS --output DIR
+//!
+//! `scripts/bench.sh` runs it beside every build. It prints one line: files,
+//! bytes read and bytes written.
+
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+// the allocator retro itself uses, so that the floor is measured the same way
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
+}
+
+/// The front matter and the body of a file, split at its `---` fences.
+fn split(text: &str) -> Option<(&str, &str)> {
+    let rest = text.strip_prefix("---\n")?;
+    let end = rest.find("\n---\n")?;
+    Some((&rest[..end + 1], &rest[end + 5..]))
+}
+
+/// One page: the parsed front matter's title and the rendered body.
+fn page(path: &Path, out: &Path) -> std::io::Result<(u64, u64)> {
+    let text = std::fs::read_to_string(path)?;
+    let Some((yaml, body)) = split(&text) else {
+        return Ok((text.len() as u64, 0));
+    };
+    let front: serde_yaml::Value = serde_yaml::from_str(yaml).map_err(std::io::Error::other)?;
+    let title = front.get("title").and_then(|t| t.as_str()).unwrap_or("");
+    let mut html = String::with_capacity(body.len() * 3 / 2 + 256);
+    html.push_str("<!doctype html><html><head><meta charset=\"utf-8\"><title>");
+    for c in title.chars() {
+        match c {
+            '&' => html.push_str("&amp;"),
+            '<' => html.push_str("&lt;"),
+            '>' => html.push_str("&gt;"),
+            c => html.push(c),
+        }
+    }
+    html.push_str("</title></head><body><main>");
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new_ext(body, pulldown_cmark::Options::all()));
+    html.push_str("</main></body></html>\n");
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = out.join(stem);
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join("index.html"), &html)?;
+    Ok((text.len() as u64, html.len() as u64))
+}
+
+fn main() {
+    let (Some(root), Some(output)) = (arg("--root"), arg("--output")) else {
+        eprintln!("usage: bench_floor --root CORPUS --output DIR");
+        std::process::exit(2);
+    };
+    let out = PathBuf::from(output);
+    if out.exists() {
+        if let Err(e) = std::fs::remove_dir_all(&out) {
+            eprintln!("bench_floor: cannot remove {}: {e}", out.display());
+            std::process::exit(1);
+        }
+    }
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(Path::new(&root).join("content"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.into_path())
+        .collect();
+    let done: std::io::Result<Vec<(u64, u64)>> = files.par_iter().map(|p| page(p, &out)).collect();
+    match done {
+        Ok(sizes) => {
+            let (read, written) = sizes.iter().fold((0, 0), |(r, w), (a, b)| (r + a, w + b));
+            println!("{} files, {} bytes read, {} bytes written", files.len(), read, written);
+        }
+        Err(e) => {
+            eprintln!("bench_floor: {e}");
+            std::process::exit(1);
+        }
+    }
+}
