@@ -12,7 +12,9 @@ corpus=${3:-$dir/corpus-10000}
 runs=${4:-7}
 command -v /usr/bin/time >/dev/null || { echo "install /usr/bin/time (apt-get install time)" >&2; exit 1; }
 [ -d "$corpus/content" ] || { echo "no corpus at $corpus: run scripts/bench.sh first" >&2; exit 1; }
-out=$(mktemp -d)
+# the site is written beside the corpus (tmpfs in the README numbers), not in /tmp
+mkdir -p "$dir"
+out=$(mktemp -d -p "$dir")
 trap 'rm -rf "$out"' EXIT
 for _ in $(seq "$runs"); do
   for bin in "$old" "$new"; do
