@@ -4,7 +4,7 @@
 //! of a file, each at its own line, instead of stopping at the first.
 
 use super::locate::{Locator, Seg};
-use super::node::{Key as MapKey, Mapping, Node as Value};
+use super::node::{Key as MapKey, Level, Mapping, Node as Value, Shape};
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{ActionItem, Day, Detection, ItemKind, ItemStatus, Postmortem, Questions, Stamp, Status, Timeline};
@@ -33,6 +33,27 @@ pub const TOP_KEYS: &[&str] = &[
 pub const TIMELINE_KEYS: &[&str] = &["started", "detected", "acknowledged", "mitigated", "resolved"];
 pub const QUESTION_KEYS: &[&str] = &["prevent", "similar", "detect", "mitigate"];
 pub const ITEM_KEYS: &[&str] = &["id", "title", "kind", "owner", "due", "status", "closed", "link"];
+
+/// How the value of the key `name` of a mapping at `level` is read.
+pub fn shape(level: Level, name: &str) -> Shape {
+    let known = match level {
+        Level::Top => match name {
+            "tags" | "authors" | "five_whys" | "related" => return Shape::TextList,
+            "timeline" => return Shape::Fields(Level::Timeline),
+            "questions" => return Shape::Fields(Level::Questions),
+            "action_items" => return Shape::FieldsList(Level::Item),
+            _ => TOP_KEYS,
+        },
+        Level::Timeline => TIMELINE_KEYS,
+        Level::Questions => QUESTION_KEYS,
+        Level::Item => ITEM_KEYS,
+    };
+    if known.contains(&name) {
+        Shape::Text
+    } else {
+        Shape::Any
+    }
+}
 
 /// `text` as the field name of one of the key lists above, if it is one:
 /// YAML keys that are field names are kept as these names, not copied.

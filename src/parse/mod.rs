@@ -10,4 +10,4 @@ pub use fields::{
 };
 pub use frontmatter::{split, FrontMatter};
 pub use locate::{Loc, Locator, Seg};
-pub use node::{Mapping, Node};
+pub use node::{read, Level, Mapping, Node, Shape};

@@ -44,7 +44,7 @@ pub fn check_file(src: &SourceFile, cfg: &Config) -> FileResult {
         Ok(fm) => fm,
         Err(d) => return fail(d),
     };
-    let value: parse::Node = match serde_yaml::from_str(fm.yaml) {
+    let value = match parse::read(fm.yaml) {
         Ok(v) => v,
         Err(e) => return fail(yaml_error(file, &e, &fm)),
     };
