@@ -710,6 +710,118 @@ mod tests {
         }
     }
 
+    /// `fast` says what `exact` says, with the text as written where serde_yaml
+    /// made a number or a boolean of a plain scalar (that text, read on its
+    /// own, is the exact value), and without the tags of text fields.
+    fn agrees(fast: &Node, exact: &Node) -> bool {
+        match (fast, exact) {
+            (Node::String(s), Node::Number(_) | Node::Bool(_)) => {
+                serde_yaml::from_str::<Node>(s).ok().as_ref() == Some(exact)
+            }
+            // the tag of a text field is dropped (fields.rs never looks at
+            // one), a tagged null included: it is the text written
+            (Node::String(s), Node::Tagged(t)) => {
+                agrees(fast, &t.value)
+                    || (t.value == Node::Null && matches!(s.as_str(), "~" | "null" | "Null" | "NULL"))
+            }
+            (Node::Sequence(a), Node::Sequence(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| agrees(x, y)),
+            (Node::Mapping(a), Node::Mapping(b)) => {
+                a.len() == b.len() && a.entries.iter().zip(&b.entries).all(|((k, x), (l, y))| k == l && agrees(x, y))
+            }
+            (a, b) => a == b,
+        }
+    }
+
+    fn scalar() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            "[a-z][a-z ]{0,8}",
+            prop::sample::select(vec![
+                "1",
+                "-7",
+                "1.50",
+                "1e3",
+                "0x1F",
+                "0o17",
+                "+5",
+                "007",
+                ".inf",
+                "-.inf",
+                ".nan",
+                "true",
+                "False",
+                "TRUE",
+                "~",
+                "null",
+                "",
+                "\"\"",
+                "'1.5'",
+                "\"true\"",
+                "2024-04-01",
+                "2024-03-14T09:02:00Z",
+                "a: b",
+                "[x]",
+                "[1, two]",
+                "{a: 1}",
+                "!t x",
+                "!t ~",
+                "&a x",
+                "*a",
+                "|\n    lit",
+                ">\n    fold",
+            ])
+            .prop_map(String::from),
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_front_matter_reads_as_the_exact_tree_with_text_as_written(
+            entries in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec![
+                        "title", "severity", "tags", "timeline", "action_items", "questions", "started", "owner",
+                        "related", "titel", "1", "!t title", "x y",
+                    ]),
+                    scalar(),
+                    proptest::collection::vec(scalar(), 0..3),
+                    0..4u8,
+                ),
+                0..8,
+            )
+        ) {
+            let mut yaml = String::new();
+            for (key, value, more, form) in &entries {
+                match form {
+                    0 => yaml.push_str(&format!("{key}: {value}\n")),
+                    1 => {
+                        yaml.push_str(&format!("{key}:\n"));
+                        for v in std::iter::once(value).chain(more) {
+                            yaml.push_str(&format!("  - {v}\n"));
+                        }
+                    }
+                    2 => {
+                        yaml.push_str(&format!("{key}:\n"));
+                        for (k, v) in ["started", "owner", "zz"].iter().zip(std::iter::once(value).chain(more)) {
+                            yaml.push_str(&format!("  {k}: {v}\n"));
+                        }
+                    }
+                    _ => {
+                        yaml.push_str(&format!("{key}:\n  - title: {value}\n"));
+                        for v in more {
+                            yaml.push_str(&format!("    owner: {v}\n"));
+                        }
+                    }
+                }
+            }
+            match (read(&yaml), exact(&yaml)) {
+                (Ok(f), Ok(e)) => proptest::prop_assert!(agrees(&f, &e), "{yaml:?}\n{f:?}\n{e:?}"),
+                (Err(f), Err(e)) => proptest::prop_assert_eq!(f.to_string(), e),
+                (f, e) => proptest::prop_assert!(false, "{yaml:?}: {f:?} vs {e:?}"),
+            }
+        }
+    }
+
     #[test]
     fn every_place_a_tag_can_start_is_seen() {
         for yaml in ["!t title: x", "title: !t x", "- !t x", "[!t x]", "{a: 1,!t b: 2}", "a:\t!t x", "a:\n!t b"] {
