@@ -4,6 +4,9 @@
 //! a key written twice), but a mapping is a list of pairs: a front matter
 //! has a few dozen keys, and hashing every one of them to build a map, then
 //! again to look fields up, cost more than reading the YAML around them.
+//! [`read`] asks serde_yaml for the text of text fields instead of letting
+//! it guess at a number or a boolean in every plain scalar, which was a
+//! tenth of reading a front matter, and keeps that text as written.
 
 use serde::de::{
     Deserialize, DeserializeSeed, Deserializer, EnumAccess, Error as _, MapAccess, SeqAccess, VariantAccess, Visitor,
