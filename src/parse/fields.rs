@@ -195,32 +195,56 @@ fn text_or(ctx: &mut Ctx, map: &mut Mapping, path: &[Seg], example: impl FnOnce(
 }
 
 /// A list of free-text items; a missing or null list is empty.
-fn text_list(ctx: &mut Ctx, map: &mut Mapping, path: &[Seg], example: &str) -> (Vec<String>, Vec<usize>) {
+fn text_list(ctx: &mut Ctx, map: &mut Mapping, path: &[Seg], example: &str) -> Vec<String> {
+    texts(ctx, map, path, example, None)
+}
+
+/// [`text_list`], with the file line of each item.
+fn text_list_lines(ctx: &mut Ctx, map: &mut Mapping, path: &[Seg], example: &str) -> (Vec<String>, Vec<usize>) {
+    let mut lines = Vec::new();
+    let texts = texts(ctx, map, path, example, Some(&mut lines));
+    (texts, lines)
+}
+
+fn texts(
+    ctx: &mut Ctx,
+    map: &mut Mapping,
+    path: &[Seg],
+    example: &str,
+    mut lines: Option<&mut Vec<usize>>,
+) -> Vec<String> {
     let Some(Seg::Key(key)) = path.last() else {
-        return (Vec::new(), Vec::new());
+        return Vec::new();
     };
-    let mut out = (Vec::new(), Vec::new());
+    let mut out = Vec::new();
     match map.take(key).map(untagged) {
         None | Some(Value::Null) => {}
         Some(Value::Sequence(items)) => {
-            let lines = ctx.loc.item_lines(path);
-            out.0.reserve(items.len());
-            out.1.reserve(items.len());
-            for (i, item) in items.into_iter().enumerate() {
+            // the lines of block-style items in one walk; flow-style ones
+            // (`[a, b]`) are looked up one by one
+            let found = if lines.is_some() { ctx.loc.item_lines(path) } else { Vec::new() };
+            let item_path = |i| {
                 let mut p = path.to_vec();
                 p.push(Seg::Index(i));
+                p
+            };
+            out.reserve(items.len());
+            for (i, item) in items.into_iter().enumerate() {
                 let s = match untagged(item) {
                     Value::Null => String::new(),
                     Value::String(s) => s,
                     Value::Bool(b) => b.to_string(),
                     Value::Number(n) => n.to_string(),
                     other => {
+                        let p = item_path(i);
                         ctx.wrong_type(&p, &path_name(&p), "text", &other, example);
                         continue;
                     }
                 };
-                out.0.push(s);
-                out.1.push(lines.get(i).copied().unwrap_or_else(|| ctx.loc.value(&p).line));
+                out.push(s);
+                if let Some(lines) = lines.as_deref_mut() {
+                    lines.push(found.get(i).copied().unwrap_or_else(|| ctx.loc.value(&item_path(i)).line));
+                }
             }
         }
         Some(other) => ctx.wrong_type(path, key, "a list", &other, example),
@@ -470,7 +494,7 @@ pub fn parse_postmortem(
 
     let action_items = items(ctx, root, &id);
     let (related, related_lines) =
-        text_list(ctx, root, &[Key("related")], "a list of postmortem ids: `[2023-11-02-payments-timeout]`");
+        text_list_lines(ctx, root, &[Key("related")], "a list of postmortem ids: `[2023-11-02-payments-timeout]`");
     let id_line = if root.contains_key("id") { ctx.loc.key(&[Key("id")]).line } else { 1 };
     let list_ex = "a list: `[a, b]`, or one `- item` per line";
     Postmortem {
@@ -478,14 +502,14 @@ pub fn parse_postmortem(
         severity,
         status,
         area: text(ctx, root, &[Key("area")], "`area: payments`"),
-        tags: text_list(ctx, root, &[Key("tags")], list_ex).0,
-        authors: text_list(ctx, root, &[Key("authors")], list_ex).0,
+        tags: text_list(ctx, root, &[Key("tags")], list_ex),
+        authors: text_list(ctx, root, &[Key("authors")], list_ex),
         summary: text(ctx, root, &[Key("summary")], "text: `summary: >` and a paragraph on the next lines"),
         impact: text(ctx, root, &[Key("impact")], "text: `impact: >` and a paragraph on the next lines"),
         timeline,
         detection,
         trigger: text(ctx, root, &[Key("trigger")], "`trigger: deploy`"),
-        five_whys: text_list(ctx, root, &[Key("five_whys")], "a list with one `- Why …?` per line").0,
+        five_whys: text_list(ctx, root, &[Key("five_whys")], "a list with one `- Why …?` per line"),
         root_cause: text(ctx, root, &[Key("root_cause")], "`root_cause: …`"),
         questions,
         action_items,
@@ -520,6 +544,9 @@ fn items(ctx: &mut Ctx, root: &mut Mapping, pm_id: &str) -> Vec<ActionItem> {
         }
     };
     out.reserve(list.len());
+    // the items' lines in one walk (block style; a flow list is looked up
+    // item by item)
+    let lines = ctx.loc.item_lines(&[Key("action_items")]);
     for (i, item) in list.into_iter().enumerate() {
         let base = [Key("action_items"), Index(i)];
         let Value::Mapping(m) = untag(&item) else {
@@ -552,7 +579,7 @@ fn items(ctx: &mut Ctx, root: &mut Mapping, pm_id: &str) -> Vec<ActionItem> {
             link: text(ctx, m, &p("link"), "`link: https://tracker.example.com/PAY-101`")
                 .map(|s| s.trim().to_string())
                 .filter(|s| !s.is_empty()),
-            line: ctx.loc.key(&base).line,
+            line: lines.get(i).copied().unwrap_or_else(|| ctx.loc.key(&base).line),
             link_line: if m.contains_key("link") { ctx.loc.value(&p("link")).line } else { 0 },
             id,
         });

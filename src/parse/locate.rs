@@ -272,7 +272,7 @@ authors:
         assert_eq!(l.key(&[Key("text with key")]).line, 1);
     }
     #[test]
-    fn item_lines_are_the_lines_value_gives_item_by_item() {
+    fn item_lines_are_the_lines_value_and_key_give_item_by_item() {
         let more = format!("{FM}nested:\n  - - a\n    - b\n  -\n    c\n  # note\n  - d\n");
         let l = Locator::new(&more, 2);
         for key in ["five_whys", "tags", "action_items", "authors", "nested", "title", "missing"] {
@@ -281,6 +281,8 @@ authors:
                 let one = l.value(&[Key(key), Index(i)]).line;
                 if let Some(&line) = lines.get(i) {
                     assert_eq!(line, one, "{key}[{i}]");
+                    // an action item's line is its key's (its dash)
+                    assert_eq!(line, l.key(&[Key(key), Index(i)]).line, "{key}[{i}]");
                 } else {
                     // not a block list item: value() falls back to an enclosing key
                     assert!(!matches!(l.find(&[Key(key), Index(i)]), Some((_, true))), "{key}[{i}]");
