@@ -173,6 +173,22 @@ mod tests {
     }
 
     #[test]
+    fn xml_escape_agrees_with_the_plain_rules_at_every_place_of_long_text() {
+        // across and inside the 16-byte blocks of the fast check
+        let pieces =
+            ["&", "<", ">", "\"", "'", "\u{1}", "\t", "\n", "\u{fffe}", "\u{ffff}", "\u{fffd}", "\u{efff}", "é"];
+        for fill in ["a", "é", "日"] {
+            for piece in pieces {
+                for at in 0..40 {
+                    let s = format!("{}{piece}{}", fill.repeat(at), fill.repeat(40 - at));
+                    assert_eq!(xml_escape(&s), oracle(&s), "{s:?}");
+                }
+            }
+            assert_eq!(xml_escape(&fill.repeat(64)), fill.repeat(64));
+        }
+    }
+
+    #[test]
     fn xml_escape_handles_markup_and_forbidden_characters() {
         assert_eq!(xml_escape("a<b>&\"c\"'\u{1}"), "a&lt;b&gt;&amp;&quot;c&quot;&apos;");
         assert_eq!(xml_escape("plain é text"), "plain é text");
