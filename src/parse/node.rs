@@ -227,8 +227,8 @@ enum Mode {
 /// How the keys of a mapping of fields are read.
 #[derive(Clone, Copy)]
 enum Keys {
-    /// As text, which must be a field name: no tries either, but a tag
-    /// is not seen, and any other key fails.
+    /// As text: no tries either, but a tag is not seen, and a key that may
+    /// not be text (`1`, `true`, `~`) fails.
     Names,
     /// As any value (a number, a tagged value…).
     Any,
@@ -237,8 +237,9 @@ enum Keys {
 /// Reads a front matter: as serde_yaml reads it, except that text fields
 /// keep the text as written (`title: 1.50` is `1.50`, not the number 1.5).
 ///
-/// Most files are read once, keys as field names. One with another key,
-/// or a `!` where a tag may start, is read with keys as any value. One with
+/// Most files are read once, keys as text. One with a key that may not be
+/// text (`1:`), or a `!` where a tag may start, is read with keys as any
+/// value. One with
 /// a field of the wrong shape (`tags: web`) or an error in its YAML is read
 /// again exactly, so that its diagnostics are those of the exact tree.
 pub fn read(yaml: &str) -> Result<Node, serde_yaml::Error> {
@@ -428,7 +429,19 @@ impl<'de> Visitor<'de> for FieldKey {
     }
 
     fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Key, E> {
-        super::fields::field_name(s).map(Key::Field).ok_or_else(|| E::custom("not a field name"))
+        if let Some(name) = super::fields::field_name(s) {
+            return Ok(Key::Field(name));
+        }
+        // other text is a text key too (a team's own `jira:`), unless it
+        // may be one serde_yaml reads as null, a boolean or a number when
+        // written plainly: that one fails, and the file is read again
+        let maybe_not_text = s.is_empty()
+            || s.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | '~'))
+            || matches!(s, "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE");
+        if maybe_not_text {
+            return Err(E::custom("not a field name"));
+        }
+        Ok(Key::Other(Node::String(s.to_owned())))
     }
 }
 
@@ -784,7 +797,8 @@ mod tests {
                 (
                     proptest::sample::select(vec![
                         "title", "severity", "tags", "timeline", "action_items", "questions", "started", "owner",
-                        "related", "titel", "1", "!t title", "x y",
+                        "related", "titel", "1", "!t title", "x y", "true", "~", "1.5", "-x", ".5", "NULL", "'1'",
+                        "\"title\"", "jira",
                     ]),
                     scalar(),
                     proptest::collection::vec(scalar(), 0..3),
@@ -837,10 +851,15 @@ mod tests {
 
     #[test]
     fn keys_other_than_field_names_are_read_as_any_value() {
-        for yaml in ["titel: x\n", "1: x\ntitle: 1.50\n", "~: x\n", "true: x\n"] {
-            assert!(fields(yaml).is_err(), "{yaml:?} is not all field names");
-            assert!(read(yaml).is_ok(), "{yaml:?}");
+        for yaml in ["1: x\ntitle: 1.50\n", "~: x\n", "true: x\n", "-1: x\n", ".5: x\n", "'1': x\n", "\"\": x\n"] {
+            assert!(fields(yaml).is_err(), "{yaml:?} has a key that may not be text");
+            assert_eq!(read(yaml).map_err(|e| e.to_string()).map(|n| agrees(&n, &exact(yaml).unwrap())), Ok(true));
         }
+        // a team's own keys are text keys, read in one pass
+        let Node::Mapping(m) = fields("jira: PAY-1\ntitle: 1.50\ncustomer-impact: 2\n").unwrap() else { panic!() };
+        assert!(matches!(m.keys().next(), Some(Key::Other(Node::String(k))) if k == "jira"));
+        assert_eq!(m.get("title"), Some(&Node::String("1.50".into())));
+        assert!(matches!(m.get("customer-impact"), Some(Node::Number(_))), "an unknown key's value is read exactly");
         // a tagged key is never taken for the field it names
         for yaml in ["!t title: x\n", "title: x\n!t title: y\n", "{!t title: x}\n"] {
             assert!(may_have_tags(yaml));
