@@ -164,7 +164,8 @@ impl Postmortem {
         // the file's text is kept and the body sliced out of it: no copy
         match crate::parse::split(&self.file, &src.text) {
             Ok(fm) => {
-                let start = fm.body.as_ptr() as usize - src.text.as_ptr() as usize;
+                // the body is the text's end
+                let start = src.text.len() - fm.body.len();
                 BodyText::File(src.text, start)
             }
             Err(_) => BodyText::Memory(""),
