@@ -65,12 +65,11 @@ impl<'a> Renderer<'a> {
         path: &str,
         title: &str,
         section: &str,
-        extra: tera::Context,
+        mut ctx: tera::Context,
     ) -> Result<OutputFile, Diagnostic> {
-        let mut ctx = tera::Context::new();
+        // no page's own variables are called `site` or `page`
         ctx.insert_value("site", self.site.clone());
-        ctx.insert("page", &serde_json::json!({ "title": title, "path": path, "section": section }));
-        ctx.extend(extra);
+        ctx.insert("page", &PageInfo { title, path, section });
         // most pages are tens of kilobytes: grow the buffer rarely
         let mut html = Vec::with_capacity(48 * 1024);
         self.input.theme.tera.render_to(template, &ctx, &mut html).map_err(|e| {
@@ -94,6 +93,14 @@ impl<'a> Renderer<'a> {
         self.sink.put(page)?;
         Ok(())
     }
+}
+
+/// `page` in every template: the page's title, path and section.
+#[derive(Serialize)]
+struct PageInfo<'a> {
+    title: &'a str,
+    path: &'a str,
+    section: &'a str,
 }
 
 fn sev_series(cfg: &Config, quarters: &[QuarterMetrics]) -> Vec<Series> {
