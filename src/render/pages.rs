@@ -322,16 +322,16 @@ pub fn render_all(input: &Input, sink: &dyn Sink, scope: Scope) -> Result<Vec<St
     // independent groups of pages, on all cores
     let r = &r;
     let items = &Shared::keeping(&items, |i| i.open);
+    let tracker = (!matches!(scope.action_items, Tracker::None))
+        .then(|| TrackerPlan::new(r, items, scope.action_items, matches!(scope.postmortems, PmPages::All)));
+    let tracker = tracker.as_ref();
     let (a, (b, (c, (d, e)))) = rayon::join(
-        || crate::timing::timed("postmortem pages", || postmortem_pages(r, items, scope.postmortems)),
+        || crate::timing::timed("postmortem pages", || postmortem_pages(r, items, scope.postmortems, tracker)),
         || {
             rayon::join(
-                || {
-                    if matches!(scope.action_items, Tracker::None) {
-                        Ok(())
-                    } else {
-                        crate::timing::timed("action items", || action_items_page(r, items, scope.action_items))
-                    }
+                || match tracker {
+                    None => Ok(()),
+                    Some(t) => crate::timing::timed("action items", || t.render(r, items)),
                 },
                 || {
                     rayon::join(
@@ -461,7 +461,12 @@ struct ProblemRow {
     hint: String,
 }
 
-fn postmortem_pages(r: &Renderer, items: &Shared<ItemRow>, which: PmPages) -> Result<(), RenderError> {
+fn postmortem_pages(
+    r: &Renderer,
+    items: &Shared<ItemRow>,
+    which: PmPages,
+    tracker: Option<&TrackerPlan>,
+) -> Result<(), RenderError> {
     let pms = r.input.pms;
     let refs: Vec<&Postmortem> = pms.iter().collect();
     let related = Related::new(&refs);
@@ -487,6 +492,9 @@ fn postmortem_pages(r: &Renderer, items: &Shared<ItemRow>, which: PmPages) -> Re
             let page = postmortem_page(r, &related, items, &offsets, i)?;
             let path = page.path.clone();
             r.sink.put(page)?;
+            if let Some(t) = tracker {
+                t.shown(r, items, offsets[i]..offsets[i] + pms[i].action_items.len())?;
+            }
             progress.inc();
             Ok(path)
         })
@@ -759,84 +767,116 @@ pub enum Tracker {
     },
 }
 
-fn action_items_page(r: &Renderer, items: &Shared<ItemRow>, which: Tracker) -> Result<(), RenderError> {
-    let urls = Urls { base: &r.input.cfg.base_url };
-    // the items of postmortem `pm`, when only the pages showing them change
-    let mine = match which {
-        Tracker::ShowingItemsOf { pm, .. } => {
-            let at = item_offsets(r.input.pms)[pm];
-            Some(at..at + r.input.pms[pm].action_items.len())
-        }
-        _ => None,
-    };
-    let shows = |list: &[usize]| mine.as_ref().is_none_or(|m| list.iter().any(|k| m.contains(k)));
-    let area_changed = matches!(which, Tracker::ShowingItemsOf { area_changed: true, .. });
-    let by = |f: fn(&ItemRow, &ItemRow) -> std::cmp::Ordering| move |a: &usize, b: &usize| f(&items[*a], &items[*b]);
-    let mut open: Vec<usize> = (0..items.len()).filter(|&i| items[i].open).collect();
-    open.sort_by(by(|a, b| a.rank.cmp(&b.rank).then(a.due.cmp(b.due)).then(a.id.cmp(b.id))));
-    let mut closed: Vec<usize> = (0..items.len()).filter(|&i| !items[i].open).collect();
-    closed.sort_by(by(|a, b| b.closed.cmp(a.closed).then(a.id.cmp(b.id))));
-    let pages = closed.len().div_ceil(CLOSED_PER_PAGE).max(1);
-    let page_url = |n: usize| {
-        if n == 1 {
-            urls.page("action-items/closed/")
-        } else {
-            urls.page(&format!("action-items/closed/{n}/"))
-        }
-    };
-    let closed_pages: Vec<Link> = (1..=pages).map(|n| Link { name: n.to_string(), url: page_url(n) }).collect();
-    type Key = fn(&ItemRow) -> String;
-    let views: [(&str, &str, &str, Key); 4] = [
-        ("owner", "owners", "By owner", |i| i.owner.to_string()),
-        ("area", "areas", "By area", |i| i.area.as_ref().map_or("—", |a| a.name).to_string()),
-        ("kind", "kinds", "By kind", |i| i.kind.to_string()),
-        ("status", "statuses", "By status", |i| i.status_label.to_string()),
-    ];
-    let view_links: Vec<Link> = views
-        .iter()
-        .map(|(_, dir, title, _)| Link { name: title.to_string(), url: urls.page(&format!("action-items/{dir}/")) })
-        .collect();
-    let counts = serde_json::json!({
-        "all": items.len(),
-        "open": open.len(),
-        "overdue": items.iter().filter(|i| i.overdue).count(),
-        "closed": closed.len(),
-    });
+/// The views of the tracker: (key, folder, title, the group of an item).
+type View = (&'static str, &'static str, &'static str, fn(&ItemRow) -> String);
 
-    // the open list and the views list open items only
-    let open_shown = shows(&open);
-    // the pages of the tracker on all cores: the list of open items and
-    // each view are pages of thousands of rows at 10,000 postmortems
-    // what the list of open items and each archive page show
-    let list_ctx = |list: &[usize]| {
+const VIEWS: [View; 4] = [
+    ("owner", "owners", "By owner", |i| i.owner.to_string()),
+    ("area", "areas", "By area", |i| i.area.as_ref().map_or("—", |a| a.name).to_string()),
+    ("kind", "kinds", "By kind", |i| i.kind.to_string()),
+    ("status", "statuses", "By status", |i| i.status_label.to_string()),
+];
+
+/// What the action-item tracker shows, worked out once: the open list,
+/// the closed items in archive pages, the counts and links every page has.
+struct TrackerPlan {
+    which: Tracker,
+    /// The items of postmortem `pm`, when only the pages showing them change.
+    mine: Option<std::ops::Range<usize>>,
+    open: Vec<usize>,
+    /// Closed items, newest closed first, by archive page.
+    chunks: Vec<Vec<usize>>,
+    counts: serde_json::Value,
+    view_links: Vec<Link>,
+    closed_pages: Vec<Link>,
+    /// With every page rendered: the archive page of each closed item, and
+    /// for each archive page how many of its items are still to be shown
+    /// on their postmortem's page. The postmortem pages render an archive
+    /// page when they have shown all its items, so that each closed item's
+    /// template value is made once and held only briefly.
+    countdown: Option<(Vec<usize>, Vec<std::sync::atomic::AtomicUsize>)>,
+}
+
+impl TrackerPlan {
+    fn new(r: &Renderer, items: &Shared<ItemRow>, which: Tracker, with_postmortems: bool) -> TrackerPlan {
+        let urls = Urls { base: &r.input.cfg.base_url };
+        let mine = match which {
+            Tracker::ShowingItemsOf { pm, .. } => {
+                let at = item_offsets(r.input.pms)[pm];
+                Some(at..at + r.input.pms[pm].action_items.len())
+            }
+            _ => None,
+        };
+        let by =
+            |f: fn(&ItemRow, &ItemRow) -> std::cmp::Ordering| move |a: &usize, b: &usize| f(&items[*a], &items[*b]);
+        let mut open: Vec<usize> = (0..items.len()).filter(|&i| items[i].open).collect();
+        open.sort_by(by(|a, b| a.rank.cmp(&b.rank).then(a.due.cmp(b.due)).then(a.id.cmp(b.id))));
+        let mut closed: Vec<usize> = (0..items.len()).filter(|&i| !items[i].open).collect();
+        closed.sort_by(by(|a, b| b.closed.cmp(a.closed).then(a.id.cmp(b.id))));
+        let mut chunks: Vec<Vec<usize>> = closed.chunks(CLOSED_PER_PAGE).map(<[usize]>::to_vec).collect();
+        if chunks.is_empty() {
+            chunks.push(Vec::new());
+        }
+        let page_url = |n: usize| {
+            if n == 1 {
+                urls.page("action-items/closed/")
+            } else {
+                urls.page(&format!("action-items/closed/{n}/"))
+            }
+        };
+        let closed_pages: Vec<Link> =
+            (1..=chunks.len()).map(|n| Link { name: n.to_string(), url: page_url(n) }).collect();
+        let view_links: Vec<Link> = VIEWS
+            .iter()
+            .map(|(_, dir, title, _)| Link { name: title.to_string(), url: urls.page(&format!("action-items/{dir}/")) })
+            .collect();
+        let counts = serde_json::json!({
+            "all": items.len(),
+            "open": open.len(),
+            "overdue": items.iter().filter(|i| i.overdue).count(),
+            "closed": closed.len(),
+        });
+        let countdown = (with_postmortems && matches!(which, Tracker::All)).then(|| {
+            let mut page_of = vec![usize::MAX; items.len()];
+            for (n, chunk) in chunks.iter().enumerate() {
+                for &k in chunk {
+                    page_of[k] = n;
+                }
+            }
+            let left = chunks.iter().map(|c| std::sync::atomic::AtomicUsize::new(c.len())).collect();
+            (page_of, left)
+        });
+        TrackerPlan { which, mine, open, chunks, counts, view_links, closed_pages, countdown }
+    }
+
+    /// Whether a page listing `list` changes.
+    fn shows(&self, list: &[usize]) -> bool {
+        self.mine.as_ref().is_none_or(|m| list.iter().any(|k| m.contains(k)))
+    }
+
+    /// What the list of open items and each archive page show.
+    fn list_ctx(&self, items: &Shared<ItemRow>, list: &[usize]) -> tera::Context {
         let mut ctx = tera::Context::new();
         ctx.insert_value("items", items.list(list.iter().copied()));
-        ctx.insert("counts", &counts);
-        ctx.insert("views", &view_links);
-        ctx.insert("closed_pages", &closed_pages);
+        ctx.insert("counts", &self.counts);
+        ctx.insert("views", &self.view_links);
+        ctx.insert("closed_pages", &self.closed_pages);
         ctx
-    };
-    let open_page = || -> Result<(), RenderError> {
-        if !open_shown {
-            r.add_path("action-items/index.html".into());
-            return Ok(());
-        }
-        let ctx = list_ctx(&open);
-        r.render("action_items.html", "action-items/index.html", "Action items", "Action items", ctx)
-    };
-    let chunks: Vec<(usize, &[usize])> =
-        closed.chunks(CLOSED_PER_PAGE).enumerate().chain(closed.is_empty().then_some((0, &[][..]))).collect();
-    let closed_page = |&(n, chunk): &(usize, &[usize])| -> Result<(), RenderError> {
+    }
+
+    /// Archive page `n` (0 is the first).
+    fn closed_page(&self, r: &Renderer, items: &Shared<ItemRow>, n: usize) -> Result<(), RenderError> {
+        let chunk = &self.chunks[n];
         let path = if n == 0 {
             "action-items/closed/index.html".to_string()
         } else {
             format!("action-items/closed/{}/index.html", n + 1)
         };
-        if !shows(chunk) {
+        if !self.shows(chunk) {
             r.add_path(path);
             return Ok(());
         }
-        let mut ctx = list_ctx(chunk);
+        let mut ctx = self.list_ctx(items, chunk);
         ctx.insert("page_number", &(n + 1));
         r.render(
             "action_items_closed.html",
@@ -845,31 +885,67 @@ fn action_items_page(r: &Renderer, items: &Shared<ItemRow>, which: Tracker) -> R
             "Action items",
             ctx,
         )
-    };
-    let view_page = |&(key, dir, title, f): &(&str, &str, &str, Key)| -> Result<(), RenderError> {
-        let path = format!("action-items/{dir}/index.html");
-        if !(open_shown || (area_changed && key == "area")) {
-            r.add_path(path);
-            return Ok(());
+    }
+
+    /// After the page of a postmortem whose items are `shown`: the archive
+    /// pages none of whose items are still to be shown.
+    fn shown(&self, r: &Renderer, items: &Shared<ItemRow>, shown: std::ops::Range<usize>) -> Result<(), RenderError> {
+        let Some((page_of, left)) = &self.countdown else { return Ok(()) };
+        for k in shown {
+            let n = page_of[k];
+            if n != usize::MAX && left[n].fetch_sub(1, std::sync::atomic::Ordering::AcqRel) == 1 {
+                self.closed_page(r, items, n)?;
+            }
         }
-        let mut ctx = tera::Context::new();
-        ctx.insert("key", key);
-        ctx.insert("title", title);
-        ctx.insert("groups", &groups(items, f, key));
-        ctx.insert("counts", &counts);
-        ctx.insert("views", &view_links);
-        r.render(
-            "action_items_view.html",
-            &path,
-            &format!("Action items {}", title.to_lowercase()),
-            "Action items",
-            ctx,
-        )
-    };
-    let (a, (b, c)) = rayon::join(open_page, || {
-        rayon::join(|| chunks.par_iter().try_for_each(closed_page), || views.par_iter().try_for_each(view_page))
-    });
-    a.and(b).and(c)
+        Ok(())
+    }
+
+    /// The tracker's pages: the open list, the views, and the archive pages
+    /// the postmortem pages do not render.
+    fn render(&self, r: &Renderer, items: &Shared<ItemRow>) -> Result<(), RenderError> {
+        let area_changed = matches!(self.which, Tracker::ShowingItemsOf { area_changed: true, .. });
+        // the open list and the views list open items only
+        let open_shown = self.shows(&self.open);
+        let open_page = || -> Result<(), RenderError> {
+            if !open_shown {
+                r.add_path("action-items/index.html".into());
+                return Ok(());
+            }
+            let ctx = self.list_ctx(items, &self.open);
+            r.render("action_items.html", "action-items/index.html", "Action items", "Action items", ctx)
+        };
+        let closed_pages = || -> Result<(), RenderError> {
+            // pages the postmortem pages render: those with items
+            let theirs = |n: usize| self.countdown.is_some() && !self.chunks[n].is_empty();
+            (0..self.chunks.len())
+                .into_par_iter()
+                .filter(|&n| !theirs(n))
+                .try_for_each(|n| self.closed_page(r, items, n))
+        };
+        let view_page = |&(key, dir, title, f): &View| -> Result<(), RenderError> {
+            let path = format!("action-items/{dir}/index.html");
+            if !(open_shown || (area_changed && key == "area")) {
+                r.add_path(path);
+                return Ok(());
+            }
+            let mut ctx = tera::Context::new();
+            ctx.insert("key", key);
+            ctx.insert("title", title);
+            ctx.insert("groups", &groups(items, f, key));
+            ctx.insert("counts", &self.counts);
+            ctx.insert("views", &self.view_links);
+            r.render(
+                "action_items_view.html",
+                &path,
+                &format!("Action items {}", title.to_lowercase()),
+                "Action items",
+                ctx,
+            )
+        };
+        let (a, (b, c)) =
+            rayon::join(open_page, || rayon::join(closed_pages, || VIEWS.par_iter().try_for_each(view_page)));
+        a.and(b).and(c)
+    }
 }
 
 fn quarter_rows(input: &Input) -> Vec<QuarterRow> {
