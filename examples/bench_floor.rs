@@ -27,31 +27,18 @@ fn arg(name: &str) -> Option<String> {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
 }
 
-/// The front matter and the body of a file, split at its `---` fences.
-fn split(text: &str) -> Option<(&str, &str)> {
-    let rest = text.strip_prefix("---\n")?;
-    let end = rest.find("\n---\n")?;
-    Some((&rest[..end + 1], &rest[end + 5..]))
-}
-
 /// One page: the parsed front matter's title and the rendered body.
 fn page(path: &Path, out: &Path) -> std::io::Result<(u64, u64)> {
     let text = std::fs::read_to_string(path)?;
-    let Some((yaml, body)) = split(&text) else {
+    let Ok(fm) = retro::parse::split("", &text) else {
         return Ok((text.len() as u64, 0));
     };
+    let (yaml, body) = (fm.yaml, fm.body);
     let front: serde_yaml::Value = serde_yaml::from_str(yaml).map_err(std::io::Error::other)?;
     let title = front.get("title").and_then(|t| t.as_str()).unwrap_or("");
     let mut html = String::with_capacity(body.len() * 3 / 2 + 256);
     html.push_str("<!doctype html><html><head><meta charset=\"utf-8\"><title>");
-    for c in title.chars() {
-        match c {
-            '&' => html.push_str("&amp;"),
-            '<' => html.push_str("&lt;"),
-            '>' => html.push_str("&gt;"),
-            c => html.push(c),
-        }
-    }
+    html.push_str(&retro::render::feed::xml_escape(title));
     html.push_str("</title></head><body><main>");
     pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new_ext(body, pulldown_cmark::Options::all()));
     html.push_str("</main></body></html>\n");

@@ -429,19 +429,19 @@ impl<'de> Visitor<'de> for FieldKey {
     }
 
     fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Key, E> {
-        if let Some(name) = super::fields::field_name(s) {
-            return Ok(Key::Field(name));
+        // other text than a field name is a text key too (a team's own
+        // `jira:`), unless it may be one serde_yaml reads as null, a boolean
+        // or a number when written plainly: that one fails, and the file is
+        // read again
+        let maybe_not_text = || {
+            s.is_empty()
+                || s.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | '~'))
+                || matches!(s, "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE")
+        };
+        match Key::new(s) {
+            Key::Other(_) if maybe_not_text() => Err(E::custom("not a field name")),
+            key => Ok(key),
         }
-        // other text is a text key too (a team's own `jira:`), unless it
-        // may be one serde_yaml reads as null, a boolean or a number when
-        // written plainly: that one fails, and the file is read again
-        let maybe_not_text = s.is_empty()
-            || s.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | '~'))
-            || matches!(s, "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE");
-        if maybe_not_text {
-            return Err(E::custom("not a field name"));
-        }
-        Ok(Key::Other(Node::String(s.to_owned())))
     }
 }
 
