@@ -224,9 +224,10 @@ const PAGES: &[(&str, &str, &str)] = &[
 const PROBE: &str = r#"return {
   h1: (document.querySelector('h1') || {}).textContent || '',
   svgs: Array.from(document.querySelectorAll('svg')).map(s => { const r = s.getBoundingClientRect(); return [r.width, r.height]; }),
+  chart_scale: Array.from(document.querySelectorAll('svg.chart')).map(s => s.getBoundingClientRect().width / s.viewBox.baseVal.width),
   rows: document.querySelectorAll('tbody tr').length,
   overflow: Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - window.innerWidth,
-  wide: Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap') && getComputedStyle(e).position !== 'fixed').map(e => e.tagName + '.' + e.className).slice(0, 5),
+  wide: Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap, .chart-figure') && getComputedStyle(e).position !== 'fixed').map(e => e.tagName + '.' + e.className).slice(0, 5),
   hosts: performance.getEntriesByType('resource').map(e => new URL(e.name).hostname).concat([location.hostname]),
   search_hidden: (document.querySelector('form.search') || {}).hidden,
   text: document.body.innerText.length,
@@ -262,6 +263,14 @@ fn every_kind_of_page_works_in_chromium_on_a_phone_and_a_desktop() {
             }
             assert_eq!(p["search_hidden"], false, "{name} at {width}px: the search box appears with JavaScript: {p}");
             if width == 375 {
+                // charts are drawn 720 wide with 12 px labels: shown at no
+                // less than three quarters of that, labels stay above 9 px
+                for scale in p["chart_scale"].as_array().unwrap() {
+                    assert!(
+                        scale.as_f64().unwrap() >= 0.75,
+                        "{name}: a chart shrunk to {scale} of its size on a phone"
+                    );
+                }
                 assert!(p["overflow"].as_f64().unwrap() <= 0.0, "{name} overflows a 375 px phone: {}", p["wide"]);
             }
             let errors = browser.console_errors();
