@@ -25,7 +25,7 @@ pub mod timing;
 pub mod validate;
 
 use config::Config;
-use diagnostic::{Diagnostic, Kind};
+use diagnostic::{Code, Diagnostic, Kind};
 use load::SourceFile;
 use model::Postmortem;
 use rayon::prelude::*;
@@ -88,7 +88,11 @@ pub fn analyze_with(cfg: &Config, show_progress: bool) -> Analysis {
                     let keep = !r.diags.is_empty();
                     (Ok(r), keep.then_some(src))
                 }
-                Err(d) => (Err(d), None),
+                Err(d) => {
+                    // a file that is not text still shows where it is not
+                    let shown = (d.code == Code::E002).then(|| load::shown(rel, path)).flatten();
+                    (Err(d), shown)
+                }
             }
         })
         .collect();

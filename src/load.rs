@@ -131,6 +131,15 @@ pub fn read(rel: &str, path: &Path) -> Result<SourceFile, Diagnostic> {
     decode(rel, bytes)
 }
 
+/// A file that [`decode`] refused, as a diagnostic can show it: bytes that
+/// are not UTF-8 as U+FFFD and NUL bytes as `␀` (U+2400), one character for
+/// one, so that the columns [`decode`] counted point at them.
+pub fn shown(rel: &str, path: &Path) -> Option<SourceFile> {
+    let bytes = std::fs::read(path).ok()?;
+    let text = String::from_utf8_lossy(&bytes).replace('\0', "\u{2400}");
+    Some(SourceFile { rel: rel.to_string(), text })
+}
+
 /// Checks that `bytes` are UTF-8 without NUL bytes.
 pub fn decode(rel: &str, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
     let text = String::from_utf8(bytes).map_err(|e| {

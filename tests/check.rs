@@ -82,6 +82,23 @@ fn human_output_is_rustc_style_without_colour_off_a_terminal() {
 }
 
 #[test]
+fn a_file_that_is_not_text_shows_the_line_and_the_byte() {
+    let r = retro(&fixture("errors"), &["check"]);
+    let out = &r.stderr;
+    // the byte that is not UTF-8 as U+FFFD, the NUL byte as ␀, each under a caret
+    assert!(
+        out.contains(
+            " --> content/e002-not-utf8.md:2:16\n  |\n2 | title: Latin-1 \u{fffd}t\u{fffd}\n  |                ^\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(" --> content/e002-nul-byte.md:2:11\n  |\n2 | title: NUL\u{2400}\n  |           ^\n"),
+        "{out}"
+    );
+}
+
+#[test]
 fn problems_are_sorted_by_file_and_line() {
     let r = retro(&fixture("errors"), &["check", "--format", "json"]);
     let d = json_diags(&r.stdout);
