@@ -200,18 +200,6 @@ impl Config {
                 ));
             }
         }
-        if let Some(out) = raw.output_dir {
-            let v = out.get_ref().trim();
-            if Path::new(v).components().all(|c| matches!(c, std::path::Component::CurDir)) {
-                errs.push(at(
-                    out.span(),
-                    "output_dir must name a folder other than the site itself".into(),
-                    "e.g. output_dir = \"public\"",
-                ));
-            } else {
-                cfg.output_dir = PathBuf::from(v);
-            }
-        }
         if let Some(c) = raw.content_dir {
             let v = c.get_ref().trim().trim_end_matches('/');
             if v.is_empty() || Path::new(v).is_absolute() || v.split('/').any(|p| p == "..") {
@@ -222,6 +210,17 @@ impl Config {
                 ));
             } else {
                 cfg.content_dir = v.to_string();
+            }
+        }
+        if let Some(out) = raw.output_dir {
+            match output_dir_problem(out.get_ref(), &cfg.content_dir) {
+                None => cfg.output_dir = PathBuf::from(out.get_ref().trim()),
+                Some(problem) => errs.push(at(
+                    out.span(),
+                    format!("output_dir `{}` {problem}", out.get_ref()),
+                    "name a folder of its own inside the site, e.g. output_dir = \"public\"; \
+                     `retro build --output DIR` writes anywhere else",
+                )),
             }
         }
         if let Some(m) = raw.min_sample {
@@ -335,6 +334,35 @@ impl Config {
     }
 }
 
+/// What makes `output_dir` unsafe, if anything: the build replaces that
+/// folder whole, and site.toml can be changed by a pull request, so it must
+/// be a folder of its own inside the site, apart from the sources.
+fn output_dir_problem(value: &str, content_dir: &str) -> Option<&'static str> {
+    use std::ffi::OsStr;
+    use std::path::Component;
+    let path = Path::new(value.trim());
+    if path.is_absolute() || path.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir)) {
+        return Some("must be a folder inside the site (no absolute path, no `..`)");
+    }
+    let parts: Vec<&OsStr> =
+        path.components().filter(|c| matches!(c, Component::Normal(_))).map(|c| c.as_os_str()).collect();
+    if parts.is_empty() {
+        return Some("is the site folder itself: the build would delete the site");
+    }
+    let content: Vec<&OsStr> = Path::new(content_dir).components().map(|c| c.as_os_str()).collect();
+    let overlaps = |other: &[&OsStr]| parts.starts_with(other) || other.starts_with(&parts);
+    if overlaps(&content) {
+        return Some("is, holds or lies inside the content folder: the build would delete postmortems");
+    }
+    if overlaps(&[OsStr::new("themes")]) {
+        return Some("is, holds or lies inside the themes folder");
+    }
+    if parts[0] == OsStr::new(FILE_NAME) || parts[0].to_string_lossy().starts_with('.') {
+        return Some("names site.toml or a hidden folder such as .git");
+    }
+    None
+}
+
 /// Maps a TOML error to a diagnostic at its line, suggesting the closest
 /// known key for an unknown one.
 fn toml_error(text: &str, e: &toml::de::Error) -> Diagnostic {
@@ -421,5 +449,32 @@ due_within_days = { P1 = 10 }
         assert_eq!((e[0].code, e[0].line), (Code::C002, 1));
         let e = parse("title = \n").unwrap_err();
         assert_eq!(e[0].code, Code::C002);
+    }
+
+    #[test]
+    fn an_output_dir_that_would_delete_sources_or_leave_the_site_is_refused() {
+        for bad in [
+            ".",
+            "./",
+            "content",
+            "content/site",
+            "./content",
+            "themes",
+            "themes/x",
+            "site.toml",
+            ".git",
+            "../site",
+            "/tmp/out",
+            "public/../content",
+            "",
+        ] {
+            let e = parse(&format!("title = \"x\"\noutput_dir = \"{bad}\"\n")).unwrap_err();
+            assert_eq!((e[0].code, e[0].line), (Code::C004, 2), "{bad}");
+        }
+        let e = parse("content_dir = \"posts/2024\"\noutput_dir = \"posts\"\n").unwrap_err();
+        assert_eq!(e[0].line, 2);
+        for good in ["public", "out/site", "./public", "contents", "themes-site"] {
+            assert!(parse(&format!("output_dir = \"{good}\"\n")).is_ok(), "{good}");
+        }
     }
 }

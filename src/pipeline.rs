@@ -17,6 +17,8 @@ pub struct Built {
     pub files: usize,
     /// Completeness problems and warnings: shown on the pages, never fatal.
     pub tally: Tally,
+    /// The previous site, when it could not be removed after the swap.
+    pub leftover: Option<crate::publish::Leftover>,
     /// What the site was built from, for a later incremental rebuild.
     pub state: State,
 }
@@ -42,8 +44,11 @@ pub struct State {
 pub enum Failure {
     /// Errors in postmortems (or the theme): with the texts to show them.
     Problems { diags: Vec<Diagnostic>, sources: Vec<SourceFile>, tally: Tally, files: usize },
-    /// The output could not be written.
+    /// A page could not be written into the served site.
     Io(std::io::Error),
+    /// The site could not be published (see the error for what became of
+    /// the previous one).
+    Publish(crate::publish::PublishError),
 }
 
 /// One postmortem edited in a built site, its own page already rewritten.
@@ -246,7 +251,8 @@ pub fn build(cfg: &Config, today: NaiveDate, out: &Path) -> Result<Built, Failur
     let theme = theme.map_err(|diags| render_failure(cfg, RenderError::Theme(diags), t, analysis.file_count))?;
     let metrics = crate::metrics::compute(&analysis.postmortems, cfg, today);
     phases.done("metrics");
-    let staging = crate::publish::Staging::new(out).map_err(Failure::Io)?;
+    let sources = crate::publish::output::Sources::of_site(&cfg.root, &cfg.content_dir);
+    let staging = crate::publish::Staging::new(out, &sources).map_err(Failure::Publish)?;
     let files = match crate::render::site(&analysis.postmortems, &metrics, cfg, &theme, &staging) {
         Ok(files) => files,
         Err(err) => {
@@ -255,12 +261,13 @@ pub fn build(cfg: &Config, today: NaiveDate, out: &Path) -> Result<Built, Failur
         }
     };
     phases.done("render");
-    staging.commit().map_err(Failure::Io)?;
+    let leftover = staging.commit().map_err(Failure::Publish)?;
     phases.done("publish");
     Ok(Built {
         postmortems: analysis.postmortems.len(),
         files: files.len(),
         tally: t,
+        leftover,
         state: State {
             postmortems: analysis.postmortems,
             diags: analysis.diags,

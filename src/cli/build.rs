@@ -3,6 +3,7 @@
 use super::{load_site, report, resolve_today, Format, EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE};
 use crate::diagnostic::{plural, summary_line};
 use crate::pipeline::{build, Failure};
+use crate::publish::PublishError;
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
@@ -47,6 +48,13 @@ pub fn run(opts: &BuildOptions) -> u8 {
                 b.files,
                 started.elapsed().as_millis()
             );
+            if let Some(l) = &b.leftover {
+                eprintln!(
+                    "warning: the site is published, but its previous copy at {} could not be removed: {}\n  = note: the next build removes it",
+                    l.path.display(),
+                    l.error
+                );
+            }
             // the process ends now: no need to free the model piece by piece
             std::mem::forget(b);
             EXIT_OK
@@ -57,11 +65,19 @@ pub fn run(opts: &BuildOptions) -> u8 {
             eprintln!("build failed: nothing was written; the previous site is unchanged");
             EXIT_PROBLEMS
         }
-        Err(Failure::Io(e)) => {
+        Err(Failure::Publish(PublishError::Refused(r))) => {
+            eprintln!("error: {r}\n  = help: {}", r.hint);
+            EXIT_USAGE
+        }
+        Err(Failure::Publish(e)) => {
             eprintln!(
-                "error: cannot write the site to {}: {e}\n  = help: check that the folder is writable; the previous site is unchanged",
+                "error: cannot write the site to {}: {e}\n  = help: check that the folder and the one holding it are writable",
                 out.display()
             );
+            EXIT_INTERNAL
+        }
+        Err(Failure::Io(e)) => {
+            eprintln!("error: cannot write the site to {}: {e}", out.display());
             EXIT_INTERNAL
         }
     }

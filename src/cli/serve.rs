@@ -56,6 +56,10 @@ fn report_failure(live: &Live, failure: Failure) {
             eprintln!("{summary}\nbuild failed: still serving the last good site");
             live.publish(Some(format!("{}{summary}", render_human(&diags, &source, false))));
         }
+        Failure::Publish(e) => {
+            eprintln!("error: cannot write the preview site: {e}");
+            live.publish(Some(format!("cannot write the preview site: {e}")));
+        }
         Failure::Io(e) => {
             eprintln!("error: cannot write the preview site: {e}");
             live.publish(Some(format!("cannot write the preview site: {e}")));
