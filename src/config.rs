@@ -147,13 +147,14 @@ impl Config {
         }
         if let Some(b) = raw.base_url {
             let v = b.get_ref().trim();
-            if v.starts_with('/') || v.starts_with("https://") || v.starts_with("http://") {
+            if base_url_ok(v) {
                 cfg.base_url = if v.ends_with('/') { v.to_string() } else { format!("{v}/") };
             } else {
                 errs.push(at(
                     b.span(),
-                    format!("base_url `{v}` is neither a path nor an http(s) URL"),
-                    "write a path such as \"/\" or \"/postmortems/\", or a URL such as \"https://example.com/postmortems/\"",
+                    format!("base_url `{}` is neither a path nor an http(s) URL", v.escape_debug()),
+                    "write a path such as \"/\" or \"/postmortems/\", or a URL such as \"https://example.com/postmortems/\" \
+                     (a path that starts with `//` or `/\\` would load every page's scripts from another host)",
                 ));
             }
         }
@@ -334,6 +335,20 @@ impl Config {
     }
 }
 
+/// Whether `v` is a path on the site's own host (`/`, `/pm/`) or an http(s)
+/// URL with a host. Browsers read `//host`, `/\\host` and such paths with
+/// hidden whitespace as another host, so backslashes, whitespace and
+/// control characters are never allowed.
+fn base_url_ok(v: &str) -> bool {
+    if v.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    if let Some(rest) = v.strip_prefix("https://").or_else(|| v.strip_prefix("http://")) {
+        return !rest.is_empty() && !rest.starts_with('/');
+    }
+    v.starts_with('/') && !v.starts_with("//")
+}
+
 /// What makes `output_dir` unsafe, if anything: the build replaces that
 /// folder whole, and site.toml can be changed by a pull request, so it must
 /// be a folder of its own inside the site, apart from the sources.
@@ -449,6 +464,28 @@ due_within_days = { P1 = 10 }
         assert_eq!((e[0].code, e[0].line), (Code::C002, 1));
         let e = parse("title = \n").unwrap_err();
         assert_eq!(e[0].code, Code::C002);
+    }
+
+    #[test]
+    fn a_base_url_that_names_another_host_by_a_path_is_refused() {
+        for bad in [
+            "//evil.example/",
+            "/\\\\evil.example/",
+            "\\\\evil.example",
+            "/\\t/evil.example",
+            "https:///x",
+            "https://",
+            "evil.example",
+            "javascript:alert(1)//",
+        ] {
+            let e = parse(&format!("base_url = \"{bad}\"\n")).unwrap_err();
+            assert_eq!(e[0].code, Code::C004, "{bad}");
+        }
+        for good in ["/", "/pm", "/a/b/", "https://example.com", "http://localhost:8080/pm/"] {
+            assert!(parse(&format!("base_url = \"{good}\"\n")).is_ok(), "{good}");
+        }
+        let c = parse("").unwrap();
+        assert!(c.with_base_url("//evil.example/").is_none() && c.with_base_url("/\\evil").is_none());
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub mod serve;
 pub mod text;
 pub mod timing;
 pub mod validate;
+pub mod watch;
 
 use config::Config;
 use diagnostic::{Code, Diagnostic, Kind};

@@ -10,6 +10,13 @@ use std::time::Duration;
 
 /// The path of the event stream.
 pub const EVENTS: &str = "/__retro/events";
+/// The path of the reload script: a file of its own, so that pages keep
+/// their Content-Security-Policy (scripts from the site only) in preview.
+pub const LIVE_JS: &str = "/__retro/live.js";
+/// Connections served at once; more are answered 503.
+pub const MAX_CONNECTIONS: usize = 256;
+/// The longest request line and header block read.
+const MAX_LINE: u64 = 8192;
 
 /// What open pages are told: a new site is in place, or the last build
 /// failed (with its diagnostics, as plain text).
@@ -106,47 +113,129 @@ impl Live {
     }
 }
 
-/// The few lines added before `</body>` of every HTML page served.
+/// The tag added before `</body>` of every HTML page served.
 fn reload_script(generation: u64) -> String {
-    format!(
-        r#"<script>(function(){{var es=new EventSource("{EVENTS}?since={generation}&page="+encodeURIComponent(location.pathname));
-es.addEventListener("reload",function(){{location.reload()}});
-es.addEventListener("problems",function(e){{var d=document.getElementById("retro-problems")||document.createElement("pre");
+    format!(r#"<script src="{LIVE_JS}" data-since="{generation}"></script>"#)
+}
+
+/// The reload script: follows the event stream from the generation the
+/// page was served at; reloads when a build changed the page, shows the
+/// diagnostics of a failed one over it.
+const LIVE_SCRIPT: &str = concat!(
+    r#"(function(){var since=document.currentScript.getAttribute("data-since");
+var es=new EventSource(""#,
+    "/__retro/events",
+    r#"?since="+since+"&page="+encodeURIComponent(location.pathname));
+es.addEventListener("reload",function(){location.reload()});
+es.addEventListener("problems",function(e){var d=document.getElementById("retro-problems")||document.createElement("pre");
 d.id="retro-problems";d.setAttribute("role","alert");d.textContent="retro: the last build failed; this page shows the last good site.\n\n"+JSON.parse(e.data);
 d.style.cssText="position:fixed;left:0;right:0;bottom:0;max-height:60vh;margin:0;padding:1rem;overflow:auto;background:#2b0000;color:#fff;font:13px/1.45 monospace;white-space:pre-wrap;z-index:2147483647;border-top:4px solid #ff7b72";
-document.body.appendChild(d)}});}})();</script>"#
-    )
+document.body.appendChild(d)});})();
+"#
+);
+
+/// Which `Host` headers the preview answers: its own names on loopback and
+/// the address it listens on. Anything else is a page on another site
+/// reaching the preview through DNS rebinding.
+#[derive(Clone, Debug)]
+pub struct Hosts {
+    names: Vec<String>,
+}
+
+impl Hosts {
+    /// `localhost`, `127.0.0.1`, `[::1]` and `bind`, each with `port` or without.
+    pub fn new(bind: &str, port: u16) -> Hosts {
+        let bind = if bind.contains(':') && !bind.starts_with('[') { format!("[{bind}]") } else { bind.to_string() };
+        let mut names = Vec::new();
+        for h in ["localhost", "127.0.0.1", "[::1]", bind.as_str()] {
+            names.push(h.to_ascii_lowercase());
+            names.push(format!("{}:{port}", h.to_ascii_lowercase()));
+        }
+        Hosts { names }
+    }
+
+    fn allows(&self, host: &str) -> bool {
+        let host = host.trim().to_ascii_lowercase();
+        let host = host.strip_suffix('.').unwrap_or(&host);
+        self.names.iter().any(|n| n == host)
+    }
 }
 
 /// Serves `dir` under `base` (a path such as `/` or `/handbook/`) until the
-/// process ends, one thread per connection.
-pub fn run(listener: TcpListener, dir: PathBuf, base: String, live: Arc<Live>) {
-    for stream in listener.incoming().flatten() {
-        let (dir, base, live) = (dir.clone(), base.clone(), live.clone());
+/// process ends, one thread per connection. Past [`MAX_CONNECTIONS`] open
+/// at once, a new one is answered 503 and closed, so that open event
+/// streams never use up the file descriptors a rebuild needs.
+pub fn run(listener: TcpListener, dir: PathBuf, base: String, live: Arc<Live>, hosts: Hosts) {
+    let open = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    for stream in listener.incoming() {
+        let mut stream = match stream {
+            Ok(s) => s,
+            Err(e) => {
+                if e.raw_os_error() == Some(24) {
+                    eprintln!("warning: the preview server ran out of file descriptors (EMFILE); retrying");
+                }
+                std::thread::sleep(Duration::from_millis(50));
+                continue;
+            }
+        };
+        use std::sync::atomic::Ordering;
+        if open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            open.fetch_sub(1, Ordering::SeqCst);
+            let _ = stream.write_all(
+                b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n",
+            );
+            continue;
+        }
+        let (dir, base, live, hosts, open) = (dir.clone(), base.clone(), live.clone(), hosts.clone(), open.clone());
         std::thread::spawn(move || {
-            let _ = handle(stream, &dir, &base, &live);
+            let _ = handle(stream, &dir, &base, &live, &hosts);
+            open.fetch_sub(1, Ordering::SeqCst);
         });
     }
 }
 
-fn handle(mut stream: TcpStream, dir: &Path, base: &str, live: &Live) -> std::io::Result<()> {
+fn handle(mut stream: TcpStream, dir: &Path, base: &str, live: &Live, hosts: &Hosts) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
-    reader.by_ref().take(8192).read_line(&mut request_line)?;
-    // skip the headers
+    reader.by_ref().take(MAX_LINE).read_line(&mut request_line)?;
+    if !request_line.ends_with('\n') && request_line.len() as u64 >= MAX_LINE {
+        return respond(
+            &mut stream,
+            "414 URI Too Long",
+            "text/plain; charset=utf-8",
+            b"request line too long\n",
+            "GET",
+        );
+    }
+    // the headers: only Host is read
     let mut header = String::new();
+    let mut host = None;
     let mut total = 0;
     loop {
         header.clear();
-        let n = reader.by_ref().take(8192).read_line(&mut header)?;
+        let n = reader.by_ref().take(MAX_LINE).read_line(&mut header)?;
         total += n;
         if n == 0 || header == "\r\n" || header == "\n" || total > 65536 {
             break;
         }
+        if let Some((name, value)) = header.split_once(':') {
+            if name.eq_ignore_ascii_case("host") {
+                host = Some(value.trim().to_string());
+            }
+        }
     }
     let mut parts = request_line.split_whitespace();
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
+    if !host.as_deref().is_some_and(|h| hosts.allows(h)) {
+        return respond(
+            &mut stream,
+            "421 Misdirected Request",
+            "text/plain; charset=utf-8",
+            b"this preview answers only to localhost, 127.0.0.1, [::1] and the address it listens on\n",
+            method,
+        );
+    }
     if method != "GET" && method != "HEAD" {
         return respond(
             &mut stream,
@@ -157,6 +246,9 @@ fn handle(mut stream: TcpStream, dir: &Path, base: &str, live: &Live) -> std::io
         );
     }
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    if path == LIVE_JS {
+        return respond(&mut stream, "200 OK", "text/javascript; charset=utf-8", LIVE_SCRIPT.as_bytes(), method);
+    }
     if path == EVENTS {
         let param = |name: &str| query.split('&').find_map(|kv| kv.strip_prefix(name));
         let since = param("since=").and_then(|v| v.parse().ok()).unwrap_or(0);
@@ -272,7 +364,7 @@ fn events(mut stream: TcpStream, live: &Live, since: u64, page: &str) -> std::io
     let mut seen = now.generation;
     stream.flush()?;
     loop {
-        let s = live.wait(seen, Duration::from_secs(15));
+        let s = live.wait(seen, Duration::from_secs(5));
         if s.generation == seen {
             stream.write_all(b": keep-alive\n\n")?;
         } else {
@@ -320,8 +412,24 @@ mod tests {
     fn the_reload_script_goes_before_the_body_end() {
         let page = inject(b"<html><body><p>x</p></body></html>".to_vec(), 3);
         let s = String::from_utf8(page).unwrap();
-        assert!(s.contains("EventSource(\"/__retro/events?since=3&page=\"+encodeURIComponent(location.pathname))"));
-        assert!(s.ends_with("</script></body></html>"));
+        assert!(s.ends_with("<script src=\"/__retro/live.js\" data-since=\"3\"></script></body></html>"), "{s}");
+        assert!(
+            LIVE_SCRIPT.contains(&format!("new EventSource(\"{EVENTS}?since=\"+since+\"&page=\"")),
+            "{LIVE_SCRIPT}"
+        );
+    }
+
+    #[test]
+    fn only_loopback_names_and_the_bind_address_are_answered() {
+        let h = Hosts::new("127.0.0.1", 1111);
+        for ok in ["localhost:1111", "LOCALHOST", "127.0.0.1:1111", "[::1]:1111", "localhost."] {
+            assert!(h.allows(ok), "{ok}");
+        }
+        for bad in ["evil.example", "evil.example:1111", "localhost.evil.example", "127.0.0.1.nip.io:1111", ""] {
+            assert!(!h.allows(bad), "{bad}");
+        }
+        assert!(Hosts::new("192.168.1.5", 8080).allows("192.168.1.5:8080"));
+        assert!(Hosts::new("::1", 8080).allows("[::1]:8080"));
     }
 
     #[test]

@@ -80,7 +80,7 @@ fn serve_rebuilds_on_edit_and_keeps_the_last_good_site_on_a_broken_one() {
     let (head, body) = get(&server.addr, page);
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
     assert!(body.contains("<h1>Search latency</h1>"));
-    assert!(body.contains("/__retro/events"), "the reload script is injected when served");
+    assert!(body.contains("/__retro/live.js"), "the reload script is injected when served");
     assert!(!std::fs::read_to_string(site.path().join("content/b-search-latency.md")).unwrap().contains("__retro"));
     let (head, _) = get(&server.addr, "/no/such/page/");
     assert!(head.starts_with("HTTP/1.1 404"), "{head}");
@@ -96,7 +96,7 @@ fn serve_rebuilds_on_edit_and_keeps_the_last_good_site_on_a_broken_one() {
     // open pages hear about a broken edit; the last good site stays
     let mut events = TcpStream::connect(&server.addr).unwrap();
     events.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    write!(events, "GET /__retro/events?since=999 HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    write!(events, "GET /__retro/events?since=999 HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr).unwrap();
     std::fs::write(site.path().join("content/zz-broken.md"), "---\ntitle: [unclosed\n---\n").unwrap();
     let mut seen = String::new();
     hear_until(&mut events, &mut seen, "event: problems");
@@ -127,7 +127,7 @@ fn a_body_edit_rewrites_only_its_page() {
     // pages as built, without the reload script added when serving
     let built = |path: &str| {
         let body = get(&server.addr, path).1;
-        body[..body.find("<script>(function(){var es").unwrap_or(body.len())].to_string()
+        body[..body.find("<script src=\"/__retro/live.js\"").unwrap_or(body.len())].to_string()
     };
     let home = built("/");
     let preview = std::env::temp_dir().join(format!("retro-serve-{}", server.child.id()));
@@ -137,11 +137,17 @@ fn a_body_edit_rewrites_only_its_page() {
     // the home page, open in a browser, listens for changes
     let generation = |path: &str| {
         let body = get(&server.addr, path).1;
-        let at = body.find("since=").unwrap() + 6;
+        let at = body.find("data-since=\"").unwrap() + 12;
         body[at..].chars().take_while(char::is_ascii_digit).collect::<String>()
     };
     let mut home_events = TcpStream::connect(&server.addr).unwrap();
-    write!(home_events, "GET /__retro/events?since={}&page=/ HTTP/1.1\r\nHost: x\r\n\r\n", generation("/")).unwrap();
+    write!(
+        home_events,
+        "GET /__retro/events?since={}&page=/ HTTP/1.1\r\nHost: {}\r\n\r\n",
+        generation("/"),
+        server.addr
+    )
+    .unwrap();
     // the body changes, nothing else: its page changes and no other page is rewritten
     let file = site.path().join("content/b-search-latency.md");
     let text = std::fs::read_to_string(&file).unwrap();
@@ -179,11 +185,12 @@ fn a_save_that_truncates_then_writes_shows_no_empty_file_error() {
     let server = start(site.path());
     let page = "/postmortems/b-search-latency/";
     let body = get(&server.addr, page).1;
-    let at = body.find("since=").unwrap() + 6;
+    let at = body.find("data-since=\"").unwrap() + 12;
     let generation: String = body[at..].chars().take_while(char::is_ascii_digit).collect();
     let mut events = TcpStream::connect(&server.addr).unwrap();
     events.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    write!(events, "GET /__retro/events?since={generation}&page={page} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    write!(events, "GET /__retro/events?since={generation}&page={page} HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr)
+        .unwrap();
 
     // like an editor that empties the file, then writes it: the empty file
     // is on disk longer than serve's event debouncing
@@ -197,4 +204,148 @@ fn a_save_that_truncates_then_writes_shows_no_empty_file_error() {
     hear_until(&mut events, &mut heard, "event: reload");
     assert!(!heard.contains("event: problems"), "the half-saved file was reported: {heard}");
     assert!(get(&server.addr, page).1.contains("<h1>Search latency, saved</h1>"));
+}
+
+/// Sends `request` as written and returns the status line.
+fn raw_status(addr: &str, request: &[u8]) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let _ = s.write_all(request);
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    String::from_utf8_lossy(&out).lines().next().unwrap_or_default().to_string()
+}
+
+#[test]
+fn requests_for_another_host_or_over_long_are_refused() {
+    let site = fixture_copy("metrics");
+    let server = start(site.path());
+    let port = server.addr.rsplit(':').next().unwrap().to_string();
+    for host in ["evil.example", &format!("evil.example:{port}"), &format!("localhost.evil.example:{port}")] {
+        let req = format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+        assert!(raw_status(&server.addr, req.as_bytes()).contains(" 421 "), "{host}");
+    }
+    assert!(raw_status(&server.addr, b"GET / HTTP/1.0\r\n\r\n").contains(" 421 "), "no Host");
+    for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}")] {
+        let req = format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+        assert!(raw_status(&server.addr, req.as_bytes()).contains(" 200 "), "{host}");
+    }
+    let long = format!("GET /{} HTTP/1.1\r\nHost: localhost\r\n\r\n", "a".repeat(20_000));
+    assert!(raw_status(&server.addr, long.as_bytes()).contains(" 414 "));
+    // pages carry their policy and the reload script is a file of the site
+    let (_, body) = get(&server.addr, "/");
+    assert!(body.contains("Content-Security-Policy") && body.contains("<script src=\"/__retro/live.js\""));
+    let (head, js) = get(&server.addr, "/__retro/live.js");
+    assert!(head.contains("200") && js.contains("EventSource"), "{head}");
+}
+
+#[test]
+fn many_open_event_streams_are_bounded_and_the_preview_keeps_working() {
+    let site = fixture_copy("metrics");
+    let server = start(site.path());
+    let mut streams = Vec::new();
+    for _ in 0..300 {
+        let mut s = TcpStream::connect(&server.addr).unwrap();
+        write!(s, "GET /__retro/events?since=0&page=/ HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr).unwrap();
+        streams.push(s);
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let mut refused = 0;
+    for s in &mut streams {
+        s.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+        let mut buf = [0u8; 64];
+        if let Ok(n) = s.read(&mut buf) {
+            if String::from_utf8_lossy(&buf[..n]).contains(" 503 ") {
+                refused += 1;
+            }
+        }
+    }
+    assert!(refused >= 300 - 256, "only {refused} refused");
+    drop(streams);
+    // a closed stream is noticed at its next keep-alive, within 5 s
+    let home = format!("GET / HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", server.addr);
+    wait_for("the preview to answer again", || raw_status(&server.addr, home.as_bytes()).contains(" 200 "));
+}
+
+/// CPU seconds the process `pid` has used (user and system), from /proc.
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let after = &stat[stat.rfind(')').unwrap() + 2..];
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = f[11].parse::<f64>().unwrap() + f[12].parse::<f64>().unwrap();
+    ticks / 100.0
+}
+
+#[test]
+fn an_idle_preview_uses_no_cpu() {
+    if !std::path::Path::new("/proc/self/stat").exists() {
+        return;
+    }
+    let mut files = Vec::new();
+    for i in 0..400 {
+        files.push((format!("2024/pm-{i:04}.md"), COMPLETE.replace("Checkout failed", &format!("Incident {i}"))));
+    }
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let site = site("title = \"Idle\"\n", &refs);
+    let server = start(site.path());
+    let (head, _) = get(&server.addr, "/");
+    assert!(head.contains("200"));
+    std::thread::sleep(Duration::from_millis(1500));
+    let pid = server.child.id();
+    let before = cpu_seconds(pid);
+    std::thread::sleep(Duration::from_secs(3));
+    let used = cpu_seconds(pid) - before;
+    assert!(used <= 0.03, "an idle preview used {used:.2} s of CPU in 3 s");
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_and_ctrl_c_remove_the_preview_folder_promptly() {
+    for signal in ["TERM", "INT"] {
+        let site = fixture_copy("metrics");
+        let mut server = start(site.path());
+        let pid = server.child.id();
+        let preview = std::env::temp_dir().join(format!("retro-serve-{pid}"));
+        wait_for("the preview folder", || preview.join("index.html").is_file());
+        let sent = Instant::now();
+        Command::new("kill").args([&format!("-{signal}"), &pid.to_string()]).status().unwrap();
+        let status = server.child.wait().unwrap();
+        assert!(sent.elapsed() < Duration::from_secs(1), "took {:?}", sent.elapsed());
+        assert!(!status.success());
+        assert!(!preview.exists(), "{} left behind after SIG{signal}", preview.display());
+    }
+}
+
+#[test]
+fn removing_the_content_folder_is_an_error_as_in_build_and_the_last_site_stays() {
+    let site = fixture_copy("metrics");
+    let server = start(site.path());
+    let page = |body: String| body[..body.find("<script src=\"/__retro/live.js\"").unwrap()].to_string();
+    let before = page(get(&server.addr, "/").1);
+    let mut events = TcpStream::connect(&server.addr).unwrap();
+    events.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+    write!(events, "GET /__retro/events?since=1&page=/ HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr).unwrap();
+    let mut heard = String::new();
+    hear_until(&mut events, &mut heard, "text/event-stream");
+    std::fs::remove_dir_all(site.path().join("content")).unwrap();
+    hear_until(&mut events, &mut heard, "C005");
+    assert_eq!(before, page(get(&server.addr, "/").1), "the last good site is still served");
+}
+
+#[cfg(unix)]
+#[test]
+fn editing_the_target_of_a_linked_postmortem_refreshes_the_link_page_too() {
+    let site = fixture_copy("metrics");
+    let shared = site.path().join("shared");
+    std::fs::create_dir_all(&shared).unwrap();
+    let text = COMPLETE.replace("Checkout failed", "Linked original");
+    std::fs::write(shared.join("linked.md"), &text).unwrap();
+    std::os::unix::fs::symlink(shared.join("linked.md"), site.path().join("content/linked.md")).unwrap();
+    let server = start(site.path());
+    let (_, body) = get(&server.addr, "/postmortems/linked/");
+    assert!(body.contains("Linked original"), "{body}");
+    std::fs::write(shared.join("linked.md"), text.replace("Linked original", "Linked edited")).unwrap();
+    wait_for("the link's page to show the edit", || {
+        get(&server.addr, "/postmortems/linked/").1.contains("Linked edited")
+    });
 }

@@ -63,20 +63,28 @@ pub fn load_config(root: &Path, format: Format) -> Result<Config, u8> {
 /// it; `check`, `build` and `serve` need it). `Err` carries the exit code.
 pub fn load_site(root: &Path, format: Format) -> Result<Config, u8> {
     let cfg = load_config(root, format)?;
-    let content = cfg.content_path();
-    if !content.is_dir() {
-        let d = crate::diagnostic::Diagnostic::new(
+    if let Some(d) = missing_content(&cfg) {
+        report(&[d], format, &|_| None);
+        return Err(EXIT_USAGE);
+    }
+    Ok(cfg)
+}
+
+/// The problem of a site whose content folder does not exist (C005).
+pub fn missing_content(cfg: &Config) -> Option<Diagnostic> {
+    if cfg.content_path().is_dir() {
+        return None;
+    }
+    Some(
+        Diagnostic::new(
             crate::diagnostic::Code::C005,
             config::FILE_NAME,
             1,
             1,
             format!("the content folder `{}` does not exist", cfg.content_dir),
         )
-        .hint("create it and put postmortems in it (`retro new \"Title\"` does both), set `content_dir` in site.toml, or pass the right --root");
-        report(&[d], format, &|_| None);
-        return Err(EXIT_USAGE);
-    }
-    Ok(cfg)
+        .hint("create it and put postmortems in it (`retro new \"Title\"` does both), set `content_dir` in site.toml, or pass the right --root"),
+    )
 }
 
 /// Resolves today for a site, printing a problem with SOURCE_DATE_EPOCH.

@@ -7,13 +7,10 @@ use crate::config::Config;
 use crate::diagnostic::{render_human, summary_line};
 use crate::pipeline::{build, Failure, State};
 use crate::serve::{Live, Scope};
-use notify_debouncer_mini::notify::{self, RecursiveMode};
-use notify_debouncer_mini::{new_debouncer, new_debouncer_opt, Config as DebounceConfig, DebounceEventResult};
-use std::collections::HashMap;
+use crate::watch::{changed, diff, fingerprint, relevant, settle_empty, Events};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 pub struct ServeOptions {
     pub root: PathBuf,
@@ -32,6 +29,14 @@ fn rebuild(cfg: &Config, out: &Path, live: &Live) -> Option<State> {
             return None;
         }
     };
+    // as `build` does: no content folder is an error, not an empty site
+    if let Some(d) = super::missing_content(cfg) {
+        let d = [d];
+        eprint!("{}", render_human(&d, &|_| None, use_color()));
+        eprintln!("build failed: still serving the last good site");
+        live.publish(Some(render_human(&d, &|_| None, false)));
+        return None;
+    }
     match build(cfg, today, out) {
         Ok(b) => {
             live.publish(None);
@@ -107,104 +112,28 @@ fn apply_edit(cfg: &Config, out: &Path, live: &Live, state: &mut State, path: &P
     }
 }
 
-/// Whether a changed path can change the site: content, themes, site.toml;
-/// not the output folder, hidden folders or build products.
-fn relevant(cfg: &Config, path: &Path) -> bool {
-    let Ok(rel) = path.strip_prefix(&cfg.root) else { return false };
-    let first = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
-    if rel.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')) {
-        return false;
-    }
-    if rel.starts_with(&cfg.content_dir) {
-        // postmortems, and folders that may hold some; not an editor's
-        // temporary, swap or backup files
-        return path.extension().is_some_and(|x| x == "md")
-            || path.is_dir()
-            || (path.extension().is_none() && !path.exists());
-    }
-    first == crate::config::FILE_NAME || first == "themes"
-}
-
-/// Size and modification time of every file that can change the site, so
-/// that events which change nothing (a build reading its sources) are
-/// ignored.
-type Fingerprint = HashMap<PathBuf, (u64, Option<std::time::SystemTime>)>;
-
-fn stamp(path: &Path) -> Option<(u64, Option<std::time::SystemTime>)> {
-    std::fs::metadata(path).ok().map(|m| (m.len(), m.modified().ok()))
-}
-
-fn fingerprint(cfg: &Config) -> Fingerprint {
-    let mut map = Fingerprint::new();
-    for dir in [cfg.content_path(), cfg.root.join("themes")] {
-        for e in walkdir::WalkDir::new(dir)
-            .into_iter()
-            .flatten()
-            .filter(|e| e.file_type().is_file() && relevant(cfg, e.path()))
-        {
-            if let Some(s) = stamp(e.path()) {
-                map.insert(e.path().to_path_buf(), s);
+/// On Ctrl-C, SIGTERM or SIGHUP: removes the preview folder and exits at
+/// once, with the shell's code for the signal (128 + its number).
+fn clean_up_on_signals(out: PathBuf) {
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else { return };
+        std::thread::spawn(move || {
+            if let Some(sig) = signals.forever().next() {
+                let _ = std::fs::remove_dir_all(&out);
+                // and a build's staging folders, if one was running
+                if let (Some(parent), Some(name)) = (out.parent(), out.file_name()) {
+                    for suffix in [".retro-new", ".retro-old"] {
+                        let _ = std::fs::remove_dir_all(parent.join(format!(".{}{suffix}", name.to_string_lossy())));
+                    }
+                }
+                std::process::exit(128 + sig);
             }
-        }
+        });
     }
-    let toml = cfg.root.join(crate::config::FILE_NAME);
-    if let Some(s) = stamp(&toml) {
-        map.insert(toml, s);
-    }
-    map
-}
-
-/// What changed between two fingerprints: `(path, existed before, exists now)`.
-fn diff(before: &Fingerprint, now: &Fingerprint) -> Vec<(PathBuf, bool, bool)> {
-    let mut out: Vec<(PathBuf, bool, bool)> = now
-        .iter()
-        .filter(|(p, s)| before.get(*p) != Some(s))
-        .map(|(p, _)| (p.clone(), before.contains_key(p), true))
-        .collect();
-    out.extend(before.keys().filter(|p| !now.contains_key(*p)).map(|p| (p.clone(), true, false)));
-    out.sort();
-    out
-}
-
-/// Updates the fingerprint for the files among `paths`; returns what changed.
-fn changed(seen: &mut Fingerprint, paths: &[&Path]) -> Vec<(PathBuf, bool, bool)> {
-    let mut out = Vec::new();
-    for p in paths.iter().filter(|p| !p.is_dir()) {
-        let now = stamp(p);
-        let before = seen.get(*p).copied();
-        if now != before {
-            out.push((p.to_path_buf(), before.is_some(), now.is_some()));
-            match now {
-                Some(s) => seen.insert(p.to_path_buf(), s),
-                None => seen.remove(*p),
-            };
-        }
-    }
-    out
-}
-
-/// How long an empty postmortem is given to fill before it is reported
-/// empty (E003).
-const SETTLE: Duration = Duration::from_millis(150);
-
-/// Some editors save by truncating a file and then writing it: between
-/// the two the file is empty, and reporting "the file is empty" would
-/// flash an error overlay in the browser. A postmortem seen empty is given
-/// [`SETTLE`] to fill; what it holds then is what is checked (and the
-/// write's own event later changes nothing).
-fn settle_empty(seen: &mut Fingerprint, files: &[(PathBuf, bool, bool)]) {
-    let deadline = Instant::now() + SETTLE;
-    for (path, _, exists) in files {
-        if !*exists || path.extension().is_none_or(|x| x != "md") {
-            continue;
-        }
-        while stamp(path).is_some_and(|s| s.0 == 0) && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        if let Some(s) = stamp(path) {
-            seen.insert(path.clone(), s);
-        }
-    }
+    #[cfg(not(unix))]
+    let _ = out;
 }
 
 /// Previews of `retro serve` processes that have ended (Ctrl-C leaves them
@@ -259,38 +188,28 @@ pub fn run(opts: &ServeOptions) -> u8 {
     let live = Live::new();
 
     // watch before the first build: an edit made while it runs is seen
-    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
     let watch_root = cfg.root.canonicalize().unwrap_or_else(|_| cfg.root.clone());
     cfg.root = watch_root.clone();
-    // native file events, or polling where they are not available
-    let native = new_debouncer(Duration::from_millis(25), tx.clone()).and_then(|mut d| {
-        d.watcher().watch(&watch_root, RecursiveMode::Recursive)?;
-        Ok(d)
-    });
-    let _keep_alive: Box<dyn std::any::Any> = match native {
-        Ok(d) => Box::new(d),
+    let events = match Events::watch(&watch_root) {
+        Ok(e) => e,
         Err(e) => {
-            eprintln!("note: file events unavailable ({e}); polling for changes");
-            let config = DebounceConfig::default()
-                .with_timeout(Duration::from_millis(40))
-                .with_notify_config(notify::Config::default().with_poll_interval(Duration::from_millis(250)));
-            match new_debouncer_opt::<_, notify::PollWatcher>(config, tx).and_then(|mut d| {
-                d.watcher().watch(&watch_root, RecursiveMode::Recursive)?;
-                Ok(d)
-            }) {
-                Ok(d) => Box::new(d),
-                Err(e) => {
-                    eprintln!("error: cannot watch {}: {e}", watch_root.display());
-                    return EXIT_INTERNAL;
-                }
-            }
+            eprintln!("error: cannot watch {}: {e}", watch_root.display());
+            return EXIT_INTERNAL;
         }
     };
+    clean_up_on_signals(out.clone());
+    if addr.ip().is_unspecified() || !addr.ip().is_loopback() {
+        eprintln!(
+            "warning: serving on {} answers every machine that can reach this one; the preview is meant for loopback (--bind 127.0.0.1)",
+            addr.ip()
+        );
+    }
+    let hosts = crate::serve::Hosts::new(&opts.bind, addr.port());
     let mut seen = fingerprint(&cfg);
     let mut state = rebuild(&cfg, &out, &live);
     {
         let (out, base, live) = (out.clone(), base.clone(), live.clone());
-        std::thread::spawn(move || crate::serve::run(listener, out, base, live));
+        std::thread::spawn(move || crate::serve::run(listener, out, base, live, hosts));
     }
     eprintln!(
         "serving {} at http://{addr}{base} — pages reload when a postmortem, theme or site.toml changes; Ctrl-C stops",
@@ -299,9 +218,9 @@ pub fn run(opts: &ServeOptions) -> u8 {
     // the postmortem whose errors are on show while the last good site is
     // served: only its own edits can be applied alone
     let mut broken: Option<PathBuf> = None;
-    for events in rx {
-        let Ok(events) = events else { continue };
-        let paths: Vec<&Path> = events.iter().map(|e| e.path.as_path()).filter(|p| relevant(&cfg, p)).collect();
+    while let Some(batch) = events.next() {
+        let paths: Vec<&Path> =
+            batch.iter().map(|p| p.as_path()).filter(|p| relevant(&cfg, p) || seen.is_link_target(p)).collect();
         let mut files = changed(&mut seen, &paths);
         // a folder event may hide a file written through a rename, or moved
         // in or out: compare everything
@@ -347,39 +266,4 @@ pub fn run(opts: &ServeOptions) -> u8 {
         state = rebuild(&cfg, &out, &live);
     }
     EXIT_INTERNAL
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_postmortems_themes_and_site_toml_are_watched() {
-        let dir = tempfile::tempdir().unwrap();
-        let cfg = Config::defaults(dir.path());
-        std::fs::create_dir_all(dir.path().join("content/2024")).unwrap();
-        let p = |rel: &str| dir.path().join(rel);
-        for yes in [
-            "content/2024/x.md",
-            "content/2024",
-            "content/gone-folder",
-            "themes/default/templates/base.html",
-            "site.toml",
-        ] {
-            assert!(relevant(&cfg, &p(yes)), "{yes} should be watched");
-        }
-        for no in [
-            "content/2024/x.md.tmp",
-            "content/2024/x.md~",
-            "content/2024/.x.md.swp",
-            "content/2024/4913",
-            "public/index.html",
-            "target/debug/retro",
-            ".git/index",
-        ] {
-            std::fs::create_dir_all(p(no).parent().unwrap()).unwrap();
-            std::fs::write(p(no), "x").unwrap();
-            assert!(!relevant(&cfg, &p(no)), "{no} should not be watched");
-        }
-    }
 }

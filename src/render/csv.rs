@@ -5,9 +5,11 @@ use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::model::Postmortem;
 
-/// One CSV field: quoted when it holds a comma, quote or line break; a
-/// leading `=`, `+`, `-`, `@`, tab or CR is prefixed with `'` so that a
-/// spreadsheet shows it as text instead of running it as a formula.
+/// One CSV field: quoted when it holds a comma or a semicolon (the
+/// separator of spreadsheets in many locales), a quote or a line break; a
+/// leading `=`, `+`, `-`, `@`, tab or CR, after any spaces, is prefixed
+/// with `'` so that a spreadsheet shows it as text instead of running it
+/// as a formula.
 pub fn field(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     push_field(&mut out, s);
@@ -16,8 +18,8 @@ pub fn field(s: &str) -> String {
 
 /// [`field`], written at the end of `out`.
 fn push_field(out: &mut String, s: &str) {
-    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<f64>().is_err();
-    let quoted = s.contains([',', '"', '\n', '\r']);
+    let formula = s.trim_start_matches(' ').starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<f64>().is_err();
+    let quoted = s.contains([',', ';', '"', '\n', '\r']);
     if quoted {
         out.push('"');
     }
@@ -199,5 +201,18 @@ mod tests {
         assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(field("-12.5"), "-12.5");
         assert_eq!(field("@cmd"), "'@cmd");
+    }
+
+    #[test]
+    fn a_cell_with_either_separator_is_quoted_and_every_cell_guarded() {
+        assert_eq!(field("a;=cmd|' /C calc'!A0"), "\"a;=cmd|' /C calc'!A0\"");
+        assert_eq!(field("x;y"), "\"x;y\"");
+        assert_eq!(field("  =1+1"), "'  =1+1");
+        assert_eq!(field(";=1"), "\";=1\"");
+        assert_eq!(field("=1;2"), "\"'=1;2\"");
+        // a row of such cells splits the same on `,` and on `;`
+        let mut line = String::new();
+        row(&mut line, &["a;=1", "b,=2", "=3"]);
+        assert_eq!(line, "\"a;=1\",\"b,=2\",'=3\r\n");
     }
 }

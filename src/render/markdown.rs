@@ -1,8 +1,14 @@
 //! Markdown bodies to HTML: tables, footnotes, strikethrough, task lists and
 //! heading anchors, then sanitized by an allow-list unless the site trusts
 //! raw HTML (site.toml `trust_html`).
+//!
+//! Whichever path a body takes, the same holds (docs/safety.md): no event
+//! handler or other attribute of the writer's choosing reaches the page
+//! (heading attributes keep only a plain `id`), no id can take one of the
+//! theme's own (`r-…`), no link runs script, and no image loads from
+//! another host (it becomes a link to the image).
 
-use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{html, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -14,18 +20,48 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+/// The theme's own element ids start with this; a body's never do.
+const THEME_ID_PREFIX: &str = "r-";
+
+/// `id` made safe to use in a body: one that could be taken for the
+/// theme's own gets `h-` before it.
+fn body_id(id: &str) -> std::borrow::Cow<'_, str> {
+    let reserved = id.get(..THEME_ID_PREFIX.len()).is_some_and(|p| p.eq_ignore_ascii_case(THEME_ID_PREFIX));
+    if reserved {
+        format!("h-{id}").into()
+    } else {
+        id.into()
+    }
+}
+
+/// Whether a URL loads from another host: it has a scheme or starts with
+/// two slashes (either way round), as browsers read it.
+fn is_remote(url: &str) -> bool {
+    let clean: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).take(2).collect();
+    crate::text::url_scheme(url).is_some() || matches!(clean.as_str(), "//" | "\\\\" | "/\\" | "\\/")
+}
+
 /// The sanitizer: ammonia's defaults (no scripts, styles, event handlers or
 /// `javascript:`/`data:` URLs), plus what the Markdown renderer emits:
-/// heading and footnote ids, task-list checkboxes.
+/// heading and footnote ids, task-list checkboxes. Any `<input>` left is a
+/// disabled checkbox; ids are kept clear of the theme's; images from other
+/// hosts lose their `src`.
 fn sanitizer() -> &'static ammonia::Builder<'static> {
     static B: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     B.get_or_init(|| {
         let mut b = ammonia::Builder::default();
         b.add_tags(["input"])
-            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tag_attributes("input", ["type", "checked"])
+            .set_tag_attribute_value("input", "disabled", "")
             .add_tag_attributes("div", ["id"])
             .add_tag_attributes("sup", ["id"])
             .add_tag_attributes("li", ["id"])
+            .attribute_filter(|element, attribute, value| match (element, attribute) {
+                ("input", "type") => Some("checkbox".into()),
+                ("img", "src") if is_remote(value) => None,
+                (_, "id") => Some(body_id(value).into_owned().into()),
+                _ => Some(value.into()),
+            })
             .link_rel(Some("noopener noreferrer nofollow"));
         for h in ["h1", "h2", "h3", "h4", "h5", "h6"] {
             b.add_tag_attributes(h, ["id"]);
@@ -46,7 +82,19 @@ fn anchor(text: &str, seen: &mut HashMap<String, usize>) -> String {
         }
     }
     let id = id.trim_end_matches('-').to_string();
-    let id = if id.is_empty() { "section".to_string() } else { id };
+    let id = if id.is_empty() { "section".to_string() } else { body_id(&id).into_owned() };
+    unique(id, seen)
+}
+
+/// A heading id as written (`{#id}`), when it is a plain name: letters,
+/// digits, `-` and `_`.
+fn given_anchor(given: &str, seen: &mut HashMap<String, usize>) -> Option<String> {
+    let plain = !given.is_empty() && given.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    plain.then(|| unique(body_id(given).into_owned(), seen))
+}
+
+/// `id`, or `id-1`, `id-2`… when the document already has it.
+fn unique(id: String, seen: &mut HashMap<String, usize>) -> String {
     let n = seen.entry(id.clone()).or_insert(0);
     *n += 1;
     if *n == 1 {
@@ -56,7 +104,8 @@ fn anchor(text: &str, seen: &mut HashMap<String, usize>) -> String {
     }
 }
 
-/// Renders a body. Headings get ids (kept when written with `{#id}`);
+/// Renders a body. Headings get ids (kept when written with `{#id}` as a
+/// plain name; classes and other attributes written there are dropped);
 /// HTML is sanitized unless `trust_html`.
 pub fn render(markdown: &str, trust_html: bool) -> String {
     // about one event per 10 bytes of a prose body: sized once instead of
@@ -64,13 +113,18 @@ pub fn render(markdown: &str, trust_html: bool) -> String {
     let mut out: Vec<Event> = Vec::with_capacity(markdown.len() / 10 + 16);
     out.extend(Parser::new_ext(markdown, options()));
     let mut seen = HashMap::new();
-    // headings in place: an id from their text, one level down
+    let mut images_linked = false;
+    // headings in place: an id from their text, one level down, no
+    // attributes; footnote labels (their ids) and remote images made safe
     for i in 0..out.len() {
-        match &out[i] {
-            Event::Start(Tag::Heading { level, id, .. }) => {
+        match &mut out[i] {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
                 let level = shift(*level);
-                let id = match id {
-                    Some(given) => given.clone(),
+                classes.clear();
+                attrs.clear();
+                let given = id.take().and_then(|g| given_anchor(&g, &mut seen));
+                let id = match given {
+                    Some(given) => given,
                     None => {
                         let mut text = String::new();
                         for e in out[i + 1..].iter().take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_)))) {
@@ -78,16 +132,51 @@ pub fn render(markdown: &str, trust_html: bool) -> String {
                                 text.push_str(t);
                             }
                         }
-                        CowStr::from(anchor(&text, &mut seen))
+                        anchor(&text, &mut seen)
                     }
                 };
                 if let Event::Start(Tag::Heading { level: l, id: slot, .. }) = &mut out[i] {
                     *l = level;
-                    *slot = Some(id);
+                    *slot = Some(CowStr::from(id));
                 }
             }
             Event::End(TagEnd::Heading(level)) => out[i] = Event::End(TagEnd::Heading(shift(*level))),
+            Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label)) => {
+                if let std::borrow::Cow::Owned(safe) = body_id(label) {
+                    *label = CowStr::from(safe);
+                }
+            }
+            Event::Start(Tag::Image { dest_url, title, .. }) if !trust_html && is_remote(dest_url) => {
+                let (dest_url, title) = (dest_url.clone(), title.clone());
+                images_linked = true;
+                out[i] =
+                    Event::Start(Tag::Link { link_type: LinkType::Inline, dest_url, title, id: CowStr::Borrowed("") });
+                // the alt text becomes the link's text; the image's end, the link's
+                let mut depth = 0usize;
+                for e in out[i + 1..].iter_mut() {
+                    match e {
+                        Event::Start(Tag::Image { .. }) => depth += 1,
+                        Event::End(TagEnd::Image) if depth == 0 => {
+                            *e = Event::End(TagEnd::Link);
+                            break;
+                        }
+                        Event::End(TagEnd::Image) => depth -= 1,
+                        _ => {}
+                    }
+                }
+            }
             _ => {}
+        }
+    }
+    if images_linked {
+        // an image without alt text still needs words to click
+        let mut i = 1;
+        while i < out.len() {
+            if let (Event::Start(Tag::Link { dest_url, .. }), Event::End(TagEnd::Link)) = (&out[i - 1], &out[i]) {
+                let text = format!("image: {dest_url}");
+                out.insert(i, Event::Text(text.into()));
+            }
+            i += 1;
         }
     }
     // Without raw HTML, pulldown-cmark's own output is safe once link and
@@ -176,5 +265,147 @@ mod tests {
         // bodies with raw HTML go through the sanitizer, which also marks links
         let h = render("<em>x</em> [tracker](https://tracker.example.com/PAY-1)", false);
         assert!(h.contains("rel=\"noopener noreferrer nofollow\""), "{h}");
+    }
+
+    #[test]
+    fn heading_attributes_never_reach_the_page_and_ids_stay_clear_of_the_theme() {
+        for md in [
+            "# Title {onfocus=alert(1) tabindex=1 autofocus}",
+            "# Title {#r-main .r-banner onclick=alert(1)}",
+            "# Title {#ok style=color:red data-x=1}",
+            "# Title {#\"><script>x</script> }",
+        ] {
+            for body in [md.to_string(), format!("{md}\n\n<em>raw</em>")] {
+                let h = render(&body, false);
+                let lower = h.to_lowercase();
+                for bad in ["onfocus", "onclick", "tabindex", "autofocus", "class=", "style=", "data-x", "<script"] {
+                    assert!(!lower.contains(bad), "{bad} in {h}");
+                }
+                assert!(!h.contains("id=\"r-"), "a theme id in {h}");
+            }
+        }
+        assert!(render("# Title {#ok}", false).contains("<h2 id=\"ok\">"));
+        assert!(render("# Title {#r-main}", false).contains("<h2 id=\"h-r-main\">"));
+        assert!(render("# R Main", false).contains("<h2 id=\"h-r-main\">"), "made from the text too");
+        assert!(render("x[^r-q]\n\n[^r-q]: note", false).contains("id=\"h-r-q\""), "footnote ids");
+        let raw = render("<h2 id=\"r-body\">x</h2><div id=\"R-main\">y</div>", false);
+        assert!(raw.contains("id=\"h-r-body\"") && raw.contains("id=\"h-R-main\""), "{raw}");
+    }
+
+    #[test]
+    fn images_from_other_hosts_become_links_and_inputs_inert_checkboxes() {
+        for (md, shown) in [
+            ("![graph](https://evil.example/x.png)", "<a href=\"https://evil.example/x.png\">graph</a>"),
+            ("![](//evil.example/x.png)", ">image: //evil.example/x.png</a>"),
+            ("![a *b*](HTTP://evil.example/y.png \"t\")", "title=\"t\">a <em>b</em></a>"),
+        ] {
+            let h = render(md, false);
+            assert!(!h.contains("<img"), "{h}");
+            assert!(h.contains(shown), "{h}");
+        }
+        assert!(render("![local](../img/x.png)", false).contains("<img src=\"../img/x.png\""));
+        let h = render("<img src=\"https://evil.example/p.gif\" alt=\"p\"> <img src=\"/\\evil.example/q\">", false);
+        assert!(!h.contains("evil.example"), "{h}");
+        let h = render("<input type=\"text\" name=\"password\" value=\"x\" autofocus onfocus=\"x()\">", false);
+        assert!(h.contains("<input type=\"checkbox\" disabled=\"\">"), "{h}");
+        assert!(!h.contains("password") && !h.contains("onfocus") && !h.contains("value"), "{h}");
+        // trusted sites keep their own images
+        assert!(render("<img src=\"https://cdn.example/x.png\">", true).contains("https://cdn.example/x.png"));
+    }
+
+    /// Every tag of `html` with its attribute names.
+    fn attribute_names(html: &str) -> Vec<(String, Vec<String>)> {
+        let mut out = Vec::new();
+        let mut rest = html;
+        while let Some(i) = rest.find('<') {
+            rest = &rest[i + 1..];
+            let Some(end) = rest.find('>') else { break };
+            let tag = &rest[..end];
+            if tag.starts_with('/') || tag.starts_with('!') {
+                continue;
+            }
+            let mut parts = tag.split_whitespace();
+            let name = parts.next().unwrap_or_default().trim_end_matches('/').to_string();
+            // attribute values are quoted and escaped: names are what
+            // stands before `=` or alone outside quotes
+            let mut names = Vec::new();
+            let mut in_quote = false;
+            let mut word = String::new();
+            for c in tag[name.len()..].chars() {
+                match c {
+                    '"' => in_quote = !in_quote,
+                    c if in_quote => {
+                        let _ = c;
+                    }
+                    '=' | ' ' | '/' => {
+                        if !word.is_empty() {
+                            names.push(std::mem::take(&mut word));
+                        }
+                    }
+                    c => word.push(c),
+                }
+            }
+            if !word.is_empty() {
+                names.push(word);
+            }
+            out.push((name, names));
+        }
+        out
+    }
+
+    fn fragment() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::strategy::Strategy;
+        proptest::sample::select(vec![
+            "# Head {onclick=x() #r-main .c}",
+            "## Two {#r-q tabindex=1 autofocus onfocus=alert(1)}",
+            "### {#id}",
+            "# R- main",
+            "x[^r-main] y[^1]",
+            "[^r-main]: note",
+            "[^1]: one",
+            "![alt](https://evil.example/a.png)",
+            "![](//evil.example/b.png)",
+            "![ok](img/c.png)",
+            "[link](javascript:alert(1))",
+            "[l](https://ok.example/)",
+            "- [x] done",
+            "| a | b |\n|:--|--:|\n| 1 | 2 |",
+            "<em onmouseover=x()>e</em>",
+            "<input type=text autofocus onfocus=x()>",
+            "<img src=https://evil.example/i.png onerror=x()>",
+            "`code {#r-x}`",
+            "plain text",
+            "",
+        ])
+        .prop_map(String::from)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn generated_bodies_are_equally_safe_on_the_fast_path_and_through_the_sanitizer(
+            parts in proptest::collection::vec((fragment(), 0..3usize), 1..8)
+        ) {
+            let mut md = String::new();
+            for (p, sep) in &parts {
+                md.push_str(p);
+                md.push_str(["\n\n", "\n", " "][*sep]);
+            }
+            let allowed = ["href", "src", "alt", "title", "id", "type", "checked", "disabled", "rel", "style", "class",
+                "start", "align"];
+            for html in [render(&md, false), render(&format!("{md}\n\n<b>raw</b>"), false)] {
+                for (tag, names) in attribute_names(&html) {
+                    for n in &names {
+                        proptest::prop_assert!(allowed.contains(&n.as_str()), "<{tag} {n}> in {html}");
+                        proptest::prop_assert!(n != "class" || tag == "div" || tag == "sup" || tag == "li",
+                            "class on <{tag}> in {html}");
+                    }
+                    proptest::prop_assert!(tag != "script");
+                }
+                proptest::prop_assert!(!html.contains("id=\"r-"), "a theme id in {html}");
+                proptest::prop_assert!(!html.contains("src=\"https://") && !html.contains("src=\"//"), "{html}");
+                let lower = html.to_lowercase();
+                proptest::prop_assert!(!lower.contains("=\"javascript:"), "{html}");
+            }
+        }
     }
 }
