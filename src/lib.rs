@@ -70,6 +70,7 @@ pub fn analyze_with(cfg: &Config, show_progress: bool) -> Analysis {
         if show_progress { progress::Progress::new("checking", found.paths.len()) } else { progress::Progress::none() };
     let file_count = found.paths.len();
     let mut diags = found.problems;
+    diags.extend(render::theme::links_out(cfg));
     // Read and check each file in one pass on all cores; a file's text is
     // kept only when it has something to show, so that a large site is
     // never held in memory twice.

@@ -59,6 +59,11 @@ pub fn discover(cfg: &Config) -> Found {
         return out;
     }
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.clone());
+    // the content folder itself (or a folder above it) may be a link too
+    if let Err(d) = inside_site(&canonical_root, &cfg.content_dir, &content) {
+        out.problems.push(d);
+        return out;
+    }
     let walker = WalkDir::new(&content)
         .follow_links(false)
         // siblings share their folder's path, so comparing whole paths
@@ -84,33 +89,11 @@ pub fn discover(cfg: &Config) -> Found {
         }
         let rel = rel_path(root, path);
         if entry.path_is_symlink() {
-            match path.canonicalize() {
-                Ok(target) if target.starts_with(&canonical_root) && target.is_file() => {}
-                Ok(target) if target.starts_with(&canonical_root) => continue,
-                Ok(target) => {
-                    out.problems.push(
-                        Diagnostic::new(
-                            Code::W011,
-                            &rel,
-                            1,
-                            1,
-                            format!("symbolic link to {} points out of the site; not read", target.display()),
-                        )
-                        .hint("copy the postmortem into the content folder, or remove the link"),
-                    );
-                    continue;
-                }
-                Err(e) => {
-                    out.problems.push(
-                        Diagnostic::new(
-                            Code::W011,
-                            &rel,
-                            1,
-                            1,
-                            format!("symbolic link cannot be resolved ({e}); not read"),
-                        )
-                        .hint("fix or remove the link"),
-                    );
+            match inside_site(&canonical_root, &rel, path) {
+                Ok(target) if target.is_file() => {}
+                Ok(_) => continue,
+                Err(d) => {
+                    out.problems.push(d);
                     continue;
                 }
             }
@@ -120,6 +103,32 @@ pub fn discover(cfg: &Config) -> Found {
         out.paths.push((rel, path.to_path_buf()));
     }
     out
+}
+
+/// Where `path` (site-relative `rel`) really is, when that is inside the
+/// site folder `canonical_root`: every symbolic link on the way resolved.
+/// A path that leads out of the site, or cannot be resolved, is a W011
+/// warning and is not to be read. The one rule for every file retro reads
+/// from a site: postmortems, the content folder, theme files.
+pub fn inside_site(canonical_root: &Path, rel: &str, path: &Path) -> Result<PathBuf, Diagnostic> {
+    match path.canonicalize() {
+        Ok(target) if target.starts_with(canonical_root) => Ok(target),
+        Ok(target) => Err(Diagnostic::new(
+            Code::W011,
+            rel,
+            1,
+            1,
+            format!(
+                "`{rel}` is a symbolic link (or lies under one) to {}, out of the site; not read",
+                target.display()
+            ),
+        )
+        .hint("copy what it points to into the site, or remove the link")),
+        Err(e) => {
+            Err(Diagnostic::new(Code::W011, rel, 1, 1, format!("symbolic link cannot be resolved ({e}); not read"))
+                .hint("fix or remove the link"))
+        }
+    }
 }
 
 /// Reads one file, rejecting bytes that are not UTF-8 text.
@@ -232,5 +241,23 @@ mod tests {
         assert_eq!(names, ["content/alias.md", "content/real.md"]);
         assert_eq!(l.problems.len(), 1);
         assert_eq!((l.problems[0].code, l.problems[0].file.as_str()), (Code::W011, "content/leak.md"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_content_folder_that_links_out_of_the_site_is_not_read() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.md"), "secret").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("content")).unwrap();
+        let l = load(&Config::defaults(dir.path()));
+        assert!(l.files.is_empty());
+        assert_eq!((l.problems[0].code, l.problems[0].file.as_str()), (Code::W011, "content"));
+        // a link to a folder inside the site is fine
+        std::fs::remove_file(dir.path().join("content")).unwrap();
+        std::fs::create_dir_all(dir.path().join("posts")).unwrap();
+        std::fs::write(dir.path().join("posts/a.md"), "x").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("posts"), dir.path().join("content")).unwrap();
+        assert_eq!(load(&Config::defaults(dir.path())).files.len(), 1);
     }
 }

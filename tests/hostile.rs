@@ -95,7 +95,21 @@ fn injection_attempts_produce_an_inert_site() {
         }
         pages += 1;
         let html = std::fs::read_to_string(&f).unwrap();
+        if ext == "html" {
+            assert!(html.contains("<meta http-equiv=\"Content-Security-Policy\""), "{}: no policy", f.display());
+        }
+        let mut ids = std::collections::HashSet::new();
         for (name, attrs) in tags(&html) {
+            for (attr, value) in attributes(&attrs) {
+                if attr == "id" {
+                    assert!(ids.insert(value.clone()), "{}: id {value} twice", f.display());
+                }
+                if name == "img" && attr == "src" {
+                    let v = normalise_url(&value);
+                    assert!(!v.starts_with("//") && !v.contains("://"), "{}: image from another host", f.display());
+                }
+                assert!(!matches!(attr.as_str(), "tabindex" | "autofocus"), "{}: {attr} on <{name}>", f.display());
+            }
             let ours = name == "form" && attrs.contains("class=\"search\"");
             assert!(
                 ours || !matches!(
@@ -138,6 +152,22 @@ fn injection_attempts_produce_an_inert_site() {
     // spreadsheet formulas are defused in CSV
     let csv = std::fs::read_to_string(out.join("api/action-items.csv")).unwrap();
     assert!(!csv.contains(",=") && !csv.contains(",\"="), "{csv}");
+    // and a cell that a `;`-separated import would split is quoted whole
+    for line in csv.lines() {
+        let mut in_quotes = false;
+        for (i, c) in line.char_indices() {
+            match c {
+                '"' => in_quotes = !in_quotes,
+                ';' => assert!(in_quotes, "an unquoted ; at {i}: {line}"),
+                _ => {}
+            }
+        }
+    }
+    assert!(csv.contains("\"x;=HYPERLINK"), "{csv}");
+    assert!(csv.contains(",'=cmd|"), "{csv}");
+    // the headings' words are kept, their attributes not
+    let page = std::fs::read_to_string(out.join("postmortems/heading-attributes/index.html")).unwrap();
+    assert!(page.contains("id=\"h-r-main\"") && page.contains(">tracking pixel</a>"), "{page}");
 }
 
 #[test]
@@ -225,5 +255,84 @@ fn links_out_of_the_site_are_named_and_loops_do_not_hang() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let d = json_diags(&r.stdout);
     assert_eq!(d, [("W011".into(), "warning".into(), "content/leak.md".into(), 1)]);
-    assert!(r.stdout.contains("points out of the site; not read"));
+    assert!(r.stdout.contains("out of the site; not read"));
+}
+
+#[cfg(unix)]
+#[test]
+fn theme_files_and_the_content_folder_that_link_out_of_the_site_are_never_read() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("environ"), "CI_TOKEN=s3cr3t-token").unwrap();
+    std::fs::write(
+        outside.path().join("base.html"),
+        "<html><body>LEAKED-TEMPLATE {% block content %}{% endblock content %}</body></html>",
+    )
+    .unwrap();
+    std::fs::create_dir_all(outside.path().join("static")).unwrap();
+    std::fs::write(outside.path().join("static/style.css"), "/* LEAKED-DIR s3cr3t-token */").unwrap();
+    let s = site("", &[("real.md", COMPLETE)]);
+    let theme = s.path().join("themes/default");
+    std::fs::create_dir_all(theme.join("templates")).unwrap();
+    std::fs::create_dir_all(theme.join("static")).unwrap();
+    // a static file, a template and a whole folder that lead out
+    symlink("/proc/self/environ", theme.join("static/env.txt")).unwrap();
+    symlink(outside.path().join("environ"), theme.join("static/token.txt")).unwrap();
+    symlink(outside.path().join("base.html"), theme.join("templates/base.html")).unwrap();
+    // and a link inside the site is read as usual
+    std::fs::write(s.path().join("extra.css"), "/* inside */").unwrap();
+    symlink(s.path().join("extra.css"), theme.join("static/extra.css")).unwrap();
+    let r = retro(s.path(), &["check", "--format", "json"]);
+    let d = json_diags(&r.stdout);
+    let named: Vec<&str> = d.iter().filter(|x| x.0 == "W011").map(|x| x.2.as_str()).collect();
+    assert_eq!(
+        named,
+        ["themes/default/static/env.txt", "themes/default/static/token.txt", "themes/default/templates/base.html"],
+        "{}",
+        r.stdout
+    );
+    let r = retro(s.path(), &["build", "--today", "2024-06-01"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = s.path().join("public");
+    assert!(!out.join("static/env.txt").exists() && !out.join("static/token.txt").exists());
+    assert_eq!(std::fs::read_to_string(out.join("static/extra.css")).unwrap(), "/* inside */");
+    for f in walk(&out) {
+        let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned();
+        assert!(!text.contains("s3cr3t") && !text.contains("LEAKED"), "{} leaks", f.display());
+    }
+    // a static folder that is a link out, and a content folder that is one
+    std::fs::remove_dir_all(theme.join("static")).unwrap();
+    symlink(outside.path().join("static"), theme.join("static")).unwrap();
+    let content = s.path().join("content");
+    std::fs::rename(&content, outside.path().join("content")).unwrap();
+    symlink(outside.path().join("content"), &content).unwrap();
+    let r = retro(s.path(), &["check", "--format", "json"]);
+    let d = json_diags(&r.stdout);
+    let named: Vec<&str> = d.iter().filter(|x| x.0 == "W011").map(|x| x.2.as_str()).collect();
+    assert!(named.contains(&"content") && named.contains(&"themes/default/static"), "{named:?}");
+    assert!(!d.iter().any(|x| x.2.ends_with("real.md")), "the linked content folder was read: {d:?}");
+    let r = retro(s.path(), &["build", "--today", "2024-06-01"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for f in walk(&out) {
+        let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned();
+        assert!(
+            !text.contains("s3cr3t") && !text.contains("LEAKED") && !text.contains("Checkout failed"),
+            "{}",
+            f.display()
+        );
+    }
+}
+
+#[test]
+fn a_base_url_that_names_another_host_is_refused_on_the_command_line_and_in_site_toml() {
+    let s = site("", &[("real.md", COMPLETE)]);
+    for bad in ["//evil.example/", "/\\evil.example/", "/\t/evil.example/", "https://"] {
+        let r = retro(s.path(), &["build", "--today", "2024-06-01", "--base-url", bad]);
+        assert_eq!(r.code, 2, "{bad:?}: {r:?}");
+        assert!(!s.path().join("public").exists());
+        std::fs::write(s.path().join("site.toml"), format!("base_url = {:?}\n", bad)).unwrap();
+        let r = retro(s.path(), &["check", "--format", "json"]);
+        assert_eq!(r.code, 2, "{bad:?}: {r:?}");
+        assert_eq!(json_diags(&r.stdout)[0].0, "C004");
+    }
 }

@@ -5,7 +5,7 @@
 
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 macro_rules! builtin {
     ($($name:literal),+ $(,)?) => {
@@ -63,16 +63,27 @@ fn theme_error(file: String, msg: String) -> Diagnostic {
 
 /// Loads the built-in theme with the site's overrides.
 pub fn load(cfg: &Config) -> Result<Theme, Vec<Diagnostic>> {
-    let dir = cfg.root.join("themes").join(&cfg.theme);
     let mut templates: Vec<(String, String)> = TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
     let mut statics: Vec<(String, Vec<u8>)> =
         STATIC.iter().map(|(n, t)| (n.to_string(), t.as_bytes().to_vec())).collect();
     let mut errs = Vec::new();
-    override_from(&dir.join("templates"), cfg, &mut errs, |name, bytes| match String::from_utf8(bytes) {
-        Ok(text) => replace(&mut templates, name, text),
-        Err(_) => Err(format!("template {name} is not UTF-8")),
-    });
-    override_from(&dir.join("static"), cfg, &mut errs, |name, bytes| replace(&mut statics, name, bytes));
+    let files = site_files(cfg);
+    for (list, is_template) in [(&files.templates, true), (&files.statics, false)] {
+        for f in list {
+            let read = std::fs::read(&f.path).map_err(|x| x.to_string());
+            let added = read.and_then(|bytes| {
+                if is_template {
+                    let text = String::from_utf8(bytes).map_err(|_| format!("template {} is not UTF-8", f.name))?;
+                    replace(&mut templates, f.name.clone(), text)
+                } else {
+                    replace(&mut statics, f.name.clone(), bytes)
+                }
+            });
+            if let Err(msg) = added {
+                errs.push(theme_error(f.rel.clone(), msg));
+            }
+        }
+    }
     if !errs.is_empty() {
         return Err(errs);
     }
@@ -87,35 +98,71 @@ pub fn load(cfg: &Config) -> Result<Theme, Vec<Diagnostic>> {
     Ok(Theme { tera, statics })
 }
 
+/// Symbolic links in the site's theme that lead out of the site: named in
+/// W011 warnings, never read (`check` and `build` report them).
+pub fn links_out(cfg: &Config) -> Vec<Diagnostic> {
+    site_files(cfg).links_out
+}
+
+/// One file of the site's theme that replaces or adds to the built-in ones.
+struct SiteFile {
+    name: String,
+    /// Site-relative, for diagnostics.
+    rel: String,
+    /// Where it really is, inside the site.
+    path: PathBuf,
+}
+
+/// The site's theme files, and the links among them that lead out of the
+/// site (not read).
+struct SiteFiles {
+    templates: Vec<SiteFile>,
+    statics: Vec<SiteFile>,
+    links_out: Vec<Diagnostic>,
+}
+
+/// The files directly in `themes/<theme>/templates` and `…/static`, in name
+/// order, hidden names skipped; each read only where it really is inside
+/// the site ([`crate::load::inside_site`]), whatever links lead there.
+fn site_files(cfg: &Config) -> SiteFiles {
+    let mut out = SiteFiles { templates: Vec::new(), statics: Vec::new(), links_out: Vec::new() };
+    let dir = cfg.root.join("themes").join(&cfg.theme);
+    if !dir.exists() {
+        return out;
+    }
+    let root = cfg.root.canonicalize().unwrap_or_else(|_| cfg.root.clone());
+    let rel = |p: &Path| p.strip_prefix(&cfg.root).unwrap_or(p).to_string_lossy().into_owned();
+    for (sub, list) in [("templates", &mut out.templates), ("static", &mut out.statics)] {
+        let folder = dir.join(sub);
+        let Ok(entries) = std::fs::read_dir(&folder) else { continue };
+        if let Err(d) = crate::load::inside_site(&root, &rel(&folder), &folder) {
+            out.links_out.push(d);
+            continue;
+        }
+        let mut entries: Vec<std::fs::DirEntry> = entries.filter_map(|e| e.ok()).collect();
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            let path = e.path();
+            match crate::load::inside_site(&root, &rel(&path), &path) {
+                Ok(real) if real.is_file() => list.push(SiteFile { name, rel: rel(&path), path: real }),
+                Ok(_) => {}
+                Err(d) => out.links_out.push(d),
+            }
+        }
+    }
+    out
+}
+
 fn replace<T>(list: &mut Vec<(String, T)>, name: String, value: T) -> Result<(), String> {
     match list.iter_mut().find(|(n, _)| *n == name) {
         Some(slot) => slot.1 = value,
         None => list.push((name, value)),
     }
     Ok(())
-}
-
-/// Calls `add` for every file directly in `dir`, in name order.
-fn override_from(
-    dir: &Path,
-    cfg: &Config,
-    errs: &mut Vec<Diagnostic>,
-    mut add: impl FnMut(String, Vec<u8>) -> Result<(), String>,
-) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let mut names: Vec<_> = entries.filter_map(|e| e.ok()).filter(|e| e.path().is_file()).collect();
-    names.sort_by_key(|e| e.file_name());
-    for e in names {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
-            continue;
-        }
-        let rel = e.path().strip_prefix(&cfg.root).unwrap_or(&e.path()).to_string_lossy().into_owned();
-        match std::fs::read(e.path()).map_err(|x| x.to_string()).and_then(|b| add(name, b)) {
-            Ok(()) => {}
-            Err(msg) => errs.push(theme_error(rel, msg)),
-        }
-    }
 }
 
 /// A Tera error as a diagnostic. Syntax and rendering errors point at
