@@ -336,3 +336,80 @@ fn a_base_url_that_names_another_host_is_refused_on_the_command_line_and_in_site
         assert_eq!(json_diags(&r.stdout)[0].0, "C004");
     }
 }
+
+#[test]
+fn many_duplicates_are_reported_once_per_place_in_a_report_that_grows_linearly() {
+    // 3,000 action items sharing one id, in 30 files
+    let mut files = Vec::new();
+    for f in 0..30 {
+        let mut text = String::from("---\ntitle: Dup\nseverity: SEV4\naction_items:\n");
+        for _ in 0..100 {
+            text.push_str("  - id: SAME-1\n    title: x\n");
+        }
+        text.push_str("---\n");
+        files.push((format!("dup-{f:02}.md"), text));
+    }
+    // and 40 postmortems with one id
+    for f in 0..40 {
+        files.push((format!("same-{f:02}.md"), "---\nid: one-id\ntitle: Same\nseverity: SEV4\n---\n".to_string()));
+    }
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let s = site("", &refs);
+    let started = Instant::now();
+    let r = retro(s.path(), &["check", "--format", "json"]);
+    assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
+    assert_eq!(r.code, 1);
+    let d = json_diags(&r.stdout);
+    assert_eq!(d.iter().filter(|x| x.0 == "E018").count(), 3000);
+    assert_eq!(d.iter().filter(|x| x.0 == "E017").count(), 40);
+    // each message names one other place and the count, not all of them
+    assert!(r.stdout.len() < 3_000_000, "{} bytes of report", r.stdout.len());
+    assert!(r.stdout.contains("first used by content/dup-00.md:"), "names the first place");
+    assert!(r.stdout.contains("(3000 places in all)") && r.stdout.contains("(40 files in all)"));
+}
+
+#[test]
+fn thousands_of_unknown_related_ids_are_reported_quickly_with_suggestions() {
+    let mut files = Vec::new();
+    for i in 0..2000 {
+        files.push((
+            format!("2024-01-01-incident-{i:04}.md"),
+            format!("---\ntitle: I{i}\nseverity: SEV4\nrelated: [2024-01-01-incidnet-{i:04}]\n---\n"),
+        ));
+    }
+    let mut many = String::from("---\ntitle: Many\nseverity: SEV4\nrelated:\n");
+    for i in 0..30_000 {
+        many.push_str(&format!("  - unknown-{i}\n"));
+    }
+    many.push_str("---\n");
+    files.push(("many.md".into(), many));
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let s = site("", &refs);
+    let started = Instant::now();
+    let r = retro(s.path(), &["check", "--format", "json"]);
+    assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
+    let d = json_diags(&r.stdout);
+    assert_eq!(d.iter().filter(|x| x.0 == "E019").count(), 32_000);
+    assert!(r.stdout.contains("did you mean `2024-01-01-incident-0007`?"), "typos still get suggestions");
+}
+
+#[test]
+fn check_links_is_linear_in_links_and_footnotes_are_not_links() {
+    let mut body = String::from("A runbook note.[^rb]\n\n[^rb]: see the runbook.\n\n");
+    for i in 0..40_000 {
+        body.push_str(&format!("[x](../nowhere-{i}/) "));
+        body.push_str(&format!("y[^f{i}]\n\n[^f{i}]: note {i}\n\n"));
+    }
+    let text = format!("---\ntitle: Links\nseverity: SEV4\n---\n{body}");
+    let s = site("", &[("links.md", &text)]);
+    let started = Instant::now();
+    let r = retro(s.path(), &["check", "--links", "--format", "json"]);
+    assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
+    let d = json_diags(&r.stdout);
+    let broken: Vec<_> = d.iter().filter(|x| x.0 == "W012").collect();
+    assert_eq!(broken.len(), 40_000, "each broken link once, no footnote among them");
+    assert!(!r.stdout.contains("`rb`") && !r.stdout.contains("`f1`"), "a footnote reported as a link");
+    // lines are right: the last link is on its own line of the file
+    let last_line = text.lines().position(|l| l.contains("nowhere-39999")).unwrap() + 1;
+    assert_eq!(broken.last().unwrap().3 as usize, last_line);
+}

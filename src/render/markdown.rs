@@ -12,7 +12,8 @@ use pulldown_cmark::{html, CowStr, Event, HeadingLevel, LinkType, Options, Parse
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-fn options() -> Options {
+/// The Markdown extensions of bodies, for every reader of them.
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

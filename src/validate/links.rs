@@ -122,7 +122,8 @@ pub fn check(pms: &[Postmortem], cfg: &Config) -> Vec<Diagnostic> {
         let page = format!("postmortems/{}/", pm.id);
         let mut found = Vec::new();
         let body = pm.body_text(&cfg.root);
-        for (event, range) in Parser::new(&body).into_offset_iter() {
+        // the renderer's own options: footnotes (`[^rb]`) are not links
+        for (event, range) in Parser::new_ext(&body, crate::render::markdown::options()).into_offset_iter() {
             if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
                 if let Some(path) = resolve(&dest_url, &page, &base) {
                     let ok = known.contains(&path) || known.contains(&format!("{path}/"));
@@ -132,10 +133,16 @@ pub fn check(pms: &[Postmortem], cfg: &Config) -> Vec<Diagnostic> {
                 }
             }
         }
+        found.sort_by_key(|f| f.0);
+        // offsets in order: lines are counted once, onward from the last
+        let (mut line, mut line_start, mut counted) = (pm.body_line, 0, 0);
         for (offset, url) in found {
-            let before = &body[..offset];
-            let line = pm.body_line + before.matches('\n').count();
-            let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            for (i, _) in body[counted..offset].match_indices('\n') {
+                line += 1;
+                line_start = counted + i + 1;
+            }
+            counted = offset;
+            let col = body[line_start..offset].chars().count() + 1;
             out.push(level(
                 Diagnostic::new(
                     Code::W012,

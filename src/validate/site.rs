@@ -14,19 +14,17 @@ pub fn check(pms: &[&Postmortem]) -> Vec<Diagnostic> {
     for pm in pms {
         by_id.entry(&pm.id).or_default().push(&pm.file);
     }
+    // a shared id is reported once at each place, naming the first place
+    // and how many there are: never every other place at every place,
+    // which grows with the square of the places
     for pm in pms {
         let files = &by_id[pm.id.as_str()];
         if files.len() > 1 {
-            let others: Vec<&str> = files.iter().copied().filter(|f| *f != pm.file).collect();
+            let msg =
+                format!("duplicate postmortem id `{}`: {}", pm.id, shared_with(files, &pm.file.as_str(), "files"));
             out.push(
-                Diagnostic::new(
-                    Code::E017,
-                    &pm.file,
-                    pm.id_line,
-                    1,
-                    format!("duplicate postmortem id `{}`: also used by {}", pm.id, others.join(", ")),
-                )
-                .hint("ids must be unique: set a distinct `id:` in one of the files, or rename it"),
+                Diagnostic::new(Code::E017, &pm.file, pm.id_line, 1, msg)
+                    .hint("ids must be unique: set a distinct `id:` in one of the files, or rename it"),
             );
         }
     }
@@ -40,35 +38,32 @@ pub fn check(pms: &[&Postmortem]) -> Vec<Diagnostic> {
     let mut shared: Vec<(&&str, &Vec<(&str, usize)>)> = items.iter().filter(|(_, places)| places.len() > 1).collect();
     shared.sort_unstable();
     for (id, places) in shared {
-        for (i, (file, line)) in places.iter().enumerate() {
-            let others: Vec<String> =
-                places.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, (f, l))| format!("{f}:{l}")).collect();
+        let names: Vec<String> = places.iter().map(|(f, l)| format!("{f}:{l}")).collect();
+        for (name, (file, line)) in names.iter().zip(places) {
             out.push(
                 Diagnostic::new(
                     Code::E018,
                     file,
                     *line,
                     1,
-                    format!("duplicate action item id `{id}`: also used at {}", others.join(", ")),
+                    format!("duplicate action item id `{id}`: {}", shared_with(&names, name, "places")),
                 )
                 .hint("give each action item its own id, or leave `id` out to get `<postmortem id>#<n>`"),
             );
         }
     }
 
-    // every id, sorted, for suggestions: made only when one is needed
-    let mut all: Vec<&str> = Vec::new();
+    // suggestions from a bounded set of candidates: at 100,000 ids and as
+    // many unknown ones, comparing each with every id would take minutes
+    let mut suggest: Option<Suggestions> = None;
     for pm in pms {
         for (r, line) in pm.related.iter().zip(&pm.related_lines) {
             let r = r.trim();
             if by_id.contains_key(r) {
                 continue;
             }
-            if all.is_empty() {
-                all = by_id.keys().copied().collect();
-                all.sort_unstable();
-            }
-            let hint = match closest(r, &all) {
+            let s = suggest.get_or_insert_with(|| Suggestions::new(by_id.keys().copied()));
+            let hint = match s.closest(r) {
                 Some(c) => format!("did you mean `{c}`?"),
                 None => "use the id of another postmortem: its `id:` or its file name without .md".to_string(),
             };
@@ -79,4 +74,63 @@ pub fn check(pms: &[&Postmortem]) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// What a place that shares a name with others is told: the first other
+/// place, and how many there are in all.
+fn shared_with<S: AsRef<str> + PartialEq>(places: &[S], this: &S, what: &str) -> String {
+    let first = places.iter().find(|p| *p != this).map_or("", |p| p.as_ref());
+    let first_is_me = places.first() == Some(this);
+    match (places.len(), first_is_me) {
+        (2, true) => format!("also used by {first}"),
+        (2, false) => format!("first used by {first}"),
+        (n, true) => format!("also used by {first} and {} more ({n} {what} in all)", n - 2),
+        (n, false) => format!("first used by {first} ({n} {what} in all)"),
+    }
+}
+
+/// Typo suggestions for unknown ids, each compared with a bounded number
+/// of known ids: its neighbours in name order and in reversed-name order
+/// (so that a typo near either end still meets its id), for at most
+/// [`Suggestions::MAX_LOOKUPS`] distinct unknown ids.
+struct Suggestions<'a> {
+    ids: Vec<&'a str>,
+    /// `(id reversed, id)`, sorted.
+    reversed: Vec<(String, &'a str)>,
+    seen: HashMap<String, Option<&'a str>>,
+}
+
+impl<'a> Suggestions<'a> {
+    /// Ids compared on each side of an unknown id, in each order.
+    const NEIGHBOURS: usize = 64;
+    /// Distinct unknown ids given a suggestion; the rest get none.
+    const MAX_LOOKUPS: usize = 1_000;
+
+    fn new(ids: impl Iterator<Item = &'a str>) -> Self {
+        let mut ids: Vec<&str> = ids.collect();
+        ids.sort_unstable();
+        let mut reversed: Vec<(String, &str)> = ids.iter().map(|i| (i.chars().rev().collect(), *i)).collect();
+        reversed.sort_unstable();
+        Suggestions { ids, reversed, seen: HashMap::new() }
+    }
+
+    fn closest(&mut self, word: &str) -> Option<&'a str> {
+        if let Some(found) = self.seen.get(word) {
+            return *found;
+        }
+        if self.seen.len() >= Self::MAX_LOOKUPS {
+            return None;
+        }
+        let near = |at: usize, len: usize| at.saturating_sub(Self::NEIGHBOURS)..(at + Self::NEIGHBOURS).min(len);
+        let at = self.ids.partition_point(|i| *i < word);
+        let mut candidates: Vec<&str> = self.ids[near(at, self.ids.len())].to_vec();
+        let rev: String = word.chars().rev().collect();
+        let at = self.reversed.partition_point(|(r, _)| r.as_str() < rev.as_str());
+        candidates.extend(self.reversed[near(at, self.reversed.len())].iter().map(|(_, i)| *i));
+        candidates.sort_unstable();
+        candidates.dedup();
+        let found = closest(word, &candidates);
+        self.seen.insert(word.to_string(), found);
+        found
+    }
 }
