@@ -55,6 +55,11 @@ impl Quarter {
         Quarter { year: date.year(), q: (date.month() - 1) / 3 + 1 }
     }
 
+    /// Quarters since the year 0: consecutive quarters differ by one.
+    pub fn index(self) -> i64 {
+        i64::from(self.year) * 4 + i64::from(self.q) - 1
+    }
+
     pub fn next(self) -> Quarter {
         if self.q == 4 {
             Quarter { year: self.year + 1, q: 1 }
@@ -247,6 +252,11 @@ fn areas<'a>(pms: impl Iterator<Item = &'a Postmortem>) -> BTreeMap<String, usiz
 }
 
 /// Measures every postmortem without errors, whatever its status.
+/// The longest run of empty quarters shown between two incidents (ten
+/// years); a longer gap is skipped, so the quarters listed may not be
+/// consecutive there.
+pub const MAX_GAP_QUARTERS: i64 = 40;
+
 pub fn compute(pms: &[Postmortem], cfg: &Config, today: NaiveDate) -> Metrics {
     let tz = cfg.timezone;
     // each postmortem on its own, on all cores
@@ -310,7 +320,13 @@ pub fn compute(pms: &[Postmortem], cfg: &Config, today: NaiveDate) -> Metrics {
             if q >= last {
                 break;
             }
-            q = q.next();
+            // the quarters between incidents are shown, unless the next
+            // incident is years away: a start years off (W015) would
+            // otherwise make thousands of empty quarters
+            q = match members.keys().next() {
+                Some(&n) if n.index() - q.index() > MAX_GAP_QUARTERS => n,
+                _ => q.next(),
+            };
         }
     }
 
@@ -393,6 +409,7 @@ mod tests {
             related: vec![],
             related_lines: vec![],
             id_line: 1,
+            started_line: 1,
             body: String::new(),
             body_on_disk: false,
             body_line: 1,

@@ -135,6 +135,8 @@ pub struct Postmortem {
     pub related_lines: Vec<usize>,
     /// File line of the `id` key, or 1 when the id comes from the file name.
     pub id_line: usize,
+    /// File line of `timeline.started`, or 1 without one.
+    pub started_line: usize,
     /// The Markdown body, after the closing `---`; empty once released
     /// (see [`Postmortem::body_text`]).
     pub body: String,

@@ -413,3 +413,22 @@ fn check_links_is_linear_in_links_and_footnotes_are_not_links() {
     let last_line = text.lines().position(|l| l.contains("nowhere-39999")).unwrap() + 1;
     assert_eq!(broken.last().unwrap().3 as usize, last_line);
 }
+
+#[test]
+fn starts_millennia_apart_are_flagged_and_make_no_empty_quarters_between() {
+    let at = |y: &str| COMPLETE.replace("2024-03-14T", &format!("{y}-03-14T"));
+    let (a, b, c) = (at("0001"), at("2024"), at("9999"));
+    let s = site("", &[("a.md", &a), ("b.md", &b), ("b2.md", &b), ("c.md", &c)]);
+    let r = retro(s.path(), &["check", "--format", "json"]);
+    let d = json_diags(&r.stdout);
+    let far: Vec<_> = d.iter().filter(|x| x.0 == "W015").map(|x| (x.2.as_str(), x.3)).collect();
+    assert_eq!(far, [("content/a.md", 10), ("content/c.md", 10)], "{}", r.stdout);
+    let started = Instant::now();
+    let r = retro(s.path(), &["build", "--today", "2025-01-01"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let quarters = std::fs::read_dir(s.path().join("public/quarters")).unwrap().count();
+    assert!(quarters < 10, "{quarters} quarter folders");
+    let trends = std::fs::metadata(s.path().join("public/trends/index.html")).unwrap().len();
+    assert!(trends < 500_000, "trends page {trends} bytes");
+}

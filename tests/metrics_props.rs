@@ -58,6 +58,7 @@ fn postmortem(i: usize, start_min: i64, ttd: i64, ttm: i64, items: &[(i64, Optio
         related: vec![],
         related_lines: vec![],
         id_line: 1,
+        started_line: 1,
         body: String::new(),
         body_on_disk: false,
         body_line: 1,

@@ -109,6 +109,10 @@ pub enum Code {
     W012,
     /// A malformed action-item link (`check --links`).
     W013,
+    /// Raw HTML nested too deeply to sanitize: shown as text.
+    W014,
+    /// A start far from every other postmortem's: likely a typo.
+    W015,
     /// site.toml missing or unreadable.
     C001,
     /// site.toml is not valid TOML or has a value of the wrong type.
@@ -160,6 +164,8 @@ impl Code {
             W011 => "W011",
             W012 => "W012",
             W013 => "W013",
+            W014 => "W014",
+            W015 => "W015",
             C001 => "C001",
             C002 => "C002",
             C003 => "C003",

@@ -496,6 +496,8 @@ pub fn parse_postmortem(
     let (related, related_lines) =
         text_list_lines(ctx, root, &[Key("related")], "a list of postmortem ids: `[2023-11-02-payments-timeout]`");
     let id_line = if root.contains_key("id") { ctx.loc.key(&[Key("id")]).line } else { 1 };
+    let started_line =
+        if timeline.started.is_some() { ctx.loc.key(&[Key("timeline"), Key("started")]).line } else { 1 };
     let list_ex = "a list: `[a, b]`, or one `- item` per line";
     Postmortem {
         title: text(ctx, root, &[Key("title")], "`title: Checkout API returned 500s`"),
@@ -516,6 +518,7 @@ pub fn parse_postmortem(
         related,
         related_lines,
         id_line,
+        started_line,
         id,
         file: ctx.file.to_string(),
         body: body.to_string(),

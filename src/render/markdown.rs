@@ -21,6 +21,64 @@ pub(crate) fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+/// Raw HTML nested deeper than this is shown as text instead of being
+/// sanitized: the sanitizer's time grows with the square of the depth
+/// (100,000 nested `<div>`s took 30 s), and no postmortem needs it.
+pub(crate) const MAX_HTML_DEPTH: usize = 256;
+
+/// Elements that never hold others, so never nest.
+const VOID: &[&str] =
+    &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"];
+
+/// How deep the tags of raw HTML fragments nest, counted up to
+/// [`MAX_HTML_DEPTH`] + 1: every start tag that is not void or
+/// self-closing opens a level, every end tag closes one.
+fn html_depth<'a>(fragments: impl Iterator<Item = &'a str>) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for html in fragments {
+        for (i, _) in html.match_indices('<') {
+            let rest = &html.as_bytes()[i + 1..];
+            match rest.first() {
+                Some(b'/') => depth = depth.saturating_sub(1),
+                Some(c) if c.is_ascii_alphabetic() => {
+                    let name_len = rest.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+                    let name = std::str::from_utf8(&rest[..name_len]).unwrap_or("").to_ascii_lowercase();
+                    let tag_end = rest.iter().position(|&c| c == b'>');
+                    let self_closing = tag_end.is_some_and(|e| e > 0 && rest[e - 1] == b'/');
+                    if !VOID.contains(&name.as_str()) && !self_closing {
+                        depth += 1;
+                        deepest = deepest.max(depth);
+                        if deepest > MAX_HTML_DEPTH {
+                            return deepest;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    deepest
+}
+
+/// Whether a body's raw HTML nests deeper than [`MAX_HTML_DEPTH`] (it is
+/// then shown as text): for `check`, which does not render bodies. A body
+/// with fewer `<` than that cannot, and is not parsed.
+pub(crate) fn html_too_deep(markdown: &str) -> bool {
+    if memchr::memchr_iter(b'<', markdown.as_bytes()).count() <= MAX_HTML_DEPTH {
+        return false;
+    }
+    let events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    html_depth(raw_html(&events)) > MAX_HTML_DEPTH
+}
+
+/// The raw HTML fragments among a body's events.
+fn raw_html<'a>(events: &'a [Event<'a>]) -> impl Iterator<Item = &'a str> {
+    events.iter().filter_map(|e| match e {
+        Event::Html(h) | Event::InlineHtml(h) => Some(h.as_ref()),
+        _ => None,
+    })
+}
+
 /// The theme's own element ids start with this; a body's never do.
 const THEME_ID_PREFIX: &str = "r-";
 
@@ -183,7 +241,16 @@ pub fn render(markdown: &str, trust_html: bool) -> String {
     // Without raw HTML, pulldown-cmark's own output is safe once link and
     // image targets are: it escapes all text and attributes. Only bodies
     // with raw HTML need the (much slower) HTML sanitizer.
-    let raw_html = out.iter().any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
+    let mut raw_html = out.iter().any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
+    if raw_html && !trust_html && html_depth(self::raw_html(&out)) > MAX_HTML_DEPTH {
+        // too deep to sanitize in reasonable time: shown as text (W014)
+        for e in out.iter_mut() {
+            if let Event::Html(h) | Event::InlineHtml(h) = e {
+                *e = Event::Text(std::mem::replace(h, CowStr::Borrowed("")));
+            }
+        }
+        raw_html = false;
+    }
     if !trust_html && !raw_html {
         for e in out.iter_mut() {
             if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = e {
@@ -291,6 +358,25 @@ mod tests {
         assert!(render("x[^r-q]\n\n[^r-q]: note", false).contains("id=\"h-r-q\""), "footnote ids");
         let raw = render("<h2 id=\"r-body\">x</h2><div id=\"R-main\">y</div>", false);
         assert!(raw.contains("id=\"h-r-body\"") && raw.contains("id=\"h-R-main\""), "{raw}");
+    }
+
+    #[test]
+    fn raw_html_nested_too_deep_is_shown_as_text_in_linear_time() {
+        let deep = "<div>".repeat(200_000) + "x" + &"</div>".repeat(200_000);
+        assert!(html_too_deep(&deep));
+        let started = std::time::Instant::now();
+        let h = render(&deep, false);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+        assert!(!h.contains("<div>") && h.contains("&lt;div&gt;"), "shown as text");
+        // depth, not length: many shallow tags are sanitized as usual
+        let wide = "<b>x</b> ".repeat(5_000);
+        assert!(!html_too_deep(&wide));
+        assert!(render(&wide, false).contains("<b>x</b>"));
+        let just = "<div>".repeat(MAX_HTML_DEPTH) + &"</div>".repeat(MAX_HTML_DEPTH);
+        assert!(!html_too_deep(&just) && render(&just, false).contains("<div><div>"));
+        assert!(html_too_deep(&format!("<p>{just}</p>")));
+        // void and self-closing tags never nest
+        assert!(!html_too_deep(&"<br><img src=a.png><hr/>".repeat(1_000)));
     }
 
     #[test]

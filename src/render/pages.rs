@@ -381,7 +381,9 @@ fn home(r: &Renderer, items: &Shared<ItemRow>, sev1_chart: &str) -> Result<(), R
     if let Some(last) = m.quarters.len().checked_sub(1) {
         ctx.insert("quarter", &m.quarters[last].quarter.to_string());
         ctx.insert("quarter_url", &Urls { base: &cfg.base_url }.quarter(m.quarters[last].quarter));
-        ctx.insert("previous", &last.checked_sub(1).map(|p| m.quarters[p].quarter.to_string()));
+        let previous =
+            last.checked_sub(1).map(|p| m.quarters[p].quarter).filter(|p| p.next() == m.quarters[last].quarter);
+        ctx.insert("previous", &previous.map(|p| p.to_string()));
         ctx.insert("quarter_incidents", &m.quarters[last].incidents);
         ctx.insert("figures", &view::quarter_figures(m, last, cfg));
     }

@@ -292,7 +292,8 @@ pub fn compare(mut f: Figure, cur: Option<f64>, prev: Option<f64>, comparable: b
 /// The headline figures of one quarter against the one before.
 pub fn quarter_figures(m: &Metrics, idx: usize, cfg: &Config) -> Vec<Figure> {
     let q = &m.quarters[idx];
-    let p = idx.checked_sub(1).map(|i| &m.quarters[i]);
+    // only the quarter just before is "the previous quarter"
+    let p = idx.checked_sub(1).map(|i| &m.quarters[i]).filter(|p| p.quarter.next() == q.quarter);
     let comparable = p.is_some_and(|p| p.incidents >= cfg.min_sample && q.incidents >= cfg.min_sample);
     let count = |x: usize| Some(x as f64);
     let sev1 = |qq: &crate::metrics::QuarterMetrics| qq.by_severity.first().map_or(0, |s| s.1);

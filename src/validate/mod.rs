@@ -61,6 +61,21 @@ pub fn check_file(src: &SourceFile, cfg: &Config) -> FileResult {
     let mut ctx = parse::Ctx { file, loc: &loc, cfg, diags: Vec::new() };
     let mut pm = parse::parse_postmortem(&mut ctx, &mut root, &default_id(file), fm.body, fm.body_line);
     rules::check(&pm, &mut ctx);
+    if crate::render::markdown::html_too_deep(fm.body) {
+        ctx.diags.push(
+            Diagnostic::new(
+                Code::W014,
+                file,
+                fm.body_line,
+                1,
+                format!(
+                    "the body's raw HTML nests deeper than {} levels; it is shown as text",
+                    crate::render::markdown::MAX_HTML_DEPTH
+                ),
+            )
+            .hint("write the body in Markdown, or with far fewer nested HTML elements"),
+        );
+    }
     let has_errors = ctx.diags.iter().any(|d| d.kind() == Kind::Error);
     let mut diags = ctx.diags;
     // Completeness is judged once the data can be trusted: a field with a

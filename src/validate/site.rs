@@ -53,6 +53,8 @@ pub fn check(pms: &[&Postmortem]) -> Vec<Diagnostic> {
         }
     }
 
+    out.extend(far_starts(pms));
+
     // suggestions from a bounded set of candidates: at 100,000 ids and as
     // many unknown ones, comparing each with every id would take minutes
     let mut suggest: Option<Suggestions> = None;
@@ -70,6 +72,40 @@ pub fn check(pms: &[&Postmortem]) -> Vec<Diagnostic> {
             out.push(
                 Diagnostic::new(Code::E019, &pm.file, *line, 1, format!("related postmortem `{r}` does not exist"))
                     .hint(hint),
+            );
+        }
+    }
+    out
+}
+
+/// Years a start may lie from the site's median start before it is taken
+/// for a typo (W015).
+pub(crate) const FAR_YEARS: i32 = 50;
+
+/// Postmortems that started more than [`FAR_YEARS`] from the median start
+/// of the site: `started: 0024-…` for `2024`. Their quarter is shown apart
+/// from the others (the quarters between are not filled in).
+fn far_starts(pms: &[&Postmortem]) -> Vec<Diagnostic> {
+    use chrono::Datelike;
+    let mut years: Vec<i32> = pms.iter().filter_map(|p| p.timeline.started.as_ref().map(|s| s.at.year())).collect();
+    if years.len() < 2 {
+        return Vec::new();
+    }
+    years.sort_unstable();
+    let median = years[years.len() / 2];
+    let mut out = Vec::new();
+    for pm in pms {
+        let Some(year) = pm.timeline.started.as_ref().map(|s| s.at.year()) else { continue };
+        if (year - median).abs() > FAR_YEARS {
+            out.push(
+                Diagnostic::new(
+                    Code::W015,
+                    &pm.file,
+                    pm.started_line,
+                    1,
+                    format!("started in {year}, {} years from most postmortems ({median})", (year - median).abs()),
+                )
+                .hint("check the year of `started`; quarters this far apart are shown without the years between"),
             );
         }
     }
