@@ -16,6 +16,9 @@ pub const DEFAULT_PLACEHOLDERS: &[&str] = &["tbd", "todo", "tbc", "fixme", "n/a"
 /// Phrases that assign blame to people (FORMAT.md section 3).
 pub const DEFAULT_BLAME_PHRASES: &[&str] = &["human error", "careless", "should have known", "negligent", "fault of"];
 
+/// The longest `due_within_days` deadline: 100 years.
+const MAX_DUE_DAYS: i64 = 36_525;
+
 const TOP_KEYS: &[&str] = &[
     "title",
     "base_url",
@@ -285,10 +288,10 @@ impl Config {
             }
             if let Some(d) = c.due_within_days {
                 check_sevs(&mut d.get_ref().keys(), d.span(), &mut errs);
-                if d.get_ref().values().any(|&n| n < 0) {
+                if d.get_ref().values().any(|&n| !(0..=MAX_DUE_DAYS).contains(&n)) {
                     errs.push(at(
                         d.span(),
-                        "due_within_days must be 0 or more days".into(),
+                        format!("due_within_days must be from 0 to {MAX_DUE_DAYS} days (100 years)"),
                         "e.g. due_within_days = { SEV1 = 15, SEV2 = 30 }",
                     ));
                 }
@@ -464,6 +467,15 @@ due_within_days = { P1 = 10 }
         assert_eq!((e[0].code, e[0].line), (Code::C002, 1));
         let e = parse("title = \n").unwrap_err();
         assert_eq!(e[0].code, Code::C002);
+    }
+
+    #[test]
+    fn a_deadline_past_the_calendar_is_a_configuration_error() {
+        for v in ["300000000", "-1", "9223372036854775807", "36526"] {
+            let e = parse(&format!("[completeness]\ndue_within_days = {{ SEV1 = {v} }}\n")).unwrap_err();
+            assert_eq!((e[0].code, e[0].line), (Code::C004, 2), "{v}");
+        }
+        assert!(parse("[completeness]\ndue_within_days = { SEV1 = 36525 }\n").is_ok());
     }
 
     #[test]

@@ -432,3 +432,38 @@ fn starts_millennia_apart_are_flagged_and_make_no_empty_quarters_between() {
     let trends = std::fs::metadata(s.path().join("public/trends/index.html")).unwrap().len();
     assert!(trends < 500_000, "trends page {trends} bytes");
 }
+
+#[test]
+fn ids_that_are_names_of_site_pages_are_errors_not_broken_builds() {
+    let by_key = COMPLETE.replace("title: Checkout failed", "id: index.html\ntitle: Checkout failed");
+    for (name, text, line) in [("a.md", by_key.as_str(), 2), ("index.html.md", COMPLETE, 1)] {
+        let s = site("", &[(name, text)]);
+        let r = retro(s.path(), &["check", "--format", "json"]);
+        assert_eq!(r.code, 1, "{name}: {r:?}");
+        assert!(json_diags(&r.stdout).contains(&("E020".into(), "error".into(), format!("content/{name}"), line)));
+        let r = retro(s.path(), &["build", "--today", "2024-06-01"]);
+        assert_eq!(r.code, 1, "{name}: {r:?}");
+        assert!(r.stderr.contains("E020") && !r.stderr.contains("Is a directory"), "{}", r.stderr);
+    }
+}
+
+#[test]
+fn a_deadline_past_the_calendar_is_a_configuration_error_not_a_panic() {
+    let s = site("[completeness]\ndue_within_days = { SEV1 = 300000000 }\n", &[("a.md", COMPLETE)]);
+    for cmd in ["check", "build"] {
+        let r = retro(s.path(), &[cmd]);
+        assert_eq!(r.code, 2, "{r:?}");
+        assert!(r.stderr.contains("C004") && r.stderr.contains("site.toml:2"), "{}", r.stderr);
+    }
+}
+
+#[test]
+fn the_feed_is_updated_at_the_latest_instant_whatever_the_offsets() {
+    let a = COMPLETE.replace("resolved: 2024-03-14T12:00:00Z", "resolved: 2024-03-14T23:00:00-05:00");
+    let b = COMPLETE.replace("resolved: 2024-03-14T12:00:00Z", "resolved: 2024-03-14T23:30:00Z");
+    let s = site("", &[("a.md", &a), ("b.md", &b)]);
+    assert_eq!(retro(s.path(), &["build", "--today", "2024-06-01"]).code, 0);
+    let feed = std::fs::read_to_string(s.path().join("public/feed.xml")).unwrap();
+    // 23:00 at -05:00 is 04:00 the next day in UTC: later than 23:30Z
+    assert!(feed.contains("  <updated>2024-03-14T23:00:00-05:00</updated>\n"), "{feed}");
+}

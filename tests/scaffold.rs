@@ -18,7 +18,7 @@ fn init_creates_a_site_that_checks_clean_and_builds() {
     // never over an existing site
     let r = retro(dir.path(), &["init", "handbook"]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("already has a site.toml"), "{}", r.stderr);
+    assert!(r.stderr.contains("site.toml") && r.stderr.contains("already exist"), "{}", r.stderr);
 }
 
 #[test]
@@ -66,4 +66,17 @@ fn new_rejects_unknown_severities() {
     let r = retro(s.path(), &["new", "x", "--severity", "P1"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("SEV1, SEV2, SEV3, SEV4"), "{}", r.stderr);
+}
+
+#[test]
+fn init_over_existing_files_names_them_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("handbook");
+    std::fs::create_dir_all(site.join("content")).unwrap();
+    std::fs::write(site.join("content/2024-03-14-checkout-500s.md"), "mine").unwrap();
+    let r = retro(dir.path(), &["init", "handbook"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stderr.contains("2024-03-14-checkout-500s.md") && r.stderr.contains("already exist"), "{}", r.stderr);
+    assert!(!site.join("site.toml").exists(), "nothing half-written");
+    assert_eq!(std::fs::read_to_string(site.join("content/2024-03-14-checkout-500s.md")).unwrap(), "mine");
 }

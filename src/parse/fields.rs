@@ -451,6 +451,18 @@ pub fn parse_postmortem(
         }
         None => default_id.to_string(),
     };
+    if crate::render::pages::RESERVED_IDS.contains(&id.as_str()) {
+        let msg = format!("id `{id}` is the name of a page of the site, not free for a postmortem");
+        let hint = "choose another id, e.g. one that starts with the incident's date";
+        if root.contains_key("id") {
+            ctx.at_value(Code::E020, &[Key("id")], msg, hint.to_string());
+        } else {
+            ctx.diags.push(
+                Diagnostic::new(Code::E020, ctx.file, 1, 1, msg)
+                    .hint(format!("{hint}: rename the file, or set `id:` in the front matter")),
+            );
+        }
+    }
     let severity_words: Vec<&str> = ctx.cfg.severities.iter().map(String::as_str).collect();
     let severity = word(
         ctx,

@@ -63,16 +63,17 @@ pub fn atom(pms: &[Postmortem], cfg: &Config) -> OutputFile {
         pms.iter().filter(|p| p.status == Status::Final && p.timeline.started.is_some()).collect();
     finals.reverse();
     finals.truncate(50);
-    let updated = |p: &Postmortem| {
+    let updated_at = |p: &Postmortem| {
         let t = &p.timeline;
-        t.resolved
-            .as_ref()
-            .or(t.mitigated.as_ref())
-            .or(t.started.as_ref())
-            .map(|s| s.at.to_rfc3339())
-            .unwrap_or_default()
+        t.resolved.as_ref().or(t.mitigated.as_ref()).or(t.started.as_ref()).map(|s| s.at)
     };
-    let feed_updated = finals.iter().map(|p| updated(p)).max().unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into());
+    let updated = |p: &Postmortem| updated_at(p).map(|at| at.to_rfc3339()).unwrap_or_default();
+    // the latest instant, whatever offsets the times were written with
+    let feed_updated = finals
+        .iter()
+        .filter_map(|p| updated_at(p))
+        .max_by_key(|at| at.timestamp_micros())
+        .map_or_else(|| "1970-01-01T00:00:00+00:00".into(), |at| at.to_rfc3339());
     let mut x = String::new();
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
     x.push_str(&format!("  <title>{}</title>\n", xml_escape(&cfg.title)));

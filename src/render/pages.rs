@@ -244,6 +244,10 @@ pub fn render_postmortem(input: &Input, sink: &dyn Sink, i: usize) -> Result<(),
     Ok(())
 }
 
+/// Names in `postmortems/` that are files of the site, not postmortem
+/// folders: no postmortem may take one as its id (E020).
+pub(crate) const RESERVED_IDS: &[&str] = &["index.html"];
+
 /// The path of postmortem `pm`'s page under the output folder.
 pub fn postmortem_path(pm: &Postmortem) -> String {
     format!("postmortems/{}/index.html", pm.id)

@@ -36,12 +36,42 @@ pub fn new_postmortem(
     today: NaiveDate,
 ) -> (PathBuf, String) {
     let name = format!("{}-{}.md", today.format("%Y-%m-%d"), slugify(title));
-    let text = NEW
-        .replace("{{title}}", &yaml_quote(title.trim()))
-        .replace("{{severity}}", severity)
-        .replace("{{area}}", &area.map(yaml_quote).unwrap_or_default())
-        .replace("{{now}}", &format!("{}T09:00:00Z", today.format("%Y-%m-%d")));
+    let now = format!("{}T09:00:00Z", today.format("%Y-%m-%d"));
+    let text = fill(
+        NEW,
+        &[
+            ("title", &yaml_quote(title.trim())),
+            ("severity", severity),
+            ("area", &area.map(yaml_quote).unwrap_or_default()),
+            ("now", &now),
+        ],
+    );
     (cfg.content_path().join(name), text)
+}
+
+/// `template` with each `{{name}}` replaced by its value, in one pass:
+/// a value is never read as a template again, so a title holding
+/// `{{area}}` stays as written.
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 64);
+    let mut rest = template;
+    while let Some(open) = rest.find("{{") {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 2..];
+        match after.find("}}").and_then(|close| values.iter().find(|(k, _)| *k == &after[..close]).map(|v| (close, v)))
+        {
+            Some((close, (_, value))) => {
+                out.push_str(value);
+                rest = &after[close + 2..];
+            }
+            None => {
+                out.push_str("{{");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Writes a new file, refusing to overwrite one that exists.
@@ -73,5 +103,16 @@ mod tests {
         assert!(text.contains("area: \"payments\""));
         let v: serde_yaml::Value = serde_yaml::from_str(text.split("---").nth(1).unwrap()).unwrap();
         assert_eq!(v["title"].as_str(), Some("Checkout: \"500s\""));
+    }
+
+    #[test]
+    fn user_text_is_never_read_as_a_template() {
+        let cfg = Config::defaults(Path::new("/site"));
+        let day = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let (_, text) = new_postmortem(&cfg, "{{area}} and {{severity}} {{now}} {{", "SEV2", Some("{{title}}"), day);
+        let v: serde_yaml::Value = serde_yaml::from_str(text.split("---").nth(1).unwrap()).unwrap();
+        assert_eq!(v["title"].as_str(), Some("{{area}} and {{severity}} {{now}} {{"));
+        assert_eq!(v["area"].as_str(), Some("{{title}}"));
+        assert_eq!(fill("a {{x}} {{y}} {{x", &[("x", "{{y}}"), ("y", "2")]), "a {{y}} 2 {{x");
     }
 }

@@ -173,7 +173,9 @@ pub fn check(pm: &mut Postmortem, diags: &mut Vec<Diagnostic>, loc: &Locator, te
             (format!("action item `{}` has no due date", item.id), "add `due: YYYY-MM-DD`".to_string())
         });
         if let (Some(days), Some(due), Some(start), true) = (deadline, &item.due, start_day, item.status.is_open()) {
-            let limit = start + chrono::Duration::days(days);
+            // a deadline past the calendar's end is no deadline
+            let limit = start.checked_add_signed(chrono::TimeDelta::try_days(days).unwrap_or(chrono::TimeDelta::MAX));
+            let Some(limit) = limit else { continue };
             c.check(due.date <= limit, Code::W010, &[Key("action_items"), Index(i), Key("due")], true, || {
                 (
                     format!(
