@@ -74,6 +74,31 @@ fn fold_accent(c: char) -> char {
     }
 }
 
+/// A character that cannot be shown as itself in a terminal or a CI log:
+/// C0 controls but tab, DEL and C1 controls. The line breaks `\n` and `\r`
+/// are the caller's.
+pub fn is_unprintable(c: char) -> bool {
+    (c.is_control() && c != '\t' && c != '\n' && c != '\r') || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// `s` with every [`is_unprintable`] character shown as a visible one, one
+/// character for one so that columns still point at them: C0 controls and
+/// DEL as their Unicode control pictures (ESC as ␛), others as U+FFFD.
+pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_unprintable) {
+        return s.into();
+    }
+    s.chars()
+        .map(|c| match c {
+            c if !is_unprintable(c) => c,
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+            '\u{7f}' => '\u{2421}',
+            _ => '\u{fffd}',
+        })
+        .collect::<String>()
+        .into()
+}
+
 /// The candidate closest to `word` by edit distance, if it is close enough
 /// to be a plausible typo.
 pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {

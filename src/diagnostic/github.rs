@@ -25,9 +25,11 @@ pub fn render_github(diags: &[Diagnostic]) -> String {
     out
 }
 
-/// Escapes a message as the Actions runner expects: `%`, CR and LF.
+/// Escapes a message as the Actions runner expects: `%`, CR and LF; and
+/// shows every other control character (ESC, BEL…) as a visible one, so
+/// that a postmortem's text can never drive the CI log's terminal.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    crate::text::visible(s).replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 /// Escapes a property value: as a message, plus `:` and `,`.
@@ -47,5 +49,14 @@ mod tests {
         let expected = "::warning file=content/a%2Cb%3Ac.md,line=7,col=2,\
 title=W009 100%25 \"human error\"%0D%0Ahere::100%25 \"human error\"%0D%0Ahere%0Ahelp: h\n";
         assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_log_raw() {
+        let d = Diagnostic::new(Code::E008, "content/\u{1b}.md", 2, 1, "unknown severity `\u{1b}[31mX\u{7}`")
+            .hint("\u{9b}");
+        let out = render_github(&[d]);
+        assert!(!out.trim_end().chars().any(|c| c.is_control()), "{out:?}");
+        assert!(out.contains("`\u{241b}[31mX\u{2407}`"), "{out}");
     }
 }

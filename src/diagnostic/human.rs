@@ -14,8 +14,12 @@ pub fn render_human<'s>(diags: &[Diagnostic], source: &dyn Fn(&str) -> Option<&'
             DLevel::Error => Level::ERROR,
             DLevel::Warning => Level::WARNING,
         };
-        let line_text = source(&d.file).and_then(|text| nth_line(text, d.line));
-        let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
+        // a terminal must never receive a writer's control characters
+        let line_text = source(&d.file).and_then(|text| nth_line(text, d.line)).map(crate::text::visible);
+        let line_text = line_text.as_deref();
+        let message = crate::text::visible(&d.message);
+        let hint = crate::text::visible(&d.hint);
+        let title = level.primary_title(message.as_ref()).id(d.code.as_str());
         let mut group: Group = match line_text {
             Some(text) => {
                 let (start, end) = caret_range(text, d.column, d.span);
@@ -29,7 +33,7 @@ pub fn render_human<'s>(diags: &[Diagnostic], source: &dyn Fn(&str) -> Option<&'
             None => title.element(annotate_snippets::Origin::path(d.file.as_str()).line(d.line).char_column(d.column)),
         };
         if !d.hint.is_empty() {
-            group = group.element(Level::HELP.message(d.hint.as_str()));
+            group = group.element(Level::HELP.message(hint.as_ref()));
         }
         out.push_str(&renderer.render(&[group]));
         out.push_str("\n\n");
@@ -82,6 +86,16 @@ mod tests {
         assert_eq!(caret_range("  key: value", 3, 3), (2, 5));
         assert_eq!(caret_range("", 1, 0), (0, 0));
         assert_eq!(caret_range("é x", 3, 1), (3, 4));
+    }
+
+    #[test]
+    fn control_characters_are_shown_as_pictures_never_sent_to_the_terminal() {
+        let src = "---\nsummary: \u{1b}[31mred\u{7}\n---\n";
+        let d = Diagnostic::new(Code::E005, "content/a.md", 2, 10, "bad \u{1b}[2J").hint("h \u{7}");
+        let out = render_human(&[d], &|_| Some(src), false);
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+        assert!(out.contains("2 | summary: \u{241b}[31mred\u{2407}"), "{out}");
+        assert!(out.contains("bad \u{241b}[2J"), "{out}");
     }
 
     #[test]

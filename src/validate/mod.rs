@@ -13,6 +13,7 @@ use crate::diagnostic::{Code, Diagnostic, Kind};
 use crate::load::SourceFile;
 use crate::model::Postmortem;
 use crate::parse::{self, Locator};
+use crate::text::line_col;
 
 /// One file, checked.
 #[derive(Debug)]
@@ -105,14 +106,56 @@ fn not_a_mapping(file: &str, v: &parse::Node) -> Diagnostic {
         .hint("write one `key: value` per line, e.g. `title: Checkout API returned 500s`")
 }
 
+/// A character of front matter that YAML refuses (controls but tab and
+/// line endings, DEL, C1 controls, U+FFFE, U+FFFF) or reads as a line
+/// break where editors show none.
+fn odd_in_yaml(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}')
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{fffe}' | '\u{ffff}')
+}
+
 /// Maps a serde_yaml error to the file's line and column. Positions inside
 /// the message ("while parsing a flow sequence at line 3 column 7") are
 /// rewritten to file lines too.
 fn yaml_error(file: &str, e: &serde_yaml::Error, fm: &parse::FrontMatter) -> Diagnostic {
     let (yaml_line, yaml) = (fm.yaml_line, fm.yaml);
     let full = e.to_string();
-    let (mut line, mut col) = match e.location() {
-        Some(l) => (l.line() + yaml_line - 1, l.column()),
+    // A character YAML refuses, or reads as a line break where editors
+    // do not (U+0085, U+2028, U+2029), is named at its own place: libyaml
+    // gives a reader error no line, and counts its own lines after a break
+    // an editor does not show.
+    let odd = yaml.char_indices().find(|(_, c)| odd_in_yaml(*c));
+    let at = e.location().map(|l| l.index()).filter(|&i| i > 0 || !full.contains(" at position "));
+    let is_break = |c: char| matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}');
+    // a break is legal YAML: it is the cause only of an error just after it
+    let caused = |&(i, c): &(usize, char)| match at {
+        _ if !is_break(c) => full.contains("control characters") || at.is_none_or(|at| at >= i),
+        Some(at) => at >= i && line_col(yaml, at).0 <= line_col(yaml, i).0 + 1,
+        None => false,
+    };
+    if let Some((i, c)) = odd.filter(caused) {
+        let (l, col) = line_col(yaml, i);
+        let what = match c {
+            c if is_break(c) => "YAML reads it as a line break, which no editor shows",
+            '\u{fffe}' | '\u{ffff}' => "YAML does not allow this noncharacter",
+            _ => "YAML does not allow control characters",
+        };
+        return Diagnostic::new(
+            Code::E005,
+            file,
+            l + yaml_line - 1,
+            col,
+            format!("invalid YAML in front matter: U+{:04X} here: {what}", c as u32),
+        )
+        .hint("delete the character; to keep it, write it as an escape in double quotes, e.g. \"\\x01\"")
+        .span(1);
+    }
+    // from the byte offset, counting only `\n` as a line break
+    let (mut line, mut col) = match at {
+        Some(i) => {
+            let (l, c) = line_col(yaml, i);
+            (l + yaml_line - 1, c)
+        }
         None => (yaml_line, 1),
     };
     let (head, context) = match full.find(" at line ") {
@@ -216,6 +259,26 @@ mod tests {
 
     fn codes(r: &FileResult) -> Vec<(String, usize)> {
         r.diags.iter().map(|d| (d.code.as_str().to_string(), d.line)).collect()
+    }
+
+    #[test]
+    fn control_characters_and_hidden_line_breaks_are_named_at_their_place() {
+        for (c, col) in [("\u{1}", 14), ("\u{b}", 14), ("\u{1b}", 14), ("\u{7f}", 14), ("\u{fffe}", 14)] {
+            let r = run(&format!("---\ntitle: ok\nseverity: SEV4\nsummary: bad {c} here\n---\n"));
+            let d = &r.diags[0];
+            assert_eq!((d.code, d.line, d.column), (Code::E005, 4, col), "{c:?}: {}", d.message);
+            assert!(d.message.contains(&format!("U+{:04X}", c.chars().next().unwrap() as u32)), "{}", d.message);
+        }
+        // a hidden break splits `b` off as a key without `:`: named where it is
+        for c in ["\u{85}", "\u{2028}"] {
+            let r = run(&format!("---\ntitle: ok\nseverity: SEV4\nsummary: a{c}b\nimpact: [x\n---\n"));
+            let d = &r.diags[0];
+            assert_eq!((d.code, d.line, d.column), (Code::E005, 4, 11), "{c:?}: {}", d.message);
+            assert!(d.message.contains("line break"), "{}", d.message);
+        }
+        // but a legal break far before an unrelated error is not blamed
+        let r = run("---\ntitle: \"a\u{2028}b\"\nseverity: SEV4\narea: x\nimpact: y\ntags: [open\n---\n");
+        assert!(!r.diags[0].message.contains("U+2028"), "{}", r.diags[0].message);
     }
 
     #[test]
