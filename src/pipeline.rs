@@ -168,7 +168,7 @@ pub fn finish(cfg: &Config, state: &mut State, rest: Rest, out: &Path) -> Result
     };
     // the area and tag pages it was and is on; the others do not show it
     let slugs = |names: &mut dyn Iterator<Item = &String>| -> Vec<String> {
-        let mut v: Vec<String> = names.filter(|n| !n.trim().is_empty()).map(|n| crate::text::slugify(n)).collect();
+        let mut v: Vec<String> = names.filter(|n| !n.trim().is_empty()).map(|n| crate::text::name_slug(n)).collect();
         v.sort();
         v.dedup();
         v

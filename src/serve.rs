@@ -252,7 +252,7 @@ fn handle(mut stream: TcpStream, dir: &Path, base: &str, live: &Live, hosts: &Ho
     if path == EVENTS {
         let param = |name: &str| query.split('&').find_map(|kv| kv.strip_prefix(name));
         let since = param("since=").and_then(|v| v.parse().ok()).unwrap_or(0);
-        let page = param("page=").and_then(percent_decode).unwrap_or_default();
+        let page = param("page=").and_then(crate::text::percent_decode).unwrap_or_default();
         let page = page.strip_suffix("index.html").unwrap_or(&page);
         return events(stream, live, since, page);
     }
@@ -292,7 +292,7 @@ fn inject(mut page: Vec<u8>, generation: u64) -> Vec<u8> {
 /// The file for a URL path under `base`; `None` for anything outside the
 /// site or missing.
 pub fn resolve(dir: &Path, base: &str, path: &str) -> Option<PathBuf> {
-    let decoded = percent_decode(path)?;
+    let decoded = crate::text::percent_decode(path)?;
     let rel = decoded.strip_prefix(base).or_else(|| (decoded.clone() + "/").strip_prefix(base).map(|_| ""))?;
     let rel_path = Path::new(rel);
     if !rel_path.components().all(|c| matches!(c, Component::Normal(_))) {
@@ -303,23 +303,6 @@ pub fn resolve(dir: &Path, base: &str, path: &str) -> Option<PathBuf> {
         file = file.join("index.html");
     }
     file.is_file().then_some(file)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 fn content_type(p: &Path) -> &'static str {

@@ -17,28 +17,33 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
-/// A safe id: `[a-z0-9][a-z0-9._-]*` without `..` (FORMAT.md section 3).
-pub fn is_safe_slug(s: &str) -> bool {
-    let mut bytes = s.bytes();
-    match bytes.next() {
-        Some(b) if b.is_ascii_lowercase() || b.is_ascii_digit() => {}
-        _ => return false,
-    }
-    s.len() <= 200
-        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
-        && !s.contains("..")
+/// A character a slug is made of besides `.`, `_` and `-`: a lowercase
+/// ASCII letter, a digit, or a letter of another script that is not
+/// upper case (Cyrillic, Greek, CJK…).
+fn is_slug_char(c: char) -> bool {
+    c.is_ascii_lowercase() || c.is_ascii_digit() || (!c.is_ascii() && c.is_alphanumeric() && !c.is_uppercase())
 }
 
-/// Turns any text into a safe slug: ASCII letters and digits kept and
-/// lowercased, everything else collapsed into single `-`. Letters with
-/// accents lose them where Unicode decomposes simply (é → e); other
-/// characters become separators. Never empty: falls back to `untitled`.
+/// A safe id: a slug character, then slug characters, `.`, `_` or `-`,
+/// without `..`, at most 200 bytes (docs/format.md).
+pub fn is_safe_slug(s: &str) -> bool {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) if is_slug_char(c) => {}
+        _ => return false,
+    }
+    s.len() <= 200 && chars.all(|c| is_slug_char(c) || matches!(c, '.' | '_' | '-')) && !s.contains("..")
+}
+
+/// Turns any text into a safe slug: letters and digits kept and
+/// lowercased, of any script, everything else collapsed into single `-`.
+/// Latin letters with accents lose them where Unicode decomposes simply
+/// (é → e). Never empty: falls back to `untitled`.
 pub fn slugify(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut dash = false;
-    for c in s.chars() {
-        let c = fold_accent(c).to_ascii_lowercase();
-        if c.is_ascii_alphanumeric() {
+    for c in s.chars().map(fold_accent).flat_map(char::to_lowercase) {
+        if is_slug_char(c) {
             if dash && !out.is_empty() {
                 out.push('-');
             }
@@ -56,6 +61,71 @@ pub fn slugify(s: &str) -> String {
     } else {
         out
     }
+}
+
+/// The slug of an area or tag name, for its page. Names that differ only in
+/// letter case, accents or spacing (`Payments`, `payments`) are one name
+/// and share a slug; any other difference (`payments!`) gets a slug of its
+/// own: the readable slug and a short hash of the name, so that distinct
+/// names never merge into one page.
+pub fn name_slug(name: &str) -> String {
+    let slug = slugify(name);
+    let mut plain = String::with_capacity(name.len());
+    for word in name.split_whitespace() {
+        if !plain.is_empty() {
+            plain.push('-');
+        }
+        plain.extend(word.chars().map(fold_accent).flat_map(char::to_lowercase));
+    }
+    if plain == slug {
+        return slug;
+    }
+    // FNV-1a: stable across builds, platforms and versions
+    let hash = plain.bytes().fold(0x811c_9dc5_u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+    format!("{slug}-{:06x}", hash & 0x00ff_ffff)
+}
+
+/// `segment` as it may stand in a URL path: letters, digits and `-._~`
+/// as they are, every other byte percent-encoded (`платежи` becomes
+/// `%D0%BF%D0%BB…`), so that every tool reads the link alike.
+pub fn url_segment(segment: &str) -> std::borrow::Cow<'_, str> {
+    let keep = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+    if segment.bytes().all(keep) {
+        return segment.into();
+    }
+    let mut out = String::with_capacity(segment.len() * 3);
+    for b in segment.bytes() {
+        if keep(b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out.into()
+}
+
+/// A URL path with its `%XX` escapes decoded; `None` when an escape is
+/// not two hex digits or the bytes are not UTF-8.
+pub fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = b.get(i + 1..i + 3).filter(|h| h.iter().all(u8::is_ascii_hexdigit))?;
+            out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// [`url_segment`] of each segment of a `/`-separated path.
+pub fn url_path(path: &str) -> String {
+    path.split('/').map(url_segment).collect::<Vec<_>>().join("/")
 }
 
 /// The base letter of common Latin letters with diacritics.
@@ -171,19 +241,45 @@ mod tests {
     }
 
     #[test]
-    fn safe_slugs_are_lowercase_ascii_without_dotdot() {
+    fn safe_slugs_are_lowercase_letters_and_digits_without_dotdot() {
         assert!(is_safe_slug("2024-03-14-checkout-500s"));
         assert!(is_safe_slug("a.b_c-d"));
-        for bad in ["", "../../x", "a..b", "-a", ".a", "A", "a/b", "a b", "ä"] {
+        assert!(is_safe_slug("2026-12-02-платежи") && is_safe_slug("決済"));
+        for bad in ["", "../../x", "a..b", "-a", ".a", "A", "a/b", "a b", "Ä", "a\u{300}", "a%2f", "a\\b"] {
             assert!(!is_safe_slug(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn name_slugs_keep_every_script_and_never_merge_distinct_names() {
+        let names = ["Платежи", "Поиск", "決済", "payments", "Payments", "payments!", "Payments ", "Zahlungs Verkehr"];
+        let slugs: Vec<String> = names.iter().map(|n| name_slug(n)).collect();
+        assert_eq!(slugs[0], "платежи");
+        assert_eq!(slugs[2], "決済");
+        assert_eq!((slugs[3].as_str(), slugs[4].as_str(), slugs[6].as_str()), ("payments", "payments", "payments"));
+        assert!(slugs[5].starts_with("payments-") && slugs[5].len() == "payments-".len() + 6, "{}", slugs[5]);
+        assert_eq!(slugs[7], "zahlungs-verkehr");
+        let mut distinct = slugs.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), 6, "only case and spacing variants share: {slugs:?}");
+        assert_eq!(url_segment("платежи"), "%D0%BF%D0%BB%D0%B0%D1%82%D0%B5%D0%B6%D0%B8");
+        assert_eq!(url_segment("a-b_c.d~e"), "a-b_c.d~e");
+        assert_eq!(url_path("areas/決済/"), "areas/%E6%B1%BA%E6%B8%88/");
+        assert_eq!(percent_decode(&url_path("areas/決済/")).as_deref(), Some("areas/決済/"));
+        assert_eq!(percent_decode("%+1"), None);
+        assert_eq!(percent_decode("a%2"), None);
     }
 
     #[test]
     fn slugify_makes_safe_slugs_from_titles_and_file_names() {
         assert_eq!(slugify("Checkout returned 500s"), "checkout-returned-500s");
         assert_eq!(slugify("  Störung im Zahlungsverkehr! "), "storung-im-zahlungsverkehr");
-        assert_eq!(slugify("日本"), "untitled");
+        assert_eq!(slugify("日本"), "日本");
+        assert_eq!(slugify("Платежи упали"), "платежи-упали");
+        assert_eq!(slugify("!!!"), "untitled");
+        assert!(is_safe_slug(&slugify("Платежи упали")) && is_safe_slug(&slugify("決済 障害")));
+        assert!(!is_safe_slug("Платежи"), "upper case is not a slug");
         assert!(is_safe_slug(&slugify("../../etc/passwd")));
     }
 

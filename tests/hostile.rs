@@ -148,7 +148,15 @@ fn injection_attempts_produce_an_inert_site() {
     for f in walk(&out) {
         assert!(f.starts_with(&out));
     }
-    assert!(out.join("areas/b-onmouseover-alert-1-payments-b-etc/index.html").is_file());
+    // the area's page: its readable slug and a hash of the name (it is not
+    // a plain name), inside the output folder
+    let areas: Vec<String> = std::fs::read_dir(out.join("areas"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("b-onmouseover-alert-1-payments-b-etc-"))
+        .collect();
+    assert_eq!(areas.len(), 1, "{areas:?}");
+    assert!(out.join("areas").join(&areas[0]).join("index.html").is_file());
     // spreadsheet formulas are defused in CSV
     let csv = std::fs::read_to_string(out.join("api/action-items.csv")).unwrap();
     assert!(!csv.contains(",=") && !csv.contains(",\"="), "{csv}");
@@ -466,4 +474,39 @@ fn the_feed_is_updated_at_the_latest_instant_whatever_the_offsets() {
     let feed = std::fs::read_to_string(s.path().join("public/feed.xml")).unwrap();
     // 23:00 at -05:00 is 04:00 the next day in UTC: later than 23:30Z
     assert!(feed.contains("  <updated>2024-03-14T23:00:00-05:00</updated>\n"), "{feed}");
+}
+
+#[test]
+fn areas_in_any_script_get_pages_of_their_own_and_distinct_names_never_merge() {
+    let with = |area: &str, n: usize| {
+        COMPLETE
+            .replace("area: payments", &format!("area: \"{area}\""))
+            .replace("Checkout failed", &format!("Incident {n}"))
+    };
+    let names = ["Платежи", "Поиск", "決済", "payments", "payments!", "Payments"];
+    let files: Vec<(String, String)> =
+        names.iter().enumerate().map(|(i, a)| (format!("p{i}.md"), with(a, i))).collect();
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let s = site("", &refs);
+    let r = retro(s.path(), &["build", "--today", "2024-06-01"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = s.path().join("public");
+    let mut pages: Vec<String> = std::fs::read_dir(out.join("areas"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "index.html")
+        .collect();
+    pages.sort();
+    // Payments and payments share a page; payments! has its own
+    assert_eq!(pages.len(), 5, "{pages:?}");
+    assert!(pages.contains(&"платежи".to_string()) && pages.contains(&"決済".to_string()), "{pages:?}");
+    let index = std::fs::read_to_string(out.join("areas/index.html")).unwrap();
+    assert!(index.contains("href=\"/areas/%D0%BF%D0%BB%D0%B0%D1%82%D0%B5%D0%B6%D0%B8/\""), "links are percent-encoded");
+    // retro new with titles in another script, twice a day
+    for title in ["Платежи упали", "Поиск медленный"] {
+        let r = retro_env(s.path(), &["new", title], &[("SOURCE_DATE_EPOCH", "1733100000")]);
+        assert_eq!(r.code, 0, "{title}: {r:?}");
+    }
+    let r = retro(s.path(), &["check", "--format", "json"]);
+    assert!(!r.stdout.contains("E017") && !r.stdout.contains("E020"), "{}", r.stdout);
 }

@@ -195,7 +195,7 @@ fn pm_json<'a>(pms: &'a [Postmortem], m: &'a Metrics, cfg: &Config, i: usize) ->
         tags: &pm.tags,
         authors: &pm.authors,
         quarter: m.quarter_of[i].map(|q| q.to_string()),
-        url: cfg.url(&format!("postmortems/{}/", pm.id)),
+        url: cfg.url(&format!("postmortems/{}/", crate::text::url_segment(&pm.id))),
         started: raw(&t.started),
         detected: raw(&t.detected),
         acknowledged: raw(&t.acknowledged),

@@ -95,7 +95,7 @@ fn pm_line(out: &mut String, pms: &[Postmortem], m: &Metrics, cfg: &Config, i: u
             pm.tags.join("; "),
             pm.authors.join("; "),
             m.quarter_of[i].map_or(String::new(), |q| q.to_string()),
-            cfg.url(&format!("postmortems/{}/", pm.id)),
+            cfg.url(&format!("postmortems/{}/", crate::text::url_segment(&pm.id))),
             raw(&t.started),
             raw(&t.detected),
             raw(&t.acknowledged),

@@ -91,7 +91,7 @@ pub fn atom(pms: &[Postmortem], cfg: &Config) -> OutputFile {
         x.push_str(&format!("    <id>tag:retro,2024:postmortem:{}</id>\n", xml_escape(&p.id)));
         x.push_str(&format!(
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            xml_escape(&cfg.url(&format!("postmortems/{}/", p.id)))
+            xml_escape(&cfg.url(&format!("postmortems/{}/", crate::text::url_segment(&p.id))))
         ));
         x.push_str(&format!("    <updated>{}</updated>\n", updated(p)));
         if let Some(s) = &p.timeline.started {
@@ -128,7 +128,7 @@ pub fn sitemap(pages: &[String], cfg: &Config) -> OutputFile {
     paths.sort_unstable();
     for p in paths {
         let dir = p.strip_suffix("index.html").unwrap_or(p);
-        x.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&cfg.url(dir))));
+        x.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&cfg.url(&crate::text::url_path(dir)))));
     }
     x.push_str("</urlset>\n");
     OutputFile { path: "sitemap.xml".into(), bytes: x.into_bytes() }

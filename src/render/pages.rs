@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::metrics::{Metrics, Quarter, QuarterMetrics, Summary};
 use crate::model::Postmortem;
-use crate::text::slugify;
+use crate::text::name_slug;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -741,7 +741,7 @@ fn groups(items: &Shared<ItemRow>, key: impl Fn(&ItemRow) -> String, prefix: &st
     }
     map.into_iter()
         .map(|(name, list)| Group {
-            id: format!("{prefix}-{}", slugify(&name)),
+            id: format!("{prefix}-{}", name_slug(&name)),
             open: list.iter().filter(|&&i| items[i].open).count(),
             overdue: list.iter().filter(|&&i| items[i].overdue).count(),
             closed: list.iter().filter(|&&i| !items[i].open).count(),
@@ -1163,7 +1163,8 @@ fn taxonomies(r: &Renderer, scope: Scope) -> Result<(), RenderError> {
     let pms = r.input.pms;
     let urls = Urls { base: &r.input.cfg.base_url };
     for (kind, plural, dir, only) in [("Area", "Areas", "areas", scope.areas), ("Tag", "Tags", "tags", scope.tags)] {
-        // by slug, so that "Payments" and "payments" share a page
+        // by slug, so that "Payments" and "payments" share a page (and
+        // "payments!" has its own)
         let mut groups: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
         for (i, pm) in pms.iter().enumerate() {
             let names: Vec<&str> = if kind == "Area" {
@@ -1172,7 +1173,7 @@ fn taxonomies(r: &Renderer, scope: Scope) -> Result<(), RenderError> {
                 pm.tags.iter().map(String::as_str).filter(|t| !t.trim().is_empty()).collect()
             };
             for n in names {
-                let e = groups.entry(slugify(n)).or_insert_with(|| (n.to_string(), Vec::new()));
+                let e = groups.entry(name_slug(n)).or_insert_with(|| (n.to_string(), Vec::new()));
                 if e.1.last() != Some(&i) {
                     e.1.push(i);
                 }

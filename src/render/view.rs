@@ -5,7 +5,7 @@
 use crate::config::Config;
 use crate::metrics::{Durations, ItemState, Metrics, Quarter};
 use crate::model::{ActionItem, Postmortem, Stamp};
-use crate::text::slugify;
+use crate::text::{name_slug, url_segment};
 use serde::Serialize;
 use std::borrow::Cow;
 
@@ -57,17 +57,17 @@ pub struct Urls<'a> {
 // `format!` costs several times more.
 impl Urls<'_> {
     pub fn postmortem(&self, id: &str) -> String {
-        [self.base, "postmortems/", id, "/"].concat()
+        [self.base, "postmortems/", &url_segment(id), "/"].concat()
     }
     /// The postmortem's area as a link, when it has one.
     pub fn area_link(&self, pm: &Postmortem) -> Option<Link> {
         pm.area.as_deref().filter(|a| !a.trim().is_empty()).map(|a| Link { name: a.to_string(), url: self.area(a) })
     }
     pub fn area(&self, area: &str) -> String {
-        [self.base, "areas/", &slugify(area), "/"].concat()
+        [self.base, "areas/", &url_segment(&name_slug(area)), "/"].concat()
     }
     pub fn tag(&self, tag: &str) -> String {
-        [self.base, "tags/", &slugify(tag), "/"].concat()
+        [self.base, "tags/", &url_segment(&name_slug(tag)), "/"].concat()
     }
     pub fn quarter(&self, q: Quarter) -> String {
         format!("{}quarters/{q}/", self.base)

@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Level};
 use crate::model::{Postmortem, Status};
-use crate::text::slugify;
+use crate::text::name_slug;
 use pulldown_cmark::{Event, Parser, Tag};
 use std::collections::HashSet;
 
@@ -43,10 +43,10 @@ fn site_paths(pms: &[Postmortem], cfg: &Config) -> HashSet<String> {
     for pm in pms {
         p.insert(format!("postmortems/{}/", pm.id));
         if let Some(a) = &pm.area {
-            p.insert(format!("areas/{}/", slugify(a)));
+            p.insert(format!("areas/{}/", name_slug(a)));
         }
         for t in &pm.tags {
-            p.insert(format!("tags/{}/", slugify(t)));
+            p.insert(format!("tags/{}/", name_slug(t)));
         }
         if let Some(q) = crate::metrics::quarter_of(pm, cfg.timezone) {
             p.insert(format!("quarters/{q}/"));
@@ -62,6 +62,9 @@ fn resolve(target: &str, page: &str, base_path: &str) -> Option<String> {
     if target.is_empty() {
         return None;
     }
+    // pages are named as written: `areas/%D0%BF…/` is `areas/п…/`
+    let decoded = crate::text::percent_decode(target);
+    let target = decoded.as_deref().unwrap_or(target);
     let scheme = target.find(':').is_some_and(|i| !target[..i].contains('/'));
     if scheme || target.starts_with("//") {
         return None;
