@@ -17,8 +17,12 @@ mkdir -p "$dir"
 out=$(mktemp -d -p "$dir")
 trap 'rm -rf "$out"' EXIT
 for _ in $(seq "$runs"); do
+  i=0
   for bin in "$old" "$new"; do
-    /usr/bin/time -f "%e %U %S" -o "$out/time" "$bin" build --root "$corpus" --output "$out/site" --today 2026-11-22 >/dev/null 2>&1
+    # each binary replaces its own site: a folder another binary wrote may
+    # lack the stamp that lets a build replace it
+    i=$((i + 1))
+    /usr/bin/time -f "%e %U %S" -o "$out/time" "$bin" build --root "$corpus" --output "$out/site-$i" --today 2026-11-22 >/dev/null 2>&1
     echo "$bin $(cat "$out/time")"
   done
 done | awk '

@@ -349,3 +349,27 @@ fn editing_the_target_of_a_linked_postmortem_refreshes_the_link_page_too() {
         get(&server.addr, "/postmortems/linked/").1.contains("Linked edited")
     });
 }
+
+#[test]
+fn serving_beyond_loopback_warns() {
+    let site = fixture_copy("metrics");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_retro"))
+        .args(["serve", "--port", "0", "--bind", "0.0.0.0"])
+        .current_dir(site.path())
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut said = String::new();
+    for line in BufReader::new(child.stderr.take().unwrap()).lines() {
+        let line = line.unwrap();
+        said.push_str(&line);
+        said.push('\n');
+        if line.contains("http://") {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(said.contains("warning: serving on 0.0.0.0 answers every machine"), "{said}");
+}

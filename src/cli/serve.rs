@@ -142,7 +142,9 @@ fn remove_stale_previews() {
     let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        let Some(pid) = name.strip_prefix("retro-serve-").and_then(|p| p.parse::<u32>().ok()) else { continue };
+        // the preview, and the staging folders of a build it was running
+        let bare = name.trim_start_matches('.').trim_end_matches(".retro-new").trim_end_matches(".retro-old");
+        let Some(pid) = bare.strip_prefix("retro-serve-").and_then(|p| p.parse::<u32>().ok()) else { continue };
         if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() && Path::new("/proc/self").exists()
         {
             let _ = std::fs::remove_dir_all(e.path());
