@@ -69,7 +69,7 @@ impl Staging {
     pub fn new(out: &Path, sources: &Sources) -> Result<Staging, PublishError> {
         let target = output::check(out, sources)?;
         std::fs::create_dir_all(&target.parent).map_err(PublishError::Unchanged)?;
-        let lock = lock(&target.parent).map_err(PublishError::Unchanged)?;
+        let lock = lock(&target).map_err(PublishError::Unchanged)?;
         // checked again under the lock: another build may have just
         // finished, or the folder may have changed meanwhile
         let target = output::check(out, sources)?;
@@ -134,13 +134,18 @@ impl Staging {
 }
 
 /// An exclusive advisory lock on the folder that holds an output; a second
-/// build into the same folder waits for the first.
-fn lock(parent: &Path) -> io::Result<std::fs::File> {
-    let f = std::fs::File::open(parent)?;
+/// build into the same folder waits for the first. On Unix the folder
+/// itself is locked (nothing is left beside the output); elsewhere, where a
+/// folder cannot be opened as a file, a lock file `.<name>.retro-lock`.
+fn lock(out: &Output) -> io::Result<std::fs::File> {
+    #[cfg(unix)]
+    let f = std::fs::File::open(&out.parent)?;
+    #[cfg(not(unix))]
+    let f = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(out.sibling(".retro-lock"))?;
     match f.try_lock() {
         Ok(()) => Ok(f),
         Err(std::fs::TryLockError::WouldBlock) => {
-            eprintln!("waiting for another retro build writing into {} to finish", parent.display());
+            eprintln!("waiting for another retro build writing into {} to finish", out.parent.display());
             f.lock()?;
             Ok(f)
         }
