@@ -14,7 +14,7 @@ fm() { printf -- '---\ntitle: %s\nseverity: SEV4\n' "$1"; }
 run() {
   local name=$1; shift
   /usr/bin/time -f "%e %M" -o "$dir/time" "$bin" "$@" >"$dir/out" 2>&1 || true
-  read -r secs kb <"$dir/time"
+  read -r secs kb < <(tail -1 "$dir/time")
   printf '%-44s %8.2f s %8d MB %10d bytes printed\n' "$name" "$secs" $((kb / 1024)) "$(wc -c <"$dir/out")"
 }
 

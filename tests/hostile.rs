@@ -420,6 +420,18 @@ fn check_links_is_linear_in_links_and_footnotes_are_not_links() {
     // lines are right: the last link is on its own line of the file
     let last_line = text.lines().position(|l| l.contains("nowhere-39999")).unwrap() + 1;
     assert_eq!(broken.last().unwrap().3 as usize, last_line);
+    // and 40,000 links on one line: columns counted onward too
+    let line: Vec<String> = (0..40_000).map(|i| format!("[x](../gone-{i}/)")).collect();
+    let line = line.join(" ");
+    let text = format!("---\ntitle: Links\nseverity: SEV4\n---\n{line}\n");
+    std::fs::write(s.path().join("content/links.md"), &text).unwrap();
+    let started = Instant::now();
+    let r = retro(s.path(), &["check", "--links", "--format", "json"]);
+    assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let last = v.as_array().unwrap().iter().rfind(|d| d["code"] == "W012").unwrap().clone();
+    let col = line.find("[x](../gone-39999/)").unwrap() + 1;
+    assert_eq!((last["line"].as_u64(), last["column"].as_u64()), (Some(5), Some(col as u64)));
 }
 
 #[test]

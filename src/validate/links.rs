@@ -137,15 +137,19 @@ pub fn check(pms: &[Postmortem], cfg: &Config) -> Vec<Diagnostic> {
             }
         }
         found.sort_by_key(|f| f.0);
-        // offsets in order: lines are counted once, onward from the last
-        let (mut line, mut line_start, mut counted) = (pm.body_line, 0, 0);
+        // offsets in order: lines and columns are counted once, onward
+        // from the last link (80,000 links on one line stay linear)
+        let (mut line, mut col, mut counted) = (pm.body_line, 1, 0);
         for (offset, url) in found {
-            for (i, _) in body[counted..offset].match_indices('\n') {
-                line += 1;
-                line_start = counted + i + 1;
+            let gap = &body[counted..offset];
+            match gap.rfind('\n') {
+                Some(last) => {
+                    line += gap.matches('\n').count();
+                    col = gap[last + 1..].chars().count() + 1;
+                }
+                None => col += gap.chars().count(),
             }
             counted = offset;
-            let col = body[line_start..offset].chars().count() + 1;
             out.push(level(
                 Diagnostic::new(
                     Code::W012,
