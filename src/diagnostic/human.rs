@@ -9,20 +9,34 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 pub fn render_human<'s>(diags: &[Diagnostic], source: &dyn Fn(&str) -> Option<&'s str>, color: bool) -> String {
     let renderer = if color { Renderer::styled() } else { Renderer::plain() };
     let mut out = String::new();
+    // the last source line shown, as shown, and for a long one where each
+    // character starts: problems come sorted, so all of one line's share it
+    let mut last: Option<Shown> = None;
     for d in diags {
         let level = match d.level {
             DLevel::Error => Level::ERROR,
             DLevel::Warning => Level::WARNING,
         };
-        // a terminal must never receive a writer's control characters
-        let line_text = source(&d.file).and_then(|text| nth_line(text, d.line)).map(crate::text::visible);
-        let line_text = line_text.as_deref();
+        if last.as_ref().is_none_or(|l| l.file != d.file || l.line != d.line) {
+            last = Some(Shown::of(source(&d.file), d));
+        }
+        let line_text = last.as_ref().and_then(|l| l.text.as_ref().map(|t| (t.as_str(), &l.starts)));
         let message = crate::text::visible(&d.message);
         let hint = crate::text::visible(&d.hint);
         let title = level.primary_title(message.as_ref()).id(d.code.as_str());
-        let mut group: Group = match line_text {
-            Some(text) => {
-                let (start, end) = caret_range(text, d.column, d.span);
+        // a long line is shown as a window around the column, so that many
+        // problems on one long line cost no more than as many short ones
+        let window = line_text.map(|(t, starts)| match starts {
+            None => (std::borrow::Cow::Borrowed(t), d.column, false),
+            Some(starts) => {
+                let (text, column) = window(t, starts, d.column);
+                (text, column, true)
+            }
+        });
+        let mut group: Group = match &window {
+            Some((text, column, _)) => {
+                let text = text.as_ref();
+                let (start, end) = caret_range(text, *column, d.span);
                 title.element(
                     Snippet::source(text)
                         .line_start(d.line)
@@ -35,10 +49,40 @@ pub fn render_human<'s>(diags: &[Diagnostic], source: &dyn Fn(&str) -> Option<&'
         if !d.hint.is_empty() {
             group = group.element(Level::HELP.message(hint.as_ref()));
         }
-        out.push_str(&renderer.render(&[group]));
+        let shown = renderer.render(&[group]);
+        match &window {
+            // the location names the real column, not the window's
+            Some((_, column, true)) => out.push_str(&shown.replacen(
+                &format!("{}:{}:{column}", d.file, d.line),
+                &format!("{}:{}:{}", d.file, d.line, d.column),
+                1,
+            )),
+            _ => out.push_str(&shown),
+        }
         out.push_str("\n\n");
     }
     out
+}
+
+/// A source line as diagnostics show it.
+struct Shown {
+    file: String,
+    line: usize,
+    /// The line, its control characters made visible (a terminal must
+    /// never receive a writer's control characters); `None` when unknown.
+    text: Option<String>,
+    /// For a line of more than [`WINDOW_FROM`] bytes, where each character
+    /// starts.
+    starts: Option<Vec<usize>>,
+}
+
+impl Shown {
+    fn of(source: Option<&str>, d: &Diagnostic) -> Shown {
+        let text = source.and_then(|s| nth_line(s, d.line)).map(|l| crate::text::visible(l).into_owned());
+        let starts =
+            text.as_ref().filter(|t| t.len() > WINDOW_FROM).map(|t| t.char_indices().map(|(i, _)| i).collect());
+        Shown { file: d.file.clone(), line: d.line, text, starts }
+    }
 }
 
 /// The text of 1-based line `n`, without its line ending or a byte-order mark.
@@ -46,6 +90,27 @@ fn nth_line(text: &str, n: usize) -> Option<&str> {
     let line = text.split('\n').nth(n.checked_sub(1)?)?;
     let line = line.strip_suffix('\r').unwrap_or(line);
     Some(line.strip_prefix('\u{feff}').unwrap_or(line))
+}
+
+/// Lines longer than this (in bytes) are cut to a window of [`MAX_SHOWN`]
+/// characters around the problem, with `…` where text was left out;
+/// shorter ones are shown as the renderer shows them.
+const WINDOW_FROM: usize = 1_000;
+/// Characters of a cut line shown.
+const MAX_SHOWN: usize = 100;
+
+/// The part of a long `line` around 1-based char `column`, with `…` where
+/// text was left out, and the column in it. `starts` holds the byte
+/// offset of each character of the line.
+fn window<'a>(line: &'a str, starts: &[usize], column: usize) -> (std::borrow::Cow<'a, str>, usize) {
+    if starts.len() <= MAX_SHOWN {
+        return (line.into(), column);
+    }
+    let first = column.saturating_sub(1).saturating_sub(MAX_SHOWN / 2).min(starts.len() - MAX_SHOWN);
+    let last = first + MAX_SHOWN;
+    let end = starts.get(last).copied().unwrap_or(line.len());
+    let (before, after) = (if first > 0 { "…" } else { "" }, if last < starts.len() { "…" } else { "" });
+    (format!("{before}{}{after}", &line[starts[first]..end]).into(), column - first + usize::from(first > 0))
 }
 
 /// Byte range in `line` covering `span` characters from 1-based char
@@ -96,6 +161,20 @@ mod tests {
         assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
         assert!(out.contains("2 | summary: \u{241b}[31mred\u{2407}"), "{out}");
         assert!(out.contains("bad \u{241b}[2J"), "{out}");
+    }
+
+    #[test]
+    fn a_long_line_is_shown_as_a_window_around_the_column() {
+        let line = format!("{}TARGET{}", "a".repeat(5_000), "b".repeat(5_000));
+        let src = format!("---\n{line}\n");
+        let d = Diagnostic::new(Code::W012, "content/a.md", 2, 5_001, "here").span(6);
+        let out = render_human(&[d], &|_| Some(src.as_str()), false);
+        assert!(out.len() < 1_000, "{} bytes", out.len());
+        assert!(out.contains("…aaaa") && out.contains("TARGETbbbb") && out.contains("bb…"), "{out}");
+        assert!(out.contains("--> content/a.md:2:5001"), "the real column is named: {out}");
+        let caret_line = out.lines().find(|l| l.contains('^')).unwrap();
+        let text_line = out.lines().find(|l| l.contains("TARGET")).unwrap();
+        assert_eq!(caret_line.find('^'), text_line.find("TARGET").map(|i| text_line[..i].chars().count()), "{out}");
     }
 
     #[test]
