@@ -18,7 +18,7 @@ pub fn render_human<'s>(diags: &[Diagnostic], source: &dyn Fn(&str) -> Option<&'
             DLevel::Warning => Level::WARNING,
         };
         if last.as_ref().is_none_or(|l| l.file != d.file || l.line != d.line) {
-            last = Some(Shown::of(source(&d.file), d));
+            last = Some(Shown::of(source(&d.file), d, last.as_ref()));
         }
         let line_text = last.as_ref().and_then(|l| l.text.as_ref().map(|t| (t.as_str(), &l.starts)));
         let message = crate::text::visible(&d.message);
@@ -68,6 +68,8 @@ pub fn render_human<'s>(diags: &[Diagnostic], source: &dyn Fn(&str) -> Option<&'
 struct Shown {
     file: String,
     line: usize,
+    /// Where the line starts in its file.
+    offset: usize,
     /// The line, its control characters made visible (a terminal must
     /// never receive a writer's control characters); `None` when unknown.
     text: Option<String>,
@@ -77,19 +79,35 @@ struct Shown {
 }
 
 impl Shown {
-    fn of(source: Option<&str>, d: &Diagnostic) -> Shown {
-        let text = source.and_then(|s| nth_line(s, d.line)).map(|l| crate::text::visible(l).into_owned());
+    /// The line of `d`; found onward from the line `before` when it is an
+    /// earlier line of the same file, so that a file's problems, sorted by
+    /// line, are found in one pass over it.
+    fn of(source: Option<&str>, d: &Diagnostic, before: Option<&Shown>) -> Shown {
+        let from = before.filter(|b| b.file == d.file && b.line <= d.line).map_or((1, 0), |b| (b.line, b.offset));
+        let found = source.and_then(|s| line_from(s, from, d.line));
+        let offset = found.map_or(0, |(at, _)| at);
+        let text = found.map(|(_, l)| crate::text::visible(l).into_owned());
         let starts =
             text.as_ref().filter(|t| t.len() > WINDOW_FROM).map(|t| t.char_indices().map(|(i, _)| i).collect());
-        Shown { file: d.file.clone(), line: d.line, text, starts }
+        Shown { file: d.file.clone(), line: d.line, offset, text, starts }
     }
 }
 
-/// The text of 1-based line `n`, without its line ending or a byte-order mark.
-fn nth_line(text: &str, n: usize) -> Option<&str> {
-    let line = text.split('\n').nth(n.checked_sub(1)?)?;
-    let line = line.strip_suffix('\r').unwrap_or(line);
-    Some(line.strip_prefix('\u{feff}').unwrap_or(line))
+/// 1-based line `n` of `text` and the byte offset where it starts, found
+/// from `(line, offset)`, the start of an earlier line; without its line
+/// ending or a byte-order mark.
+fn line_from(text: &str, (mut line, mut offset): (usize, usize), n: usize) -> Option<(usize, &str)> {
+    if n == 0 {
+        return None;
+    }
+    while line < n {
+        offset += text.get(offset..)?.find('\n')? + 1;
+        line += 1;
+    }
+    let rest = text.get(offset..)?;
+    let l = rest.split('\n').next()?;
+    let l = l.strip_suffix('\r').unwrap_or(l);
+    Some((offset, l.strip_prefix('\u{feff}').unwrap_or(l)))
 }
 
 /// Lines longer than this (in bytes) are cut to a window of [`MAX_SHOWN`]
@@ -175,6 +193,19 @@ mod tests {
         let caret_line = out.lines().find(|l| l.contains('^')).unwrap();
         let text_line = out.lines().find(|l| l.contains("TARGET")).unwrap();
         assert_eq!(caret_line.find('^'), text_line.find("TARGET").map(|i| text_line[..i].chars().count()), "{out}");
+    }
+
+    #[test]
+    fn many_problems_of_a_file_each_show_their_own_line() {
+        let a = "---\nline two\nline three\nline four\r\n---\n";
+        let b = "\u{feff}---\nother two\n";
+        let d = |f: &str, l: usize| Diagnostic::new(Code::W001, f, l, 1, "x");
+        let diags = [d("a.md", 2), d("a.md", 4), d("a.md", 4), d("b.md", 1), d("b.md", 2), d("a.md", 3), d("a.md", 9)];
+        let out = render_human(&diags, &|f| Some(if f == "a.md" { a } else { b }), false);
+        for shown in ["2 | line two", "4 | line four\n", "1 | ---", "2 | other two", "3 | line three", "a.md:9:1"] {
+            assert!(out.contains(shown), "{shown:?} in {out}");
+        }
+        assert_eq!(out.matches("4 | line four").count(), 2);
     }
 
     #[test]
