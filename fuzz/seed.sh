@@ -15,3 +15,12 @@ cp ../site.toml corpus/site_toml/example.toml
 cp ../src/scaffold/site.toml corpus/site_toml/init.toml
 cp ../tests/fixtures/*/site.toml corpus/site_toml/ 2>/dev/null || true
 echo "seeded: $(ls corpus/postmortem | wc -l) postmortems, $(ls corpus/site_toml | wc -l) site.toml files"
+# bodies for the markdown target, and hostile bodies written for it
+mkdir -p corpus/markdown
+for f in ../content/*/*.md ../tests/fixtures/*/content/*.md; do
+  # the body: every line after the second `---`
+  awk 'n >= 2 { print } /^---$/ { n++ }' "$f" > "corpus/markdown/$(basename "$f")"
+done
+printf '# T {onclick=x #r-main .c}\n\n![](https://h/x.png) <img src=//h/y> x[^r-q]\n\n[^r-q]: n\n' > corpus/markdown/hostile-1.md
+python3 -c "print('<div>' * 300 + 'x')" > corpus/markdown/deep.md
+echo "markdown bodies: $(ls corpus/markdown | wc -l)"

@@ -63,7 +63,7 @@ fn html_depth<'a>(fragments: impl Iterator<Item = &'a str>) -> usize {
 /// Whether a body's raw HTML nests deeper than [`MAX_HTML_DEPTH`] (it is
 /// then shown as text): for `check`, which does not render bodies. A body
 /// with fewer `<` than that cannot, and is not parsed.
-pub(crate) fn html_too_deep(markdown: &str) -> bool {
+pub fn html_too_deep(markdown: &str) -> bool {
     if memchr::memchr_iter(b'<', markdown.as_bytes()).count() <= MAX_HTML_DEPTH {
         return false;
     }
@@ -131,7 +131,7 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
 
 /// A heading id from its text: lowercase words joined by `-`, unique in
 /// the document (`-1`, `-2` for repeats).
-fn anchor(text: &str, seen: &mut HashMap<String, usize>) -> String {
+fn anchor(text: &str, seen: &mut Ids) -> String {
     let mut id = String::new();
     for c in text.chars() {
         if c.is_alphanumeric() {
@@ -147,19 +147,30 @@ fn anchor(text: &str, seen: &mut HashMap<String, usize>) -> String {
 
 /// A heading id as written (`{#id}`), when it is a plain name: letters,
 /// digits, `-` and `_`.
-fn given_anchor(given: &str, seen: &mut HashMap<String, usize>) -> Option<String> {
+fn given_anchor(given: &str, seen: &mut Ids) -> Option<String> {
     let plain = !given.is_empty() && given.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
     plain.then(|| unique(body_id(given).into_owned(), seen))
 }
 
-/// `id`, or `id-1`, `id-2`… when the document already has it.
-fn unique(id: String, seen: &mut HashMap<String, usize>) -> String {
-    let n = seen.entry(id.clone()).or_insert(0);
-    *n += 1;
-    if *n == 1 {
-        id
-    } else {
-        format!("{id}-{}", *n - 1)
+/// The ids a body has given so far, and the next number to try after each.
+#[derive(Default)]
+struct Ids {
+    taken: std::collections::HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+/// `id`, or `id-1`, `id-2`… when the document already has it; never one
+/// that could be the theme's (`r-1` from a heading `R` written twice
+/// becomes `h-r-1`).
+fn unique(id: String, seen: &mut Ids) -> String {
+    let n = seen.next.entry(id.clone()).or_insert(0);
+    loop {
+        let candidate = if *n == 0 { id.clone() } else { format!("{id}-{n}") };
+        let candidate = body_id(&candidate).into_owned();
+        *n += 1;
+        if seen.taken.insert(candidate.clone()) {
+            return candidate;
+        }
     }
 }
 
@@ -171,7 +182,7 @@ pub fn render(markdown: &str, trust_html: bool) -> String {
     // doubled (and copied) a dozen times
     let mut out: Vec<Event> = Vec::with_capacity(markdown.len() / 10 + 16);
     out.extend(Parser::new_ext(markdown, options()));
-    let mut seen = HashMap::new();
+    let mut seen = Ids::default();
     let mut images_linked = false;
     // headings in place: an id from their text, one level down, no
     // attributes; footnote labels (their ids) and remote images made safe
@@ -355,6 +366,10 @@ mod tests {
         assert!(render("# Title {#ok}", false).contains("<h2 id=\"ok\">"));
         assert!(render("# Title {#r-main}", false).contains("<h2 id=\"h-r-main\">"));
         assert!(render("# R Main", false).contains("<h2 id=\"h-r-main\">"), "made from the text too");
+        let h = render("# R\n\n# R\n\n# A-1\n\n# A\n\n# A", false);
+        for id in ["\"r\"", "\"h-r-1\"", "\"a-1\"", "\"a\"", "\"a-2\""] {
+            assert_eq!(h.matches(&format!("id={id}")).count(), 1, "{id} once in {h}");
+        }
         assert!(render("x[^r-q]\n\n[^r-q]: note", false).contains("id=\"h-r-q\""), "footnote ids");
         let raw = render("<h2 id=\"r-body\">x</h2><div id=\"R-main\">y</div>", false);
         assert!(raw.contains("id=\"h-r-body\"") && raw.contains("id=\"h-R-main\""), "{raw}");
