@@ -124,7 +124,8 @@ pub(crate) fn check(out: &Path, sources: &Sources) -> Result<Output, Refusal> {
         refuse(
             reason,
             "retro replaces only a folder it wrote (it holds a `.retro-output` file) or an empty one; \
-             pass another --output, or move the folder away yourself",
+             pass another --output, or move the folder away yourself (a site built by a retro older \
+             than the stamp: delete it once)",
         )
     })?;
     Ok(output)
