@@ -18,6 +18,7 @@ pub mod pipeline;
 pub mod progress;
 pub mod publish;
 pub mod render;
+pub mod routes;
 pub mod scaffold;
 pub mod serve;
 pub mod text;

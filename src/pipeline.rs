@@ -162,7 +162,7 @@ pub fn finish(cfg: &Config, state: &mut State, rest: Rest, out: &Path) -> Result
         (true, false) => Tracker::ShowingItemsOf { pm: x, area_changed: was.area != is.area },
     };
     let kept: Vec<String> = if matches!(tracker, Tracker::None) {
-        state.files.iter().filter(|f| f.starts_with("action-items/")).cloned().collect()
+        state.files.iter().filter(|f| f.starts_with(crate::routes::ACTION_ITEMS)).cloned().collect()
     } else {
         Vec::new()
     };

@@ -451,7 +451,7 @@ pub fn parse_postmortem(
         }
         None => default_id.to_string(),
     };
-    if crate::render::pages::RESERVED_IDS.contains(&id.as_str()) {
+    if crate::routes::RESERVED_IDS.contains(&id.as_str()) {
         let msg = format!("id `{id}` is the name of a page of the site, not free for a postmortem");
         let hint = "choose another id, e.g. one that starts with the incident's date";
         if root.contains_key("id") {

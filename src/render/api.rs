@@ -195,7 +195,7 @@ fn pm_json<'a>(pms: &'a [Postmortem], m: &'a Metrics, cfg: &Config, i: usize) ->
         tags: &pm.tags,
         authors: &pm.authors,
         quarter: m.quarter_of[i].map(|q| q.to_string()),
-        url: cfg.url(&format!("postmortems/{}/", crate::text::url_segment(&pm.id))),
+        url: cfg.url(&crate::routes::link(&crate::routes::postmortem(&pm.id))),
         started: raw(&t.started),
         detected: raw(&t.detected),
         acknowledged: raw(&t.acknowledged),
@@ -240,9 +240,9 @@ fn sizes(pms: &[Postmortem]) -> (usize, usize) {
 pub fn exports(pms: &[Postmortem], m: &Metrics, cfg: &Config, emit: Emit) -> std::io::Result<()> {
     let (pm_size, item_size) = sizes(pms);
     let posts = Rows(|| (0..pms.len()).map(|i| pm_json(pms, m, cfg, i)));
-    emit(to_file("api/postmortems.json", &posts, false, pm_size))?;
+    emit(to_file(crate::routes::API_POSTMORTEMS, &posts, false, pm_size))?;
     let items = Rows(|| (0..pms.len()).flat_map(|i| items_json(pms, m, i)));
-    emit(to_file("api/action-items.json", &items, false, item_size))?;
+    emit(to_file(crate::routes::API_ACTION_ITEMS, &items, false, item_size))?;
     emit(metrics_file(m))
 }
 
@@ -283,8 +283,8 @@ pub fn from_parts<'p>(
         bytes.extend_from_slice(b"]\n");
         OutputFile { path: path.to_string(), bytes }
     };
-    emit(array("api/postmortems.json", &mut parts.clone().map(|p| p.0), pm_size))?;
-    emit(array("api/action-items.json", &mut parts.map(|p| p.1), item_size))?;
+    emit(array(crate::routes::API_POSTMORTEMS, &mut parts.clone().map(|p| p.0), pm_size))?;
+    emit(array(crate::routes::API_ACTION_ITEMS, &mut parts.map(|p| p.1), item_size))?;
     emit(metrics_file(m))
 }
 
@@ -328,5 +328,5 @@ fn metrics_file(m: &Metrics) -> OutputFile {
             },
         },
     };
-    to_file("api/metrics.json", &metrics, true, 64 * 1024)
+    to_file(crate::routes::API_METRICS, &metrics, true, 64 * 1024)
 }

@@ -81,7 +81,7 @@ pub fn atom(pms: &[Postmortem], cfg: &Config) -> OutputFile {
     x.push_str(&format!("  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml_escape(&cfg.base_url)));
     x.push_str(&format!(
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
-        xml_escape(&cfg.url("feed.xml"))
+        xml_escape(&cfg.url(crate::routes::FEED))
     ));
     x.push_str(&format!("  <updated>{feed_updated}</updated>\n"));
     x.push_str("  <generator>retro</generator>\n");
@@ -91,7 +91,7 @@ pub fn atom(pms: &[Postmortem], cfg: &Config) -> OutputFile {
         x.push_str(&format!("    <id>tag:retro,2024:postmortem:{}</id>\n", xml_escape(&p.id)));
         x.push_str(&format!(
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            xml_escape(&cfg.url(&format!("postmortems/{}/", crate::text::url_segment(&p.id))))
+            xml_escape(&cfg.url(&crate::routes::link(&crate::routes::postmortem(&p.id))))
         ));
         x.push_str(&format!("    <updated>{}</updated>\n", updated(p)));
         if let Some(s) = &p.timeline.started {
@@ -115,7 +115,7 @@ pub fn atom(pms: &[Postmortem], cfg: &Config) -> OutputFile {
         x.push_str("  </entry>\n");
     }
     x.push_str("</feed>\n");
-    OutputFile { path: "feed.xml".into(), bytes: x.into_bytes() }
+    OutputFile { path: crate::routes::FEED.into(), bytes: x.into_bytes() }
 }
 
 /// Every HTML page of the site. Search engines need absolute URLs: set
@@ -128,10 +128,10 @@ pub fn sitemap(pages: &[String], cfg: &Config) -> OutputFile {
     paths.sort_unstable();
     for p in paths {
         let dir = p.strip_suffix("index.html").unwrap_or(p);
-        x.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&cfg.url(&crate::text::url_path(dir)))));
+        x.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&cfg.url(&crate::routes::link(dir)))));
     }
     x.push_str("</urlset>\n");
-    OutputFile { path: "sitemap.xml".into(), bytes: x.into_bytes() }
+    OutputFile { path: crate::routes::SITEMAP.into(), bytes: x.into_bytes() }
 }
 
 #[cfg(test)]

@@ -161,7 +161,7 @@ pub fn update(
             };
             crate::timing::timed("exports", || exports::write(pms, m, cfg, &rows, parts, &mut emit))?;
             for (name, bytes) in &theme.statics {
-                emit(OutputFile { path: format!("static/{name}"), bytes: bytes.clone() })?;
+                emit(OutputFile { path: [crate::routes::STATIC, name].concat(), bytes: bytes.clone() })?;
             }
             Ok(paths)
         },

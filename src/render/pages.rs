@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::metrics::{Metrics, Quarter, QuarterMetrics, Summary};
 use crate::model::Postmortem;
+use crate::routes;
 use crate::text::name_slug;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -188,13 +189,13 @@ impl<'a> Renderer<'a> {
         let (cfg, m) = (input.cfg, input.m);
         let urls = Urls { base: &cfg.base_url };
         let nav = vec![
-            Link { name: "Overview".into(), url: urls.page("") },
-            Link { name: "Postmortems".into(), url: urls.page("postmortems/") },
-            Link { name: "Action items".into(), url: urls.page("action-items/") },
-            Link { name: "Trends".into(), url: urls.page("trends/") },
-            Link { name: "Quarters".into(), url: urls.page("quarters/") },
-            Link { name: "Areas".into(), url: urls.page("areas/") },
-            Link { name: "Tags".into(), url: urls.page("tags/") },
+            Link { name: "Overview".into(), url: urls.page(routes::HOME) },
+            Link { name: "Postmortems".into(), url: urls.page(routes::POSTMORTEMS) },
+            Link { name: "Action items".into(), url: urls.page(routes::ACTION_ITEMS) },
+            Link { name: "Trends".into(), url: urls.page(routes::TRENDS) },
+            Link { name: "Quarters".into(), url: urls.page(routes::QUARTERS) },
+            Link { name: "Areas".into(), url: urls.page(routes::AREAS) },
+            Link { name: "Tags".into(), url: urls.page(routes::TAGS) },
         ];
         let site = SiteCtx {
             title: &cfg.title,
@@ -244,13 +245,9 @@ pub fn render_postmortem(input: &Input, sink: &dyn Sink, i: usize) -> Result<(),
     Ok(())
 }
 
-/// Names in `postmortems/` that are files of the site, not postmortem
-/// folders: no postmortem may take one as its id (E020).
-pub(crate) const RESERVED_IDS: &[&str] = &["index.html"];
-
 /// The path of postmortem `pm`'s page under the output folder.
 pub fn postmortem_path(pm: &Postmortem) -> String {
-    format!("postmortems/{}/index.html", pm.id)
+    routes::file(&routes::postmortem(&pm.id))
 }
 
 /// Which postmortem pages list postmortem `x` among their related ones,
@@ -351,13 +348,13 @@ pub fn render_all(input: &Input, sink: &dyn Sink, scope: Scope) -> Result<Vec<St
                                     crate::timing::timed("postmortem list", || {
                                         r.render(
                                             "postmortems.html",
-                                            "postmortems/index.html",
+                                            &routes::file(routes::POSTMORTEMS),
                                             "All postmortems",
                                             "Postmortems",
                                             ctx,
                                         )
                                     })?;
-                                    r.render("404.html", "404.html", "Page not found", "", tera::Context::new())
+                                    r.render("404.html", routes::NOT_FOUND, "Page not found", "", tera::Context::new())
                                 },
                             )
                         },
@@ -776,7 +773,7 @@ pub enum Tracker {
 /// The views of the tracker: (key, folder, title, the group of an item).
 type View = (&'static str, &'static str, &'static str, fn(&ItemRow) -> String);
 
-const VIEWS: [View; 4] = [
+pub(crate) const VIEWS: [View; 4] = [
     ("owner", "owners", "By owner", |i| i.owner.to_string()),
     ("area", "areas", "By area", |i| i.area.as_ref().map_or("—", |a| a.name).to_string()),
     ("kind", "kinds", "By kind", |i| i.kind.to_string()),
@@ -823,18 +820,12 @@ impl TrackerPlan {
         if chunks.is_empty() {
             chunks.push(Vec::new());
         }
-        let page_url = |n: usize| {
-            if n == 1 {
-                urls.page("action-items/closed/")
-            } else {
-                urls.page(&format!("action-items/closed/{n}/"))
-            }
-        };
+        let page_url = |n: usize| urls.page(&routes::closed_items(n));
         let closed_pages: Vec<Link> =
             (1..=chunks.len()).map(|n| Link { name: n.to_string(), url: page_url(n) }).collect();
         let view_links: Vec<Link> = VIEWS
             .iter()
-            .map(|(_, dir, title, _)| Link { name: title.to_string(), url: urls.page(&format!("action-items/{dir}/")) })
+            .map(|(_, dir, title, _)| Link { name: title.to_string(), url: urls.page(&routes::item_view(dir)) })
             .collect();
         let counts = serde_json::json!({
             "all": items.len(),
@@ -873,11 +864,7 @@ impl TrackerPlan {
     /// Archive page `n` (0 is the first).
     fn closed_page(&self, r: &Renderer, items: &Shared<ItemRow>, n: usize) -> Result<(), RenderError> {
         let chunk = &self.chunks[n];
-        let path = if n == 0 {
-            "action-items/closed/index.html".to_string()
-        } else {
-            format!("action-items/closed/{}/index.html", n + 1)
-        };
+        let path = routes::file(&routes::closed_items(n + 1));
         if !self.shows(chunk) {
             r.add_path(path);
             return Ok(());
@@ -914,11 +901,11 @@ impl TrackerPlan {
         let open_shown = self.shows(&self.open);
         let open_page = || -> Result<(), RenderError> {
             if !open_shown {
-                r.add_path("action-items/index.html".into());
+                r.add_path(routes::file(routes::ACTION_ITEMS));
                 return Ok(());
             }
             let ctx = self.list_ctx(items, &self.open);
-            r.render("action_items.html", "action-items/index.html", "Action items", "Action items", ctx)
+            r.render("action_items.html", &routes::file(routes::ACTION_ITEMS), "Action items", "Action items", ctx)
         };
         let closed_pages = || -> Result<(), RenderError> {
             // pages the postmortem pages render: those with items
@@ -929,7 +916,7 @@ impl TrackerPlan {
                 .try_for_each(|n| self.closed_page(r, items, n))
         };
         let view_page = |&(key, dir, title, f): &View| -> Result<(), RenderError> {
-            let path = format!("action-items/{dir}/index.html");
+            let path = routes::file(&routes::item_view(dir));
             if !(open_shown || (area_changed && key == "area")) {
                 r.add_path(path);
                 return Ok(());
@@ -1078,7 +1065,7 @@ fn trends(r: &Renderer, labels: &[String], sev1_chart: &str) -> Result<(), Rende
         "charts",
         &serde_json::json!({ "severity": by_sev, "sev1": sev1_chart, "undetected": undetected, "area": by_area, "items": items }),
     );
-    r.render("trends.html", "trends/index.html", "Trends", "Trends", ctx)
+    r.render("trends.html", &routes::file(routes::TRENDS), "Trends", "Trends", ctx)
 }
 
 /// A SEV1 incident on its quarter's page.
@@ -1099,7 +1086,7 @@ fn quarters(r: &Renderer, items: &Shared<ItemRow>, only: Option<&[usize]>) -> Re
     let sev1 = cfg.severities.first().cloned();
     m.quarters.par_iter().enumerate().try_for_each(|(qi, q)| -> Result<(), RenderError> {
         let name = q.quarter.to_string();
-        let path = format!("quarters/{name}/index.html");
+        let path = routes::file(&routes::quarter(q.quarter));
         if only.is_some_and(|qs| !qs.contains(&qi)) {
             // in place and unchanged
             r.add_path(path);
@@ -1147,7 +1134,7 @@ fn quarters(r: &Renderer, items: &Shared<ItemRow>, only: Option<&[usize]>) -> Re
     let mut ctx = tera::Context::new();
     let newest: Vec<&QuarterRow> = rows.iter().rev().collect();
     ctx.insert("rows", &newest);
-    r.render("quarters.html", "quarters/index.html", "Quarters", "Quarters", ctx)
+    r.render("quarters.html", &routes::file(routes::QUARTERS), "Quarters", "Quarters", ctx)
 }
 
 #[derive(Serialize)]
@@ -1162,7 +1149,14 @@ struct TaxonRow {
 fn taxonomies(r: &Renderer, scope: Scope) -> Result<(), RenderError> {
     let pms = r.input.pms;
     let urls = Urls { base: &r.input.cfg.base_url };
-    for (kind, plural, dir, only) in [("Area", "Areas", "areas", scope.areas), ("Tag", "Tags", "tags", scope.tags)] {
+    /// A taxonomy: its name, plural, list page, page of one name, and the
+    /// slugs to render (all when `None`).
+    type Taxonomy<'s> = (&'static str, &'static str, &'static str, fn(&str) -> String, Option<&'s [String]>);
+    let kinds: [Taxonomy; 2] = [
+        ("Area", "Areas", routes::AREAS, routes::area, scope.areas),
+        ("Tag", "Tags", routes::TAGS, routes::tag, scope.tags),
+    ];
+    for (kind, plural, list_route, route, only) in kinds {
         // by slug, so that "Payments" and "payments" share a page (and
         // "payments!" has its own)
         let mut groups: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
@@ -1182,7 +1176,8 @@ fn taxonomies(r: &Renderer, scope: Scope) -> Result<(), RenderError> {
         let index: Vec<TaxonRow> = groups
             .par_iter()
             .map(|(slug, (name, idx))| -> Result<TaxonRow, RenderError> {
-                let url = if kind == "Area" { urls.area(name) } else { urls.tag(name) };
+                let route = route(name);
+                let url = urls.page(&route);
                 let sev1 = r.input.cfg.severities.first();
                 let row = TaxonRow {
                     name: name.clone(),
@@ -1191,7 +1186,7 @@ fn taxonomies(r: &Renderer, scope: Scope) -> Result<(), RenderError> {
                     sev1: idx.iter().filter(|&&i| sev1.is_some() && pms[i].severity.as_ref() == sev1).count(),
                     latest: idx.last().map_or(String::new(), |&i| r.rows[i].date.clone()),
                 };
-                let path = format!("{dir}/{slug}/index.html");
+                let path = routes::file(&route);
                 if only.is_some_and(|slugs| !slugs.contains(slug)) {
                     // in place and unchanged
                     r.add_path(path);
@@ -1212,7 +1207,7 @@ fn taxonomies(r: &Renderer, scope: Scope) -> Result<(), RenderError> {
         ctx.insert("kind", kind);
         ctx.insert("plural", plural);
         ctx.insert("rows", &index);
-        r.render("taxonomy_list.html", &format!("{dir}/index.html"), plural, plural, ctx)?;
+        r.render("taxonomy_list.html", &routes::file(list_route), plural, plural, ctx)?;
     }
     Ok(())
 }

@@ -5,7 +5,7 @@
 use crate::config::Config;
 use crate::metrics::{Durations, ItemState, Metrics, Quarter};
 use crate::model::{ActionItem, Postmortem, Stamp};
-use crate::text::{name_slug, url_segment};
+use crate::routes;
 use serde::Serialize;
 use std::borrow::Cow;
 
@@ -57,23 +57,24 @@ pub struct Urls<'a> {
 // `format!` costs several times more.
 impl Urls<'_> {
     pub fn postmortem(&self, id: &str) -> String {
-        [self.base, "postmortems/", &url_segment(id), "/"].concat()
+        self.page(&routes::postmortem(id))
     }
     /// The postmortem's area as a link, when it has one.
     pub fn area_link(&self, pm: &Postmortem) -> Option<Link> {
         pm.area.as_deref().filter(|a| !a.trim().is_empty()).map(|a| Link { name: a.to_string(), url: self.area(a) })
     }
     pub fn area(&self, area: &str) -> String {
-        [self.base, "areas/", &url_segment(&name_slug(area)), "/"].concat()
+        self.page(&routes::area(area))
     }
     pub fn tag(&self, tag: &str) -> String {
-        [self.base, "tags/", &url_segment(&name_slug(tag)), "/"].concat()
+        self.page(&routes::tag(tag))
     }
     pub fn quarter(&self, q: Quarter) -> String {
-        format!("{}quarters/{q}/", self.base)
+        self.page(&routes::quarter(q))
     }
-    pub fn page(&self, path: &str) -> String {
-        [self.base, path].concat()
+    /// The link to a route ([`routes`]).
+    pub fn page(&self, route: &str) -> String {
+        [self.base, &routes::link(route)].concat()
     }
 }
 

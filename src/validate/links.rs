@@ -4,52 +4,31 @@
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Level};
 use crate::model::{Postmortem, Status};
-use crate::text::name_slug;
 use pulldown_cmark::{Event, Parser, Tag};
 use std::collections::HashSet;
 
 /// Every page and file path a build of these postmortems writes, relative
 /// to the site root, folders with a trailing `/`.
 fn site_paths(pms: &[Postmortem], cfg: &Config) -> HashSet<String> {
-    let mut p: HashSet<String> = [
-        "",
-        "postmortems/",
-        "action-items/",
-        "action-items/closed/",
-        "action-items/owners/",
-        "action-items/areas/",
-        "action-items/kinds/",
-        "action-items/statuses/",
-        "trends/",
-        "quarters/",
-        "areas/",
-        "tags/",
-        "feed.xml",
-        "sitemap.xml",
-        "404.html",
-        "search-index.json",
-        "api/postmortems.json",
-        "api/action-items.json",
-        "api/metrics.json",
-        "api/postmortems.csv",
-        "api/action-items.csv",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    use crate::routes;
+    let mut p: HashSet<String> = routes::FIXED_PAGES.iter().chain(routes::FIXED_FILES).map(|s| s.to_string()).collect();
+    p.insert(routes::closed_items(1));
+    for (_, dir, _, _) in crate::render::pages::VIEWS {
+        p.insert(routes::item_view(dir));
+    }
     for (name, _) in crate::render::theme::STATIC {
-        p.insert(format!("static/{name}"));
+        p.insert([routes::STATIC, name].concat());
     }
     for pm in pms {
-        p.insert(format!("postmortems/{}/", pm.id));
+        p.insert(routes::postmortem(&pm.id));
         if let Some(a) = &pm.area {
-            p.insert(format!("areas/{}/", name_slug(a)));
+            p.insert(routes::area(a));
         }
         for t in &pm.tags {
-            p.insert(format!("tags/{}/", name_slug(t)));
+            p.insert(routes::tag(t));
         }
         if let Some(q) = crate::metrics::quarter_of(pm, cfg.timezone) {
-            p.insert(format!("quarters/{q}/"));
+            p.insert(routes::quarter(q));
         }
     }
     p
@@ -122,7 +101,7 @@ pub fn check(pms: &[Postmortem], cfg: &Config) -> Vec<Diagnostic> {
     let base = cfg.base_path();
     let mut out = Vec::new();
     for pm in pms {
-        let page = format!("postmortems/{}/", pm.id);
+        let page = crate::routes::postmortem(&pm.id);
         let mut found = Vec::new();
         let body = pm.body_text(&cfg.root);
         // the renderer's own options: footnotes (`[^rb]`) are not links
