@@ -151,7 +151,7 @@ impl Config {
         if let Some(b) = raw.base_url {
             let v = b.get_ref().trim();
             if base_url_ok(v) {
-                cfg.base_url = if v.ends_with('/') { v.to_string() } else { format!("{v}/") };
+                cfg.base_url = with_slash(v);
             } else {
                 errs.push(at(
                     b.span(),
@@ -306,12 +306,10 @@ impl Config {
     }
 
     /// The same settings published under another `base_url`; `None` when
-    /// it is neither a path nor an http(s) URL.
+    /// it is neither a path on the site's own host nor an http(s) URL.
     pub fn with_base_url(&self, base_url: &str) -> Option<Config> {
-        let quoted: String =
-            base_url.chars().filter(|c| !c.is_control()).collect::<String>().replace('\\', "\\\\").replace('"', "\\\"");
-        let parsed = Config::parse(&self.root, &format!("base_url = \"{quoted}\"")).ok()?;
-        Some(Config { base_url: parsed.base_url, ..self.clone() })
+        let v = base_url.trim();
+        base_url_ok(v).then(|| Config { base_url: with_slash(v), ..self.clone() })
     }
 
     /// The path part of `base_url`: `/pm/` for `https://example.com/pm/`.
@@ -335,6 +333,15 @@ impl Config {
     /// A site-relative link: `base_url` joined with `path` (no leading `/`).
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
+    }
+}
+
+/// `v` ending with `/`, as every `base_url` does.
+fn with_slash(v: &str) -> String {
+    if v.ends_with('/') {
+        v.to_string()
+    } else {
+        format!("{v}/")
     }
 }
 
