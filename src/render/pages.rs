@@ -626,29 +626,12 @@ fn postmortem_page(
         }
     }
     let segments = lifecycle(d);
-    let q = &pm.questions;
-    let questions = vec![
-        QuestionRow {
-            key: "prevent",
-            question: "How can we prevent this problem from happening again?",
-            answer: q.prevent.clone(),
-        },
-        QuestionRow {
-            key: "similar",
-            question: "Are there other areas with similar characteristics that we should improve?",
-            answer: q.similar.clone(),
-        },
-        QuestionRow {
-            key: "detect",
-            question: "If this happens again, how can we catch it earlier?",
-            answer: q.detect.clone(),
-        },
-        QuestionRow {
-            key: "mitigate",
-            question: "If this happens again, how can we mitigate it sooner?",
-            answer: q.mitigate.clone(),
-        },
-    ];
+    let questions: Vec<QuestionRow> = pm
+        .questions
+        .answers()
+        .into_iter()
+        .map(|(key, question, answer)| QuestionRow { key, question, answer: answer.clone() })
+        .collect();
     let problems: Vec<ProblemRow> = pm
         .problems
         .iter()

@@ -37,6 +37,9 @@ pub fn new_postmortem(
 ) -> (PathBuf, String) {
     let name = format!("{}-{}.md", today.format("%Y-%m-%d"), slugify(title));
     let now = format!("{}T09:00:00Z", today.format("%Y-%m-%d"));
+    let questions: Vec<String> =
+        crate::model::Questions::ASKED.iter().map(|(key, question)| format!("  # {question}\n  {key}: TODO")).collect();
+    let questions = questions.join("\n");
     let text = fill(
         NEW,
         &[
@@ -44,6 +47,7 @@ pub fn new_postmortem(
             ("severity", severity),
             ("area", &area.map(yaml_quote).unwrap_or_default()),
             ("now", &now),
+            ("questions", &questions),
         ],
     );
     (cfg.content_path().join(name), text)

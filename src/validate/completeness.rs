@@ -111,17 +111,7 @@ pub fn check(pm: &mut Postmortem, diags: &mut Vec<Diagnostic>, loc: &Locator, te
         )
     });
 
-    let qs = [
-        ("prevent", &pm.questions.prevent, "How can we prevent this problem from happening again?"),
-        (
-            "similar",
-            &pm.questions.similar,
-            "Are there other areas with similar characteristics that we should improve?",
-        ),
-        ("detect", &pm.questions.detect, "If this happens again, how can we catch it earlier?"),
-        ("mitigate", &pm.questions.mitigate, "If this happens again, how can we mitigate it sooner?"),
-    ];
-    for (key, answer, question) in qs {
+    for (key, question, answer) in pm.questions.answers() {
         let path = [Key("questions"), Key(key)];
         let state = match answer.as_deref() {
             None => "is not answered",
