@@ -150,7 +150,7 @@ pub fn check(pm: &mut Postmortem, diags: &mut Vec<Diagnostic>, loc: &Locator, te
         }
     }
     let deadline = cfg.completeness.due_within_days.get(&sev).copied();
-    let start_day = pm.timeline.started.as_ref().map(|s| s.at.with_timezone(&cfg.timezone).date_naive());
+    let start_day = crate::metrics::start_day(pm, cfg.timezone);
     for (i, item) in pm.action_items.iter().enumerate() {
         let base = [Key("action_items"), Index(i)];
         c.check(item.owner.is_some(), Code::W006, &base, false, || {

@@ -59,7 +59,7 @@ fn human_minutes(m: i64) -> String {
 /// Done and wont_do items need a `closed` date, and none may be closed
 /// before the incident started (in the site's timezone).
 fn closed_dates(pm: &Postmortem, ctx: &mut Ctx) {
-    let start_day = pm.timeline.started.as_ref().map(|s| s.at.with_timezone(&ctx.cfg.timezone).date_naive());
+    let start_day = crate::metrics::start_day(pm, ctx.cfg.timezone);
     for (i, item) in pm.action_items.iter().enumerate() {
         let path = |k| [Seg::Key("action_items"), Seg::Index(i), Seg::Key(k)];
         match (&item.closed, item.status.is_open()) {
