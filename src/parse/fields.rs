@@ -356,7 +356,7 @@ fn parse_day(raw: &str) -> Option<NaiveDate> {
         return None;
     }
     // the usual case, all digits, without chrono's format parser (a tenth
-    // of its cost); anything else as before
+    // of its cost); anything else through chrono
     let digits = |r: std::ops::Range<usize>| -> Option<u32> {
         b[r].iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
     };
