@@ -123,10 +123,8 @@ fn clean_up_on_signals(out: PathBuf) {
             if let Some(sig) = signals.forever().next() {
                 let _ = std::fs::remove_dir_all(&out);
                 // and a build's staging folders, if one was running
-                if let (Some(parent), Some(name)) = (out.parent(), out.file_name()) {
-                    for suffix in [".retro-new", ".retro-old"] {
-                        let _ = std::fs::remove_dir_all(parent.join(format!(".{}{suffix}", name.to_string_lossy())));
-                    }
+                for work in crate::publish::work_folders(&out) {
+                    let _ = std::fs::remove_dir_all(work);
                 }
                 std::process::exit(128 + sig);
             }
@@ -143,7 +141,9 @@ fn remove_stale_previews() {
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         // the preview, and the staging folders of a build it was running
-        let bare = name.trim_start_matches('.').trim_end_matches(".retro-new").trim_end_matches(".retro-old");
+        let bare = crate::publish::WORK_FOLDERS
+            .iter()
+            .fold(name.trim_start_matches('.'), |n, suffix| n.strip_suffix(suffix).unwrap_or(n));
         let Some(pid) = bare.strip_prefix("retro-serve-").and_then(|p| p.parse::<u32>().ok()) else { continue };
         if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() && Path::new("/proc/self").exists()
         {

@@ -12,6 +12,17 @@ use rayon::prelude::*;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
+/// The suffixes of the folders a build keeps beside its output
+/// (`.public.retro-new`, `.public.retro-old`): the new site while it is
+/// written, the previous one while it is removed.
+pub const WORK_FOLDERS: [&str; 2] = [".retro-new", ".retro-old"];
+
+/// The folders a build into `out` keeps beside it, by [`WORK_FOLDERS`].
+pub fn work_folders(out: &Path) -> Vec<PathBuf> {
+    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else { return Vec::new() };
+    WORK_FOLDERS.iter().map(|suffix| parent.join(format!(".{}{suffix}", name.to_string_lossy()))).collect()
+}
+
 /// Why a site was not published, and what became of the previous one.
 #[derive(Debug)]
 pub enum PublishError {
@@ -73,8 +84,8 @@ impl Staging {
         // checked again under the lock: another build may have just
         // finished, or the folder may have changed meanwhile
         let target = output::check(out, sources)?;
-        let dir = target.sibling(".retro-new");
-        for leftover in [&dir, &target.sibling(".retro-old")] {
+        let dir = target.sibling(WORK_FOLDERS[0]);
+        for leftover in [&dir, &target.sibling(WORK_FOLDERS[1])] {
             remove_leftover(out, leftover)?;
         }
         std::fs::create_dir(&dir)
@@ -106,7 +117,7 @@ impl Staging {
             // the previous site now sits where the new one was built
             self.dir.clone()
         } else {
-            let old = self.out.sibling(".retro-old");
+            let old = self.out.sibling(WORK_FOLDERS[1]);
             std::fs::rename(&out, &old).map_err(|e| self.failed(e))?;
             if let Err(error) = std::fs::rename(&self.dir, &out) {
                 let _ = remove_tree(&self.dir);
