@@ -246,21 +246,26 @@ fn many_open_event_streams_are_bounded_and_the_preview_keeps_working() {
     let mut streams = Vec::new();
     for _ in 0..300 {
         let mut s = TcpStream::connect(&server.addr).unwrap();
-        write!(s, "GET /__retro/events?since=0&page=/ HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr).unwrap();
-        streams.push(s);
+        // a connection past the bound may be answered and closed before
+        // the request is written: the write then fails, and it was refused
+        if write!(s, "GET /__retro/events?since=0&page=/ HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr).is_ok() {
+            streams.push(s);
+        }
     }
     std::thread::sleep(Duration::from_millis(300));
-    let mut refused = 0;
+    // an accepted stream answers 200 at once; the others were refused
+    // (503, or a reset of a connection closed with the request unread)
+    let mut accepted = 0;
     for s in &mut streams {
         s.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
         let mut buf = [0u8; 64];
         if let Ok(n) = s.read(&mut buf) {
-            if String::from_utf8_lossy(&buf[..n]).contains(" 503 ") {
-                refused += 1;
+            if String::from_utf8_lossy(&buf[..n]).contains(" 200 ") {
+                accepted += 1;
             }
         }
     }
-    assert!(refused >= 300 - 256, "only {refused} refused");
+    assert!((200..=256).contains(&accepted), "{accepted} of 300 event streams accepted");
     drop(streams);
     // a closed stream is noticed at its next keep-alive, within 5 s
     let home = format!("GET / HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", server.addr);
