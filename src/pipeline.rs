@@ -5,8 +5,10 @@ use crate::config::Config;
 use crate::diagnostic::{tally, Diagnostic, Kind, Tally};
 use crate::load::SourceFile;
 use crate::model::Postmortem;
-use crate::render::pages::Tracker;
+use crate::render::change::Change;
+use crate::render::site::Site;
 use crate::render::RenderError;
+use crate::routes::Route;
 use chrono::NaiveDate;
 use std::path::Path;
 
@@ -64,9 +66,11 @@ pub struct Edited {
 /// The pages still to render after an edit: pass to [`finish`].
 #[derive(Debug)]
 pub struct Rest {
-    /// The edited postmortem's index, and what it was before.
+    /// The edited postmortem's index, what it was before, and the site's
+    /// metrics before.
     index: usize,
     before: Postmortem,
+    metrics: crate::metrics::Metrics,
 }
 
 /// Applies an edit of the postmortem file `rel` (site-relative) to a site
@@ -110,92 +114,48 @@ pub fn edit(
     }
     let before: Vec<&Diagnostic> = state.diags.iter().filter(mine).collect();
     let same = new == *old && before.len() == after.len() && before.iter().zip(&after).all(|(a, b)| *a == b);
-    let page = crate::render::pages::postmortem_path(&new);
+    let own = Route::Postmortem(new.id.clone());
     let sink = crate::publish::InPlace(out.to_path_buf());
-    if same {
+    let rest = if same {
         // only the body changed: nothing but this page shows it
-        return Some(
-            crate::render::postmortem_only(&state.postmortems, &state.metrics, cfg, &state.theme, i, &sink)
-                .map(|()| Edited { page, rest: None })
-                .map_err(|e| render_failure(cfg, e, tally(&state.diags), state.sources)),
-        );
-    }
-    let old = std::mem::replace(&mut state.postmortems[i], new);
-    let refs: Vec<&Postmortem> = state.postmortems.iter().collect();
-    if !crate::validate::check_site(&refs).is_empty() {
-        state.postmortems[i] = old;
-        return None;
-    }
-    state.metrics = crate::metrics::compute(&state.postmortems, cfg, today);
-    state.diags.retain(|d| d.file != rel);
-    state.diags.extend(after);
-    crate::diagnostic::sort(&mut state.diags);
-    let rest = Rest { index: i, before: old };
+        None
+    } else {
+        let old = std::mem::replace(&mut state.postmortems[i], new);
+        let refs: Vec<&Postmortem> = state.postmortems.iter().collect();
+        if !crate::validate::check_site(&refs).is_empty() {
+            state.postmortems[i] = old;
+            return None;
+        }
+        let metrics = std::mem::replace(&mut state.metrics, crate::metrics::compute(&state.postmortems, cfg, today));
+        state.diags.retain(|d| d.file != rel);
+        state.diags.extend(after);
+        crate::diagnostic::sort(&mut state.diags);
+        Some(Rest { index: i, before: old, metrics })
+    };
+    let site = Site::new(&state.postmortems, &state.metrics, cfg);
     Some(
-        crate::render::postmortem_only(&state.postmortems, &state.metrics, cfg, &state.theme, i, &sink)
-            .map(|()| Edited { page, rest: Some(rest) })
+        crate::render::page(&site, &state.theme, &own, &sink)
+            .map(|()| Edited { page: own.path(), rest })
             .map_err(|e| render_failure(cfg, e, tally(&state.diags), state.sources)),
     )
 }
 
-/// Renders what an [`edit`] left: every list, figure, chart, export and
-/// feed, and the pages that list the edited postmortem as related; removes
-/// pages nothing links to any more (a tag no postmortem uses). Each file
-/// is replaced atomically. Returns how many files were written.
+/// Renders what an [`edit`] left: every page whose content the edit
+/// changed (each page module's `depends_on` decides), the pages that are
+/// new, and the data files; removes the files the site no longer has (a
+/// tag no postmortem uses). Each file is replaced atomically. Returns how
+/// many files were written.
 pub fn finish(cfg: &Config, state: &mut State, rest: Rest, out: &Path) -> Result<usize, Failure> {
-    let x = rest.index;
-    let after: Vec<&Postmortem> = state.postmortems.iter().collect();
-    let mut before = after.clone();
-    before[x] = &rest.before;
-    let related = crate::render::pages::related_to(&before, &after, x);
-    // the tracker lists the postmortem's items with its id, title, area
-    // and severity: with those and the items unchanged, its pages stay as
-    // they are; with only those changed, only the pages showing its items
-    let (was, is) = (&rest.before, &state.postmortems[x]);
-    let items_same = was.action_items.len() == is.action_items.len()
-        && was.action_items.iter().zip(&is.action_items).all(|(a, b)| a.same_as(b));
-    let shown_same = (&was.id, was.display_title(), &was.area, &was.severity)
-        == (&is.id, is.display_title(), &is.area, &is.severity);
-    let tracker = match (items_same, shown_same) {
-        (false, _) => Tracker::All,
-        (true, true) => Tracker::None,
-        (true, false) => Tracker::ShowingItemsOf { pm: x, area_changed: was.area != is.area },
-    };
-    let kept: Vec<String> = if matches!(tracker, Tracker::None) {
-        state.files.iter().filter(|f| f.starts_with(crate::routes::ACTION_ITEMS)).cloned().collect()
-    } else {
-        Vec::new()
-    };
-    // the area and tag pages it was and is on; the others do not show it
-    let slugs = |names: &mut dyn Iterator<Item = &String>| -> Vec<String> {
-        let mut v: Vec<String> = names.filter(|n| !n.trim().is_empty()).map(|n| crate::text::name_slug(n)).collect();
-        v.sort();
-        v.dedup();
-        v
-    };
-    let areas = slugs(&mut was.area.iter().chain(&is.area));
-    let tags = slugs(&mut was.tags.iter().chain(&is.tags));
-    // its quarter's page lists it, and the next one compares itself with
-    // that quarter's figures; with other action items, the items open at
-    // each quarter's end (and those closed in any quarter) change too:
-    // every quarter page then. Its start, so its quarter, is unchanged.
-    let quarters: Vec<usize> = match state.metrics.quarter_of[x] {
-        _ if was.action_items != is.action_items => (0..state.metrics.quarters.len()).collect(),
-        Some(q) => state.metrics.quarters.iter().position(|m| m.quarter == q).map_or(Vec::new(), |i| vec![i, i + 1]),
-        None => Vec::new(),
-    };
-    let scope = crate::render::pages::Scope {
-        postmortems: crate::render::pages::PmPages::Only(&related),
-        action_items: tracker,
-        areas: Some(&areas),
-        tags: Some(&tags),
-        quarters: Some(&quarters),
+    let site = Site::new(&state.postmortems, &state.metrics, cfg);
+    let change = Change::between(&rest.before, &rest.metrics, &site, rest.index);
+    let own = Route::Postmortem(change.id.clone());
+    let before = &state.files;
+    let wanted = |r: &Route| {
+        *r != own && (crate::render::pages::depends_on(&site, r, &change) || before.binary_search(&r.path()).is_err())
     };
     let sink = crate::render::Counting::new(crate::publish::InPlace(out.to_path_buf()));
-    let in_place = crate::render::Kept { files: &kept, exports: &mut state.exports, changed: x };
-    let files =
-        crate::render::update(&state.postmortems, &state.metrics, cfg, &state.theme, &sink, scope, Some(in_place))
-            .map_err(|e| render_failure(cfg, e, tally(&state.diags), state.sources))?;
+    let files = crate::render::render(&site, &state.theme, &sink, &wanted, Some((&mut state.exports, rest.index)))
+        .map_err(|e| render_failure(cfg, e, tally(&state.diags), state.sources))?;
     for gone in state.files.iter().filter(|f| files.binary_search(f).is_err()) {
         let path = out.join(gone);
         match std::fs::remove_file(&path) {

@@ -1,94 +1,180 @@
-//! The URL layout of a site, stated once. A page is a folder holding
-//! `index.html`: its route is the folder (`postmortems/<id>/`), its file
-//! [`file`] of the route, and its link `base_url` followed by [`link`] of
-//! the route (percent-encoded where a name is not ASCII). Every renderer,
-//! the link checker and `serve` take their paths from here.
+//! The URL layout of a site, stated once: [`Route`] names every file a
+//! build writes. A page is a folder holding `index.html`: its route's
+//! [`Route::folder`] is the folder (`postmortems/<id>/`), its
+//! [`Route::path`] the file under the output folder, and its
+//! [`Route::url`] `base_url` followed by the folder (percent-encoded where
+//! a name is not ASCII). Every renderer, the link checker and `serve` take
+//! their paths from here.
 
 use crate::metrics::Quarter;
 use crate::text::{name_slug, url_path};
 use std::borrow::Cow;
 
-pub const HOME: &str = "";
-pub const POSTMORTEMS: &str = "postmortems/";
-pub const ACTION_ITEMS: &str = "action-items/";
-pub const TRENDS: &str = "trends/";
-pub const QUARTERS: &str = "quarters/";
-pub const AREAS: &str = "areas/";
-pub const TAGS: &str = "tags/";
-/// Where theme static files are published.
-pub const STATIC: &str = "static/";
-
-pub const NOT_FOUND: &str = "404.html";
-pub const FEED: &str = "feed.xml";
-pub const SITEMAP: &str = "sitemap.xml";
-pub const SEARCH_INDEX: &str = "search-index.json";
-pub const API_POSTMORTEMS: &str = "api/postmortems.json";
-pub const API_ACTION_ITEMS: &str = "api/action-items.json";
-pub const API_METRICS: &str = "api/metrics.json";
-pub const CSV_POSTMORTEMS: &str = "api/postmortems.csv";
-pub const CSV_ACTION_ITEMS: &str = "api/action-items.csv";
-
-/// The pages every site has, whatever its postmortems.
-pub const FIXED_PAGES: &[&str] = &[HOME, POSTMORTEMS, ACTION_ITEMS, TRENDS, QUARTERS, AREAS, TAGS];
-/// The files every site has besides pages and static files.
-pub const FIXED_FILES: &[&str] = &[
-    NOT_FOUND,
-    FEED,
-    SITEMAP,
-    SEARCH_INDEX,
-    API_POSTMORTEMS,
-    API_ACTION_ITEMS,
-    API_METRICS,
-    CSV_POSTMORTEMS,
-    CSV_ACTION_ITEMS,
-];
-
-/// Names in [`POSTMORTEMS`] that are files of the site, not postmortem
-/// folders: no postmortem may take one as its id (E020).
-pub const RESERVED_IDS: &[&str] = &["index.html"];
-
-pub fn postmortem(id: &str) -> String {
-    [POSTMORTEMS, id, "/"].concat()
+/// One file of a built site.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Route {
+    Home,
+    PostmortemList,
+    /// By id.
+    Postmortem(String),
+    /// The open action items.
+    Tracker,
+    /// A grouped view of the open items, by its folder (`owners`).
+    TrackerView(&'static str),
+    /// Page `n` (from 1) of the closed action items.
+    ClosedItems(usize),
+    Trends,
+    QuarterList,
+    Quarter(Quarter),
+    AreaList,
+    /// By slug ([`name_slug`] of the name).
+    Area(String),
+    TagList,
+    /// By slug.
+    Tag(String),
+    NotFound,
+    Feed,
+    Sitemap,
+    SearchIndex,
+    Export(Export),
+    /// A theme's static file, by name.
+    Static(String),
 }
 
-/// The page of an area, by its name ([`name_slug`]).
-pub fn area(name: &str) -> String {
-    [AREAS, &name_slug(name), "/"].concat()
+/// The data files under `api/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Export {
+    PostmortemsJson,
+    ActionItemsJson,
+    MetricsJson,
+    PostmortemsCsv,
+    ActionItemsCsv,
 }
 
-/// The page of a tag, by its name ([`name_slug`]).
-pub fn tag(name: &str) -> String {
-    [TAGS, &name_slug(name), "/"].concat()
-}
+impl Export {
+    pub const ALL: [Export; 5] = [
+        Export::PostmortemsJson,
+        Export::ActionItemsJson,
+        Export::MetricsJson,
+        Export::PostmortemsCsv,
+        Export::ActionItemsCsv,
+    ];
 
-pub fn quarter(q: Quarter) -> String {
-    format!("{QUARTERS}{q}/")
-}
-
-/// Page `n` (from 1) of the closed action items.
-pub fn closed_items(n: usize) -> String {
-    match n {
-        0 | 1 => [ACTION_ITEMS, "closed/"].concat(),
-        n => format!("{ACTION_ITEMS}closed/{n}/"),
+    fn file(self) -> &'static str {
+        match self {
+            Export::PostmortemsJson => "api/postmortems.json",
+            Export::ActionItemsJson => "api/action-items.json",
+            Export::MetricsJson => "api/metrics.json",
+            Export::PostmortemsCsv => "api/postmortems.csv",
+            Export::ActionItemsCsv => "api/action-items.csv",
+        }
     }
 }
 
-/// A grouped view of the action items (`owners`, `areas`…).
-pub fn item_view(dir: &str) -> String {
-    [ACTION_ITEMS, dir, "/"].concat()
-}
+const POSTMORTEMS: &str = "postmortems/";
+const ACTION_ITEMS: &str = "action-items/";
+const QUARTERS: &str = "quarters/";
+const AREAS: &str = "areas/";
+const TAGS: &str = "tags/";
+const STATIC: &str = "static/";
 
-/// The file of a page: its route and `index.html`.
-pub fn file(route: &str) -> String {
-    [route, "index.html"].concat()
-}
+/// Names in the postmortem list's folder that are files of the site, not
+/// postmortem folders: no postmortem may take one as its id (E020).
+pub const RESERVED_IDS: &[&str] = &["index.html"];
 
-/// A route as it stands in a link after `base_url`.
-pub fn link(route: &str) -> Cow<'_, str> {
-    if route.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~/".contains(&b)) {
-        route.into()
-    } else {
-        url_path(route).into()
+impl Route {
+    /// A page of an area, by the area's name.
+    pub fn area(name: &str) -> Route {
+        Route::Area(name_slug(name))
+    }
+
+    /// A page of a tag, by the tag's name.
+    pub fn tag(name: &str) -> Route {
+        Route::Tag(name_slug(name))
+    }
+
+    /// The pages and files every site has, whatever its postmortems.
+    pub fn fixed() -> Vec<Route> {
+        let mut all = vec![
+            Route::Home,
+            Route::PostmortemList,
+            Route::Tracker,
+            Route::Trends,
+            Route::QuarterList,
+            Route::AreaList,
+            Route::TagList,
+            Route::NotFound,
+            Route::Feed,
+            Route::Sitemap,
+            Route::SearchIndex,
+        ];
+        all.extend(Export::ALL.map(Route::Export));
+        all
+    }
+
+    /// Whether this is an HTML page of its own folder (in the sitemap).
+    pub fn is_page(&self) -> bool {
+        self.folder().is_some()
+    }
+
+    /// The folder of a page, `/`-terminated (`""` for the home page);
+    /// `None` for a file that is not a page of its own.
+    pub fn folder(&self) -> Option<Cow<'static, str>> {
+        let owned = |parts: &[&str]| Some(Cow::Owned(parts.concat()));
+        match self {
+            Route::Home => Some("".into()),
+            Route::PostmortemList => Some(POSTMORTEMS.into()),
+            Route::Postmortem(id) => owned(&[POSTMORTEMS, id, "/"]),
+            Route::Tracker => Some(ACTION_ITEMS.into()),
+            Route::TrackerView(dir) => owned(&[ACTION_ITEMS, dir, "/"]),
+            Route::ClosedItems(0 | 1) => owned(&[ACTION_ITEMS, "closed/"]),
+            Route::ClosedItems(n) => owned(&[ACTION_ITEMS, "closed/", &n.to_string(), "/"]),
+            Route::Trends => Some("trends/".into()),
+            Route::QuarterList => Some(QUARTERS.into()),
+            Route::Quarter(q) => owned(&[QUARTERS, &q.to_string(), "/"]),
+            Route::AreaList => Some(AREAS.into()),
+            Route::Area(slug) => owned(&[AREAS, slug, "/"]),
+            Route::TagList => Some(TAGS.into()),
+            Route::Tag(slug) => owned(&[TAGS, slug, "/"]),
+            Route::NotFound
+            | Route::Feed
+            | Route::Sitemap
+            | Route::SearchIndex
+            | Route::Export(_)
+            | Route::Static(_) => None,
+        }
+    }
+
+    /// The file under the output folder: `postmortems/<id>/index.html`.
+    pub fn path(&self) -> String {
+        match self {
+            Route::NotFound => "404.html".into(),
+            Route::Feed => "feed.xml".into(),
+            Route::Sitemap => "sitemap.xml".into(),
+            Route::SearchIndex => "search-index.json".into(),
+            Route::Export(e) => e.file().into(),
+            Route::Static(name) => [STATIC, name].concat(),
+            page => [page.folder().unwrap_or_default().as_ref(), "index.html"].concat(),
+        }
+    }
+
+    /// What a link names after `base_url`: the folder of a page, the path
+    /// of another file; percent-encoded where it is not plain ASCII.
+    pub fn link(&self) -> String {
+        let target = match self.folder() {
+            Some(f) => f.into_owned(),
+            None => self.path(),
+        };
+        if target.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~/".contains(&b)) {
+            target
+        } else {
+            url_path(&target)
+        }
+    }
+
+    /// The full link: `base` (ending in `/`) and [`Route::link`].
+    pub fn url(&self, base: &str) -> String {
+        [base, &self.link()].concat()
     }
 }
 
@@ -98,14 +184,18 @@ mod tests {
 
     #[test]
     fn routes_files_and_links() {
-        assert_eq!(file(&postmortem("2024-a")), "postmortems/2024-a/index.html");
-        assert_eq!(link(&area("Платежи")), "areas/%D0%BF%D0%BB%D0%B0%D1%82%D0%B5%D0%B6%D0%B8/");
-        assert_eq!(link(&tag("TLS")), "tags/tls/");
-        assert_eq!(quarter(Quarter { year: 2024, q: 3 }), "quarters/2024-Q3/");
+        assert_eq!(Route::Postmortem("2024-a".into()).path(), "postmortems/2024-a/index.html");
+        assert_eq!(Route::area("Платежи").link(), "areas/%D0%BF%D0%BB%D0%B0%D1%82%D0%B5%D0%B6%D0%B8/");
+        assert_eq!(Route::tag("TLS").url("/base/"), "/base/tags/tls/");
+        assert_eq!(Route::Quarter(Quarter { year: 2024, q: 3 }).path(), "quarters/2024-Q3/index.html");
         assert_eq!(
-            (closed_items(1), closed_items(3)),
-            ("action-items/closed/".into(), "action-items/closed/3/".into())
+            (Route::ClosedItems(1).path(), Route::ClosedItems(3).path()),
+            ("action-items/closed/index.html".into(), "action-items/closed/3/index.html".into())
         );
-        assert_eq!(file(HOME), "index.html");
+        assert_eq!(Route::Home.path(), "index.html");
+        assert_eq!(Route::Home.url("/"), "/");
+        assert_eq!(Route::Export(Export::MetricsJson).url("/"), "/api/metrics.json");
+        assert_eq!(Route::Static("style.css".into()).path(), "static/style.css");
+        assert!(!Route::Feed.is_page() && Route::TrackerView("owners").is_page());
     }
 }

@@ -272,7 +272,7 @@ fn handle(mut stream: TcpStream, dir: &Path, base: &str, live: &Live, hosts: &Ho
 }
 
 fn not_found(stream: &mut TcpStream, dir: &Path, live: &Live, method: &str) -> std::io::Result<()> {
-    let page = std::fs::read(dir.join(crate::routes::NOT_FOUND))
+    let page = std::fs::read(dir.join(crate::routes::Route::NotFound.path()))
         .unwrap_or_else(|_| b"<!doctype html><title>Not found</title><body><h1>Not found</h1></body>".to_vec());
     let body = inject(page, live.status().generation);
     respond(stream, "404 Not Found", "text/html; charset=utf-8", &body, method)

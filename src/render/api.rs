@@ -5,6 +5,7 @@ use super::{Emit, OutputFile};
 use crate::config::Config;
 use crate::metrics::{ItemState, Metrics, Summary};
 use crate::model::{ActionItem, Postmortem};
+use crate::routes::{Export, Route};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -155,7 +156,7 @@ struct MetricsJson<'a> {
 
 /// `value` as JSON; `size` is a guess of its length, so that the buffer
 /// rarely grows (growing copies it and holds both copies for a moment).
-fn to_file<T: Serialize>(path: &str, value: &T, pretty: bool, size: usize) -> OutputFile {
+fn to_file<T: Serialize>(export: Export, value: &T, pretty: bool, size: usize) -> OutputFile {
     let mut bytes = Vec::with_capacity(size);
     // Serializing strings, numbers and maps with string keys cannot fail;
     // non-finite floats cannot occur (durations come from valid instants).
@@ -165,7 +166,7 @@ fn to_file<T: Serialize>(path: &str, value: &T, pretty: bool, size: usize) -> Ou
         bytes.clear();
     }
     bytes.push(b'\n');
-    OutputFile { path: path.to_string(), bytes }
+    OutputFile { path: Route::Export(export).path(), bytes }
 }
 
 /// A JSON array of what `rows` yields, made while it is written: the
@@ -195,7 +196,7 @@ fn pm_json<'a>(pms: &'a [Postmortem], m: &'a Metrics, cfg: &Config, i: usize) ->
         tags: &pm.tags,
         authors: &pm.authors,
         quarter: m.quarter_of[i].map(|q| q.to_string()),
-        url: cfg.url(&crate::routes::link(&crate::routes::postmortem(&pm.id))),
+        url: cfg.url(&Route::Postmortem(pm.id.clone()).link()),
         started: raw(&t.started),
         detected: raw(&t.detected),
         acknowledged: raw(&t.acknowledged),
@@ -240,9 +241,9 @@ fn sizes(pms: &[Postmortem]) -> (usize, usize) {
 pub fn exports(pms: &[Postmortem], m: &Metrics, cfg: &Config, emit: Emit) -> std::io::Result<()> {
     let (pm_size, item_size) = sizes(pms);
     let posts = Rows(|| (0..pms.len()).map(|i| pm_json(pms, m, cfg, i)));
-    emit(to_file(crate::routes::API_POSTMORTEMS, &posts, false, pm_size))?;
+    emit(to_file(Export::PostmortemsJson, &posts, false, pm_size))?;
     let items = Rows(|| (0..pms.len()).flat_map(|i| items_json(pms, m, i)));
-    emit(to_file(crate::routes::API_ACTION_ITEMS, &items, false, item_size))?;
+    emit(to_file(Export::ActionItemsJson, &items, false, item_size))?;
     emit(metrics_file(m))
 }
 
@@ -271,7 +272,7 @@ pub fn from_parts<'p>(
     emit: Emit,
 ) -> std::io::Result<()> {
     let (pm_size, item_size) = sizes(pms);
-    let array = |path: &str, entries: &mut dyn Iterator<Item = &'p [u8]>, size: usize| {
+    let array = |export: Export, entries: &mut dyn Iterator<Item = &'p [u8]>, size: usize| {
         let mut bytes = Vec::with_capacity(size);
         bytes.push(b'[');
         for (k, e) in entries.filter(|e| !e.is_empty()).enumerate() {
@@ -281,10 +282,10 @@ pub fn from_parts<'p>(
             bytes.extend_from_slice(e);
         }
         bytes.extend_from_slice(b"]\n");
-        OutputFile { path: path.to_string(), bytes }
+        OutputFile { path: Route::Export(export).path(), bytes }
     };
-    emit(array(crate::routes::API_POSTMORTEMS, &mut parts.clone().map(|p| p.0), pm_size))?;
-    emit(array(crate::routes::API_ACTION_ITEMS, &mut parts.map(|p| p.1), item_size))?;
+    emit(array(Export::PostmortemsJson, &mut parts.clone().map(|p| p.0), pm_size))?;
+    emit(array(Export::ActionItemsJson, &mut parts.map(|p| p.1), item_size))?;
     emit(metrics_file(m))
 }
 
@@ -328,5 +329,5 @@ fn metrics_file(m: &Metrics) -> OutputFile {
             },
         },
     };
-    to_file(crate::routes::API_METRICS, &metrics, true, 64 * 1024)
+    to_file(Export::MetricsJson, &metrics, true, 64 * 1024)
 }

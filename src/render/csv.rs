@@ -4,6 +4,7 @@ use super::{Emit, OutputFile};
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::model::Postmortem;
+use crate::routes::{Export, Route};
 
 /// One CSV field: quoted when it holds a comma or a semicolon (the
 /// separator of spreadsheets in many locales), a quote or a line break; a
@@ -95,7 +96,7 @@ fn pm_line(out: &mut String, pms: &[Postmortem], m: &Metrics, cfg: &Config, i: u
             pm.tags.join("; "),
             pm.authors.join("; "),
             m.quarter_of[i].map_or(String::new(), |q| q.to_string()),
-            cfg.url(&crate::routes::link(&crate::routes::postmortem(&pm.id))),
+            cfg.url(&Route::Postmortem(pm.id.clone()).link()),
             raw(&t.started),
             raw(&t.detected),
             raw(&t.acknowledged),
@@ -180,12 +181,12 @@ fn files(
     let mut p = String::with_capacity(pms.len() * 320);
     row(&mut p, &PM_HEADER);
     pm_lines.for_each(|l| p.push_str(l.as_ref()));
-    emit(OutputFile { path: crate::routes::CSV_POSTMORTEMS.into(), bytes: p.into_bytes() })?;
+    emit(OutputFile { path: Route::Export(Export::PostmortemsCsv).path(), bytes: p.into_bytes() })?;
     let n_items: usize = pms.iter().map(|p| p.action_items.len()).sum();
     let mut a = String::with_capacity(n_items * 200);
     row(&mut a, &ITEM_HEADER);
     item_lines.for_each(|l| a.push_str(l.as_ref()));
-    emit(OutputFile { path: crate::routes::CSV_ACTION_ITEMS.into(), bytes: a.into_bytes() })
+    emit(OutputFile { path: Route::Export(Export::ActionItemsCsv).path(), bytes: a.into_bytes() })
 }
 
 #[cfg(test)]

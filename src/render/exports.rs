@@ -4,6 +4,7 @@
 //! only its share is made again and the files are joined from the shares
 //! (at 10,000 postmortems about 15 ms instead of 150).
 
+use super::site::Site;
 use super::view::PmRow;
 use super::{api, csv, feed, search, Emit};
 use crate::config::Config;
@@ -36,14 +37,8 @@ fn pm_parts(pms: &[Postmortem], m: &Metrics, cfg: &Config, rows: &[PmRow], i: us
 /// Hands every export to `emit`. With `kept`, from the kept shares: all
 /// made first when there are none yet, else only postmortem `changed`'s
 /// share again (the others must not have changed since).
-pub fn write(
-    pms: &[Postmortem],
-    m: &Metrics,
-    cfg: &Config,
-    rows: &[PmRow],
-    kept: Option<(&mut Parts, usize)>,
-    emit: Emit,
-) -> std::io::Result<()> {
+pub fn write(site: &Site, kept: Option<(&mut Parts, usize)>, emit: Emit) -> std::io::Result<()> {
+    let (pms, m, cfg, rows) = (site.pms, site.m, site.cfg, site.rows.as_slice());
     emit(feed::atom(pms, cfg))?;
     let Some((parts, changed)) = kept else {
         emit(search::index(rows))?;

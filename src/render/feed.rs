@@ -3,6 +3,7 @@
 use super::OutputFile;
 use crate::config::Config;
 use crate::model::{Postmortem, Status};
+use crate::routes::Route;
 
 /// Escapes text for XML and HTML content and quoted attribute values;
 /// drops characters XML 1.0 does not allow.
@@ -81,7 +82,7 @@ pub fn atom(pms: &[Postmortem], cfg: &Config) -> OutputFile {
     x.push_str(&format!("  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml_escape(&cfg.base_url)));
     x.push_str(&format!(
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
-        xml_escape(&cfg.url(crate::routes::FEED))
+        xml_escape(&cfg.url(&Route::Feed.link()))
     ));
     x.push_str(&format!("  <updated>{feed_updated}</updated>\n"));
     x.push_str("  <generator>retro</generator>\n");
@@ -91,7 +92,7 @@ pub fn atom(pms: &[Postmortem], cfg: &Config) -> OutputFile {
         x.push_str(&format!("    <id>tag:retro,2024:postmortem:{}</id>\n", xml_escape(&p.id)));
         x.push_str(&format!(
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            xml_escape(&cfg.url(&crate::routes::link(&crate::routes::postmortem(&p.id))))
+            xml_escape(&cfg.url(&Route::Postmortem(p.id.clone()).link()))
         ));
         x.push_str(&format!("    <updated>{}</updated>\n", updated(p)));
         if let Some(s) = &p.timeline.started {
@@ -115,23 +116,23 @@ pub fn atom(pms: &[Postmortem], cfg: &Config) -> OutputFile {
         x.push_str("  </entry>\n");
     }
     x.push_str("</feed>\n");
-    OutputFile { path: crate::routes::FEED.into(), bytes: x.into_bytes() }
+    OutputFile { path: Route::Feed.path(), bytes: x.into_bytes() }
 }
 
-/// Every HTML page of the site. Search engines need absolute URLs: set
-/// `base_url` to the full address for a sitemap they accept.
-pub fn sitemap(pages: &[String], cfg: &Config) -> OutputFile {
+/// Every HTML page of the site among `routes`. Search engines need
+/// absolute URLs: set `base_url` to the full address for a sitemap they
+/// accept.
+pub fn sitemap(routes: &[Route], cfg: &Config) -> OutputFile {
     let mut x = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let mut paths: Vec<&str> = pages.iter().map(String::as_str).filter(|p| p.ends_with("index.html")).collect();
-    paths.sort_unstable();
-    for p in paths {
-        let dir = p.strip_suffix("index.html").unwrap_or(p);
-        x.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&cfg.url(&crate::routes::link(dir)))));
+    let mut pages: Vec<(String, &Route)> = routes.iter().filter(|r| r.is_page()).map(|r| (r.path(), r)).collect();
+    pages.sort_unstable();
+    for (_, route) in pages {
+        x.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&cfg.url(&route.link()))));
     }
     x.push_str("</urlset>\n");
-    OutputFile { path: crate::routes::SITEMAP.into(), bytes: x.into_bytes() }
+    OutputFile { path: Route::Sitemap.path(), bytes: x.into_bytes() }
 }
 
 #[cfg(test)]

@@ -2,14 +2,17 @@
 //! feed, sitemap, search index, JSON and CSV exports, static files.
 
 pub mod api;
+pub mod change;
 pub mod charts;
 pub mod csv;
 pub mod exports;
 pub mod feed;
 pub mod markdown;
 pub mod pages;
+pub mod related;
 pub mod search;
 mod shared;
+pub mod site;
 pub mod theme;
 pub mod view;
 
@@ -17,6 +20,8 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::metrics::Metrics;
 use crate::model::Postmortem;
+use crate::routes::Route;
+use site::Site;
 
 /// One file of the built site: its path under the output folder and bytes.
 #[derive(Clone, Debug, PartialEq)]
@@ -92,19 +97,62 @@ impl From<std::io::Error> for RenderError {
     }
 }
 
-/// Renders only the page of postmortem `i` (`retro serve` uses it when an
-/// edit changed nothing but that postmortem's body).
-pub fn postmortem_only(
-    pms: &[Postmortem],
-    m: &Metrics,
-    cfg: &Config,
+/// Renders the files of the site that `wanted` selects into `sink`:
+/// pages on all cores, beside them the data files from `exports` (the
+/// kept shares of `retro serve`, with the postmortem that changed) or
+/// from the model. Returns the paths of every file of the site, sorted.
+pub fn render(
+    site: &Site,
     theme: &theme::Theme,
-    i: usize,
     sink: &dyn Sink,
-) -> Result<(), RenderError> {
-    let rows = view::pm_rows(pms, m, cfg);
-    let input = pages::Input { cfg, pms, m, theme, rows: &rows };
-    pages::render_postmortem(&input, sink, i)
+    wanted: &(dyn Fn(&Route) -> bool + Sync),
+    exports: Option<(&mut exports::Parts, usize)>,
+) -> Result<Vec<String>, RenderError> {
+    use rayon::prelude::*;
+    let mut routes = site.routes();
+    routes.extend(theme.statics.iter().map(|(name, _)| Route::Static(name.clone())));
+    let renderer = pages::Renderer::new(site, theme);
+    let pages: Vec<&Route> =
+        routes.iter().filter(|r| r.is_page() || **r == Route::NotFound).filter(|r| wanted(r)).collect();
+    let progress = crate::progress::Progress::new("rendering", pages.len());
+    let (rendered, data) = rayon::join(
+        || {
+            crate::timing::timed("pages", || {
+                pages.par_iter().try_for_each(|route| -> Result<(), RenderError> {
+                    if let Some(page) = renderer.page(route) {
+                        sink.put(page?)?;
+                    }
+                    progress.inc();
+                    Ok(())
+                })
+            })
+        },
+        || -> std::io::Result<()> {
+            // each file is written as soon as it is made: the exports of a
+            // large site are tens of megabytes
+            let mut emit = |f: OutputFile| sink.put(f);
+            crate::timing::timed("exports", || exports::write(site, exports, &mut emit))?;
+            for (name, bytes) in &theme.statics {
+                emit(OutputFile { path: Route::Static(name.clone()).path(), bytes: bytes.clone() })?;
+            }
+            Ok(())
+        },
+    );
+    rendered?;
+    data?;
+    sink.put(feed::sitemap(&routes, site.cfg))?;
+    let mut paths: Vec<String> = routes.iter().map(Route::path).collect();
+    paths.sort_unstable();
+    Ok(paths)
+}
+
+/// Renders the page at `route` into `sink` (`retro serve` renders the
+/// page of an edited postmortem first).
+pub fn page(site: &Site, theme: &theme::Theme, route: &Route, sink: &dyn Sink) -> Result<(), RenderError> {
+    if let Some(page) = pages::Renderer::new(site, theme).page(route) {
+        sink.put(page?)?;
+    }
+    Ok(())
 }
 
 /// Renders every file of the site into `sink`; returns their paths,
@@ -116,62 +164,5 @@ pub fn site(
     theme: &theme::Theme,
     sink: &dyn Sink,
 ) -> Result<Vec<String>, RenderError> {
-    update(pms, m, cfg, theme, sink, pages::Scope::ALL, None)
-}
-
-/// What `retro serve` keeps of a built site when one postmortem changed.
-pub struct Kept<'k> {
-    /// The pages outside postmortem pages that are in place (for the
-    /// sitemap).
-    pub files: &'k [String],
-    /// The exports' per-postmortem shares.
-    pub exports: &'k mut exports::Parts,
-    /// The postmortem that changed.
-    pub changed: usize,
-}
-
-/// Renders the files of the site in `scope` (`retro serve` after one
-/// postmortem changed, with what it kept: the other pages are in place).
-/// Returns the paths of the whole site, sorted.
-pub fn update(
-    pms: &[Postmortem],
-    m: &Metrics,
-    cfg: &Config,
-    theme: &theme::Theme,
-    sink: &dyn Sink,
-    scope: pages::Scope,
-    kept: Option<Kept>,
-) -> Result<Vec<String>, RenderError> {
-    let (kept_files, parts) = match kept {
-        Some(k) => (k.files, Some((k.exports, k.changed))),
-        None => (&[][..], None),
-    };
-    let rows = view::pm_rows(pms, m, cfg);
-    let input = pages::Input { cfg, pms, m, theme, rows: &rows };
-    // the exports do not depend on the pages: make them while pages render
-    let (pages, extras) = rayon::join(
-        || pages::render_all(&input, sink, scope),
-        || -> std::io::Result<Vec<String>> {
-            // each file is written as soon as it is made: the exports of a
-            // large site are tens of megabytes
-            let mut paths = Vec::new();
-            let mut emit = |f: OutputFile| -> std::io::Result<()> {
-                paths.push(f.path.clone());
-                sink.put(f)
-            };
-            crate::timing::timed("exports", || exports::write(pms, m, cfg, &rows, parts, &mut emit))?;
-            for (name, bytes) in &theme.statics {
-                emit(OutputFile { path: [crate::routes::STATIC, name].concat(), bytes: bytes.clone() })?;
-            }
-            Ok(paths)
-        },
-    );
-    let mut paths = pages?;
-    paths.extend(kept_files.iter().cloned());
-    let sitemap = feed::sitemap(&paths, cfg);
-    paths.extend(extras?);
-    paths.push(sitemap.path.clone());
-    sink.put(sitemap)?;
-    paths.sort_unstable();
-    Ok(paths)
+    render(&Site::new(pms, m, cfg), theme, sink, &|_| true, None)
 }

@@ -65,7 +65,7 @@ pub fn index(rows: &[PmRow]) -> OutputFile {
     let entries: Vec<Entry> = rows.iter().rev().map(entry).collect();
     let mut bytes = serde_json::to_vec(&entries).unwrap_or_else(|_| b"[]".to_vec());
     bytes.push(b'\n');
-    OutputFile { path: crate::routes::SEARCH_INDEX.into(), bytes }
+    OutputFile { path: crate::routes::Route::SearchIndex.path(), bytes }
 }
 
 /// One row's entry of the index, for [`from_parts`].
@@ -84,7 +84,7 @@ pub fn from_parts<'p>(parts: impl DoubleEndedIterator<Item = &'p [u8]>) -> Outpu
         bytes.extend_from_slice(p);
     }
     bytes.extend_from_slice(b"]\n");
-    OutputFile { path: crate::routes::SEARCH_INDEX.into(), bytes }
+    OutputFile { path: crate::routes::Route::SearchIndex.path(), bytes }
 }
 
 #[cfg(test)]

@@ -6,30 +6,13 @@
 //! pointer.
 
 use serde::Serialize;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 pub struct Shared<'a, T> {
     rows: &'a [T],
+    /// The value of each row that is kept once made.
     values: Vec<Option<OnceLock<tera::Value>>>,
-    /// Rows not kept: the value made for the first list that shows the
-    /// row, held for the second and then dropped (a closed action item is
-    /// on its postmortem's page and on one archive page, rendered as soon
-    /// as all its items have been shown). At most [`HELD`] at once.
-    handoff: Vec<Mutex<Handoff>>,
-    held: AtomicUsize,
 }
-
-enum Handoff {
-    Fresh,
-    Held(tera::Value),
-    Done,
-}
-
-/// How many values of rows not kept may wait for their second list: a
-/// bound for items closed long after their postmortem, whose archive page
-/// comes late (at 10,000 postmortems there are about 30,000 closed items).
-const HELD: usize = 4096;
 
 impl<'a, T: Serialize + Sync> Shared<'a, T> {
     /// Values are made when first asked for: rendering one page after an
@@ -39,15 +22,13 @@ impl<'a, T: Serialize + Sync> Shared<'a, T> {
     }
 
     /// Keeps only the values of rows for which `keep` holds; the value of
-    /// another is handed from the first list that shows it to the second,
-    /// and made again for any later one. Of the action items only the open
-    /// ones are listed many times (tracker, four grouped views, quarter
-    /// pages, home page); keeping every item's value cost 70 MB at 10,000
-    /// postmortems, handing closed ones on costs about 10 MB.
+    /// another is made for each list that shows it. Of the action items
+    /// only the open ones are listed many times (tracker, four grouped
+    /// views, quarter pages, home page); a closed one is on its
+    /// postmortem's page and one archive page, and keeping the values of
+    /// all items would hold tens of megabytes at 10,000 postmortems.
     pub fn keeping(rows: &'a [T], keep: impl Fn(&T) -> bool) -> Self {
-        let values: Vec<_> = rows.iter().map(|r| keep(r).then(OnceLock::new)).collect();
-        let handoff = values.iter().map(|_| Mutex::new(Handoff::Fresh)).collect();
-        Shared { rows, values, handoff, held: AtomicUsize::new(0) }
+        Shared { rows, values: rows.iter().map(|r| keep(r).then(OnceLock::new)).collect() }
     }
 
     /// Row `i` as a template value.
@@ -57,25 +38,7 @@ impl<'a, T: Serialize + Sync> Shared<'a, T> {
         let make = || tera::Value::from_serializable(&self.rows[i]);
         match &self.values[i] {
             Some(v) => v.get_or_init(make).clone(),
-            None => {
-                let Ok(mut slot) = self.handoff[i].lock() else { return make() };
-                match std::mem::replace(&mut *slot, Handoff::Done) {
-                    Handoff::Held(v) => {
-                        self.held.fetch_sub(1, Ordering::Relaxed);
-                        v
-                    }
-                    Handoff::Done => make(),
-                    Handoff::Fresh => {
-                        let v = make();
-                        if self.held.fetch_add(1, Ordering::Relaxed) < HELD {
-                            *slot = Handoff::Held(v.clone());
-                        } else {
-                            self.held.fetch_sub(1, Ordering::Relaxed);
-                        }
-                        v
-                    }
-                }
-            }
+            None => make(),
         }
     }
 
@@ -121,32 +84,6 @@ mod tests {
         assert_eq!(x, y);
         assert!(s.values[0].as_ref().is_some_and(|v| v.get().is_some()));
         assert_eq!(s.len(), 1);
-    }
-
-    #[test]
-    fn a_row_not_kept_is_handed_from_its_first_list_to_its_second() {
-        let rows = [Row { name: "a", n: 1 }];
-        let s = Shared::keeping(&rows, |_| false);
-        let first = s.value(0);
-        assert!(matches!(*s.handoff[0].lock().unwrap(), Handoff::Held(_)));
-        assert_eq!(s.held.load(Ordering::Relaxed), 1);
-        assert_eq!(s.value(0), first);
-        assert!(matches!(*s.handoff[0].lock().unwrap(), Handoff::Done), "dropped after the second list");
-        assert_eq!(s.held.load(Ordering::Relaxed), 0);
-        assert_eq!(s.value(0), first, "a third list makes it again");
-        assert!(matches!(*s.handoff[0].lock().unwrap(), Handoff::Done));
-    }
-
-    #[test]
-    fn at_most_so_many_rows_not_kept_are_held() {
-        let rows: Vec<Row> = (0..HELD as u32 + 10).map(|n| Row { name: "x", n }).collect();
-        let s = Shared::keeping(&rows, |_| false);
-        for i in 0..rows.len() {
-            s.value(i);
-        }
-        assert_eq!(s.held.load(Ordering::Relaxed), HELD);
-        assert!(matches!(*s.handoff[HELD + 5].lock().unwrap(), Handoff::Done), "past the bound: not held");
-        assert_eq!(s.value(HELD + 5), s.value(HELD + 5));
     }
 
     #[test]

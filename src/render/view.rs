@@ -5,7 +5,7 @@
 use crate::config::Config;
 use crate::metrics::{Durations, ItemState, Metrics, Quarter};
 use crate::model::{ActionItem, Postmortem, Stamp};
-use crate::routes;
+use crate::routes::Route;
 use serde::Serialize;
 use std::borrow::Cow;
 
@@ -42,7 +42,7 @@ pub struct Link {
 }
 
 /// A [`Link`] whose name is borrowed.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct LinkTo<'a> {
     pub name: &'a str,
     pub url: String,
@@ -53,28 +53,26 @@ pub struct Urls<'a> {
     pub base: &'a str,
 }
 
-// Built by concatenation: these run for every row of every list, and
-// `format!` costs several times more.
 impl Urls<'_> {
     pub fn postmortem(&self, id: &str) -> String {
-        self.page(&routes::postmortem(id))
+        self.page(&Route::Postmortem(id.to_string()))
     }
     /// The postmortem's area as a link, when it has one.
     pub fn area_link(&self, pm: &Postmortem) -> Option<Link> {
         pm.area.as_deref().filter(|a| !a.trim().is_empty()).map(|a| Link { name: a.to_string(), url: self.area(a) })
     }
     pub fn area(&self, area: &str) -> String {
-        self.page(&routes::area(area))
+        self.page(&Route::area(area))
     }
     pub fn tag(&self, tag: &str) -> String {
-        self.page(&routes::tag(tag))
+        self.page(&Route::tag(tag))
     }
     pub fn quarter(&self, q: Quarter) -> String {
-        self.page(&routes::quarter(q))
+        self.page(&Route::Quarter(q))
     }
-    /// The link to a route ([`routes`]).
-    pub fn page(&self, route: &str) -> String {
-        [self.base, &routes::link(route)].concat()
+    /// The link to a route.
+    pub fn page(&self, route: &Route) -> String {
+        route.url(self.base)
     }
 }
 
@@ -87,7 +85,7 @@ pub fn sev_class(cfg: &Config, sev: Option<&str>) -> String {
 }
 
 /// A postmortem in lists and tables.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct PmRow {
     pub id: String,
     pub url: String,
@@ -144,9 +142,9 @@ pub fn pm_rows(pms: &[Postmortem], m: &crate::metrics::Metrics, cfg: &Config) ->
     pms.par_iter().enumerate().map(|(i, pm)| pm_row(pm, &m.durations[i], m.quarter_of[i], &m.items[i], cfg)).collect()
 }
 
-#[derive(Clone, Debug, Serialize)]
 /// An action item in tables. Its texts are borrowed from the model: a
 /// large site has hundreds of thousands of items.
+#[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct ItemRow<'a> {
     pub id: &'a str,
     pub title: &'a str,

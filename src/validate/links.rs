@@ -8,30 +8,23 @@ use pulldown_cmark::{Event, Parser, Tag};
 use std::collections::HashSet;
 
 /// Every page and file path a build of these postmortems writes, relative
-/// to the site root, folders with a trailing `/`.
+/// to the site root, folders with a trailing `/`: the site's routes and
+/// the built-in theme's static files.
 fn site_paths(pms: &[Postmortem], cfg: &Config) -> HashSet<String> {
-    use crate::routes;
-    let mut p: HashSet<String> = routes::FIXED_PAGES.iter().chain(routes::FIXED_FILES).map(|s| s.to_string()).collect();
-    p.insert(routes::closed_items(1));
-    for (_, dir, _, _) in crate::render::pages::VIEWS {
-        p.insert(routes::item_view(dir));
-    }
-    for (name, _) in crate::render::theme::STATIC {
-        p.insert([routes::STATIC, name].concat());
-    }
-    for pm in pms {
-        p.insert(routes::postmortem(&pm.id));
-        if let Some(a) = &pm.area {
-            p.insert(routes::area(a));
-        }
-        for t in &pm.tags {
-            p.insert(routes::tag(t));
-        }
-        if let Some(q) = crate::metrics::quarter_of(pm, cfg.timezone) {
-            p.insert(routes::quarter(q));
-        }
-    }
-    p
+    use crate::routes::Route;
+    // the files of a site do not depend on the day it is built
+    let today = chrono::NaiveDate::MIN;
+    let m = crate::metrics::compute(pms, cfg, today);
+    let site = crate::render::site::Site::new(pms, &m, cfg);
+    let statics = crate::render::theme::STATIC.iter().map(|(name, _)| Route::Static(name.to_string()));
+    site.routes()
+        .into_iter()
+        .chain(statics)
+        .map(|r| match r.folder() {
+            Some(folder) => folder.into_owned(),
+            None => r.path(),
+        })
+        .collect()
 }
 
 /// Resolves `target` as written on the page `page` (a site path such as
@@ -101,7 +94,7 @@ pub fn check(pms: &[Postmortem], cfg: &Config) -> Vec<Diagnostic> {
     let base = cfg.base_path();
     let mut out = Vec::new();
     for pm in pms {
-        let page = crate::routes::postmortem(&pm.id);
+        let page = crate::routes::Route::Postmortem(pm.id.clone()).folder().unwrap_or_default().into_owned();
         let mut found = Vec::new();
         let body = pm.body_text(&cfg.root);
         // the renderer's own options: footnotes (`[^rb]`) are not links

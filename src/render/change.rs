@@ -1,0 +1,281 @@
+//! What an edit of one postmortem changed, in the terms the pages are
+//! made of: its row, its action items, what only its own page and its
+//! quarter's SEV1 section show, its durations, its areas and tags, the
+//! related lists that show it, and the figures of each quarter. Worked
+//! out by comparing the values the pages are rendered from, before and
+//! after, so that a field added to a row is followed without a list to
+//! keep. Each page module's `depends_on` reads it.
+
+use super::related::related_to;
+use super::site::{Site, Taxonomy};
+use super::view::{item_row, pm_row};
+use crate::metrics::Metrics;
+use crate::model::Postmortem;
+use crate::text::name_slug;
+
+#[derive(Debug, Default)]
+pub struct Change {
+    /// The edited postmortem's id; the edit kept it.
+    pub id: String,
+    /// Its index in the site.
+    pub index: usize,
+    /// Its row in lists differs.
+    pub row: bool,
+    /// The rows of its action items differ (they show its title, area and
+    /// severity too).
+    pub items: bool,
+    /// The tracker's counts of open, overdue or closed items differ.
+    pub counts: bool,
+    /// Which of its items are closed, or when, differs: the archive of
+    /// closed items may shift by a page.
+    pub closed_order: bool,
+    /// Impact, root cause or five whys differ (its page and the SEV1
+    /// section of its quarter's page show them).
+    pub detail: bool,
+    /// Its durations differ.
+    pub timeline: bool,
+    /// Its areas or tags differ.
+    pub membership: bool,
+    /// Its tags, area or `related` differ: the related lists it is on may
+    /// differ.
+    pub ranking: bool,
+    /// Slugs of the areas and tags it was or is filed under.
+    pub areas: Vec<String>,
+    pub tags: Vec<String>,
+    /// Ids of the other postmortems whose related list shows it, before
+    /// or after.
+    pub related: Vec<String>,
+    /// Indices of the quarters whose figures differ.
+    pub quarters: Vec<usize>,
+    /// The figures over all quarters differ.
+    pub totals: bool,
+    /// The list of quarters or of areas differs: every quarter's row.
+    pub layout: bool,
+}
+
+impl Change {
+    /// Postmortem `x` of `after` (a site whose metrics are `after.m`) was
+    /// `before`, with the metrics `before_m`.
+    pub fn between(before: &Postmortem, before_m: &Metrics, after: &Site, x: usize) -> Change {
+        let (cfg, is) = (after.cfg, &after.pms[x]);
+        let (was_d, was_items) = (&before_m.durations[x], &before_m.items[x]);
+        let row_before = pm_row(before, was_d, before_m.quarter_of[x], was_items, cfg);
+        let items_before: Vec<_> =
+            before.action_items.iter().zip(was_items).map(|(it, s)| item_row(before, it, s, cfg)).collect();
+        let items_after = &after.items[after.items_of(x)];
+        let counts = |states: &[crate::metrics::ItemState]| {
+            let n = |f: fn(&crate::metrics::ItemState) -> bool| states.iter().filter(|s| f(s)).count();
+            (n(|s| s.open), n(|s| s.overdue), n(|s| !s.open))
+        };
+        let closings = |pm: &Postmortem, states: &[crate::metrics::ItemState]| -> Vec<(String, Option<String>)> {
+            pm.action_items
+                .iter()
+                .zip(states)
+                .filter(|(_, s)| !s.open)
+                .map(|(it, _)| (it.id.clone(), it.closed.as_ref().map(|c| c.raw.clone())))
+                .collect()
+        };
+        let slugs = |names: Vec<&str>| -> Vec<String> {
+            let mut v: Vec<String> = names.into_iter().map(name_slug).collect();
+            v.sort();
+            v.dedup();
+            v
+        };
+        let related = {
+            let after_refs: Vec<&Postmortem> = after.pms.iter().collect();
+            let mut before_refs = after_refs.clone();
+            before_refs[x] = before;
+            related_to(&before_refs, &after_refs, x)
+        };
+        let (qb, qa) = (&before_m.quarters, &after.m.quarters);
+        let layout = qb.len() != qa.len()
+            || qb.iter().zip(qa).any(|(b, a)| b.quarter != a.quarter)
+            || !before_m.total.by_area.keys().eq(after.m.total.by_area.keys());
+        Change {
+            id: is.id.clone(),
+            index: x,
+            row: row_before != after.rows[x],
+            items: items_before != items_after,
+            counts: counts(was_items) != counts(&after.m.items[x]),
+            closed_order: closings(before, was_items) != closings(is, &after.m.items[x]),
+            detail: (&before.impact, &before.root_cause, &before.five_whys)
+                != (&is.impact, &is.root_cause, &is.five_whys),
+            timeline: *was_d != after.m.durations[x],
+            membership: (&before.area, &before.tags) != (&is.area, &is.tags),
+            ranking: (&before.area, &before.tags, &before.related) != (&is.area, &is.tags, &is.related),
+            areas: slugs([Taxonomy::Area.names(before), Taxonomy::Area.names(is)].concat()),
+            tags: slugs([Taxonomy::Tag.names(before), Taxonomy::Tag.names(is)].concat()),
+            related: related.into_iter().map(|j| after.pms[j].id.clone()).collect(),
+            quarters: if layout {
+                (0..qa.len()).collect()
+            } else {
+                (0..qa.len()).filter(|&i| qb[i] != qa[i]).collect()
+            },
+            totals: before_m.total != after.m.total,
+            layout,
+        }
+    }
+
+    /// Any figure of any quarter or of the whole site differs.
+    pub fn figures(&self) -> bool {
+        self.totals || self.layout || !self.quarters.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::model::{ActionItem, Day, ItemStatus, Status};
+    use crate::render::{pages, theme, Memory};
+    use crate::routes::Route;
+    use chrono::NaiveDate;
+    use std::collections::BTreeMap;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+    }
+
+    fn day(raw: &str) -> Day {
+        Day { raw: raw.into(), date: NaiveDate::parse_from_str(raw, "%Y-%m-%d").unwrap() }
+    }
+
+    /// Every file of the site of `pms`, by path.
+    fn render_all(pms: &[Postmortem], cfg: &Config, theme: &theme::Theme) -> BTreeMap<String, Vec<u8>> {
+        let m = crate::metrics::compute(pms, cfg, today());
+        let site = Site::new(pms, &m, cfg);
+        let sink = Memory::default();
+        crate::render::render(&site, theme, &sink, &|_| true, None).unwrap();
+        sink.0.into_inner().unwrap().into_iter().map(|f| (f.path, f.bytes)).collect()
+    }
+
+    type Edit = (&'static str, fn(&mut Postmortem, &[Postmortem]));
+
+    /// One edit of each facet a page can show.
+    const EDITS: &[Edit] = &[
+        ("body", |p, _| {
+            p.body = "A new body.".into();
+            p.body_on_disk = false;
+        }),
+        ("title", |p, _| p.title = Some("A title no one used before".into())),
+        ("summary", |p, _| p.summary = Some("Another summary.".into())),
+        ("severity", |p, _| {
+            p.severity = Some(if p.severity.as_deref() == Some("SEV1") { "SEV3" } else { "SEV1" }.into())
+        }),
+        ("status", |p, _| p.status = if p.status == Status::Final { Status::Draft } else { Status::Final }),
+        ("area to another's", |p, all| {
+            p.area = all.iter().find_map(|o| o.area.clone().filter(|a| Some(a) != p.area.as_ref()))
+        }),
+        ("area to a new one", |p, _| p.area = Some("a brand-new area".into())),
+        ("tags", |p, _| {
+            p.tags.pop();
+            p.tags.push("a-new-tag".into());
+        }),
+        ("detected later", |p, _| {
+            if let Some(d) = &mut p.timeline.detected {
+                d.at += chrono::Duration::minutes(47);
+            }
+        }),
+        ("resolved later", |p, _| {
+            if let Some(d) = &mut p.timeline.resolved {
+                d.at += chrono::Duration::days(3);
+            }
+        }),
+        ("an item done", |p, _| {
+            if let Some(it) = p.action_items.iter_mut().find(|i| i.status.is_open()) {
+                it.status = ItemStatus::Done;
+                it.closed = Some(day("2026-11-20"));
+            }
+        }),
+        ("an item reopened", |p, _| {
+            if let Some(it) = p.action_items.iter_mut().find(|i| !i.status.is_open()) {
+                it.status = ItemStatus::InProgress;
+                it.closed = None;
+            }
+        }),
+        ("an item's owner", |p, _| {
+            if let Some(it) = p.action_items.first_mut() {
+                it.owner = Some("someone-new".into());
+            }
+        }),
+        ("an item overdue", |p, _| {
+            if let Some(it) = p.action_items.iter_mut().find(|i| i.status.is_open()) {
+                it.due = Some(day("2025-01-01"));
+            }
+        }),
+        ("an item added", |p, _| {
+            let mut it: ActionItem = p.action_items.first().cloned().expect("the edited postmortem has items");
+            it.id = "NEW-1".into();
+            it.title = Some("A new item".into());
+            p.action_items.push(it);
+        }),
+        ("an item removed", |p, _| {
+            p.action_items.pop();
+        }),
+        ("related", |p, all| {
+            if let Some(other) = all.iter().find(|o| o.id != p.id && !p.related.contains(&o.id)) {
+                p.related.push(other.id.clone());
+            }
+        }),
+        ("impact and whys", |p, _| {
+            p.impact = Some("Another impact.".into());
+            p.five_whys.push("Why again?".into());
+        }),
+        ("an answer", |p, _| p.questions.prevent = Some("Another answer.".into())),
+        ("authors", |p, _| p.authors.push("a-new-author".into())),
+    ];
+
+    #[test]
+    fn every_page_an_edit_changes_is_one_depends_on_names() {
+        let cfg = Config::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let theme = theme::load(&cfg).unwrap();
+        let mut pms = crate::analyze(&cfg).postmortems;
+        for p in &mut pms {
+            p.body = p.body_text(&cfg.root).to_string();
+            p.body_on_disk = false;
+        }
+        let before_m = crate::metrics::compute(&pms, &cfg, today());
+        let before_files = render_all(&pms, &cfg, &theme);
+        // a SEV1 with items, both open and closed, tags and an area
+        let x = pms
+            .iter()
+            .position(|p| {
+                p.severity.as_deref() == Some("SEV1")
+                    && p.action_items.iter().any(|i| i.status.is_open())
+                    && p.action_items.iter().any(|i| !i.status.is_open())
+                    && !p.tags.is_empty()
+                    && p.area.is_some()
+            })
+            .expect("the example site has a SEV1 with open and closed items");
+        let mut rendered_again = Vec::new();
+        for (what, edit) in EDITS {
+            let mut after_pms = pms.clone();
+            edit(&mut after_pms[x], &pms);
+            assert_ne!(after_pms[x], pms[x], "{what}: the edit changes the postmortem");
+            let after_files = render_all(&after_pms, &cfg, &theme);
+            let m = crate::metrics::compute(&after_pms, &cfg, today());
+            let site = Site::new(&after_pms, &m, &cfg);
+            let change = Change::between(&pms[x], &before_m, &site, x);
+            let mut changed = 0;
+            let mut named = 0;
+            for route in site.routes().iter().filter(|r| r.is_page() || **r == Route::NotFound) {
+                let path = route.path();
+                let depends =
+                    pages::depends_on(&site, route, &change) || route == &Route::Postmortem(change.id.clone());
+                named += usize::from(depends);
+                let Some(old) = before_files.get(&path) else { continue };
+                if old != &after_files[&path] {
+                    changed += 1;
+                    assert!(depends, "{what}: {path} changed, and depends_on says it does not");
+                }
+            }
+            assert!(changed > 0, "{what}: the edit changes a page");
+            rendered_again.push((what, named));
+        }
+        // an edit of one postmortem renders a part of the site again, not all
+        let pages = before_files.keys().filter(|p| p.ends_with(".html")).count();
+        for (what, named) in rendered_again {
+            assert!(named < pages / 2, "{what}: {named} of {pages} pages rendered again");
+        }
+    }
+}

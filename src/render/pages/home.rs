@@ -1,0 +1,60 @@
+//! The home page: the latest quarter's figures, the most overdue action
+//! items, the SEV1 trend and the latest postmortems.
+
+use super::{Change, RenderError, Renderer};
+use crate::render::view::{self, Figure};
+use crate::render::OutputFile;
+use crate::routes::Route;
+
+/// The home page lists at most this many overdue items, most overdue first.
+pub const HOME_OVERDUE: usize = 20;
+
+/// How many of the latest postmortems the home page lists.
+const RECENT: usize = 10;
+
+pub(super) fn render(r: &Renderer) -> Result<OutputFile, RenderError> {
+    let (cfg, m) = (r.site.cfg, r.site.m);
+    let urls = r.urls();
+    let items = &r.items;
+    let mut ctx = tera::Context::new();
+    if let Some(last) = m.quarters.len().checked_sub(1) {
+        ctx.insert("quarter", &m.quarters[last].quarter.to_string());
+        ctx.insert("quarter_url", &urls.quarter(m.quarters[last].quarter));
+        let previous =
+            last.checked_sub(1).map(|p| m.quarters[p].quarter).filter(|p| p.next() == m.quarters[last].quarter);
+        ctx.insert("previous", &previous.map(|p| p.to_string()));
+        ctx.insert("quarter_incidents", &m.quarters[last].incidents);
+        ctx.insert("figures", &view::quarter_figures(m, last, cfg));
+    }
+    let mut overdue: Vec<usize> = (0..items.len()).filter(|&i| items[i].overdue).collect();
+    overdue.sort_by(|&a, &b| items[a].due.cmp(items[b].due).then(items[a].id.cmp(items[b].id)));
+    let recent = r.rows.list((0..r.rows.len()).rev().take(RECENT));
+    let total = Figure::plain("Overdue action items", m.total.action_items.overdue.to_string());
+    ctx.insert("overdue_shown", &overdue.len().min(HOME_OVERDUE));
+    overdue.truncate(HOME_OVERDUE);
+    ctx.insert_value("overdue", items.list(overdue));
+    ctx.insert("overdue_total", &total);
+    ctx.insert("open_total", &m.total.action_items.open);
+    ctx.insert_value("recent", recent);
+    ctx.insert("count", &r.rows.len());
+    ctx.insert("sev1_chart", r.sev1_chart()?);
+    let sev1_rows: Vec<serde_json::Value> = m
+        .quarters
+        .iter()
+        .map(|q| {
+            serde_json::json!({
+                "quarter": q.quarter.to_string(),
+                "url": urls.quarter(q.quarter),
+                "sev1": q.by_severity.first().map_or(0, |x| x.1),
+                "incidents": q.incidents,
+            })
+        })
+        .collect();
+    ctx.insert("sev1_rows", &sev1_rows);
+    r.render("index.html", &Route::Home, &cfg.title, "Overview", ctx)
+}
+
+/// The figures, the overdue items and the latest rows.
+pub(super) fn depends_on(c: &Change) -> bool {
+    c.row || c.items || c.figures()
+}

@@ -1,0 +1,194 @@
+//! The HTML pages of docs/pages.md, one module per kind of page. Each
+//! module renders the routes of its kind from the [`Site`] index with the
+//! theme's templates, and says with `depends_on` which of its pages an
+//! edit of one postmortem changes ([`Change`]).
+
+mod home;
+mod lists;
+mod postmortem;
+mod quarter;
+mod taxonomy;
+mod tracker;
+mod trends;
+
+use super::change::Change;
+use super::shared::Shared;
+use super::site::Site;
+use super::theme::{template_diagnostic, Theme};
+use super::view::{self, fmt_minutes, ItemRow, Link, PmRow, Urls};
+use super::{OutputFile, RenderError};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::metrics::Summary;
+use crate::routes::Route;
+use serde::Serialize;
+use std::sync::OnceLock;
+
+#[derive(Serialize)]
+struct SevInfo {
+    name: String,
+    class: String,
+}
+
+/// `site` in every template.
+#[derive(Serialize)]
+struct SiteCtx<'a> {
+    title: &'a str,
+    base: &'a str,
+    today: String,
+    timezone: &'a str,
+    min_sample: usize,
+    severities: Vec<SevInfo>,
+    nav: Vec<Link>,
+}
+
+/// `page` in every template: the page's title, path and section.
+#[derive(Serialize)]
+struct PageInfo<'a> {
+    title: &'a str,
+    path: &'a str,
+    section: &'a str,
+}
+
+/// Renders pages of one site; safe to use from many threads.
+pub struct Renderer<'a> {
+    site: &'a Site<'a>,
+    theme: &'a Theme,
+    ctx: tera::Value,
+    rows: Shared<'a, PmRow>,
+    items: Shared<'a, ItemRow<'a>>,
+    /// Shared by the home page and the trends page.
+    sev1_chart: OnceLock<Result<String, Diagnostic>>,
+    /// Shared by the quarter pages, the list of quarters and the trends.
+    quarter_rows: OnceLock<Vec<quarter::QuarterRow>>,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site<'a>, theme: &'a Theme) -> Renderer<'a> {
+        let (cfg, m) = (site.cfg, site.m);
+        let urls = Urls { base: &cfg.base_url };
+        let nav = [
+            ("Overview", Route::Home),
+            ("Postmortems", Route::PostmortemList),
+            ("Action items", Route::Tracker),
+            ("Trends", Route::Trends),
+            ("Quarters", Route::QuarterList),
+            ("Areas", Route::AreaList),
+            ("Tags", Route::TagList),
+        ]
+        .into_iter()
+        .map(|(name, route)| Link { name: name.into(), url: urls.page(&route) })
+        .collect();
+        let ctx = SiteCtx {
+            title: &cfg.title,
+            base: &cfg.base_url,
+            today: m.today.format("%Y-%m-%d").to_string(),
+            timezone: &m.timezone,
+            min_sample: cfg.min_sample,
+            severities: cfg
+                .severities
+                .iter()
+                .map(|s| SevInfo { name: s.clone(), class: view::sev_class(cfg, Some(s)) })
+                .collect(),
+            nav,
+        };
+        Renderer {
+            site,
+            theme,
+            ctx: tera::Value::from_serializable(&ctx),
+            rows: Shared::new(&site.rows),
+            // of the action items only the open ones are listed on many
+            // pages (tracker, grouped views, quarters, home page)
+            items: Shared::keeping(&site.items, |i| i.open),
+            sev1_chart: OnceLock::new(),
+            quarter_rows: OnceLock::new(),
+        }
+    }
+
+    /// Renders the page at `route`; `None` for a route that is not a page
+    /// (a data file).
+    pub fn page(&self, route: &Route) -> Option<Result<OutputFile, RenderError>> {
+        Some(match route {
+            Route::Home => home::render(self),
+            Route::PostmortemList => lists::postmortems(self),
+            Route::NotFound => lists::not_found(self),
+            Route::Postmortem(id) => postmortem::render(self, id),
+            Route::Tracker | Route::TrackerView(_) | Route::ClosedItems(_) => tracker::render(self, route),
+            Route::Trends => trends::render(self),
+            Route::QuarterList | Route::Quarter(_) => quarter::render(self, route),
+            Route::AreaList | Route::Area(_) | Route::TagList | Route::Tag(_) => taxonomy::render(self, route),
+            Route::Feed | Route::Sitemap | Route::SearchIndex | Route::Export(_) | Route::Static(_) => return None,
+        })
+    }
+
+    /// Renders one template into the file of `route`.
+    fn render(
+        &self,
+        template: &str,
+        route: &Route,
+        title: &str,
+        section: &str,
+        mut ctx: tera::Context,
+    ) -> Result<OutputFile, RenderError> {
+        let path = route.path();
+        // no page's own variables are called `site` or `page`
+        ctx.insert_value("site", self.ctx.clone());
+        ctx.insert("page", &PageInfo { title, path: &path, section });
+        // most pages are tens of kilobytes: grow the buffer rarely
+        let mut html = Vec::with_capacity(48 * 1024);
+        self.theme.tera.render_to(template, &ctx, &mut html).map_err(|e| {
+            template_diagnostic(&self.site.cfg.theme, &e).hint(
+                "a template refers to a variable or filter that does not exist; docs/themes.md lists the variables",
+            )
+        })?;
+        Ok(OutputFile { path, bytes: html })
+    }
+
+    fn urls(&self) -> Urls<'a> {
+        Urls { base: &self.site.cfg.base_url }
+    }
+
+    fn sev1_chart(&self) -> Result<&str, RenderError> {
+        match self.sev1_chart.get_or_init(|| trends::sev1_chart(self.site)) {
+            Ok(svg) => Ok(svg),
+            Err(d) => Err(RenderError::from(d.clone())),
+        }
+    }
+
+    fn quarter_rows(&self) -> &[quarter::QuarterRow] {
+        self.quarter_rows.get_or_init(|| quarter::rows(self.site))
+    }
+}
+
+/// Whether the page at `route` of the site after an edit differs from the
+/// page before it: a page may be rendered again needlessly, never left
+/// stale.
+pub fn depends_on(site: &Site, route: &Route, change: &Change) -> bool {
+    match route {
+        Route::Home => home::depends_on(change),
+        Route::PostmortemList => lists::postmortems_depend_on(change),
+        Route::NotFound => false,
+        Route::Postmortem(id) => postmortem::depends_on(id, change),
+        Route::Tracker | Route::TrackerView(_) | Route::ClosedItems(_) => tracker::depends_on(site, route, change),
+        Route::Trends => trends::depends_on(change),
+        Route::QuarterList | Route::Quarter(_) => quarter::depends_on(site, route, change),
+        Route::AreaList | Route::Area(_) | Route::TagList | Route::Tag(_) => taxonomy::depends_on(route, change),
+        // data files are made anew with every change
+        Route::Feed | Route::Sitemap | Route::SearchIndex | Route::Export(_) | Route::Static(_) => true,
+    }
+}
+
+fn chart_err(e: String) -> Diagnostic {
+    Diagnostic::new(Code::T001, "charts", 1, 1, e).hint("this is a bug in retro; please report it")
+}
+
+/// A duration summary for people.
+#[derive(Clone, Serialize)]
+struct SummaryRow {
+    n: usize,
+    median: String,
+    p90: String,
+}
+
+fn summary_row(s: &Summary) -> SummaryRow {
+    SummaryRow { n: s.n, median: fmt_minutes(s.median), p90: fmt_minutes(s.p90) }
+}

@@ -1,0 +1,173 @@
+//! The page of one postmortem: its row, timeline, lifecycle bar, the four
+//! questions, five whys, action items, body, problems and related
+//! postmortems.
+
+use super::{Change, RenderError, Renderer};
+use crate::render::view::{self, fmt_minutes};
+use crate::render::OutputFile;
+use crate::routes::Route;
+use serde::Serialize;
+
+/// What only a postmortem's own page shows, in the order a theme that
+/// iterates `detail` has always seen.
+#[derive(Serialize)]
+struct Detail<'a> {
+    authors: &'a [String],
+    impact: Option<&'a str>,
+    detection: Option<&'static str>,
+    trigger: Option<&'a str>,
+    root_cause: Option<&'a str>,
+    whys: &'a [String],
+    file: &'a str,
+    tta: String,
+}
+
+#[derive(Serialize)]
+struct TimelineRow {
+    key: &'static str,
+    label: &'static str,
+    raw: String,
+    local: String,
+    note: String,
+}
+
+#[derive(Serialize)]
+struct Segment {
+    class: &'static str,
+    label: &'static str,
+    pct: String,
+    duration: String,
+}
+
+#[derive(Serialize)]
+struct QuestionRow {
+    key: &'static str,
+    question: &'static str,
+    answer: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ProblemRow {
+    code: &'static str,
+    level: &'static str,
+    line: usize,
+    message: String,
+    hint: String,
+}
+
+/// The page of postmortem `i`.
+pub(super) fn render(r: &Renderer, id: &str) -> Result<OutputFile, RenderError> {
+    let site = r.site;
+    let Some(i) = site.index_of(id) else {
+        return Err(RenderError::Io(std::io::Error::other(format!("no postmortem with id {id}"))));
+    };
+    let (cfg, m) = (site.cfg, site.m);
+    let pm = &site.pms[i];
+    let pm_items = r.items.list(site.items_of(i));
+    let related = r.rows.list(site.related[i].iter().copied());
+
+    let t = &pm.timeline;
+    let d = &m.durations[i];
+    let mut timeline = Vec::new();
+    for (key, label, stamp, note) in [
+        ("started", "Started", &t.started, "impact began".to_string()),
+        (
+            "detected",
+            "Detected",
+            &t.detected,
+            d.ttd.map_or(String::new(), |x| format!("detected after {}", fmt_minutes(Some(x)))),
+        ),
+        (
+            "acknowledged",
+            "Acknowledged",
+            &t.acknowledged,
+            d.tta.map_or(String::new(), |x| format!("acknowledged {} after detection", fmt_minutes(Some(x)))),
+        ),
+        (
+            "mitigated",
+            "Mitigated",
+            &t.mitigated,
+            d.ttm.map_or(String::new(), |x| format!("mitigated after {}", fmt_minutes(Some(x)))),
+        ),
+        (
+            "resolved",
+            "Resolved",
+            &t.resolved,
+            d.ttr.map_or(String::new(), |x| format!("resolved after {}", fmt_minutes(Some(x)))),
+        ),
+    ] {
+        if let Some(s) = stamp {
+            timeline.push(TimelineRow { key, label, raw: s.raw.clone(), local: view::fmt_stamp(s, cfg), note });
+        }
+    }
+    let segments = lifecycle(d);
+    let questions: Vec<QuestionRow> = pm
+        .questions
+        .answers()
+        .into_iter()
+        .map(|(key, question, answer)| QuestionRow { key, question, answer: answer.clone() })
+        .collect();
+    let problems: Vec<ProblemRow> = pm
+        .problems
+        .iter()
+        .map(|p| ProblemRow {
+            code: p.code.as_str(),
+            level: p.level.as_str(),
+            line: p.line,
+            message: p.message.clone(),
+            hint: p.hint.clone(),
+        })
+        .collect();
+    let mut ctx = tera::Context::new();
+    ctx.insert_value("pm", r.rows.value(i));
+    ctx.insert(
+        "detail",
+        &Detail {
+            authors: &pm.authors,
+            impact: pm.impact.as_deref(),
+            detection: pm.detection.map(|x| x.as_str()),
+            trigger: pm.trigger.as_deref(),
+            root_cause: pm.root_cause.as_deref(),
+            whys: &pm.five_whys,
+            file: &pm.file,
+            tta: fmt_minutes(d.tta),
+        },
+    );
+    ctx.insert("timeline", &timeline);
+    ctx.insert("segments", &segments);
+    ctx.insert("questions", &questions);
+    ctx.insert_value("items", pm_items);
+    ctx.insert("body", &crate::render::markdown::render(&pm.body_text(&cfg.root), cfg.trust_html));
+    ctx.insert("problems", &problems);
+    ctx.insert_value("related", related);
+    r.render("postmortem.html", &Route::Postmortem(pm.id.clone()), &r.rows[i].title, "Postmortems", ctx)
+}
+
+/// The lifecycle bar: undetected (started → detected), responding
+/// (detected → mitigated), recovering (mitigated → resolved), as shares of
+/// the whole.
+fn lifecycle(d: &crate::metrics::Durations) -> Vec<Segment> {
+    let (Some(ttd), Some(ttm)) = (d.ttd, d.ttm) else { return Vec::new() };
+    let total = d.ttr.unwrap_or(ttm);
+    if total <= 0.0 {
+        return Vec::new();
+    }
+    let mut segs = vec![("undetected", "Undetected", ttd), ("responding", "Responding", (ttm - ttd).max(0.0))];
+    if let Some(ttr) = d.ttr {
+        segs.push(("recovering", "Recovering", (ttr - ttm).max(0.0)));
+    }
+    segs.into_iter()
+        .map(|(class, label, mins)| Segment {
+            class,
+            label,
+            pct: format!("{:.2}", mins / total * 100.0),
+            duration: fmt_minutes(Some(mins)),
+        })
+        .collect()
+}
+
+/// Its own page shows everything of it; another page shows it among its
+/// related postmortems.
+pub(super) fn depends_on(id: &str, c: &Change) -> bool {
+    id == c.id || ((c.row || c.ranking) && c.related.iter().any(|r| r == id))
+}

@@ -1,0 +1,121 @@
+//! The action-item tracker: open items on `/action-items/`, one page per
+//! grouped view (owner, area, kind, status) listing each group's open
+//! items, and closed items in archive pages.
+
+use super::{Change, RenderError, Renderer};
+use crate::render::site::{Site, VIEWS};
+use crate::render::view::Link;
+use crate::render::OutputFile;
+use crate::routes::Route;
+use crate::text::name_slug;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One group of a grouped view.
+#[derive(Serialize)]
+struct Group {
+    name: String,
+    id: String,
+    open: usize,
+    overdue: usize,
+    closed: usize,
+    /// the open ones
+    items: tera::Value,
+}
+
+fn groups(r: &Renderer, key: fn(&crate::render::view::ItemRow) -> String, prefix: &str) -> Vec<Group> {
+    let items = &r.items;
+    let mut map: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, it) in items.iter().enumerate() {
+        map.entry(key(it)).or_default().push(i);
+    }
+    map.into_iter()
+        .map(|(name, list)| Group {
+            id: format!("{prefix}-{}", name_slug(&name)),
+            open: list.iter().filter(|&&i| items[i].open).count(),
+            overdue: list.iter().filter(|&&i| items[i].overdue).count(),
+            closed: list.iter().filter(|&&i| !items[i].open).count(),
+            items: items.list(list.into_iter().filter(|&i| items[i].open)),
+            name,
+        })
+        .collect()
+}
+
+/// What every page of the tracker shows: the counts and the links to the
+/// views and the archive pages.
+fn common(r: &Renderer) -> tera::Context {
+    let (site, urls) = (r.site, r.urls());
+    let items = &site.items;
+    let closed = items.iter().filter(|i| !i.open).count();
+    let counts = serde_json::json!({
+        "all": items.len(),
+        "open": site.open.len(),
+        "overdue": items.iter().filter(|i| i.overdue).count(),
+        "closed": closed,
+    });
+    let views: Vec<Link> = VIEWS
+        .iter()
+        .map(|(_, dir, title, _)| Link { name: title.to_string(), url: urls.page(&Route::TrackerView(dir)) })
+        .collect();
+    let mut ctx = tera::Context::new();
+    ctx.insert("counts", &counts);
+    ctx.insert("views", &views);
+    ctx
+}
+
+fn list_ctx(r: &Renderer, list: &[usize]) -> tera::Context {
+    let urls = r.urls();
+    let closed_pages: Vec<Link> = (1..=r.site.closed_pages.len())
+        .map(|n| Link { name: n.to_string(), url: urls.page(&Route::ClosedItems(n)) })
+        .collect();
+    let mut ctx = common(r);
+    ctx.insert_value("items", r.items.list(list.iter().copied()));
+    ctx.insert("closed_pages", &closed_pages);
+    ctx
+}
+
+pub(super) fn render(r: &Renderer, route: &Route) -> Result<OutputFile, RenderError> {
+    let site = r.site;
+    match route {
+        Route::ClosedItems(n) => {
+            let chunk = site.closed_pages.get(n.saturating_sub(1)).map_or(&[][..], Vec::as_slice);
+            let mut ctx = list_ctx(r, chunk);
+            ctx.insert("page_number", n);
+            let title = format!("Closed action items, page {n}");
+            r.render("action_items_closed.html", route, &title, "Action items", ctx)
+        }
+        Route::TrackerView(dir) => {
+            let Some(&(key, _, title, f)) = VIEWS.iter().find(|v| v.1 == *dir) else {
+                return Err(RenderError::Io(std::io::Error::other(format!("no view of action items {dir}"))));
+            };
+            let mut ctx = common(r);
+            ctx.insert("key", key);
+            ctx.insert("title", title);
+            ctx.insert("groups", &groups(r, f, key));
+            r.render(
+                "action_items_view.html",
+                route,
+                &format!("Action items {}", title.to_lowercase()),
+                "Action items",
+                ctx,
+            )
+        }
+        _ => r.render("action_items.html", route, "Action items", "Action items", list_ctx(r, &site.open)),
+    }
+}
+
+/// Every page shows the counts; the open list and the views show open
+/// items; an archive page shows its closed items, and shifts when the
+/// edited postmortem's closed items moved.
+pub(super) fn depends_on(site: &Site, route: &Route, c: &Change) -> bool {
+    if c.counts {
+        return true;
+    }
+    match route {
+        Route::ClosedItems(n) => {
+            let page = site.closed_pages.get(n.saturating_sub(1)).map_or(&[][..], Vec::as_slice);
+            c.closed_order || (c.items && page.iter().any(|k| site.items_of(c.index).contains(k)))
+        }
+        _ => c.items,
+    }
+}
