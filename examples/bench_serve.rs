@@ -21,7 +21,7 @@ fn arg(name: &str) -> Option<String> {
 
 fn get(port: u16, path: &str) -> String {
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").expect("send");
+    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").expect("send");
     let mut body = String::new();
     s.read_to_string(&mut body).expect("read");
     body
@@ -30,7 +30,7 @@ fn get(port: u16, path: &str) -> String {
 /// An open event stream of the page at `page`.
 fn events(port: u16, page: &str, since: u64) -> BufReader<TcpStream> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    write!(s, "GET /__retro/events?since={since}&page={page} HTTP/1.1\r\nHost: x\r\n\r\n").expect("send");
+    write!(s, "GET /__retro/events?since={since}&page={page} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").expect("send");
     s.set_read_timeout(Some(Duration::from_secs(120))).expect("timeout");
     let mut r = BufReader::new(s);
     let mut line = String::new();
@@ -61,7 +61,7 @@ fn wait_reload(r: &mut BufReader<TcpStream>) {
 
 fn generation(port: u16, page: &str) -> u64 {
     let html = get(port, page);
-    let at = html.find("since=").expect("the reload script") + 6;
+    let at = html.find("data-since=\"").expect("the reload script") + 12;
     html[at..].chars().take_while(char::is_ascii_digit).collect::<String>().parse().expect("a generation")
 }
 

@@ -147,7 +147,8 @@ pub fn edit(
 /// many files were written.
 pub fn finish(cfg: &Config, state: &mut State, rest: Rest, out: &Path) -> Result<usize, Failure> {
     let site = Site::new(&state.postmortems, &state.metrics, cfg);
-    let change = Change::between(&rest.before, &rest.metrics, &site, rest.index);
+    let change =
+        crate::timing::timed("what changed", || Change::between(&rest.before, &rest.metrics, &site, rest.index));
     let own = Route::Postmortem(change.id.clone());
     let before = &state.files;
     let wanted = |r: &Route| {

@@ -5,11 +5,7 @@
 //! (at 10,000 postmortems about 15 ms instead of 150).
 
 use super::site::Site;
-use super::view::PmRow;
 use super::{api, csv, feed, search, Emit};
-use crate::config::Config;
-use crate::metrics::Metrics;
-use crate::model::Postmortem;
 use rayon::prelude::*;
 
 /// Every postmortem's share of the exports, in site order; empty until
@@ -28,27 +24,28 @@ struct PmParts {
     search: Vec<u8>,
 }
 
-fn pm_parts(pms: &[Postmortem], m: &Metrics, cfg: &Config, rows: &[PmRow], i: usize) -> PmParts {
+fn pm_parts(site: &Site, i: usize) -> PmParts {
+    let (pms, m, cfg) = (site.pms, site.m, site.cfg);
     let (json, items_json) = api::parts(pms, m, cfg, i);
     let (csv, items_csv) = csv::parts(pms, m, cfg, i);
-    PmParts { json, items_json, csv, items_csv, search: search::part(&rows[i]) }
+    PmParts { json, items_json, csv, items_csv, search: search::part(site.row(i)) }
 }
 
 /// Hands every export to `emit`. With `kept`, from the kept shares: all
 /// made first when there are none yet, else only postmortem `changed`'s
 /// share again (the others must not have changed since).
 pub fn write(site: &Site, kept: Option<(&mut Parts, usize)>, emit: Emit) -> std::io::Result<()> {
-    let (pms, m, cfg, rows) = (site.pms, site.m, site.cfg, site.rows.as_slice());
+    let (pms, m, cfg) = (site.pms, site.m, site.cfg);
     emit(feed::atom(pms, cfg))?;
     let Some((parts, changed)) = kept else {
-        emit(search::index(rows))?;
+        emit(search::index(&site.all_rows()))?;
         api::exports(pms, m, cfg, emit)?;
         return csv::exports(pms, m, cfg, emit);
     };
     if parts.by_pm.len() != pms.len() {
-        parts.by_pm = (0..pms.len()).into_par_iter().map(|i| pm_parts(pms, m, cfg, rows, i)).collect();
+        parts.by_pm = (0..pms.len()).into_par_iter().map(|i| pm_parts(site, i)).collect();
     } else {
-        parts.by_pm[changed] = pm_parts(pms, m, cfg, rows, changed);
+        parts.by_pm[changed] = pm_parts(site, changed);
     }
     let by_pm = &parts.by_pm;
     emit(search::from_parts(by_pm.iter().map(|p| p.search.as_slice())))?;

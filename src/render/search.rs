@@ -61,8 +61,8 @@ fn entry(r: &PmRow) -> Entry<'_> {
 }
 
 /// `search-index.json`, newest first.
-pub fn index(rows: &[PmRow]) -> OutputFile {
-    let entries: Vec<Entry> = rows.iter().rev().map(entry).collect();
+pub fn index(rows: &[&PmRow]) -> OutputFile {
+    let entries: Vec<Entry> = rows.iter().rev().map(|r| entry(r)).collect();
     let mut bytes = serde_json::to_vec(&entries).unwrap_or_else(|_| b"[]".to_vec());
     bytes.push(b'\n');
     OutputFile { path: crate::routes::Route::SearchIndex.path(), bytes }

@@ -8,17 +8,19 @@
 use serde::Serialize;
 use std::sync::OnceLock;
 
+/// Template values of rows `0..len`, each made from its row when first
+/// asked for: rendering one page after an edit makes only the ones that
+/// page shows.
 pub struct Shared<'a, T> {
-    rows: &'a [T],
-    /// The value of each row that is kept once made.
-    values: Vec<Option<OnceLock<tera::Value>>>,
+    row: Box<dyn Fn(usize) -> &'a T + Sync + 'a>,
+    keep: fn(&T) -> bool,
+    values: Vec<OnceLock<tera::Value>>,
 }
 
-impl<'a, T: Serialize + Sync> Shared<'a, T> {
-    /// Values are made when first asked for: rendering one page after an
-    /// edit makes only the ones that page shows.
-    pub fn new(rows: &'a [T]) -> Self {
-        Self::keeping(rows, |_| true)
+impl<'a, T: Serialize + Sync + 'a> Shared<'a, T> {
+    /// The rows `row(0)`… `row(len - 1)`; every value is kept once made.
+    pub fn new(len: usize, row: impl Fn(usize) -> &'a T + Sync + 'a) -> Self {
+        Self::keeping(len, row, |_| true)
     }
 
     /// Keeps only the values of rows for which `keep` holds; the value of
@@ -27,18 +29,20 @@ impl<'a, T: Serialize + Sync> Shared<'a, T> {
     /// views, quarter pages, home page); a closed one is on its
     /// postmortem's page and one archive page, and keeping the values of
     /// all items would hold tens of megabytes at 10,000 postmortems.
-    pub fn keeping(rows: &'a [T], keep: impl Fn(&T) -> bool) -> Self {
-        Shared { rows, values: rows.iter().map(|r| keep(r).then(OnceLock::new)).collect() }
+    pub fn keeping(len: usize, row: impl Fn(usize) -> &'a T + Sync + 'a, keep: fn(&T) -> bool) -> Self {
+        Shared { row: Box::new(row), keep, values: (0..len).map(|_| OnceLock::new()).collect() }
     }
 
     /// Row `i` as a template value.
     pub fn value(&self, i: usize) -> tera::Value {
+        let row = (self.row)(i);
         // our rows are structs of strings, numbers, options and lists,
         // which always serialize
-        let make = || tera::Value::from_serializable(&self.rows[i]);
-        match &self.values[i] {
-            Some(v) => v.get_or_init(make).clone(),
-            None => make(),
+        let make = || tera::Value::from_serializable(row);
+        if (self.keep)(row) {
+            self.values[i].get_or_init(make).clone()
+        } else {
+            make()
         }
     }
 
@@ -46,12 +50,10 @@ impl<'a, T: Serialize + Sync> Shared<'a, T> {
     pub fn list(&self, idx: impl IntoIterator<Item = usize>) -> tera::Value {
         tera::Value::from(idx.into_iter().map(|i| self.value(i)).collect::<Vec<_>>())
     }
-}
 
-impl<T> std::ops::Deref for Shared<'_, T> {
-    type Target = [T];
-    fn deref(&self) -> &[T] {
-        self.rows
+    /// How many rows there are.
+    pub fn len(&self) -> usize {
+        self.values.len()
     }
 }
 
@@ -68,7 +70,7 @@ mod tests {
     #[test]
     fn a_list_holds_the_rows_asked_for_in_that_order() {
         let rows = [Row { name: "a", n: 1 }, Row { name: "b", n: 2 }, Row { name: "c", n: 3 }];
-        let s = Shared::new(&rows);
+        let s = Shared::new(rows.len(), |i| &rows[i]);
         let mut ctx = tera::Context::new();
         ctx.insert_value("rows", s.list([2, 0]));
         let out = tera::Tera::one_off("{% for r in rows %}{{ r.name }}{{ r.n }};{% endfor %}", &ctx, false).unwrap();
@@ -78,21 +80,21 @@ mod tests {
     #[test]
     fn a_row_is_made_once_and_shared() {
         let rows = [Row { name: "a", n: 1 }];
-        let s = Shared::new(&rows);
+        let s = Shared::new(rows.len(), |i| &rows[i]);
         let (x, y) = (s.value(0), s.value(0));
         assert!(x.is_map());
         assert_eq!(x, y);
-        assert!(s.values[0].as_ref().is_some_and(|v| v.get().is_some()));
+        assert!(s.values[0].get().is_some());
         assert_eq!(s.len(), 1);
     }
 
     #[test]
     fn rows_not_kept_are_made_each_time() {
         let rows = [Row { name: "a", n: 1 }, Row { name: "b", n: 2 }];
-        let s = Shared::keeping(&rows, |r| r.n == 2);
+        let s = Shared::keeping(rows.len(), |i| &rows[i], |r| r.n == 2);
         assert_eq!(s.value(0), s.value(0));
-        assert!(s.values[0].is_none());
+        assert!(s.values[0].get().is_none());
         s.value(1);
-        assert!(s.values[1].as_ref().is_some_and(|v| v.get().is_some()));
+        assert!(s.values[1].get().is_some());
     }
 }

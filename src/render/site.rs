@@ -5,7 +5,7 @@
 //! of every file the site has.
 
 use super::related::Related;
-use super::view::{item_row, pm_rows, ItemRow, PmRow};
+use super::view::{item_row, pm_row, ItemRow, PmRow};
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::model::Postmortem;
@@ -14,6 +14,7 @@ use crate::text::name_slug;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// Closed items per page of the closed-items archive.
 pub const CLOSED_PER_PAGE: usize = 500;
@@ -79,87 +80,132 @@ impl Taxonomy {
     }
 }
 
-/// The site index.
+/// The site index. Each part is worked out when first asked for, so that
+/// `retro serve` renders the page of an edited postmortem without rows of
+/// the whole site; a full build asks for all of them, on all cores.
 pub struct Site<'a> {
     pub cfg: &'a Config,
     pub pms: &'a [Postmortem],
     pub m: &'a Metrics,
-    /// One row per postmortem, in site order.
-    pub rows: Vec<PmRow>,
-    /// Every action item, in postmortem order.
-    pub items: Vec<ItemRow<'a>>,
-    /// Where each postmortem's items start in `items`.
+    /// Where each postmortem's items start in the list of all items.
     offsets: Vec<usize>,
     by_id: HashMap<&'a str, usize>,
-    /// Up to six related postmortems of each, best first.
-    pub related: Vec<Vec<usize>>,
-    /// By slug.
-    pub areas: BTreeMap<String, Group>,
-    pub tags: BTreeMap<String, Group>,
-    /// Open items: overdue first, then by due date and id.
-    pub open: Vec<usize>,
-    /// Closed items, the most recently closed first, by archive page
-    /// ([`CLOSED_PER_PAGE`]); one empty page when none is closed.
-    pub closed_pages: Vec<Vec<usize>>,
+    rows: Vec<OnceLock<PmRow>>,
+    items: Vec<OnceLock<ItemRow<'a>>>,
+    index: OnceLock<Related<'a>>,
+    related: Vec<OnceLock<Vec<usize>>>,
+    groups: OnceLock<[BTreeMap<String, Group>; 2]>,
+    tracker: OnceLock<(Vec<usize>, Vec<Vec<usize>>)>,
 }
 
 impl<'a> Site<'a> {
     pub fn new(pms: &'a [Postmortem], m: &'a Metrics, cfg: &'a Config) -> Site<'a> {
-        let rows = pm_rows(pms, m, cfg);
-        let items: Vec<ItemRow> = pms
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(i, pm)| {
-                pm.action_items.iter().zip(&m.items[i]).map(move |(it, s)| item_row(pm, it, s, cfg))
-            })
-            .collect();
         let mut offsets = Vec::with_capacity(pms.len());
         let mut at = 0;
         for pm in pms {
             offsets.push(at);
             at += pm.action_items.len();
         }
-        let refs: Vec<&Postmortem> = pms.iter().collect();
-        let index = Related::new(&refs);
-        let related = (0..pms.len()).into_par_iter().map(|i| index.of(&pms[i], i)).collect();
-        let by = |f: fn(&ItemRow, &ItemRow) -> std::cmp::Ordering| {
-            let items = &items;
-            move |a: &usize, b: &usize| f(&items[*a], &items[*b])
-        };
-        let mut open: Vec<usize> = (0..items.len()).filter(|&i| items[i].open).collect();
-        open.sort_by(by(|a, b| a.rank.cmp(&b.rank).then(a.due.cmp(b.due)).then(a.id.cmp(b.id))));
-        let mut closed: Vec<usize> = (0..items.len()).filter(|&i| !items[i].open).collect();
-        closed.sort_by(by(|a, b| b.closed.cmp(a.closed).then(a.id.cmp(b.id))));
-        let mut closed_pages: Vec<Vec<usize>> = closed.chunks(CLOSED_PER_PAGE).map(<[usize]>::to_vec).collect();
-        if closed_pages.is_empty() {
-            closed_pages.push(Vec::new());
-        }
         Site {
             cfg,
             pms,
             m,
-            rows,
-            items,
             offsets,
             by_id: pms.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect(),
-            related,
-            areas: Taxonomy::Area.groups(pms),
-            tags: Taxonomy::Tag.groups(pms),
-            open,
-            closed_pages,
+            rows: (0..pms.len()).map(|_| OnceLock::new()).collect(),
+            items: (0..at).map(|_| OnceLock::new()).collect(),
+            index: OnceLock::new(),
+            related: (0..pms.len()).map(|_| OnceLock::new()).collect(),
+            groups: OnceLock::new(),
+            tracker: OnceLock::new(),
         }
     }
 
-    /// Where postmortem `i`'s action items are in [`Site::items`].
+    /// Postmortem `i`'s row in lists.
+    pub fn row(&self, i: usize) -> &PmRow {
+        let m = self.m;
+        self.rows[i].get_or_init(|| pm_row(&self.pms[i], &m.durations[i], m.quarter_of[i], &m.items[i], self.cfg))
+    }
+
+    /// Every postmortem's row, made on all cores.
+    pub fn all_rows(&self) -> Vec<&PmRow> {
+        (0..self.pms.len()).into_par_iter().map(|i| self.row(i)).collect()
+    }
+
+    /// How many action items the site has.
+    pub fn item_count(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Action item `k` of all, in postmortem order.
+    pub fn item(&self, k: usize) -> &ItemRow<'a> {
+        self.items[k].get_or_init(|| {
+            let i = self.offsets.partition_point(|&o| o <= k) - 1;
+            let pm = &self.pms[i];
+            let j = k - self.offsets[i];
+            item_row(pm, &pm.action_items[j], &self.m.items[i][j], self.cfg)
+        })
+    }
+
+    /// Every action item's row, made on all cores.
+    pub fn all_items(&self) -> impl Iterator<Item = &ItemRow<'a>> {
+        (0..self.items.len()).into_par_iter().for_each(|k| {
+            self.item(k);
+        });
+        (0..self.items.len()).map(|k| self.item(k))
+    }
+
+    /// Where postmortem `i`'s action items are among all items.
     pub fn items_of(&self, i: usize) -> Range<usize> {
         self.offsets[i]..self.offsets[i] + self.pms[i].action_items.len()
     }
 
+    /// Up to six postmortems related to postmortem `i`, best first.
+    pub fn related(&self, i: usize) -> &[usize] {
+        self.related[i].get_or_init(|| {
+            let index = self.index.get_or_init(|| Related::new(&self.pms.iter().collect::<Vec<_>>()));
+            index.of(&self.pms[i], i)
+        })
+    }
+
+    /// The areas or the tags, by slug.
     pub fn groups(&self, t: Taxonomy) -> &BTreeMap<String, Group> {
+        let [areas, tags] =
+            self.groups.get_or_init(|| [Taxonomy::Area.groups(self.pms), Taxonomy::Tag.groups(self.pms)]);
         match t {
-            Taxonomy::Area => &self.areas,
-            Taxonomy::Tag => &self.tags,
+            Taxonomy::Area => areas,
+            Taxonomy::Tag => tags,
         }
+    }
+
+    /// Open items: overdue first, then by due date and id.
+    pub fn open(&self) -> &[usize] {
+        &self.tracker().0
+    }
+
+    /// Closed items, the most recently closed first, by archive page
+    /// ([`CLOSED_PER_PAGE`]); one empty page when none is closed.
+    pub fn closed_pages(&self) -> &[Vec<usize>] {
+        &self.tracker().1
+    }
+
+    fn tracker(&self) -> &(Vec<usize>, Vec<Vec<usize>>) {
+        self.tracker.get_or_init(|| {
+            let items: Vec<&ItemRow> = self.all_items().collect();
+            let by = |f: fn(&ItemRow, &ItemRow) -> std::cmp::Ordering| {
+                let items = &items;
+                move |a: &usize, b: &usize| f(items[*a], items[*b])
+            };
+            let mut open: Vec<usize> = (0..items.len()).filter(|&i| items[i].open).collect();
+            open.sort_by(by(|a, b| a.rank.cmp(&b.rank).then(a.due.cmp(b.due)).then(a.id.cmp(b.id))));
+            let mut closed: Vec<usize> = (0..items.len()).filter(|&i| !items[i].open).collect();
+            closed.sort_by(by(|a, b| b.closed.cmp(a.closed).then(a.id.cmp(b.id))));
+            let mut pages: Vec<Vec<usize>> = closed.chunks(CLOSED_PER_PAGE).map(<[usize]>::to_vec).collect();
+            if pages.is_empty() {
+                pages.push(Vec::new());
+            }
+            (open, pages)
+        })
     }
 
     /// The postmortem with id `id`.
@@ -169,8 +215,9 @@ impl<'a> Site<'a> {
 
     /// Every file of the site but the theme's static files, pages first.
     pub fn routes(&self) -> Vec<Route> {
+        let closed = self.m.items.iter().flatten().filter(|s| !s.open).count();
         let mut all: Vec<Route> = self.pms.iter().map(|p| Route::Postmortem(p.id.clone())).collect();
-        all.extend((1..=self.closed_pages.len()).map(Route::ClosedItems));
+        all.extend((1..=closed.div_ceil(CLOSED_PER_PAGE).max(1)).map(Route::ClosedItems));
         all.extend(VIEWS.iter().map(|v| Route::TrackerView(v.1)));
         all.extend(self.m.quarters.iter().map(|q| Route::Quarter(q.quarter)));
         for t in [Taxonomy::Area, Taxonomy::Tag] {

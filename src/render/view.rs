@@ -136,12 +136,6 @@ pub fn pm_row(pm: &Postmortem, d: &Durations, q: Option<Quarter>, items: &[ItemS
     }
 }
 
-/// The row of every postmortem, in order, made on all cores.
-pub fn pm_rows(pms: &[Postmortem], m: &crate::metrics::Metrics, cfg: &Config) -> Vec<PmRow> {
-    use rayon::prelude::*;
-    pms.par_iter().enumerate().map(|(i, pm)| pm_row(pm, &m.durations[i], m.quarter_of[i], &m.items[i], cfg)).collect()
-}
-
 /// An action item in tables. Its texts are borrowed from the model: a
 /// large site has hundreds of thousands of items.
 #[derive(Clone, Debug, Serialize, PartialEq)]

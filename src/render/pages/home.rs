@@ -15,7 +15,7 @@ const RECENT: usize = 10;
 pub(super) fn render(r: &Renderer) -> Result<OutputFile, RenderError> {
     let (cfg, m) = (r.site.cfg, r.site.m);
     let urls = r.urls();
-    let items = &r.items;
+    let site = r.site;
     let mut ctx = tera::Context::new();
     if let Some(last) = m.quarters.len().checked_sub(1) {
         ctx.insert("quarter", &m.quarters[last].quarter.to_string());
@@ -26,13 +26,14 @@ pub(super) fn render(r: &Renderer) -> Result<OutputFile, RenderError> {
         ctx.insert("quarter_incidents", &m.quarters[last].incidents);
         ctx.insert("figures", &view::quarter_figures(m, last, cfg));
     }
-    let mut overdue: Vec<usize> = (0..items.len()).filter(|&i| items[i].overdue).collect();
-    overdue.sort_by(|&a, &b| items[a].due.cmp(items[b].due).then(items[a].id.cmp(items[b].id)));
+    let mut overdue: Vec<usize> = site.all_items().enumerate().filter(|(_, it)| it.overdue).map(|(k, _)| k).collect();
+    let item = |k| site.item(k);
+    overdue.sort_by(|&a, &b| item(a).due.cmp(item(b).due).then(item(a).id.cmp(item(b).id)));
     let recent = r.rows.list((0..r.rows.len()).rev().take(RECENT));
     let total = Figure::plain("Overdue action items", m.total.action_items.overdue.to_string());
     ctx.insert("overdue_shown", &overdue.len().min(HOME_OVERDUE));
     overdue.truncate(HOME_OVERDUE);
-    ctx.insert_value("overdue", items.list(overdue));
+    ctx.insert_value("overdue", r.items.list(overdue));
     ctx.insert("overdue_total", &total);
     ctx.insert("open_total", &m.total.action_items.open);
     ctx.insert_value("recent", recent);

@@ -50,20 +50,20 @@ struct PageInfo<'a> {
 }
 
 /// Renders pages of one site; safe to use from many threads.
-pub struct Renderer<'a> {
-    site: &'a Site<'a>,
-    theme: &'a Theme,
+pub struct Renderer<'r, 'a> {
+    site: &'r Site<'a>,
+    theme: &'r Theme,
     ctx: tera::Value,
-    rows: Shared<'a, PmRow>,
-    items: Shared<'a, ItemRow<'a>>,
+    rows: Shared<'r, PmRow>,
+    items: Shared<'r, ItemRow<'a>>,
     /// Shared by the home page and the trends page.
     sev1_chart: OnceLock<Result<String, Diagnostic>>,
     /// Shared by the quarter pages, the list of quarters and the trends.
     quarter_rows: OnceLock<Vec<quarter::QuarterRow>>,
 }
 
-impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site<'a>, theme: &'a Theme) -> Renderer<'a> {
+impl<'r, 'a> Renderer<'r, 'a> {
+    pub fn new(site: &'r Site<'a>, theme: &'r Theme) -> Renderer<'r, 'a> {
         let (cfg, m) = (site.cfg, site.m);
         let urls = Urls { base: &cfg.base_url };
         let nav = [
@@ -95,10 +95,10 @@ impl<'a> Renderer<'a> {
             site,
             theme,
             ctx: tera::Value::from_serializable(&ctx),
-            rows: Shared::new(&site.rows),
+            rows: Shared::new(site.pms.len(), move |i| site.row(i)),
             // of the action items only the open ones are listed on many
             // pages (tracker, grouped views, quarters, home page)
-            items: Shared::keeping(&site.items, |i| i.open),
+            items: Shared::keeping(site.item_count(), move |k| site.item(k), |i| i.open),
             sev1_chart: OnceLock::new(),
             quarter_rows: OnceLock::new(),
         }
@@ -143,7 +143,7 @@ impl<'a> Renderer<'a> {
         Ok(OutputFile { path, bytes: html })
     }
 
-    fn urls(&self) -> Urls<'a> {
+    fn urls(&self) -> Urls<'r> {
         Urls { base: &self.site.cfg.base_url }
     }
 

@@ -64,7 +64,7 @@ pub(super) fn render(r: &Renderer, id: &str) -> Result<OutputFile, RenderError> 
     let (cfg, m) = (site.cfg, site.m);
     let pm = &site.pms[i];
     let pm_items = r.items.list(site.items_of(i));
-    let related = r.rows.list(site.related[i].iter().copied());
+    let related = r.rows.list(site.related(i).iter().copied());
 
     let t = &pm.timeline;
     let d = &m.durations[i];
@@ -140,7 +140,7 @@ pub(super) fn render(r: &Renderer, id: &str) -> Result<OutputFile, RenderError> 
     ctx.insert("body", &crate::render::markdown::render(&pm.body_text(&cfg.root), cfg.trust_html));
     ctx.insert("problems", &problems);
     ctx.insert_value("related", related);
-    r.render("postmortem.html", &Route::Postmortem(pm.id.clone()), &r.rows[i].title, "Postmortems", ctx)
+    r.render("postmortem.html", &Route::Postmortem(pm.id.clone()), &site.row(i).title, "Postmortems", ctx)
 }
 
 /// The lifecycle bar: undetected (started → detected), responding

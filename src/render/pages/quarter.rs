@@ -94,7 +94,7 @@ pub(super) fn render(r: &Renderer, route: &Route) -> Result<OutputFile, RenderEr
         })
         .collect();
     // still open, of this quarter's incidents: what leadership can act on
-    let opened = r.items.list(q.members.iter().flat_map(|&i| site.items_of(i)).filter(|&k| site.items[k].open));
+    let opened = r.items.list(q.members.iter().flat_map(|&i| site.items_of(i)).filter(|&k| site.item(k).open));
     let link = |q: Quarter| Link { name: q.to_string(), url: urls.quarter(q) };
     let name = q.quarter.to_string();
     let mut ctx = tera::Context::new();

@@ -90,7 +90,7 @@ pub(super) fn render(r: &Renderer, route: &Route) -> Result<OutputFile, RenderEr
             url: urls.page(&taxonomy.route(slug)),
             incidents: g.members.len(),
             sev1: g.members.iter().filter(|&&i| sev1.is_some() && site.pms[i].severity.as_ref() == sev1).count(),
-            latest: g.members.last().map_or(String::new(), |&i| site.rows[i].date.clone()),
+            latest: g.members.last().map_or(String::new(), |&i| site.row(i).date.clone()),
         })
         .collect();
     ctx.insert("plural", plural);

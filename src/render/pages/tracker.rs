@@ -4,7 +4,7 @@
 
 use super::{Change, RenderError, Renderer};
 use crate::render::site::{Site, VIEWS};
-use crate::render::view::Link;
+use crate::render::view::{ItemRow, Link};
 use crate::render::OutputFile;
 use crate::routes::Route;
 use crate::text::name_slug;
@@ -23,19 +23,20 @@ struct Group {
     items: tera::Value,
 }
 
-fn groups(r: &Renderer, key: fn(&crate::render::view::ItemRow) -> String, prefix: &str) -> Vec<Group> {
-    let items = &r.items;
+fn groups(r: &Renderer, key: fn(&ItemRow) -> String, prefix: &str) -> Vec<Group> {
+    let site = r.site;
     let mut map: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, it) in items.iter().enumerate() {
-        map.entry(key(it)).or_default().push(i);
+    for (k, it) in site.all_items().enumerate() {
+        map.entry(key(it)).or_default().push(k);
     }
+    let count = |list: &[usize], f: fn(&ItemRow) -> bool| list.iter().filter(|&&k| f(site.item(k))).count();
     map.into_iter()
         .map(|(name, list)| Group {
             id: format!("{prefix}-{}", name_slug(&name)),
-            open: list.iter().filter(|&&i| items[i].open).count(),
-            overdue: list.iter().filter(|&&i| items[i].overdue).count(),
-            closed: list.iter().filter(|&&i| !items[i].open).count(),
-            items: items.list(list.into_iter().filter(|&i| items[i].open)),
+            open: count(&list, |i| i.open),
+            overdue: count(&list, |i| i.overdue),
+            closed: count(&list, |i| !i.open),
+            items: r.items.list(list.into_iter().filter(|&k| site.item(k).open)),
             name,
         })
         .collect()
@@ -45,13 +46,11 @@ fn groups(r: &Renderer, key: fn(&crate::render::view::ItemRow) -> String, prefix
 /// views and the archive pages.
 fn common(r: &Renderer) -> tera::Context {
     let (site, urls) = (r.site, r.urls());
-    let items = &site.items;
-    let closed = items.iter().filter(|i| !i.open).count();
     let counts = serde_json::json!({
-        "all": items.len(),
-        "open": site.open.len(),
-        "overdue": items.iter().filter(|i| i.overdue).count(),
-        "closed": closed,
+        "all": site.item_count(),
+        "open": site.open().len(),
+        "overdue": site.all_items().filter(|i| i.overdue).count(),
+        "closed": site.all_items().filter(|i| !i.open).count(),
     });
     let views: Vec<Link> = VIEWS
         .iter()
@@ -65,7 +64,7 @@ fn common(r: &Renderer) -> tera::Context {
 
 fn list_ctx(r: &Renderer, list: &[usize]) -> tera::Context {
     let urls = r.urls();
-    let closed_pages: Vec<Link> = (1..=r.site.closed_pages.len())
+    let closed_pages: Vec<Link> = (1..=r.site.closed_pages().len())
         .map(|n| Link { name: n.to_string(), url: urls.page(&Route::ClosedItems(n)) })
         .collect();
     let mut ctx = common(r);
@@ -78,7 +77,7 @@ pub(super) fn render(r: &Renderer, route: &Route) -> Result<OutputFile, RenderEr
     let site = r.site;
     match route {
         Route::ClosedItems(n) => {
-            let chunk = site.closed_pages.get(n.saturating_sub(1)).map_or(&[][..], Vec::as_slice);
+            let chunk = site.closed_pages().get(n.saturating_sub(1)).map_or(&[][..], Vec::as_slice);
             let mut ctx = list_ctx(r, chunk);
             ctx.insert("page_number", n);
             let title = format!("Closed action items, page {n}");
@@ -100,12 +99,12 @@ pub(super) fn render(r: &Renderer, route: &Route) -> Result<OutputFile, RenderEr
                 ctx,
             )
         }
-        _ => r.render("action_items.html", route, "Action items", "Action items", list_ctx(r, &site.open)),
+        _ => r.render("action_items.html", route, "Action items", "Action items", list_ctx(r, site.open())),
     }
 }
 
-/// Every page shows the counts; the open list and the views show open
-/// items; an archive page shows its closed items, and shifts when the
+/// Every page shows the counts; the open list shows open items, the views
+/// the open items and counts of every group; an archive page shows its closed items, and shifts when the
 /// edited postmortem's closed items moved.
 pub(super) fn depends_on(site: &Site, route: &Route, c: &Change) -> bool {
     if c.counts {
@@ -113,9 +112,11 @@ pub(super) fn depends_on(site: &Site, route: &Route, c: &Change) -> bool {
     }
     match route {
         Route::ClosedItems(n) => {
-            let page = site.closed_pages.get(n.saturating_sub(1)).map_or(&[][..], Vec::as_slice);
+            let page = site.closed_pages().get(n.saturating_sub(1)).map_or(&[][..], Vec::as_slice);
             c.closed_order || (c.items && page.iter().any(|k| site.items_of(c.index).contains(k)))
         }
-        _ => c.items,
+        // the views count every item of each group, open or closed
+        Route::TrackerView(_) => c.items,
+        _ => c.items && c.open_items,
     }
 }
