@@ -20,6 +20,7 @@ pub mod publish;
 pub mod render;
 pub mod routes;
 pub mod scaffold;
+pub mod schema;
 pub mod serve;
 pub mod text;
 pub mod timing;

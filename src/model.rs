@@ -85,20 +85,17 @@ pub struct Questions {
 }
 
 impl Questions {
-    /// The four questions every postmortem answers, in order: their key
-    /// under `questions:` and their text, stated once for the checks, the
-    /// pages and `retro new`.
-    pub const ASKED: [(&'static str, &'static str); 4] = [
-        ("prevent", "How can we prevent this problem from happening again?"),
-        ("similar", "Are there other areas with similar characteristics that we should improve?"),
-        ("detect", "If this happens again, how can we catch it earlier?"),
-        ("mitigate", "If this happens again, how can we mitigate it sooner?"),
-    ];
-
-    /// Each question's key, text and answer, in the order of [`Self::ASKED`].
-    pub fn answers(&self) -> [(&'static str, &'static str, &Option<String>); 4] {
-        let [p, s, d, m] = Self::ASKED;
-        [(p.0, p.1, &self.prevent), (s.0, s.1, &self.similar), (d.0, d.1, &self.detect), (m.0, m.1, &self.mitigate)]
+    /// Each question's key, text and answer, in the schema's order.
+    pub fn answers(&self) -> impl Iterator<Item = (&'static str, &'static str, &Option<String>)> {
+        crate::schema::questions().map(move |(key, question)| {
+            let answer = match key {
+                "prevent" => &self.prevent,
+                "similar" => &self.similar,
+                "detect" => &self.detect,
+                _ => &self.mitigate,
+            };
+            (key, question, answer)
+        })
     }
 }
 

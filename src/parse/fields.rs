@@ -4,97 +4,13 @@
 //! of a file, each at its own line, instead of stopping at the first.
 
 use super::locate::{Locator, Seg};
-use super::node::{Key as MapKey, Level, Mapping, Node as Value, Shape};
+use super::node::{Key as MapKey, Mapping, Node as Value};
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{ActionItem, Day, Detection, ItemKind, ItemStatus, Postmortem, Questions, Stamp, Status, Timeline};
+use crate::schema::{self, Level};
 use crate::text::closest;
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
-
-pub const TOP_KEYS: &[&str] = &[
-    "id",
-    "title",
-    "severity",
-    "status",
-    "area",
-    "tags",
-    "authors",
-    "summary",
-    "impact",
-    "timeline",
-    "detection",
-    "trigger",
-    "five_whys",
-    "root_cause",
-    "questions",
-    "action_items",
-    "related",
-];
-pub const TIMELINE_KEYS: &[&str] = &["started", "detected", "acknowledged", "mitigated", "resolved"];
-pub const QUESTION_KEYS: &[&str] = &["prevent", "similar", "detect", "mitigate"];
-pub const ITEM_KEYS: &[&str] = &["id", "title", "kind", "owner", "due", "status", "closed", "link"];
-
-/// How the value of the key `name` of a mapping at `level` is read.
-pub fn shape(level: Level, name: &str) -> Shape {
-    let known = match level {
-        Level::Top => match name {
-            "tags" | "authors" | "five_whys" | "related" => return Shape::TextList,
-            "timeline" => return Shape::Fields(Level::Timeline),
-            "questions" => return Shape::Fields(Level::Questions),
-            "action_items" => return Shape::FieldsList(Level::Item),
-            _ => TOP_KEYS,
-        },
-        Level::Timeline => TIMELINE_KEYS,
-        Level::Questions => QUESTION_KEYS,
-        Level::Item => ITEM_KEYS,
-    };
-    if known.contains(&name) {
-        Shape::Text
-    } else {
-        Shape::Any
-    }
-}
-
-/// `text` as the field name of one of the key lists above, if it is one:
-/// YAML keys that are field names are kept as these names, not copied.
-pub fn field_name(text: &str) -> Option<&'static str> {
-    // one match instead of a search through the lists: every key of every
-    // file passes here (the test below keeps it equal to the lists)
-    Some(match text {
-        "id" => "id",
-        "title" => "title",
-        "severity" => "severity",
-        "status" => "status",
-        "area" => "area",
-        "tags" => "tags",
-        "authors" => "authors",
-        "summary" => "summary",
-        "impact" => "impact",
-        "timeline" => "timeline",
-        "detection" => "detection",
-        "trigger" => "trigger",
-        "five_whys" => "five_whys",
-        "root_cause" => "root_cause",
-        "questions" => "questions",
-        "action_items" => "action_items",
-        "related" => "related",
-        "started" => "started",
-        "detected" => "detected",
-        "acknowledged" => "acknowledged",
-        "mitigated" => "mitigated",
-        "resolved" => "resolved",
-        "prevent" => "prevent",
-        "similar" => "similar",
-        "detect" => "detect",
-        "mitigate" => "mitigate",
-        "kind" => "kind",
-        "owner" => "owner",
-        "due" => "due",
-        "closed" => "closed",
-        "link" => "link",
-        _ => return None,
-    })
-}
 
 /// What reading fields needs: where to report, and how to find lines.
 pub struct Ctx<'a> {
@@ -172,9 +88,26 @@ fn untagged(v: Value) -> Value {
     }
 }
 
+/// The field at `path` (`[timeline, started]`, `[action_items, 2, due]`).
+fn field_at(path: &[Seg]) -> Option<&'static schema::Field> {
+    let (level, name) = match path {
+        [Seg::Key(name)] => (Level::Top, name),
+        [Seg::Key("timeline"), Seg::Key(name)] => (Level::Timeline, name),
+        [Seg::Key("questions"), Seg::Key(name)] => (Level::Questions, name),
+        [Seg::Key("action_items"), Seg::Index(_), Seg::Key(name)] => (Level::Item, name),
+        _ => return None,
+    };
+    schema::field(level, name)
+}
+
+/// How to write the field at `path`, for a hint.
+fn example(path: &[Seg]) -> &'static str {
+    field_at(path).map_or("", |f| f.example)
+}
+
 /// Free text: any scalar, written as text; `None` when absent or null.
-fn text(ctx: &mut Ctx, map: &mut Mapping, path: &[Seg], example: &str) -> Option<String> {
-    text_or(ctx, map, path, || example.to_string())
+fn text(ctx: &mut Ctx, map: &mut Mapping, path: &[Seg]) -> Option<String> {
+    text_or(ctx, map, path, || example(path).to_string())
 }
 
 /// [`text`], with the example of a wrong type made only when needed.
@@ -195,24 +128,19 @@ fn text_or(ctx: &mut Ctx, map: &mut Mapping, path: &[Seg], example: impl FnOnce(
 }
 
 /// A list of free-text items; a missing or null list is empty.
-fn text_list(ctx: &mut Ctx, map: &mut Mapping, path: &[Seg], example: &str) -> Vec<String> {
-    texts(ctx, map, path, example, None)
+fn text_list(ctx: &mut Ctx, map: &mut Mapping, path: &[Seg]) -> Vec<String> {
+    texts(ctx, map, path, None)
 }
 
 /// [`text_list`], with the file line of each item.
-fn text_list_lines(ctx: &mut Ctx, map: &mut Mapping, path: &[Seg], example: &str) -> (Vec<String>, Vec<usize>) {
+fn text_list_lines(ctx: &mut Ctx, map: &mut Mapping, path: &[Seg]) -> (Vec<String>, Vec<usize>) {
     let mut lines = Vec::new();
-    let texts = texts(ctx, map, path, example, Some(&mut lines));
+    let texts = texts(ctx, map, path, Some(&mut lines));
     (texts, lines)
 }
 
-fn texts(
-    ctx: &mut Ctx,
-    map: &mut Mapping,
-    path: &[Seg],
-    example: &str,
-    mut lines: Option<&mut Vec<usize>>,
-) -> Vec<String> {
+fn texts(ctx: &mut Ctx, map: &mut Mapping, path: &[Seg], mut lines: Option<&mut Vec<usize>>) -> Vec<String> {
+    let example = example(path);
     let Some(Seg::Key(key)) = path.last() else {
         return Vec::new();
     };
@@ -278,7 +206,7 @@ fn word<T>(
 
 /// An RFC 3339 timestamp with an offset.
 fn stamp(ctx: &mut Ctx, map: &mut Mapping, path: &[Seg]) -> Option<Stamp> {
-    let s = text(ctx, map, path, "`2024-03-14T09:02:00Z`")?;
+    let s = text(ctx, map, path)?;
     let raw = s.trim();
     if raw.is_empty() {
         return None;
@@ -327,7 +255,7 @@ fn parse_stamp(raw: &str) -> Result<DateTime<chrono::FixedOffset>, StampError> {
 
 /// A `YYYY-MM-DD` calendar date.
 fn day(ctx: &mut Ctx, map: &mut Mapping, path: &[Seg]) -> Option<Day> {
-    let s = text(ctx, map, path, "`2024-04-01`")?;
+    let s = text(ctx, map, path)?;
     let raw = s.trim();
     if raw.is_empty() {
         return None;
@@ -367,7 +295,7 @@ fn parse_day(raw: &str) -> Option<NaiveDate> {
 }
 
 /// A nested mapping; `None` (with an error for other types) otherwise.
-fn mapping(ctx: &mut Ctx, map: &mut Mapping, path: &[Seg], example: &str) -> Option<Mapping> {
+fn mapping(ctx: &mut Ctx, map: &mut Mapping, path: &[Seg]) -> Option<Mapping> {
     let Some(Seg::Key(key)) = path.last() else {
         return None;
     };
@@ -375,14 +303,15 @@ fn mapping(ctx: &mut Ctx, map: &mut Mapping, path: &[Seg], example: &str) -> Opt
         None | Some(Value::Null) => None,
         Some(Value::Mapping(m)) => Some(m),
         Some(other) => {
-            ctx.wrong_type(path, &path_name(path), "a mapping", &other, example);
+            ctx.wrong_type(path, &path_name(path), "a mapping", &other, example(path));
             None
         }
     }
 }
 
 /// Reports keys that are not text, and unknown keys with the closest known one.
-fn check_keys(ctx: &mut Ctx, map: &Mapping, path: &[Seg], known: &[&str]) {
+fn check_keys(ctx: &mut Ctx, map: &Mapping, path: &[Seg], level: Level) {
+    let known = schema::keys(level);
     for k in map.keys() {
         let key = match k {
             MapKey::Field(s) => Ok(*s),
@@ -431,9 +360,9 @@ pub fn parse_postmortem(
     body_line: usize,
 ) -> Postmortem {
     use Seg::Key;
-    check_keys(ctx, root, &[], TOP_KEYS);
+    check_keys(ctx, root, &[], Level::Top);
 
-    let id = match text(ctx, root, &[Key("id")], "`id: 2024-03-14-checkout-500s`") {
+    let id = match text(ctx, root, &[Key("id")]) {
         Some(id) => {
             let id = id.trim().to_string();
             if !crate::text::is_safe_slug(&id) {
@@ -476,13 +405,8 @@ pub fn parse_postmortem(
     let detection = word(ctx, root, &[Key("detection")], Detection::WORDS, Detection::parse, Code::E011);
 
     let mut timeline = Timeline::default();
-    if let Some(mut t) = mapping(
-        ctx,
-        root,
-        &[Key("timeline")],
-        "a mapping: `timeline:` then `  started: 2024-03-14T09:02:00Z` on the next line",
-    ) {
-        check_keys(ctx, &t, &[Key("timeline")], TIMELINE_KEYS);
+    if let Some(mut t) = mapping(ctx, root, &[Key("timeline")]) {
+        check_keys(ctx, &t, &[Key("timeline")], Level::Timeline);
         let t = &mut t;
         timeline.started = stamp(ctx, t, &[Key("timeline"), Key("started")]);
         timeline.detected = stamp(ctx, t, &[Key("timeline"), Key("detected")]);
@@ -492,39 +416,34 @@ pub fn parse_postmortem(
     }
 
     let mut questions = Questions::default();
-    if let Some(mut q) =
-        mapping(ctx, root, &[Key("questions")], "a mapping: `questions:` then `  prevent: …` on the next line")
-    {
-        check_keys(ctx, &q, &[Key("questions")], QUESTION_KEYS);
+    if let Some(mut q) = mapping(ctx, root, &[Key("questions")]) {
+        check_keys(ctx, &q, &[Key("questions")], Level::Questions);
         let q = &mut q;
-        let ex = "`prevent: we will …`";
-        questions.prevent = text(ctx, q, &[Key("questions"), Key("prevent")], ex);
-        questions.similar = text(ctx, q, &[Key("questions"), Key("similar")], ex);
-        questions.detect = text(ctx, q, &[Key("questions"), Key("detect")], ex);
-        questions.mitigate = text(ctx, q, &[Key("questions"), Key("mitigate")], ex);
+        questions.prevent = text(ctx, q, &[Key("questions"), Key("prevent")]);
+        questions.similar = text(ctx, q, &[Key("questions"), Key("similar")]);
+        questions.detect = text(ctx, q, &[Key("questions"), Key("detect")]);
+        questions.mitigate = text(ctx, q, &[Key("questions"), Key("mitigate")]);
     }
 
     let action_items = items(ctx, root, &id);
-    let (related, related_lines) =
-        text_list_lines(ctx, root, &[Key("related")], "a list of postmortem ids: `[2023-11-02-payments-timeout]`");
+    let (related, related_lines) = text_list_lines(ctx, root, &[Key("related")]);
     let id_line = if root.contains_key("id") { ctx.loc.key(&[Key("id")]).line } else { 1 };
     let started_line =
         if timeline.started.is_some() { ctx.loc.key(&[Key("timeline"), Key("started")]).line } else { 1 };
-    let list_ex = "a list: `[a, b]`, or one `- item` per line";
     Postmortem {
-        title: text(ctx, root, &[Key("title")], "`title: Checkout API returned 500s`"),
+        title: text(ctx, root, &[Key("title")]),
         severity,
         status,
-        area: text(ctx, root, &[Key("area")], "`area: payments`"),
-        tags: text_list(ctx, root, &[Key("tags")], list_ex),
-        authors: text_list(ctx, root, &[Key("authors")], list_ex),
-        summary: text(ctx, root, &[Key("summary")], "text: `summary: >` and a paragraph on the next lines"),
-        impact: text(ctx, root, &[Key("impact")], "text: `impact: >` and a paragraph on the next lines"),
+        area: text(ctx, root, &[Key("area")]),
+        tags: text_list(ctx, root, &[Key("tags")]),
+        authors: text_list(ctx, root, &[Key("authors")]),
+        summary: text(ctx, root, &[Key("summary")]),
+        impact: text(ctx, root, &[Key("impact")]),
         timeline,
         detection,
-        trigger: text(ctx, root, &[Key("trigger")], "`trigger: deploy`"),
-        five_whys: text_list(ctx, root, &[Key("five_whys")], "a list with one `- Why …?` per line"),
-        root_cause: text(ctx, root, &[Key("root_cause")], "`root_cause: …`"),
+        trigger: text(ctx, root, &[Key("trigger")]),
+        five_whys: text_list(ctx, root, &[Key("five_whys")]),
+        root_cause: text(ctx, root, &[Key("root_cause")]),
         questions,
         action_items,
         related,
@@ -548,13 +467,7 @@ fn items(ctx: &mut Ctx, root: &mut Mapping, pm_id: &str) -> Vec<ActionItem> {
         None | Some(Value::Null) => return out,
         Some(Value::Sequence(s)) => s,
         Some(other) => {
-            ctx.wrong_type(
-                &[Key("action_items")],
-                "action_items",
-                "a list",
-                &other,
-                "a list with one `- title: …` mapping per item",
-            );
+            ctx.wrong_type(&[Key("action_items")], "action_items", "a list", &other, example(&[Key("action_items")]));
             return out;
         }
     };
@@ -575,25 +488,21 @@ fn items(ctx: &mut Ctx, root: &mut Mapping, pm_id: &str) -> Vec<ActionItem> {
             continue;
         };
         let p = |k: &'static str| [Key("action_items"), Index(i), Key(k)];
-        check_keys(ctx, m, &base, ITEM_KEYS);
+        check_keys(ctx, m, &base, Level::Item);
         let Value::Mapping(mut m) = untagged(item) else {
             continue;
         };
         let m = &mut m;
-        let id = text(ctx, m, &p("id"), "`id: PAY-101`")
-            .map(|s| s.trim().to_string())
-            .unwrap_or_else(|| format!("{pm_id}#{}", i + 1));
+        let id = text(ctx, m, &p("id")).map(|s| s.trim().to_string()).unwrap_or_else(|| format!("{pm_id}#{}", i + 1));
         out.push(ActionItem {
-            title: text(ctx, m, &p("title"), "`title: Alert on pool saturation`"),
+            title: text(ctx, m, &p("title")),
             kind: word(ctx, m, &p("kind"), ItemKind::WORDS, ItemKind::parse, Code::E010),
-            owner: text(ctx, m, &p("owner"), "`owner: lee`").map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+            owner: text(ctx, m, &p("owner")).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
             due: day(ctx, m, &p("due")),
             status: word(ctx, m, &p("status"), ItemStatus::WORDS, ItemStatus::parse, Code::E009)
                 .unwrap_or(ItemStatus::Open),
             closed: day(ctx, m, &p("closed")),
-            link: text(ctx, m, &p("link"), "`link: https://tracker.example.com/PAY-101`")
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty()),
+            link: text(ctx, m, &p("link")).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
             line: lines.get(i).copied().unwrap_or_else(|| ctx.loc.key(&base).line),
             link_line: if m.contains_key("link") { ctx.loc.value(&p("link")).line } else { 0 },
             id,
@@ -640,19 +549,6 @@ mod tests {
         inputs.extend(["2024-0a-01", "2024-01-1x", "+999-01-01", "-999-01-01", "2024-01-01"].map(String::from));
         for raw in inputs {
             assert_eq!(parse_day(&raw), NaiveDate::parse_from_str(&raw, "%Y-%m-%d").ok(), "{raw}");
-        }
-    }
-
-    #[test]
-    fn field_names_are_exactly_the_keys_of_the_lists() {
-        let lists = [TOP_KEYS, TIMELINE_KEYS, QUESTION_KEYS, ITEM_KEYS];
-        for key in lists.iter().flat_map(|l| l.iter()) {
-            assert_eq!(field_name(key), Some(*key));
-        }
-        let all: std::collections::HashSet<&str> = lists.iter().flat_map(|l| l.iter().copied()).collect();
-        assert_eq!(all.len(), 31);
-        for other in ["", "Title", "titles", "tag", " id", "id ", "action-items", "due_date"] {
-            assert_eq!(field_name(other), None, "{other:?}");
         }
     }
 

@@ -8,6 +8,7 @@
 //! it guess at a number or a boolean in every plain scalar, which was a
 //! tenth of reading a front matter, and keeps that text as written.
 
+use crate::schema::{field_name, shape, Level, Shape};
 use serde::de::{
     Deserialize, DeserializeSeed, Deserializer, EnumAccess, Error as _, MapAccess, SeqAccess, VariantAccess, Visitor,
 };
@@ -45,7 +46,7 @@ pub struct Mapping {
 /// that name: no copy of its text per key and file.
 #[derive(Clone, Debug)]
 pub enum Key {
-    /// Text that is one of retro's field names ([`super::field_name`]).
+    /// Text that is one of retro's field names ([`field_name`]).
     Field(&'static str),
     /// Any other key: other text, a number, a list, a tagged value…
     Other(Node),
@@ -53,7 +54,7 @@ pub enum Key {
 
 impl Key {
     fn new(text: &str) -> Key {
-        match super::fields::field_name(text) {
+        match field_name(text) {
             Some(name) => Key::Field(name),
             None => Key::Other(Node::String(text.to_owned())),
         }
@@ -348,7 +349,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
                 return Err(A::Error::custom(duplicate_key(&key)));
             }
             let (shape, keys) = match (self.0, &key) {
-                (Mode::Fields(level, keys), Key::Field(name)) => (super::fields::shape(level, name), keys),
+                (Mode::Fields(level, keys), Key::Field(name)) => (shape(level, name), keys),
                 _ => (Shape::Any, Keys::Any),
             };
             let value = match shape {
@@ -384,30 +385,6 @@ impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Node, D::Error> {
         d.deserialize_any(NodeVisitor(Mode::Exact))
     }
-}
-
-/// Where a mapping sits in a front matter.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Level {
-    Top,
-    Timeline,
-    Questions,
-    Item,
-}
-
-/// What the value of a key is read as, in a mapping of fields.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Shape {
-    /// One text: any scalar, as written.
-    Text,
-    /// A list of texts.
-    TextList,
-    /// A mapping of fields at that level.
-    Fields(Level),
-    /// A list of mappings of fields at that level.
-    FieldsList(Level),
-    /// Any value, read exactly (a key not known at its level).
-    Any,
 }
 
 /// A key that must be a field name ([`Keys::Names`]).

@@ -38,7 +38,7 @@ pub fn new_postmortem(
     let name = format!("{}-{}.md", today.format("%Y-%m-%d"), slugify(title));
     let now = format!("{}T09:00:00Z", today.format("%Y-%m-%d"));
     let questions: Vec<String> =
-        crate::model::Questions::ASKED.iter().map(|(key, question)| format!("  # {question}\n  {key}: TODO")).collect();
+        crate::schema::questions().map(|(key, question)| format!("  # {question}\n  {key}: TODO")).collect();
     let questions = questions.join("\n");
     let text = fill(
         NEW,

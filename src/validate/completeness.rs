@@ -17,6 +17,7 @@ use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Kind, Level};
 use crate::model::{Postmortem, Status};
 use crate::parse::{Locator, Seg};
+use crate::schema::{self, Level as At, Need};
 use memchr::memmem;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -64,41 +65,39 @@ pub fn check(pm: &mut Postmortem, diags: &mut Vec<Diagnostic>, loc: &Locator, te
     let mut c = Checker { file: &pm.file, loc, applicable: 0, passed: 0, out: Vec::new() };
     let filled = |v: &Option<String>| v.as_deref().is_some_and(|s| !is_placeholder(s, cfg));
 
-    let required: [(&str, bool, &str); 6] = [
-        (
-            "title",
-            filled(&pm.title),
-            "a one-line statement of what users saw: `title: Checkout API returned 500s for 47 minutes`",
-        ),
-        ("severity", pm.severity.is_some(), "`severity: SEV2` — one of the site's severities"),
-        ("area", filled(&pm.area), "the product area or service that failed: `area: payments`"),
-        ("authors", pm.authors.iter().any(|a| !a.trim().is_empty()), "who wrote this: `authors: [dana, lee]`"),
-        ("summary", filled(&pm.summary), "one paragraph: what happened, to whom, for how long"),
-        ("impact", filled(&pm.impact), "who and what was affected, in numbers where possible"),
-    ];
-    for (key, ok, hint) in required {
-        c.check(ok, Code::W001, &[Key(key)], false, || {
-            (missing_msg(key, pm_has_key(loc, &[Key(key)])), hint.to_string())
-        });
-    }
     let final_ = pm.status == Status::Final;
-    let t = &pm.timeline;
-    let stamps = [
-        ("started", t.started.is_some(), true, "impact began"),
-        ("detected", t.detected.is_some(), true, "a person or an alert knew"),
-        ("mitigated", t.mitigated.is_some(), true, "impact ended for users"),
-        ("resolved", t.resolved.is_some(), final_, "the root cause was fixed; required once status is final"),
-    ];
-    for (key, ok, applies, what) in stamps {
-        if applies {
-            let path = [Key("timeline"), Key(key)];
-            c.check(ok, Code::W001, &path, false, || {
-                (
-                    missing_msg(&format!("timeline.{key}"), pm_has_key(loc, &path)),
-                    format!("add `{key}: 2024-03-14T09:02:00Z` under `timeline:` — when {what}"),
-                )
-            });
-        }
+    for f in schema::at(At::Top).chain(schema::at(At::Timeline)) {
+        let what = match f.need {
+            Need::Required(what) => what,
+            Need::RequiredOnceFinal(what) if final_ => what,
+            _ => continue,
+        };
+        let t = &pm.timeline;
+        let given = match f.name {
+            "title" => filled(&pm.title),
+            "severity" => pm.severity.is_some(),
+            "area" => filled(&pm.area),
+            "authors" => pm.authors.iter().any(|a| !a.trim().is_empty()),
+            "summary" => filled(&pm.summary),
+            "impact" => filled(&pm.impact),
+            "started" => t.started.is_some(),
+            "detected" => t.detected.is_some(),
+            "mitigated" => t.mitigated.is_some(),
+            "resolved" => t.resolved.is_some(),
+            // a field the schema requires and this check cannot see
+            _ => false,
+        };
+        let (timeline, key) = (f.level == At::Timeline, f.name);
+        let path: &[Seg] = if timeline { &[Key("timeline"), Key(key)] } else { &[Key(key)] };
+        c.check(given, Code::W001, path, false, || {
+            let name = if timeline { format!("timeline.{key}") } else { key.to_string() };
+            let hint = if timeline {
+                format!("add `{key}: 2024-03-14T09:02:00Z` under `timeline:` — when {what}")
+            } else {
+                what.to_string()
+            };
+            (missing_msg(&name, pm_has_key(loc, path)), hint)
+        });
     }
 
     let mut seen = std::collections::HashSet::new();

@@ -104,7 +104,6 @@ pub(super) fn render(r: &Renderer, id: &str) -> Result<OutputFile, RenderError> 
     let questions: Vec<QuestionRow> = pm
         .questions
         .answers()
-        .into_iter()
         .map(|(key, question, answer)| QuestionRow { key, question, answer: answer.clone() })
         .collect();
     let problems: Vec<ProblemRow> = pm
