@@ -193,6 +193,47 @@ fn rel_path(root: &Path, path: &Path) -> String {
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
+/// A postmortem's body: borrowed from the model, or the file read again
+/// with the offset at which its body starts.
+#[derive(Debug)]
+pub enum BodyText<'a> {
+    Memory(&'a str),
+    File(String, usize),
+}
+
+impl std::ops::Deref for BodyText<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            BodyText::Memory(s) => s,
+            BodyText::File(text, start) => text.get(*start..).unwrap_or(""),
+        }
+    }
+}
+
+/// The body of `pm`: from memory, or read again from `root`/its file (a
+/// large site keeps bodies on disk until their page is rendered). A file
+/// that changed or vanished since it was checked gives its current body,
+/// or an empty one.
+pub fn body<'p>(pm: &'p crate::model::Postmortem, root: &Path) -> BodyText<'p> {
+    if !pm.body_on_disk {
+        return BodyText::Memory(&pm.body);
+    }
+    let Ok(src) = read(&pm.file, &root.join(&pm.file)) else {
+        return BodyText::Memory("");
+    };
+    // the file's text is kept and the body sliced out of it: no copy
+    match crate::parse::split(&pm.file, &src.text) {
+        Ok(fm) => {
+            // the body is the text's end
+            let start = src.text.len() - fm.body.len();
+            BodyText::File(src.text, start)
+        }
+        Err(_) => BodyText::Memory(""),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -168,48 +168,8 @@ pub struct Postmortem {
 }
 
 impl Postmortem {
-    /// The body: from memory, or read again from `root`/`file`. A file that
-    /// changed or vanished since it was checked gives its current body, or
-    /// an empty one.
-    pub fn body_text(&self, root: &std::path::Path) -> BodyText<'_> {
-        if !self.body_on_disk {
-            return BodyText::Memory(&self.body);
-        }
-        let Ok(src) = crate::load::read(&self.file, &root.join(&self.file)) else {
-            return BodyText::Memory("");
-        };
-        // the file's text is kept and the body sliced out of it: no copy
-        match crate::parse::split(&self.file, &src.text) {
-            Ok(fm) => {
-                // the body is the text's end
-                let start = src.text.len() - fm.body.len();
-                BodyText::File(src.text, start)
-            }
-            Err(_) => BodyText::Memory(""),
-        }
-    }
-
     /// The title, or the id when the title is missing.
     pub fn display_title(&self) -> &str {
         self.title.as_deref().unwrap_or(&self.id)
-    }
-}
-
-/// A postmortem's body: borrowed from the model, or the file read again
-/// with the offset at which its body starts.
-#[derive(Debug)]
-pub enum BodyText<'a> {
-    Memory(&'a str),
-    File(String, usize),
-}
-
-impl std::ops::Deref for BodyText<'_> {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        match self {
-            BodyText::Memory(s) => s,
-            BodyText::File(text, start) => text.get(*start..).unwrap_or(""),
-        }
     }
 }

@@ -243,7 +243,7 @@ mod tests {
         let theme = theme::load(&cfg).unwrap();
         let mut pms = crate::analyze(&cfg).postmortems;
         for p in &mut pms {
-            p.body = p.body_text(&cfg.root).to_string();
+            p.body = crate::load::body(p, &cfg.root).to_string();
             p.body_on_disk = false;
         }
         let before_m = crate::metrics::compute(&pms, &cfg, today());

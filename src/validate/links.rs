@@ -96,7 +96,7 @@ pub fn check(pms: &[Postmortem], cfg: &Config) -> Vec<Diagnostic> {
     for pm in pms {
         let page = crate::routes::Route::Postmortem(pm.id.clone()).folder().unwrap_or_default().into_owned();
         let mut found = Vec::new();
-        let body = pm.body_text(&cfg.root);
+        let body = crate::load::body(pm, &cfg.root);
         // the renderer's own options: footnotes (`[^rb]`) are not links
         for (event, range) in Parser::new_ext(&body, crate::render::markdown::options()).into_offset_iter() {
             if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {

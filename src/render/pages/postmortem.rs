@@ -136,7 +136,7 @@ pub(super) fn render(r: &Renderer, id: &str) -> Result<OutputFile, RenderError> 
     ctx.insert("segments", &segments);
     ctx.insert("questions", &questions);
     ctx.insert_value("items", pm_items);
-    ctx.insert("body", &crate::render::markdown::render(&pm.body_text(&cfg.root), cfg.trust_html));
+    ctx.insert("body", &crate::render::markdown::render(&crate::load::body(pm, &cfg.root), cfg.trust_html));
     ctx.insert("problems", &problems);
     ctx.insert_value("related", related);
     r.render("postmortem.html", &Route::Postmortem(pm.id.clone()), &site.row(i).title, "Postmortems", ctx)
