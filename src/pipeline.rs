@@ -58,19 +58,18 @@ pub enum Failure {
 pub struct Edited {
     /// The page rewritten, under the output folder.
     pub page: String,
-    /// What the rest of the site needs, when more than that page shows
-    /// what changed; apply with [`finish`].
-    pub rest: Option<Rest>,
+    /// What the rest of the site needs; apply with [`finish`].
+    pub rest: Rest,
 }
 
 /// The pages still to render after an edit: pass to [`finish`].
 #[derive(Debug)]
 pub struct Rest {
     /// The edited postmortem's index, what it was before, and the site's
-    /// metrics before.
+    /// metrics before when the edit changed them.
     index: usize,
     before: Postmortem,
-    metrics: crate::metrics::Metrics,
+    metrics: Option<crate::metrics::Metrics>,
 }
 
 /// Applies an edit of the postmortem file `rel` (site-relative) to a site
@@ -117,8 +116,8 @@ pub fn edit(
     let own = Route::Postmortem(new.id.clone());
     let sink = crate::publish::InPlace(out.to_path_buf());
     let rest = if same {
-        // only the body changed: nothing but this page shows it
-        None
+        // the front matter is as it was: the body may have changed
+        Rest { index: i, before: new, metrics: None }
     } else {
         let old = std::mem::replace(&mut state.postmortems[i], new);
         let refs: Vec<&Postmortem> = state.postmortems.iter().collect();
@@ -130,7 +129,7 @@ pub fn edit(
         state.diags.retain(|d| d.file != rel);
         state.diags.extend(after);
         crate::diagnostic::sort(&mut state.diags);
-        Some(Rest { index: i, before: old, metrics })
+        Rest { index: i, before: old, metrics: Some(metrics) }
     };
     let site = Site::new(&state.postmortems, &state.metrics, cfg);
     Some(
@@ -140,22 +139,25 @@ pub fn edit(
     )
 }
 
-/// Renders what an [`edit`] left: every page whose content the edit
-/// changed (each page module's `depends_on` decides), the pages that are
-/// new, and the data files; removes the files the site no longer has (a
-/// tag no postmortem uses). Each file is replaced atomically. Returns how
-/// many files were written.
+/// Renders what an [`edit`] left: every file whose content the edit
+/// changed (each page module's `depends_on` decides), and the pages that
+/// are new; removes the files the site no longer has (a tag no postmortem
+/// uses). Each file is replaced atomically. Returns how many files were
+/// written: none when only the body changed.
 pub fn finish(cfg: &Config, state: &mut State, rest: Rest, out: &Path) -> Result<usize, Failure> {
     let site = Site::new(&state.postmortems, &state.metrics, cfg);
-    let change =
-        crate::timing::timed("what changed", || Change::between(&rest.before, &rest.metrics, &site, rest.index));
+    let before = rest.metrics.as_ref().unwrap_or(&state.metrics);
+    let mut change = crate::timing::timed("what changed", || Change::between(&rest.before, before, &site, rest.index));
+    let routes = crate::render::routes(&site, &state.theme);
+    let files = crate::render::paths(&routes);
+    change.routes = files != state.files;
     let own = Route::Postmortem(change.id.clone());
-    let before = &state.files;
+    let old = &state.files;
     let wanted = |r: &Route| {
-        *r != own && (crate::render::pages::depends_on(&site, r, &change) || before.binary_search(&r.path()).is_err())
+        *r != own && (crate::render::pages::depends_on(&site, r, &change) || old.binary_search(&r.path()).is_err())
     };
     let sink = crate::render::Counting::new(crate::publish::InPlace(out.to_path_buf()));
-    let files = crate::render::render(&site, &state.theme, &sink, &wanted, Some((&mut state.exports, rest.index)))
+    crate::render::render(&site, &state.theme, &sink, &wanted, Some((&mut state.exports, rest.index)))
         .map_err(|e| render_failure(cfg, e, tally(&state.diags), state.sources))?;
     for gone in state.files.iter().filter(|f| files.binary_search(f).is_err()) {
         let path = out.join(gone);

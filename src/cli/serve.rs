@@ -101,8 +101,8 @@ fn apply_edit(cfg: &Config, out: &Path, live: &Live, state: &mut State, path: &P
     let url = format!("{base}{}", edited.page.strip_suffix("index.html").unwrap_or(&edited.page));
     live.publish_scoped(None, Scope::Only(vec![url.clone()]));
     eprintln!("rebuilt the page of {rel} in {} ms", started.elapsed().as_millis());
-    let Some(rest) = edited.rest else { return Applied::Done };
-    match crate::pipeline::finish(cfg, state, rest, out) {
+    match crate::pipeline::finish(cfg, state, edited.rest, out) {
+        Ok(0) => Applied::Done,
         Ok(n) => {
             live.publish_scoped(None, Scope::Except(vec![url]));
             eprintln!("updated {n} more files in {} ms", started.elapsed().as_millis());

@@ -15,6 +15,11 @@ use crate::text::name_slug;
 
 #[derive(Debug, Default)]
 pub struct Change {
+    /// Anything but its body differs (the data files show every field).
+    pub front_matter: bool,
+    /// The site's set of files differs (set by the caller, who knows the
+    /// files before).
+    pub routes: bool,
     /// The edited postmortem's id; the edit kept it.
     pub id: String,
     /// Its index in the site.
@@ -95,6 +100,11 @@ impl Change {
             || qb.iter().zip(qa).any(|(b, a)| b.quarter != a.quarter)
             || !before_m.total.by_area.keys().eq(after.m.total.by_area.keys());
         Change {
+            front_matter: {
+                let text_only = |p: &Postmortem| Postmortem { body: String::new(), body_on_disk: true, ..p.clone() };
+                text_only(before) != text_only(is)
+            },
+            routes: false,
             id: is.id.clone(),
             index: x,
             row: row_before != *after.row(x),
@@ -274,13 +284,15 @@ mod tests {
                 let after_files = render_all(&after_pms, &cfg, &theme);
                 let m = crate::metrics::compute(&after_pms, &cfg, today());
                 let site = Site::new(&after_pms, &m, &cfg);
-                let change = Change::between(&pms[x], &before_m, &site, x);
+                let mut change = Change::between(&pms[x], &before_m, &site, x);
+                let routes = crate::render::routes(&site, &theme);
+                change.routes = crate::render::paths(&routes) != before_files.keys().cloned().collect::<Vec<_>>();
                 let own = Route::Postmortem(change.id.clone());
                 let mut named = 0;
-                for route in site.routes().iter().filter(|r| r.is_page() || **r == Route::NotFound) {
+                for route in &routes {
                     let path = route.path();
                     let depends = pages::depends_on(&site, route, &change) || *route == own;
-                    named += usize::from(depends);
+                    named += usize::from(depends && route.is_page());
                     let Some(old) = before_files.get(&path) else { continue };
                     assert!(
                         depends || *old == after_files[&path],
@@ -289,6 +301,9 @@ mod tests {
                     );
                 }
                 assert_ne!(before_files[&own.path()], after_files[&own.path()], "{what}: its page changes");
+                if *what == "body" {
+                    assert_eq!(named, 1, "a body edit renders its own page alone");
+                }
                 rendered_again.push((what, named));
             }
         }

@@ -97,10 +97,25 @@ impl From<std::io::Error> for RenderError {
     }
 }
 
+/// Every file of the site: its routes and the theme's static files.
+pub fn routes(site: &Site, theme: &theme::Theme) -> Vec<Route> {
+    let mut routes = site.routes();
+    routes.extend(theme.statics.iter().map(|(name, _)| Route::Static(name.clone())));
+    routes
+}
+
+/// The paths of `routes`, sorted.
+pub fn paths(routes: &[Route]) -> Vec<String> {
+    let mut paths: Vec<String> = routes.iter().map(Route::path).collect();
+    paths.sort_unstable();
+    paths
+}
+
 /// Renders the files of the site that `wanted` selects into `sink`:
-/// pages on all cores, beside them the data files from `exports` (the
-/// kept shares of `retro serve`, with the postmortem that changed) or
-/// from the model. Returns the paths of every file of the site, sorted.
+/// pages on all cores, beside them the data files (made together) from
+/// `exports` (the kept shares of `retro serve`, with the postmortem that
+/// changed) or from the model. Returns the paths of every file of the
+/// site, sorted.
 pub fn render(
     site: &Site,
     theme: &theme::Theme,
@@ -109,13 +124,13 @@ pub fn render(
     exports: Option<(&mut exports::Parts, usize)>,
 ) -> Result<Vec<String>, RenderError> {
     use rayon::prelude::*;
-    let mut routes = site.routes();
-    routes.extend(theme.statics.iter().map(|(name, _)| Route::Static(name.clone())));
+    let routes = routes(site, theme);
+    let data = routes.iter().any(|r| matches!(r, Route::Feed | Route::SearchIndex | Route::Export(_)) && wanted(r));
     let renderer = pages::Renderer::new(site, theme);
     let pages: Vec<&Route> =
         routes.iter().filter(|r| r.is_page() || **r == Route::NotFound).filter(|r| wanted(r)).collect();
     let progress = crate::progress::Progress::new("rendering", pages.len());
-    let (rendered, data) = rayon::join(
+    let (rendered, written) = rayon::join(
         || {
             crate::timing::timed("pages", || {
                 pages.par_iter().try_for_each(|route| -> Result<(), RenderError> {
@@ -131,19 +146,24 @@ pub fn render(
             // each file is written as soon as it is made: the exports of a
             // large site are tens of megabytes
             let mut emit = |f: OutputFile| sink.put(f);
-            crate::timing::timed("exports", || exports::write(site, exports, &mut emit))?;
+            if data {
+                crate::timing::timed("exports", || exports::write(site, exports, &mut emit))?;
+            }
             for (name, bytes) in &theme.statics {
-                emit(OutputFile { path: Route::Static(name.clone()).path(), bytes: bytes.clone() })?;
+                let route = Route::Static(name.clone());
+                if wanted(&route) {
+                    emit(OutputFile { path: route.path(), bytes: bytes.clone() })?;
+                }
             }
             Ok(())
         },
     );
     rendered?;
-    data?;
-    sink.put(feed::sitemap(&routes, site.cfg))?;
-    let mut paths: Vec<String> = routes.iter().map(Route::path).collect();
-    paths.sort_unstable();
-    Ok(paths)
+    written?;
+    if wanted(&Route::Sitemap) {
+        sink.put(feed::sitemap(&routes, site.cfg))?;
+    }
+    Ok(paths(&routes))
 }
 
 /// Renders the page at `route` into `sink` (`retro serve` renders the

@@ -172,8 +172,11 @@ pub fn depends_on(site: &Site, route: &Route, change: &Change) -> bool {
         Route::Trends => trends::depends_on(change),
         Route::QuarterList | Route::Quarter(_) => quarter::depends_on(site, route, change),
         Route::AreaList | Route::Area(_) | Route::TagList | Route::Tag(_) => taxonomy::depends_on(route, change),
-        // data files are made anew with every change
-        Route::Feed | Route::Sitemap | Route::SearchIndex | Route::Export(_) | Route::Static(_) => true,
+        // the data files show every field but the body
+        Route::Feed | Route::SearchIndex | Route::Export(_) => change.front_matter,
+        Route::Sitemap => change.routes,
+        // the theme is the same before and after
+        Route::Static(_) => false,
     }
 }
 
