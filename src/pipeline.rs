@@ -153,11 +153,10 @@ pub fn finish(cfg: &Config, state: &mut State, rest: Rest, out: &Path) -> Result
     change.routes = files != state.files;
     let own = Route::Postmortem(change.id.clone());
     let old = &state.files;
-    let wanted = |r: &Route| {
-        *r != own && (crate::render::pages::depends_on(&site, r, &change) || old.binary_search(&r.path()).is_err())
-    };
+    let new = |r: &Route| change.routes && old.binary_search(&r.path()).is_err();
+    let wanted = |r: &Route| *r != own && (crate::render::pages::depends_on(&site, r, &change) || new(r));
     let sink = crate::render::Counting::new(crate::publish::InPlace(out.to_path_buf()));
-    crate::render::render(&site, &state.theme, &sink, &wanted, Some((&mut state.exports, rest.index)))
+    crate::render::render(&site, &state.theme, &routes, &sink, &wanted, Some((&mut state.exports, rest.index)))
         .map_err(|e| render_failure(cfg, e, tally(&state.diags), state.sources))?;
     for gone in state.files.iter().filter(|f| files.binary_search(f).is_err()) {
         let path = out.join(gone);

@@ -111,30 +111,30 @@ pub fn paths(routes: &[Route]) -> Vec<String> {
     paths
 }
 
-/// Renders the files of the site that `wanted` selects into `sink`:
-/// pages on all cores, beside them the data files (made together) from
-/// `exports` (the kept shares of `retro serve`, with the postmortem that
-/// changed) or from the model. Returns the paths of every file of the
-/// site, sorted.
+/// Renders the files among `routes` (the site's, [`routes`]) that
+/// `wanted` selects into `sink`: pages on all cores, beside them the data
+/// files (made together) from `exports` (the kept shares of `retro serve`,
+/// with the postmortem that changed) or from the model.
 pub fn render(
     site: &Site,
     theme: &theme::Theme,
+    routes: &[Route],
     sink: &dyn Sink,
     wanted: &(dyn Fn(&Route) -> bool + Sync),
     exports: Option<(&mut exports::Parts, usize)>,
-) -> Result<Vec<String>, RenderError> {
+) -> Result<(), RenderError> {
     use rayon::prelude::*;
-    let routes = routes(site, theme);
     let data = routes.iter().any(|r| matches!(r, Route::Feed | Route::SearchIndex | Route::Export(_)) && wanted(r));
-    let renderer = pages::Renderer::new(site, theme);
     let pages: Vec<&Route> =
         routes.iter().filter(|r| r.is_page() || **r == Route::NotFound).filter(|r| wanted(r)).collect();
+    // made only when a page is wanted: it holds a slot for every row
+    let renderer = (!pages.is_empty()).then(|| pages::Renderer::new(site, theme));
     let progress = crate::progress::Progress::new("rendering", pages.len());
     let (rendered, written) = rayon::join(
         || {
             crate::timing::timed("pages", || {
                 pages.par_iter().try_for_each(|route| -> Result<(), RenderError> {
-                    if let Some(page) = renderer.page(route) {
+                    if let Some(page) = renderer.as_ref().and_then(|r| r.page(route)) {
                         sink.put(page?)?;
                     }
                     progress.inc();
@@ -161,9 +161,9 @@ pub fn render(
     rendered?;
     written?;
     if wanted(&Route::Sitemap) {
-        sink.put(feed::sitemap(&routes, site.cfg))?;
+        sink.put(feed::sitemap(routes, site.cfg))?;
     }
-    Ok(paths(&routes))
+    Ok(())
 }
 
 /// Renders the page at `route` into `sink` (`retro serve` renders the
@@ -184,5 +184,8 @@ pub fn site(
     theme: &theme::Theme,
     sink: &dyn Sink,
 ) -> Result<Vec<String>, RenderError> {
-    render(&Site::new(pms, m, cfg), theme, sink, &|_| true, None)
+    let site = Site::new(pms, m, cfg);
+    let routes = routes(&site, theme);
+    render(&site, theme, &routes, sink, &|_| true, None)?;
+    Ok(paths(&routes))
 }

@@ -91,7 +91,9 @@ pub struct Site<'a> {
     offsets: Vec<usize>,
     by_id: HashMap<&'a str, usize>,
     rows: Vec<OnceLock<PmRow>>,
-    items: Vec<OnceLock<ItemRow<'a>>>,
+    /// The rows of each postmortem's items.
+    items: Vec<OnceLock<Vec<ItemRow<'a>>>>,
+    item_count: usize,
     index: OnceLock<Related<'a>>,
     related: Vec<OnceLock<Vec<usize>>>,
     groups: OnceLock<[BTreeMap<String, Group>; 2]>,
@@ -113,7 +115,8 @@ impl<'a> Site<'a> {
             offsets,
             by_id: pms.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect(),
             rows: (0..pms.len()).map(|_| OnceLock::new()).collect(),
-            items: (0..at).map(|_| OnceLock::new()).collect(),
+            items: (0..pms.len()).map(|_| OnceLock::new()).collect(),
+            item_count: at,
             index: OnceLock::new(),
             related: (0..pms.len()).map(|_| OnceLock::new()).collect(),
             groups: OnceLock::new(),
@@ -134,25 +137,31 @@ impl<'a> Site<'a> {
 
     /// How many action items the site has.
     pub fn item_count(&self) -> usize {
-        self.items.len()
+        self.item_count
+    }
+
+    /// The rows of postmortem `i`'s action items.
+    fn items_of_pm(&self, i: usize) -> &[ItemRow<'a>] {
+        self.items[i].get_or_init(|| {
+            let pm = &self.pms[i];
+            pm.action_items.iter().zip(&self.m.items[i]).map(|(it, s)| item_row(pm, it, s, self.cfg)).collect()
+        })
     }
 
     /// Action item `k` of all, in postmortem order.
     pub fn item(&self, k: usize) -> &ItemRow<'a> {
-        self.items[k].get_or_init(|| {
-            let i = self.offsets.partition_point(|&o| o <= k) - 1;
-            let pm = &self.pms[i];
-            let j = k - self.offsets[i];
-            item_row(pm, &pm.action_items[j], &self.m.items[i][j], self.cfg)
-        })
+        // the last postmortem whose items start at or before `k` (those
+        // without items start where the next one does)
+        let i = self.offsets.partition_point(|&o| o <= k) - 1;
+        &self.items_of_pm(i)[k - self.offsets[i]]
     }
 
-    /// Every action item's row, made on all cores.
+    /// Every action item's row, in order, made on all cores.
     pub fn all_items(&self) -> impl Iterator<Item = &ItemRow<'a>> {
-        (0..self.items.len()).into_par_iter().for_each(|k| {
-            self.item(k);
+        (0..self.pms.len()).into_par_iter().for_each(|i| {
+            self.items_of_pm(i);
         });
-        (0..self.items.len()).map(|k| self.item(k))
+        (0..self.pms.len()).flat_map(|i| self.items_of_pm(i))
     }
 
     /// Where postmortem `i`'s action items are among all items.

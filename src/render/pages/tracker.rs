@@ -112,8 +112,11 @@ pub(super) fn depends_on(site: &Site, route: &Route, c: &Change) -> bool {
     }
     match route {
         Route::ClosedItems(n) => {
-            let page = site.closed_pages().get(n.saturating_sub(1)).map_or(&[][..], Vec::as_slice);
-            c.closed_order || (c.items && page.iter().any(|k| site.items_of(c.index).contains(k)))
+            let shows_its_items = || {
+                let page = site.closed_pages().get(n.saturating_sub(1)).map_or(&[][..], Vec::as_slice);
+                page.iter().any(|k| site.items_of(c.index).contains(k))
+            };
+            c.closed_order || (c.items && shows_its_items())
         }
         // the views count every item of each group, open or closed
         Route::TrackerView(_) => c.items,
