@@ -1,39 +1,32 @@
 //! `retro build`: check, measure, render and publish the site.
 
-use super::{load_site, report, resolve_today, Format, EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE};
+use super::{load_site, resolve_today, Format, Stop, EXIT_OK, EXIT_PROBLEMS};
 use crate::diagnostic::{plural, summary_line};
 use crate::pipeline::{build, Failure};
 use crate::publish::PublishError;
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
-pub struct BuildOptions {
-    pub root: PathBuf,
+pub(crate) struct BuildOptions {
+    pub(crate) root: PathBuf,
     /// Overrides site.toml's output_dir; relative to the working folder.
-    pub output: Option<PathBuf>,
-    pub today: Option<NaiveDate>,
-    pub base_url: Option<String>,
+    pub(crate) output: Option<PathBuf>,
+    pub(crate) today: Option<NaiveDate>,
+    pub(crate) base_url: Option<String>,
 }
 
-pub fn run(opts: &BuildOptions) -> u8 {
+pub(crate) fn run(opts: &BuildOptions) -> Result<u8, Stop> {
     let started = std::time::Instant::now();
-    let mut cfg = match load_site(&opts.root, Format::Human) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
+    let mut cfg = load_site(&opts.root, Format::Human)?;
     if let Some(b) = &opts.base_url {
-        match cfg.with_base_url(b) {
-            Some(c) => cfg = c,
-            None => {
-                eprintln!("error: --base-url `{b}` is neither a path nor an http(s) URL\n  = help: e.g. --base-url /postmortems/ or --base-url https://example.com/postmortems/");
-                return EXIT_USAGE;
-            }
-        }
+        cfg = cfg.with_base_url(b).ok_or_else(|| {
+            Stop::usage(
+                format!("--base-url `{b}` is neither a path nor an http(s) URL"),
+                "e.g. --base-url /postmortems/ or --base-url https://example.com/postmortems/",
+            )
+        })?;
     }
-    let today = match resolve_today(opts.today, &cfg) {
-        Ok(d) => d,
-        Err(code) => return code,
-    };
+    let today = resolve_today(opts.today, &cfg)?;
     let out = opts.output.clone().unwrap_or_else(|| cfg.output_path());
     match build(&cfg, today, &out) {
         Ok(b) => {
@@ -57,28 +50,23 @@ pub fn run(opts: &BuildOptions) -> u8 {
             }
             // the process ends now: no need to free the model piece by piece
             std::mem::forget(b);
-            EXIT_OK
+            Ok(EXIT_OK)
         }
-        Err(Failure::Problems { diags, sources, tally, files }) => {
-            report(&diags, Format::Human, &|f| sources.iter().find(|s| s.rel == f).map(|s| s.text.as_str()));
-            eprintln!("{}", summary_line(tally, files));
-            eprintln!("build failed: nothing was written; the previous site is unchanged");
-            EXIT_PROBLEMS
-        }
-        Err(Failure::Publish(PublishError::Refused(r))) => {
-            eprintln!("error: {r}\n  = help: {}", r.hint);
-            EXIT_USAGE
-        }
-        Err(Failure::Publish(e)) => {
-            eprintln!(
-                "error: cannot write the site to {}: {e}\n  = help: check that the folder and the one holding it are writable",
-                out.display()
-            );
-            EXIT_INTERNAL
-        }
-        Err(Failure::Io(e)) => {
-            eprintln!("error: cannot write the site to {}: {e}", out.display());
-            EXIT_INTERNAL
-        }
+        Err(Failure::Problems { diags, sources, tally, files }) => Err(Stop::Problems {
+            diags,
+            texts: sources,
+            format: Format::Human,
+            notes: vec![
+                summary_line(tally, files),
+                "build failed: nothing was written; the previous site is unchanged".to_string(),
+            ],
+            code: EXIT_PROBLEMS,
+        }),
+        Err(Failure::Publish(PublishError::Refused(r))) => Err(Stop::usage(r.to_string(), r.hint)),
+        Err(Failure::Publish(e)) => Err(Stop::io(
+            format!("cannot write the site to {}: {e}", out.display()),
+            Some("check that the folder and the one holding it are writable"),
+        )),
+        Err(Failure::Io(e)) => Err(Stop::io(format!("cannot write the site to {}: {e}", out.display()), None)),
     }
 }

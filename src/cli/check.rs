@@ -1,23 +1,20 @@
 //! `retro check`: every problem of every postmortem, like a compiler.
 
-use super::{load_site, report, Format, EXIT_OK, EXIT_PROBLEMS};
+use super::{load_site, report, Format, Stop, EXIT_OK, EXIT_PROBLEMS};
 use crate::diagnostic::{summary_line, tally};
 use std::path::PathBuf;
 
-pub struct CheckOptions {
-    pub root: PathBuf,
-    pub format: Format,
-    pub strict: bool,
+pub(crate) struct CheckOptions {
+    pub(crate) root: PathBuf,
+    pub(crate) format: Format,
+    pub(crate) strict: bool,
     /// Also check links in bodies and action items.
-    pub links: bool,
+    pub(crate) links: bool,
 }
 
-pub fn run(opts: &CheckOptions) -> u8 {
+pub(crate) fn run(opts: &CheckOptions) -> Result<u8, Stop> {
     let started = std::time::Instant::now();
-    let cfg = match load_site(&opts.root, opts.format) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
+    let cfg = load_site(&opts.root, opts.format)?;
     let mut analysis = crate::analyze_with(&cfg, opts.format == Format::Human);
     if opts.links {
         analysis.diags.extend(crate::validate::links::check(&analysis.postmortems, &cfg));
@@ -40,9 +37,5 @@ pub fn run(opts: &CheckOptions) -> u8 {
     // the process ends now: freeing every postmortem one by one would only
     // delay the exit (tens of milliseconds at 10,000)
     std::mem::forget(analysis);
-    if t.errors > 0 || (opts.strict && t.warnings > 0) {
-        EXIT_PROBLEMS
-    } else {
-        EXIT_OK
-    }
+    Ok(if t.errors > 0 || (opts.strict && t.warnings > 0) { EXIT_PROBLEMS } else { EXIT_OK })
 }

@@ -1,9 +1,9 @@
 //! `retro init DIR`: a new site that builds and checks clean.
 
-use super::{EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS};
+use super::{Stop, EXIT_OK, EXIT_PROBLEMS};
 use std::path::Path;
 
-pub fn run(dir: &Path) -> u8 {
+pub(crate) fn run(dir: &Path) -> Result<u8, Stop> {
     let files = crate::scaffold::site_files();
     // every file is new, or none is written
     let taken: Vec<String> = files
@@ -13,12 +13,12 @@ pub fn run(dir: &Path) -> u8 {
         .map(|p| p.display().to_string())
         .collect();
     if !taken.is_empty() {
-        eprintln!(
-            "error: {} already exist{}; not overwriting anything\n  = help: run `retro init` in a new or empty folder",
-            taken.join(", "),
-            if taken.len() == 1 { "s" } else { "" }
-        );
-        return EXIT_PROBLEMS;
+        let verb = if taken.len() == 1 { "exists" } else { "exist" };
+        return Err(Stop::Failed {
+            message: format!("{} already {verb}; not overwriting anything", taken.join(", ")),
+            hint: Some("run `retro init` in a new or empty folder".into()),
+            code: EXIT_PROBLEMS,
+        });
     }
     let mut written = Vec::new();
     for (rel, text) in files {
@@ -30,11 +30,14 @@ pub fn run(dir: &Path) -> u8 {
                 for w in &written {
                     let _ = std::fs::remove_file(w);
                 }
-                eprintln!("error: cannot write {}: {e}", path.display());
-                return if e.kind() == std::io::ErrorKind::AlreadyExists { EXIT_PROBLEMS } else { EXIT_INTERNAL };
+                let mut stop = Stop::io(format!("cannot write {}: {e}", path.display()), None);
+                if let (Stop::Failed { code, .. }, std::io::ErrorKind::AlreadyExists) = (&mut stop, e.kind()) {
+                    *code = EXIT_PROBLEMS;
+                }
+                return Err(stop);
             }
         }
     }
     eprintln!("created a site in {0}: run `retro check --root {0}` and `retro build --root {0}`", dir.display());
-    EXIT_OK
+    Ok(EXIT_OK)
 }

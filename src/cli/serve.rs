@@ -2,7 +2,7 @@
 //! reload open pages. A failed build keeps the last good site served and
 //! shows its diagnostics in the terminal and over the page.
 
-use super::{load_site, resolve_today, use_color, Format, EXIT_INTERNAL, EXIT_USAGE};
+use super::{load_site, resolve_today, use_color, Format, Stop};
 use crate::config::Config;
 use crate::diagnostic::{render_human, summary_line};
 use crate::pipeline::{build, Failure, State};
@@ -12,10 +12,10 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-pub struct ServeOptions {
-    pub root: PathBuf,
-    pub port: u16,
-    pub bind: String,
+pub(crate) struct ServeOptions {
+    pub(crate) root: PathBuf,
+    pub(crate) port: u16,
+    pub(crate) bind: String,
 }
 
 /// Builds once and publishes the outcome to open pages; keeps what the
@@ -24,7 +24,9 @@ fn rebuild(cfg: &Config, out: &Path, live: &Live) -> Option<State> {
     let started = Instant::now();
     let today = match resolve_today(None, cfg) {
         Ok(d) => d,
-        Err(_) => {
+        Err(stop) => {
+            // serving goes on: the next change builds again
+            stop.report();
             live.publish(Some("SOURCE_DATE_EPOCH is not a number of seconds".into()));
             return None;
         }
@@ -152,39 +154,24 @@ fn remove_stale_previews() {
     }
 }
 
-pub fn run(opts: &ServeOptions) -> u8 {
-    let mut cfg = match load_site(&opts.root, Format::Human) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
+pub(crate) fn run(opts: &ServeOptions) -> Result<u8, Stop> {
+    let mut cfg = load_site(&opts.root, Format::Human)?;
     // links of the preview point at the preview server, under the same path
     let base = cfg.base_path();
     if let Some(c) = cfg.with_base_url(&base) {
         cfg = c;
     }
-    let listener = match TcpListener::bind((opts.bind.as_str(), opts.port)) {
-        Ok(l) => l,
-        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
-            eprintln!(
-                "error: port {} on {} is busy\n  = help: another `retro serve` may be running; try `retro serve --port {}`",
-                opts.port,
-                opts.bind,
+    let listener = TcpListener::bind((opts.bind.as_str(), opts.port)).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => Stop::usage(
+            format!("port {} on {} is busy", opts.port, opts.bind),
+            format!(
+                "another `retro serve` may be running; try `retro serve --port {}`",
                 opts.port.wrapping_add(1).max(1024)
-            );
-            return EXIT_USAGE;
-        }
-        Err(e) => {
-            eprintln!("error: cannot listen on {}:{}: {e}\n  = help: check --bind and --port", opts.bind, opts.port);
-            return EXIT_USAGE;
-        }
-    };
-    let addr = match listener.local_addr() {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_INTERNAL;
-        }
-    };
+            ),
+        ),
+        _ => Stop::usage(format!("cannot listen on {}:{}: {e}", opts.bind, opts.port), "check --bind and --port"),
+    })?;
+    let addr = listener.local_addr().map_err(|e| Stop::io(e.to_string(), None))?;
     remove_stale_previews();
     let out = std::env::temp_dir().join(format!("retro-serve-{}", std::process::id()));
     let live = Live::new();
@@ -192,13 +179,8 @@ pub fn run(opts: &ServeOptions) -> u8 {
     // watch before the first build: an edit made while it runs is seen
     let watch_root = cfg.root.canonicalize().unwrap_or_else(|_| cfg.root.clone());
     cfg.root = watch_root.clone();
-    let events = match Events::watch(&watch_root) {
-        Ok(e) => e,
-        Err(e) => {
-            eprintln!("error: cannot watch {}: {e}", watch_root.display());
-            return EXIT_INTERNAL;
-        }
-    };
+    let events = Events::watch(&watch_root)
+        .map_err(|e| Stop::io(format!("cannot watch {}: {e}", watch_root.display()), None))?;
     clean_up_on_signals(out.clone());
     if addr.ip().is_unspecified() || !addr.ip().is_loopback() {
         eprintln!(
@@ -267,5 +249,5 @@ pub fn run(opts: &ServeOptions) -> u8 {
         broken = None;
         state = rebuild(&cfg, &out, &live);
     }
-    EXIT_INTERNAL
+    Err(Stop::io("the watch of the site's files ended", None))
 }

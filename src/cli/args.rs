@@ -1,0 +1,82 @@
+//! The command line: every subcommand and flag, as clap reads them.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "retro", version, about = "A static-site generator for incident postmortems")]
+pub(crate) struct Args {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// How `check` prints its diagnostics.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// rustc-style text on stderr
+    #[default]
+    Human,
+    /// a JSON array on stdout
+    Json,
+    /// GitHub Actions workflow commands on stdout
+    Github,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// Report every problem of every postmortem, with file, line and hint.
+    Check {
+        /// The site folder (holding site.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// human: rustc-style on stderr; json: an array on stdout; github: workflow commands.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// Fail on warnings too.
+        #[arg(long)]
+        strict: bool,
+        /// Also check internal links in bodies and the syntax of action-item links.
+        #[arg(long)]
+        links: bool,
+        /// The date to check against (YYYY-MM-DD); default SOURCE_DATE_EPOCH, then the clock.
+        #[arg(long, value_parser = crate::clock::parse_date)]
+        today: Option<chrono::NaiveDate>,
+    },
+    /// Check, measure and render the site into the output folder.
+    Build {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output folder (default: site.toml output_dir, `public`).
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// The date overdue items are measured against (YYYY-MM-DD).
+        #[arg(long, value_parser = crate::clock::parse_date)]
+        today: Option<chrono::NaiveDate>,
+        /// Overrides site.toml base_url, e.g. /my-project/.
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Write a new postmortem to fill in: content/<date>-<slug>.md.
+    New {
+        /// The title, e.g. "Checkout returned 500s".
+        title: String,
+        #[arg(long)]
+        severity: Option<String>,
+        #[arg(long)]
+        area: Option<String>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Create a new site in DIR.
+    Init { dir: PathBuf },
+    /// Build, serve on loopback and reload open pages on every change.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 0 picks a free port.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+    },
+}
