@@ -34,7 +34,7 @@ fn arg(name: &str) -> Option<String> {
 /// One page: the parsed front matter's title and the rendered body.
 fn page(path: &Path, out: &Path, yaml_only: bool) -> std::io::Result<(u64, u64)> {
     let text = std::fs::read_to_string(path)?;
-    let Ok(fm) = retro::parse::split("", &text) else {
+    let Ok(fm) = retro::internals::split("", &text) else {
         return Ok((text.len() as u64, 0));
     };
     let (yaml, body) = (fm.yaml, fm.body);
@@ -45,7 +45,7 @@ fn page(path: &Path, out: &Path, yaml_only: bool) -> std::io::Result<(u64, u64)>
     }
     let mut html = String::with_capacity(body.len() * 3 / 2 + 256);
     html.push_str("<!doctype html><html><head><meta charset=\"utf-8\"><title>");
-    html.push_str(&retro::render::feed::xml_escape(title));
+    html.push_str(&retro::internals::xml_escape(title));
     html.push_str("</title></head><body><main>");
     pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new_ext(body, pulldown_cmark::Options::all()));
     html.push_str("</main></body></html>\n");

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 /// Parses a `--today` argument.
-pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, String> {
     let ok = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
     ok.then(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
         .flatten()
@@ -15,7 +15,7 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
 
 /// Resolves today from the flag, the environment's SOURCE_DATE_EPOCH value
 /// (seconds since 1970), or the clock.
-pub fn today(flag: Option<NaiveDate>, source_date_epoch: Option<&str>, tz: Tz) -> Result<NaiveDate, String> {
+pub(crate) fn today(flag: Option<NaiveDate>, source_date_epoch: Option<&str>, tz: Tz) -> Result<NaiveDate, String> {
     if let Some(d) = flag {
         return Ok(d);
     }

@@ -9,12 +9,13 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
-pub const FILE_NAME: &str = "site.toml";
+pub(crate) const FILE_NAME: &str = "site.toml";
 
 /// Placeholders that never count as an answer (FORMAT.md section 3).
-pub const DEFAULT_PLACEHOLDERS: &[&str] = &["tbd", "todo", "tbc", "fixme", "n/a", "-", "?", "..."];
+pub(crate) const DEFAULT_PLACEHOLDERS: &[&str] = &["tbd", "todo", "tbc", "fixme", "n/a", "-", "?", "..."];
 /// Phrases that assign blame to people (FORMAT.md section 3).
-pub const DEFAULT_BLAME_PHRASES: &[&str] = &["human error", "careless", "should have known", "negligent", "fault of"];
+pub(crate) const DEFAULT_BLAME_PHRASES: &[&str] =
+    &["human error", "careless", "should have known", "negligent", "fault of"];
 
 /// The longest `due_within_days` deadline: 100 years.
 const MAX_DUE_DAYS: i64 = 36_525;
@@ -62,36 +63,36 @@ struct RawCompleteness {
 
 /// The `[completeness]` rules.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Completeness {
-    pub min_whys: usize,
+pub(crate) struct Completeness {
+    pub(crate) min_whys: usize,
     /// Lowercased; the defaults plus the site's own.
-    pub placeholders: Vec<String>,
-    pub action_items_required: Vec<String>,
-    pub kinds_required: BTreeMap<String, Vec<ItemKind>>,
+    pub(crate) placeholders: Vec<String>,
+    pub(crate) action_items_required: Vec<String>,
+    pub(crate) kinds_required: BTreeMap<String, Vec<ItemKind>>,
     /// Lowercased; the defaults plus the site's own.
-    pub blame_phrases: Vec<String>,
-    pub due_within_days: BTreeMap<String, i64>,
+    pub(crate) blame_phrases: Vec<String>,
+    pub(crate) due_within_days: BTreeMap<String, i64>,
 }
 
 /// A site's settings with every default applied and every value checked.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
     /// The site folder.
-    pub root: PathBuf,
-    pub title: String,
+    pub(crate) root: PathBuf,
+    pub(crate) title: String,
     /// Always ends with `/`: `/`, `/handbook/` or `https://example.com/pm/`.
-    pub base_url: String,
+    pub(crate) base_url: String,
     pub timezone: Tz,
-    pub severities: Vec<String>,
-    pub theme: String,
+    pub(crate) severities: Vec<String>,
+    pub(crate) theme: String,
     /// Relative to `root` unless absolute.
-    pub output_dir: PathBuf,
-    pub content_dir: String,
+    pub(crate) output_dir: PathBuf,
+    pub(crate) content_dir: String,
     /// Quarters with fewer incidents are too few to compare.
-    pub min_sample: usize,
+    pub(crate) min_sample: usize,
     /// Whether raw HTML in bodies is published as written.
-    pub trust_html: bool,
-    pub completeness: Completeness,
+    pub(crate) trust_html: bool,
+    pub(crate) completeness: Completeness,
 }
 
 impl Config {
@@ -307,13 +308,13 @@ impl Config {
 
     /// The same settings published under another `base_url`; `None` when
     /// it is neither a path on the site's own host nor an http(s) URL.
-    pub fn with_base_url(&self, base_url: &str) -> Option<Config> {
+    pub(crate) fn with_base_url(&self, base_url: &str) -> Option<Config> {
         let v = base_url.trim();
         base_url_ok(v).then(|| Config { base_url: with_slash(v), ..self.clone() })
     }
 
     /// The path part of `base_url`: `/pm/` for `https://example.com/pm/`.
-    pub fn base_path(&self) -> String {
+    pub(crate) fn base_path(&self) -> String {
         match self.base_url.split_once("://") {
             Some((_, rest)) => rest.find('/').map_or("/".to_string(), |i| rest[i..].to_string()),
             None => self.base_url.clone(),
@@ -321,17 +322,17 @@ impl Config {
     }
 
     /// The content folder.
-    pub fn content_path(&self) -> PathBuf {
+    pub(crate) fn content_path(&self) -> PathBuf {
         self.root.join(&self.content_dir)
     }
 
     /// The output folder.
-    pub fn output_path(&self) -> PathBuf {
+    pub(crate) fn output_path(&self) -> PathBuf {
         self.root.join(&self.output_dir)
     }
 
     /// A site-relative link: `base_url` joined with `path` (no leading `/`).
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
     }
 }

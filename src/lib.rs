@@ -7,25 +7,40 @@
 //! the exit code.
 
 pub mod cli;
-pub mod clock;
+pub(crate) mod clock;
 pub mod config;
 pub mod diagnostic;
-pub mod load;
-pub mod metrics;
-pub mod model;
-pub mod parse;
+pub(crate) mod load;
+pub(crate) mod metrics;
+pub(crate) mod model;
+pub(crate) mod parse;
 pub mod pipeline;
-pub mod progress;
-pub mod publish;
-pub mod render;
-pub mod routes;
-pub mod scaffold;
-pub mod schema;
-pub mod serve;
-pub mod text;
-pub mod timing;
-pub mod validate;
-pub mod watch;
+pub(crate) mod progress;
+pub(crate) mod publish;
+pub(crate) mod render;
+pub(crate) mod routes;
+pub(crate) mod scaffold;
+pub(crate) mod schema;
+pub(crate) mod serve;
+pub(crate) mod text;
+pub(crate) mod timing;
+pub(crate) mod validate;
+pub(crate) mod watch;
+
+/// What the fuzz targets, the benchmarks and the property tests drive
+/// directly: not a stable API.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::load::decode;
+    pub use crate::metrics::{compute, percentile, Quarter};
+    pub use crate::model::{ActionItem, Day, ItemStatus, Postmortem, Stamp, Status, Timeline};
+    pub use crate::parse::{split, FrontMatter};
+    pub use crate::render::api::exports;
+    pub use crate::render::feed::xml_escape;
+    pub use crate::render::markdown::{html_too_deep, render as render_markdown};
+    pub use crate::text::url_scheme;
+    pub use crate::validate::check_file;
+}
 
 use config::Config;
 use diagnostic::{Code, Diagnostic, Kind};
@@ -37,23 +52,23 @@ use rayon::prelude::*;
 /// instant they started and then by id, and every problem found.
 #[derive(Debug)]
 pub struct Analysis {
-    pub postmortems: Vec<Postmortem>,
+    pub(crate) postmortems: Vec<Postmortem>,
     /// Sorted by file, line and column.
-    pub diags: Vec<Diagnostic>,
+    pub(crate) diags: Vec<Diagnostic>,
     /// The text of every readable file that has diagnostics, for showing
     /// source lines.
-    pub sources: Vec<SourceFile>,
+    pub(crate) sources: Vec<SourceFile>,
     /// Every postmortem file found, readable or not.
-    pub file_count: usize,
+    pub(crate) file_count: usize,
 }
 
 impl Analysis {
-    pub fn has_errors(&self) -> bool {
+    pub(crate) fn has_errors(&self) -> bool {
         self.diags.iter().any(|d| d.kind() == Kind::Error)
     }
 
     /// The text of a file by its site-relative path.
-    pub fn source(&self, rel: &str) -> Option<&str> {
+    pub(crate) fn source(&self, rel: &str) -> Option<&str> {
         self.sources.binary_search_by(|s| s.rel.as_str().cmp(rel)).ok().map(|i| self.sources[i].text.as_str())
     }
 }
@@ -64,7 +79,7 @@ pub fn analyze(cfg: &Config) -> Analysis {
 }
 
 /// [`analyze`], with a progress bar on a terminal when `show_progress`.
-pub fn analyze_with(cfg: &Config, show_progress: bool) -> Analysis {
+pub(crate) fn analyze_with(cfg: &Config, show_progress: bool) -> Analysis {
     let mut phases = timing::Phases::start();
     let found = load::discover(cfg);
     phases.done("discover");

@@ -3,7 +3,6 @@
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::text::line_col;
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -15,43 +14,20 @@ pub struct SourceFile {
     pub text: String,
 }
 
-/// What loading found: readable files, and problems with the others.
+/// The postmortem files of a site, found but not read yet.
 #[derive(Debug, Default)]
-pub struct Loaded {
-    pub files: Vec<SourceFile>,
-    pub problems: Vec<Diagnostic>,
-    /// Every `*.md` file found, readable or not.
-    pub count: usize,
+pub(crate) struct Found {
+    /// `(site-relative path, path)` in name order.
+    pub(crate) paths: Vec<(String, PathBuf)>,
+    pub(crate) problems: Vec<Diagnostic>,
 }
 
 /// Walks the content folder in name order, skipping names that start with
-/// `_` or `.`, and reads every `*.md` file. Symbolic links are read only
-/// when they resolve to a file inside the site folder; others are named in
-/// a warning and left alone. Folder links are never followed, so link loops
-/// cannot hang the walk.
-pub fn load(cfg: &Config) -> Loaded {
-    let found = discover(cfg);
-    let mut out = Loaded { files: Vec::new(), problems: found.problems, count: found.paths.len() };
-    let read: Vec<Result<SourceFile, Diagnostic>> = found.paths.par_iter().map(|(rel, path)| read(rel, path)).collect();
-    for r in read {
-        match r {
-            Ok(f) => out.files.push(f),
-            Err(d) => out.problems.push(d),
-        }
-    }
-    out
-}
-
-/// The postmortem files of a site, found but not read yet.
-#[derive(Debug, Default)]
-pub struct Found {
-    /// `(site-relative path, path)` in name order.
-    pub paths: Vec<(String, PathBuf)>,
-    pub problems: Vec<Diagnostic>,
-}
-
-/// Walks the content folder (see [`load`]) without reading the files.
-pub fn discover(cfg: &Config) -> Found {
+/// `_` or `.`, and lists every `*.md` file without reading it. Symbolic
+/// links are listed only when they resolve to a file inside the site
+/// folder; others are named in a warning and left alone. Folder links are
+/// never followed, so link loops cannot hang the walk.
+pub(crate) fn discover(cfg: &Config) -> Found {
     let mut out = Found::default();
     let root = &cfg.root;
     let content = cfg.content_path();
@@ -110,7 +86,7 @@ pub fn discover(cfg: &Config) -> Found {
 /// A path that leads out of the site, or cannot be resolved, is a W011
 /// warning and is not to be read. The one rule for every file retro reads
 /// from a site: postmortems, the content folder, theme files.
-pub fn inside_site(canonical_root: &Path, rel: &str, path: &Path) -> Result<PathBuf, Diagnostic> {
+pub(crate) fn inside_site(canonical_root: &Path, rel: &str, path: &Path) -> Result<PathBuf, Diagnostic> {
     match path.canonicalize() {
         Ok(target) if target.starts_with(canonical_root) => Ok(target),
         Ok(target) => Err(Diagnostic::new(
@@ -132,7 +108,7 @@ pub fn inside_site(canonical_root: &Path, rel: &str, path: &Path) -> Result<Path
 }
 
 /// Reads one file, rejecting bytes that are not UTF-8 text.
-pub fn read(rel: &str, path: &Path) -> Result<SourceFile, Diagnostic> {
+pub(crate) fn read(rel: &str, path: &Path) -> Result<SourceFile, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| {
         Diagnostic::new(Code::E001, rel, 1, 1, format!("cannot read the file: {e}"))
             .hint("check the file's permissions")
@@ -143,7 +119,7 @@ pub fn read(rel: &str, path: &Path) -> Result<SourceFile, Diagnostic> {
 /// A file that [`decode`] refused, as a diagnostic can show it: bytes that
 /// are not UTF-8 as U+FFFD and NUL bytes as `␀` (U+2400), one character for
 /// one, so that the columns [`decode`] counted point at them.
-pub fn shown(rel: &str, path: &Path) -> Option<SourceFile> {
+pub(crate) fn shown(rel: &str, path: &Path) -> Option<SourceFile> {
     let bytes = std::fs::read(path).ok()?;
     let text = String::from_utf8_lossy(&bytes).replace('\0', "\u{2400}");
     Some(SourceFile { rel: rel.to_string(), text })
@@ -196,7 +172,7 @@ fn rel_path(root: &Path, path: &Path) -> String {
 /// A postmortem's body: borrowed from the model, or the file read again
 /// with the offset at which its body starts.
 #[derive(Debug)]
-pub enum BodyText<'a> {
+pub(crate) enum BodyText<'a> {
     Memory(&'a str),
     File(String, usize),
 }
@@ -216,7 +192,7 @@ impl std::ops::Deref for BodyText<'_> {
 /// large site keeps bodies on disk until their page is rendered). A file
 /// that changed or vanished since it was checked gives its current body,
 /// or an empty one.
-pub fn body<'p>(pm: &'p crate::model::Postmortem, root: &Path) -> BodyText<'p> {
+pub(crate) fn body<'p>(pm: &'p crate::model::Postmortem, root: &Path) -> BodyText<'p> {
     if !pm.body_on_disk {
         return BodyText::Memory(&pm.body);
     }
@@ -260,8 +236,8 @@ mod tests {
         for f in ["b.md", "a.md", "2024/c.md", "_t.md", ".h.md", "_drafts/d.md", "notes.txt"] {
             std::fs::write(c.join(f), "x").unwrap();
         }
-        let l = load(&Config::defaults(dir.path()));
-        let names: Vec<&str> = l.files.iter().map(|f| f.rel.as_str()).collect();
+        let l = discover(&Config::defaults(dir.path()));
+        let names: Vec<&str> = l.paths.iter().map(|(rel, _)| rel.as_str()).collect();
         assert_eq!(names, ["content/2024/c.md", "content/a.md", "content/b.md"]);
     }
 
@@ -277,8 +253,8 @@ mod tests {
         std::os::unix::fs::symlink(outside.path().join("secret.md"), c.join("leak.md")).unwrap();
         std::os::unix::fs::symlink(&c, c.join("loop")).unwrap();
         std::os::unix::fs::symlink(c.join("real.md"), c.join("alias.md")).unwrap();
-        let l = load(&Config::defaults(dir.path()));
-        let names: Vec<&str> = l.files.iter().map(|f| f.rel.as_str()).collect();
+        let l = discover(&Config::defaults(dir.path()));
+        let names: Vec<&str> = l.paths.iter().map(|(rel, _)| rel.as_str()).collect();
         assert_eq!(names, ["content/alias.md", "content/real.md"]);
         assert_eq!(l.problems.len(), 1);
         assert_eq!((l.problems[0].code, l.problems[0].file.as_str()), (Code::W011, "content/leak.md"));
@@ -291,14 +267,14 @@ mod tests {
         std::fs::write(outside.path().join("secret.md"), "secret").unwrap();
         let dir = tempfile::tempdir().unwrap();
         std::os::unix::fs::symlink(outside.path(), dir.path().join("content")).unwrap();
-        let l = load(&Config::defaults(dir.path()));
-        assert!(l.files.is_empty());
+        let l = discover(&Config::defaults(dir.path()));
+        assert!(l.paths.is_empty());
         assert_eq!((l.problems[0].code, l.problems[0].file.as_str()), (Code::W011, "content"));
         // a link to a folder inside the site is fine
         std::fs::remove_file(dir.path().join("content")).unwrap();
         std::fs::create_dir_all(dir.path().join("posts")).unwrap();
         std::fs::write(dir.path().join("posts/a.md"), "x").unwrap();
         std::os::unix::fs::symlink(dir.path().join("posts"), dir.path().join("content")).unwrap();
-        assert_eq!(load(&Config::defaults(dir.path())).files.len(), 1);
+        assert_eq!(discover(&Config::defaults(dir.path())).paths.len(), 1);
     }
 }

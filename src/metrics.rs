@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// Minutes from `a` to `b`, with millisecond precision.
-pub fn minutes(a: &Stamp, b: &Stamp) -> f64 {
+pub(crate) fn minutes(a: &Stamp, b: &Stamp) -> f64 {
     (b.at - a.at).num_milliseconds() as f64 / 60_000.0
 }
 
@@ -68,14 +68,6 @@ impl Quarter {
         }
     }
 
-    pub fn prev(self) -> Quarter {
-        if self.q == 1 {
-            Quarter { year: self.year - 1, q: 4 }
-        } else {
-            Quarter { year: self.year, q: self.q - 1 }
-        }
-    }
-
     pub fn first_day(self) -> NaiveDate {
         NaiveDate::from_ymd_opt(self.year, self.q * 3 - 2, 1).unwrap_or(NaiveDate::MIN)
     }
@@ -104,7 +96,7 @@ pub struct Durations {
     pub ttr: Option<f64>,
 }
 
-pub fn durations(pm: &Postmortem) -> Durations {
+pub(crate) fn durations(pm: &Postmortem) -> Durations {
     let t = &pm.timeline;
     let span = |a: &Option<Stamp>, b: &Option<Stamp>| match (a, b) {
         (Some(a), Some(b)) => Some(minutes(a, b)),
@@ -119,17 +111,18 @@ pub fn durations(pm: &Postmortem) -> Durations {
 }
 
 /// The day the incident started, in the site's timezone.
-pub fn start_day(pm: &Postmortem, tz: Tz) -> Option<NaiveDate> {
+pub(crate) fn start_day(pm: &Postmortem, tz: Tz) -> Option<NaiveDate> {
     pm.timeline.started.as_ref().map(|s| s.at.with_timezone(&tz).date_naive())
 }
 
 /// The quarter the incident started in, in the site's timezone.
-pub fn quarter_of(pm: &Postmortem, tz: Tz) -> Option<Quarter> {
+#[cfg(test)]
+fn quarter_of(pm: &Postmortem, tz: Tz) -> Option<Quarter> {
     start_day(pm, tz).map(Quarter::of)
 }
 
 /// Σ TTD / Σ TTM over incidents with both; 0 when Σ TTM is 0.
-pub fn undetected_share(durs: &[Durations]) -> f64 {
+pub(crate) fn undetected_share(durs: &[Durations]) -> f64 {
     let (mut d, mut m) = (0.0, 0.0);
     for x in durs {
         if let (Some(ttd), Some(ttm)) = (x.ttd, x.ttm) {
@@ -154,7 +147,7 @@ pub struct ItemState {
     pub age_days: Option<i64>,
 }
 
-pub fn item_state(item: &ActionItem, start: Option<NaiveDate>, today: NaiveDate) -> ItemState {
+pub(crate) fn item_state(item: &ActionItem, start: Option<NaiveDate>, today: NaiveDate) -> ItemState {
     let open = item.status.is_open();
     let end = if open { Some(today) } else { item.closed.as_ref().map(|c| c.date) };
     ItemState {
@@ -255,7 +248,7 @@ fn areas<'a>(pms: impl Iterator<Item = &'a Postmortem>) -> BTreeMap<String, usiz
 /// The longest run of empty quarters shown between two incidents (ten
 /// years); a longer gap is skipped, so the quarters listed may not be
 /// consecutive there.
-pub const MAX_GAP_QUARTERS: i64 = 40;
+pub(crate) const MAX_GAP_QUARTERS: i64 = 40;
 
 pub fn compute(pms: &[Postmortem], cfg: &Config, today: NaiveDate) -> Metrics {
     let tz = cfg.timezone;
@@ -468,7 +461,6 @@ mod tests {
         assert_eq!(q.first_day(), d("2024-10-01"));
         assert_eq!(q.last_day(), d("2024-12-31"));
         assert_eq!(q.next(), Quarter { year: 2025, q: 1 });
-        assert_eq!(q.next().prev(), q);
         assert_eq!(Quarter { year: 2024, q: 1 }.last_day(), d("2024-03-31"));
     }
 

@@ -25,7 +25,6 @@ macro_rules! word_enum {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum $name { $($variant),+ }
         impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
             pub const WORDS: &'static [&'static str] = &[$($word),+];
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $word),+ }
@@ -114,15 +113,6 @@ pub struct ActionItem {
     pub line: usize,
     /// Line of its `link`, when it has one.
     pub link_line: usize,
-}
-
-impl ActionItem {
-    /// The same item for every page that lists it: equal but for the lines
-    /// it sits on.
-    pub fn same_as(&self, other: &ActionItem) -> bool {
-        (&self.id, &self.title, self.kind, &self.owner, &self.due, self.status, &self.closed, &self.link)
-            == (&other.id, &other.title, other.kind, &other.owner, &other.due, other.status, &other.closed, &other.link)
-    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

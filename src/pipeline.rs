@@ -28,17 +28,17 @@ pub struct Built {
 /// The model a site was built from, and what was written.
 #[derive(Debug)]
 pub struct State {
-    pub postmortems: Vec<Postmortem>,
+    pub(crate) postmortems: Vec<Postmortem>,
     pub diags: Vec<Diagnostic>,
-    pub metrics: crate::metrics::Metrics,
+    pub(crate) metrics: crate::metrics::Metrics,
     /// Every file of the site, sorted.
     pub files: Vec<String>,
     /// How many postmortem files were read.
     pub sources: usize,
     /// The theme the site was rendered with.
-    pub theme: crate::render::theme::Theme,
+    pub(crate) theme: crate::render::theme::Theme,
     /// The exports' per-postmortem shares, made at the first edit.
-    pub exports: crate::render::exports::Parts,
+    pub(crate) exports: crate::render::exports::Parts,
 }
 
 /// Why a build wrote nothing.

@@ -6,19 +6,19 @@ use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 /// Counts units of work from any thread.
-pub struct Progress {
+pub(crate) struct Progress {
     bar: Option<(ProgressBar, Instant)>,
 }
 
 impl Progress {
     /// No bar: for tests, pipes and CI.
-    pub fn none() -> Progress {
+    pub(crate) fn none() -> Progress {
         Progress { bar: None }
     }
 
     /// A bar for `total` units labelled `what`, when stderr is a terminal
     /// and `CI` is not set.
-    pub fn new(what: &str, total: usize) -> Progress {
+    pub(crate) fn new(what: &str, total: usize) -> Progress {
         let interactive = std::io::stderr().is_terminal()
             && std::env::var_os("CI").is_none()
             && std::env::var("TERM").map_or(true, |t| t != "dumb");
@@ -34,7 +34,7 @@ impl Progress {
     }
 
     /// One more unit done; the bar appears after the first second.
-    pub fn inc(&self) {
+    pub(crate) fn inc(&self) {
         if let Some((bar, started)) = &self.bar {
             bar.inc(1);
             if bar.is_hidden() && started.elapsed() > Duration::from_secs(1) {
@@ -44,7 +44,7 @@ impl Progress {
     }
 
     /// Removes the bar from the terminal.
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Some((bar, _)) = &self.bar {
             bar.finish_and_clear();
         }

@@ -12,7 +12,7 @@ use std::borrow::Cow;
 
 /// One file of a built site.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Route {
+pub(crate) enum Route {
     Home,
     PostmortemList,
     /// By id.
@@ -43,7 +43,7 @@ pub enum Route {
 
 /// The data files under `api/`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Export {
+pub(crate) enum Export {
     PostmortemsJson,
     ActionItemsJson,
     MetricsJson,
@@ -52,7 +52,7 @@ pub enum Export {
 }
 
 impl Export {
-    pub const ALL: [Export; 5] = [
+    pub(crate) const ALL: [Export; 5] = [
         Export::PostmortemsJson,
         Export::ActionItemsJson,
         Export::MetricsJson,
@@ -80,21 +80,21 @@ const STATIC: &str = "static/";
 
 /// Names in the postmortem list's folder that are files of the site, not
 /// postmortem folders: no postmortem may take one as its id (E020).
-pub const RESERVED_IDS: &[&str] = &["index.html"];
+pub(crate) const RESERVED_IDS: &[&str] = &["index.html"];
 
 impl Route {
     /// A page of an area, by the area's name.
-    pub fn area(name: &str) -> Route {
+    pub(crate) fn area(name: &str) -> Route {
         Route::Area(name_slug(name))
     }
 
     /// A page of a tag, by the tag's name.
-    pub fn tag(name: &str) -> Route {
+    pub(crate) fn tag(name: &str) -> Route {
         Route::Tag(name_slug(name))
     }
 
     /// The pages and files every site has, whatever its postmortems.
-    pub fn fixed() -> Vec<Route> {
+    pub(crate) fn fixed() -> Vec<Route> {
         let mut all = vec![
             Route::Home,
             Route::PostmortemList,
@@ -113,13 +113,13 @@ impl Route {
     }
 
     /// Whether this is an HTML page of its own folder (in the sitemap).
-    pub fn is_page(&self) -> bool {
+    pub(crate) fn is_page(&self) -> bool {
         self.folder().is_some()
     }
 
     /// The folder of a page, `/`-terminated (`""` for the home page);
     /// `None` for a file that is not a page of its own.
-    pub fn folder(&self) -> Option<Cow<'static, str>> {
+    pub(crate) fn folder(&self) -> Option<Cow<'static, str>> {
         let owned = |parts: &[&str]| Some(Cow::Owned(parts.concat()));
         match self {
             Route::Home => Some("".into()),
@@ -146,7 +146,7 @@ impl Route {
     }
 
     /// The file under the output folder: `postmortems/<id>/index.html`.
-    pub fn path(&self) -> String {
+    pub(crate) fn path(&self) -> String {
         match self {
             Route::NotFound => "404.html".into(),
             Route::Feed => "feed.xml".into(),
@@ -160,7 +160,7 @@ impl Route {
 
     /// What a link names after `base_url`: the folder of a page, the path
     /// of another file; percent-encoded where it is not plain ASCII.
-    pub fn link(&self) -> String {
+    pub(crate) fn link(&self) -> String {
         let target = match self.folder() {
             Some(f) => f.into_owned(),
             None => self.path(),
@@ -173,7 +173,7 @@ impl Route {
     }
 
     /// The full link: `base` (ending in `/`) and [`Route::link`].
-    pub fn url(&self, base: &str) -> String {
+    pub(crate) fn url(&self, base: &str) -> String {
         [base, &self.link()].concat()
     }
 }

@@ -9,29 +9,29 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 /// The path of the event stream.
-pub const EVENTS: &str = "/__retro/events";
+pub(crate) const EVENTS: &str = "/__retro/events";
 /// The path of the reload script: a file of its own, so that pages keep
 /// their Content-Security-Policy (scripts from the site only) in preview.
-pub const LIVE_JS: &str = "/__retro/live.js";
+pub(crate) const LIVE_JS: &str = "/__retro/live.js";
 /// Connections served at once; more are answered 503.
-pub const MAX_CONNECTIONS: usize = 256;
+pub(crate) const MAX_CONNECTIONS: usize = 256;
 /// The longest request line and header block read.
 const MAX_LINE: u64 = 8192;
 
 /// What open pages are told: a new site is in place, or the last build
 /// failed (with its diagnostics, as plain text).
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Status {
+pub(crate) struct Status {
     /// Grows by one with every build, good or bad.
-    pub generation: u64,
+    pub(crate) generation: u64,
     /// The diagnostics of the last build, when it failed.
-    pub problems: Option<String>,
+    pub(crate) problems: Option<String>,
 }
 
 /// Which pages a new generation changed, by URL path
 /// (`/postmortems/db-outage/`).
 #[derive(Clone, Debug, Default, PartialEq)]
-pub enum Scope {
+pub(crate) enum Scope {
     #[default]
     All,
     Only(Vec<String>),
@@ -61,24 +61,24 @@ struct Inner {
 
 /// Shared between the builder and every connection.
 #[derive(Default)]
-pub struct Live {
+pub(crate) struct Live {
     inner: Mutex<Inner>,
     changed: Condvar,
 }
 
 impl Live {
-    pub fn new() -> Arc<Live> {
+    pub(crate) fn new() -> Arc<Live> {
         Arc::new(Live::default())
     }
 
     /// Publishes the outcome of a build to every open page.
-    pub fn publish(&self, problems: Option<String>) {
+    pub(crate) fn publish(&self, problems: Option<String>) {
         self.publish_scoped(problems, Scope::All);
     }
 
     /// Publishes a new site in which only the pages in `scope` changed.
     /// After a failed build every page reloads: each shows its problems.
-    pub fn publish_scoped(&self, problems: Option<String>, scope: Scope) {
+    pub(crate) fn publish_scoped(&self, problems: Option<String>, scope: Scope) {
         if let Ok(mut s) = self.inner.lock() {
             let scope = if s.status.problems.is_some() { Scope::All } else { scope };
             s.status.generation += 1;
@@ -92,13 +92,13 @@ impl Live {
         self.changed.notify_all();
     }
 
-    pub fn status(&self) -> Status {
+    pub(crate) fn status(&self) -> Status {
         self.inner.lock().map(|s| s.status.clone()).unwrap_or_default()
     }
 
     /// Whether a page at URL path `page`, served at generation `from`,
     /// changed by generation `to`.
-    pub fn changed_since(&self, from: u64, to: u64, page: &str) -> bool {
+    pub(crate) fn changed_since(&self, from: u64, to: u64, page: &str) -> bool {
         let Ok(s) = self.inner.lock() else { return true };
         (from + 1..=to).any(|g| s.scopes.iter().find(|(n, _)| *n == g).is_none_or(|(_, scope)| scope.touches(page)))
     }
@@ -138,13 +138,13 @@ document.body.appendChild(d)});})();
 /// the address it listens on. Anything else is a page on another site
 /// reaching the preview through DNS rebinding.
 #[derive(Clone, Debug)]
-pub struct Hosts {
+pub(crate) struct Hosts {
     names: Vec<String>,
 }
 
 impl Hosts {
     /// `localhost`, `127.0.0.1`, `[::1]` and `bind`, each with `port` or without.
-    pub fn new(bind: &str, port: u16) -> Hosts {
+    pub(crate) fn new(bind: &str, port: u16) -> Hosts {
         let bind = if bind.contains(':') && !bind.starts_with('[') { format!("[{bind}]") } else { bind.to_string() };
         let mut names = Vec::new();
         for h in ["localhost", "127.0.0.1", "[::1]", bind.as_str()] {
@@ -165,7 +165,7 @@ impl Hosts {
 /// process ends, one thread per connection. Past [`MAX_CONNECTIONS`] open
 /// at once, a new one is answered 503 and closed, so that open event
 /// streams never use up the file descriptors a rebuild needs.
-pub fn run(listener: TcpListener, dir: PathBuf, base: String, live: Arc<Live>, hosts: Hosts) {
+pub(crate) fn run(listener: TcpListener, dir: PathBuf, base: String, live: Arc<Live>, hosts: Hosts) {
     let open = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     for stream in listener.incoming() {
         let mut stream = match stream {
@@ -291,7 +291,7 @@ fn inject(mut page: Vec<u8>, generation: u64) -> Vec<u8> {
 
 /// The file for a URL path under `base`; `None` for anything outside the
 /// site or missing.
-pub fn resolve(dir: &Path, base: &str, path: &str) -> Option<PathBuf> {
+pub(crate) fn resolve(dir: &Path, base: &str, path: &str) -> Option<PathBuf> {
     let decoded = crate::text::percent_decode(path)?;
     let rel = decoded.strip_prefix(base).or_else(|| (decoded.clone() + "/").strip_prefix(base).map(|_| ""))?;
     let rel_path = Path::new(rel);

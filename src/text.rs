@@ -1,7 +1,7 @@
 //! Small text helpers shared by the parsers: positions, slugs, suggestions.
 
 /// 1-based (line, column in characters) of byte offset `byte` in `text`.
-pub fn line_col(text: &str, byte: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, byte: usize) -> (usize, usize) {
     let byte = floor_char_boundary(text, byte.min(text.len()));
     let before = &text[..byte];
     let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
@@ -26,7 +26,7 @@ fn is_slug_char(c: char) -> bool {
 
 /// A safe id: a slug character, then slug characters, `.`, `_` or `-`,
 /// without `..`, at most 200 bytes (docs/format.md).
-pub fn is_safe_slug(s: &str) -> bool {
+pub(crate) fn is_safe_slug(s: &str) -> bool {
     let mut chars = s.chars();
     match chars.next() {
         Some(c) if is_slug_char(c) => {}
@@ -39,7 +39,7 @@ pub fn is_safe_slug(s: &str) -> bool {
 /// lowercased, of any script, everything else collapsed into single `-`.
 /// Latin letters with accents lose them where Unicode decomposes simply
 /// (é → e). Never empty: falls back to `untitled`.
-pub fn slugify(s: &str) -> String {
+pub(crate) fn slugify(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut dash = false;
     for c in s.chars().map(fold_accent).flat_map(char::to_lowercase) {
@@ -68,7 +68,7 @@ pub fn slugify(s: &str) -> String {
 /// and share a slug; any other difference (`payments!`) gets a slug of its
 /// own: the readable slug and a short hash of the name, so that distinct
 /// names never merge into one page.
-pub fn name_slug(name: &str) -> String {
+pub(crate) fn name_slug(name: &str) -> String {
     let slug = slugify(name);
     let mut plain = String::with_capacity(name.len());
     for word in name.split_whitespace() {
@@ -88,7 +88,7 @@ pub fn name_slug(name: &str) -> String {
 /// `segment` as it may stand in a URL path: letters, digits and `-._~`
 /// as they are, every other byte percent-encoded (`платежи` becomes
 /// `%D0%BF%D0%BB…`), so that every tool reads the link alike.
-pub fn url_segment(segment: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn url_segment(segment: &str) -> std::borrow::Cow<'_, str> {
     let keep = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
     if segment.bytes().all(keep) {
         return segment.into();
@@ -106,7 +106,7 @@ pub fn url_segment(segment: &str) -> std::borrow::Cow<'_, str> {
 
 /// A URL path with its `%XX` escapes decoded; `None` when an escape is
 /// not two hex digits or the bytes are not UTF-8.
-pub fn percent_decode(s: &str) -> Option<String> {
+pub(crate) fn percent_decode(s: &str) -> Option<String> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -124,7 +124,7 @@ pub fn percent_decode(s: &str) -> Option<String> {
 }
 
 /// [`url_segment`] of each segment of a `/`-separated path.
-pub fn url_path(path: &str) -> String {
+pub(crate) fn url_path(path: &str) -> String {
     path.split('/').map(url_segment).collect::<Vec<_>>().join("/")
 }
 
@@ -147,14 +147,14 @@ fn fold_accent(c: char) -> char {
 /// A character that cannot be shown as itself in a terminal or a CI log:
 /// C0 controls but tab, DEL and C1 controls. The line breaks `\n` and `\r`
 /// are the caller's.
-pub fn is_unprintable(c: char) -> bool {
+pub(crate) fn is_unprintable(c: char) -> bool {
     (c.is_control() && c != '\t' && c != '\n' && c != '\r') || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
 /// `s` with every [`is_unprintable`] character shown as a visible one, one
 /// character for one so that columns still point at them: C0 controls and
 /// DEL as their Unicode control pictures (ESC as ␛), others as U+FFFD.
-pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn visible(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.chars().any(is_unprintable) {
         return s.into();
     }
@@ -171,7 +171,7 @@ pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
 
 /// The candidate closest to `word` by edit distance, if it is close enough
 /// to be a plausible typo.
-pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let word = word.to_lowercase();
     candidates
         .iter()

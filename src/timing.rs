@@ -9,18 +9,18 @@ fn enabled() -> bool {
     std::env::var_os("RETRO_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0")
 }
 
-pub struct Phases {
+pub(crate) struct Phases {
     on: bool,
     last: Instant,
 }
 
 impl Phases {
-    pub fn start() -> Phases {
+    pub(crate) fn start() -> Phases {
         Phases { on: enabled(), last: Instant::now() }
     }
 
     /// Ends the current phase, naming it.
-    pub fn done(&mut self, name: &str) {
+    pub(crate) fn done(&mut self, name: &str) {
         if self.on {
             eprintln!("timing: {name:<10} {:>8.1} ms{}", self.last.elapsed().as_secs_f64() * 1000.0, peak_memory());
         }
@@ -30,7 +30,7 @@ impl Phases {
 
 /// Runs `f`; with `RETRO_TIMINGS` set, prints its wall time under `name`
 /// (for work that runs beside other work, such as one group of pages).
-pub fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
+pub(crate) fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
     if !enabled() {
         return f();
     }

@@ -25,7 +25,7 @@ pub(crate) struct Events {
 impl Events {
     /// Watches `root` with the platform's file events, or by polling where
     /// there are none. `Err` says why neither works.
-    pub fn watch(root: &Path) -> Result<Events, String> {
+    pub(crate) fn watch(root: &Path) -> Result<Events, String> {
         let (tx, rx) = mpsc::channel();
         let native = notify::recommended_watcher(tx.clone()).and_then(|mut w| {
             w.watch(root, RecursiveMode::Recursive)?;
@@ -47,7 +47,7 @@ impl Events {
     /// The next batch of paths written, created, removed or renamed: waits
     /// for the first such event, then gathers until none came for
     /// [`QUIET`]. `None` when the watcher is gone.
-    pub fn next(&self) -> Option<Vec<PathBuf>> {
+    pub(crate) fn next(&self) -> Option<Vec<PathBuf>> {
         loop {
             let mut paths = Vec::new();
             add(&mut paths, self.rx.recv().ok()?);

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Duration, NaiveDate};
 use proptest::prelude::*;
 use retro::config::Config;
-use retro::metrics::{compute, percentile, Quarter};
-use retro::model::{ActionItem, Day, ItemStatus, Postmortem, Stamp, Status, Timeline};
+use retro::internals::{compute, percentile, Quarter};
+use retro::internals::{ActionItem, Day, ItemStatus, Postmortem, Stamp, Status, Timeline};
 use std::path::Path;
 
 fn stamp(at: DateTime<chrono::FixedOffset>) -> Stamp {

@@ -49,9 +49,9 @@ fn tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
 
 fuzz_target!(|data: &[u8]| {
     let Ok(body) = std::str::from_utf8(data) else { return };
-    let _ = retro::render::markdown::html_too_deep(body);
-    let _ = retro::render::markdown::render(body, true);
-    let html = retro::render::markdown::render(body, false);
+    let _ = retro::internals::html_too_deep(body);
+    let _ = retro::internals::render_markdown(body, true);
+    let html = retro::internals::render_markdown(body, false);
     for (tag, attrs) in tags(&html) {
         assert!(tag != "script" && tag != "iframe" && tag != "style", "<{tag}> in {html}");
         for (a, v) in attrs {
@@ -60,7 +60,7 @@ fuzz_target!(|data: &[u8]| {
             if tag == "img" && a == "src" {
                 // another host: a scheme (as browsers read it) or `//`
                 let clean: String = v.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect();
-                let remote = retro::text::url_scheme(&v).is_some() || ["//", "/\\", "\\\\", "\\/"].iter().any(|p| clean.starts_with(p));
+                let remote = retro::internals::url_scheme(&v).is_some() || ["//", "/\\", "\\\\", "\\/"].iter().any(|p| clean.starts_with(p));
                 assert!(!remote, "remote image {v} in {html}");
             }
         }

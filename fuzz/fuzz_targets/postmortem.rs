@@ -8,8 +8,8 @@ use std::path::Path;
 
 fuzz_target!(|data: &[u8]| {
     let cfg = Config::defaults(Path::new("/site"));
-    let Ok(src) = retro::load::decode("content/fuzz.md", data.to_vec()) else { return };
-    let result = retro::validate::check_file(&src, &cfg);
+    let Ok(src) = retro::internals::decode("content/fuzz.md", data.to_vec()) else { return };
+    let result = retro::internals::check_file(&src, &cfg);
     for d in &result.diags {
         assert!(d.line >= 1 && d.column >= 1);
         // every diagnostic can be shown with its source line
@@ -18,9 +18,9 @@ fuzz_target!(|data: &[u8]| {
     if let Some(pm) = result.postmortem.filter(|_| !result.has_errors) {
         let pms = vec![pm];
         let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-        let m = retro::metrics::compute(&pms, &cfg, today);
+        let m = retro::internals::compute(&pms, &cfg, today);
         let mut files = Vec::new();
-        let _ = retro::render::api::exports(&pms, &m, &cfg, &mut |f| {
+        let _ = retro::internals::exports(&pms, &m, &cfg, &mut |f| {
             files.push(f);
             Ok(())
         });

@@ -3,7 +3,7 @@
 use super::Diagnostic;
 
 /// One `::error file=…,line=…,col=…,title=…::message` line per diagnostic.
-pub fn render_github(diags: &[Diagnostic]) -> String {
+pub(crate) fn render_github(diags: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diags {
         let title = format!("{} {}", d.code.as_str(), d.message);

@@ -3,7 +3,7 @@
 use super::Diagnostic;
 
 /// A pretty-printed array of `{code, level, file, line, column, message, hint}`.
-pub fn render_json(diags: &[Diagnostic]) -> String {
+pub(crate) fn render_json(diags: &[Diagnostic]) -> String {
     // Serializing plain strings and integers cannot fail.
     let mut s = serde_json::to_string_pretty(diags).unwrap_or_else(|_| "[]".to_string());
     s.push('\n');

@@ -9,16 +9,16 @@ mod github;
 mod human;
 mod json;
 
-pub use github::render_github;
+pub(crate) use github::render_github;
 pub use human::render_human;
-pub use json::render_json;
+pub(crate) use json::render_json;
 
 use serde::Serialize;
 
 /// Whether a problem makes the file untrustworthy as data, or only says the
 /// retrospective is unfinished (FORMAT.md section 3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub enum Kind {
+pub(crate) enum Kind {
     Error,
     Completeness,
 }
@@ -31,7 +31,7 @@ pub enum Level {
 }
 
 impl Level {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Level::Error => "error",
             Level::Warning => "warning",
@@ -128,7 +128,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         use Code::*;
         match self {
             E001 => "E001",
@@ -177,7 +177,7 @@ impl Code {
 
     /// Errors and configuration problems make data untrustworthy;
     /// `W` codes are completeness problems.
-    pub fn kind(self) -> Kind {
+    pub(crate) fn kind(self) -> Kind {
         if self.as_str().starts_with('W') {
             Kind::Completeness
         } else {
@@ -211,7 +211,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A new diagnostic. Completeness problems start as warnings; the
     /// validator raises them to errors for `final` postmortems.
-    pub fn new(code: Code, file: &str, line: usize, column: usize, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: Code, file: &str, line: usize, column: usize, message: impl Into<String>) -> Self {
         let level = match code.kind() {
             Kind::Error => Level::Error,
             Kind::Completeness => Level::Warning,
@@ -228,24 +228,24 @@ impl Diagnostic {
         }
     }
 
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = hint.into();
         self
     }
 
-    pub fn span(mut self, chars: usize) -> Self {
+    pub(crate) fn span(mut self, chars: usize) -> Self {
         self.span = chars;
         self
     }
 
-    pub fn kind(&self) -> Kind {
+    pub(crate) fn kind(&self) -> Kind {
         self.code.kind()
     }
 }
 
 /// Sorts diagnostics by file, line, column and code, so that output never
 /// depends on the order work was done in.
-pub fn sort(diags: &mut [Diagnostic]) {
+pub(crate) fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
         (&a.file, a.line, a.column, a.code, &a.message).cmp(&(&b.file, b.line, b.column, b.code, &b.message))
     });
@@ -259,7 +259,7 @@ pub struct Tally {
     pub files_with_problems: usize,
 }
 
-pub fn tally(diags: &[Diagnostic]) -> Tally {
+pub(crate) fn tally(diags: &[Diagnostic]) -> Tally {
     let mut t = Tally::default();
     let mut last_file: Option<&str> = None;
     let mut files: Vec<&str> = Vec::new();
@@ -279,7 +279,7 @@ pub fn tally(diags: &[Diagnostic]) -> Tally {
     t
 }
 
-pub fn plural(n: usize, word: &str) -> String {
+pub(crate) fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("{n} {word}")
     } else {
@@ -288,7 +288,7 @@ pub fn plural(n: usize, word: &str) -> String {
 }
 
 /// `3 errors, 5 warnings in 2 of 40 postmortems`
-pub fn summary_line(t: Tally, postmortems: usize) -> String {
+pub(crate) fn summary_line(t: Tally, postmortems: usize) -> String {
     if t.errors == 0 && t.warnings == 0 {
         return format!("no problems in {}", plural(postmortems, "postmortem"));
     }

@@ -13,22 +13,22 @@ use crate::text::closest;
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 
 /// What reading fields needs: where to report, and how to find lines.
-pub struct Ctx<'a> {
-    pub file: &'a str,
-    pub loc: &'a Locator<'a>,
-    pub cfg: &'a Config,
-    pub diags: Vec<Diagnostic>,
+pub(crate) struct Ctx<'a> {
+    pub(crate) file: &'a str,
+    pub(crate) loc: &'a Locator<'a>,
+    pub(crate) cfg: &'a Config,
+    pub(crate) diags: Vec<Diagnostic>,
 }
 
 impl Ctx<'_> {
     /// Reports a problem at the value of `path`.
-    pub fn at_value(&mut self, code: Code, path: &[Seg], msg: String, hint: impl Into<String>) {
+    pub(crate) fn at_value(&mut self, code: Code, path: &[Seg], msg: String, hint: impl Into<String>) {
         let l = self.loc.value(path);
         self.diags.push(Diagnostic::new(code, self.file, l.line, l.col, msg).hint(hint).span(l.len));
     }
 
     /// Reports a problem at the key of `path`.
-    pub fn at_key(&mut self, code: Code, path: &[Seg], msg: String, hint: impl Into<String>) {
+    pub(crate) fn at_key(&mut self, code: Code, path: &[Seg], msg: String, hint: impl Into<String>) {
         let l = self.loc.key(path);
         self.diags.push(Diagnostic::new(code, self.file, l.line, l.col, msg).hint(hint).span(l.len));
     }
@@ -44,7 +44,7 @@ impl Ctx<'_> {
 }
 
 /// How a YAML value is called in messages.
-pub fn type_name(v: &Value) -> &'static str {
+pub(crate) fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "nothing",
         Value::Bool(_) => "true/false",
@@ -57,7 +57,7 @@ pub fn type_name(v: &Value) -> &'static str {
 }
 
 /// `path` rendered as people write it: `action_items[2].due`.
-pub fn path_name(path: &[Seg]) -> String {
+pub(crate) fn path_name(path: &[Seg]) -> String {
     let mut s = String::new();
     for seg in path {
         match seg {
@@ -352,7 +352,7 @@ fn check_keys(ctx: &mut Ctx, map: &Mapping, path: &[Seg], level: Level) {
 
 /// Reads every field of the front matter. Errors and unknown-key warnings
 /// go to `ctx.diags`; the result holds whatever could be read.
-pub fn parse_postmortem(
+pub(crate) fn parse_postmortem(
     ctx: &mut Ctx,
     root: &mut Mapping,
     default_id: &str,

@@ -10,7 +10,7 @@ pub struct FrontMatter<'a> {
     /// File line of the first YAML line (2, the line after the opening `---`).
     pub yaml_line: usize,
     /// File line of the closing `---`.
-    pub close_line: usize,
+    pub(crate) close_line: usize,
     pub body: &'a str,
     /// File line on which the body starts.
     pub body_line: usize,

@@ -8,7 +8,7 @@
 
 /// One step of a path into the front matter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Seg<'a> {
+pub(crate) enum Seg<'a> {
     Key(&'a str),
     Index(usize),
 }
@@ -16,10 +16,10 @@ pub enum Seg<'a> {
 /// A position in the file: 1-based line and column, and how many
 /// characters the located text spans.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Loc {
-    pub line: usize,
-    pub col: usize,
-    pub len: usize,
+pub(crate) struct Loc {
+    pub(crate) line: usize,
+    pub(crate) col: usize,
+    pub(crate) len: usize,
 }
 
 #[derive(Debug)]
@@ -65,13 +65,13 @@ impl<'a> Entry<'a> {
 }
 
 /// Finds where paths are written in one front matter block.
-pub struct Locator<'a> {
+pub(crate) struct Locator<'a> {
     entries: Vec<Entry<'a>>,
 }
 
 impl<'a> Locator<'a> {
     /// `yaml` is the front matter text; `first_line` its first file line.
-    pub fn new(yaml: &'a str, first_line: usize) -> Self {
+    pub(crate) fn new(yaml: &'a str, first_line: usize) -> Self {
         // about one entry per 30 bytes of a front matter
         let mut entries = Vec::with_capacity(yaml.len() / 30 + 8);
         let mut from = 0;
@@ -157,7 +157,7 @@ impl<'a> Locator<'a> {
     /// The lines of the items of the block list at `path`, as
     /// `value(path + [Index(i)]).line` gives them one by one; empty when the
     /// list is not written as a block list (`[a, b]`) or not found.
-    pub fn item_lines(&self, path: &[Seg]) -> Vec<usize> {
+    pub(crate) fn item_lines(&self, path: &[Seg]) -> Vec<usize> {
         match self.descend(path) {
             Some((_, true, range)) => self.dashes(range).into_iter().map(|i| self.entries[i].line).collect(),
             _ => Vec::new(),
@@ -166,7 +166,7 @@ impl<'a> Locator<'a> {
 
     /// Where the key at the end of `path` is written (for a list item: its
     /// dash). Falls back to the nearest enclosing key, then to line 1.
-    pub fn key(&self, path: &[Seg]) -> Loc {
+    pub(crate) fn key(&self, path: &[Seg]) -> Loc {
         match self.find(path) {
             Some((i, exact)) => {
                 let e = &self.entries[i];
@@ -184,7 +184,7 @@ impl<'a> Locator<'a> {
 
     /// Where the value at the end of `path` is written; its key when the
     /// value is on later lines or the path was not found exactly.
-    pub fn value(&self, path: &[Seg]) -> Loc {
+    pub(crate) fn value(&self, path: &[Seg]) -> Loc {
         let Some((i, true)) = self.find(path) else {
             return self.key(path);
         };

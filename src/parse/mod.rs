@@ -5,7 +5,7 @@ mod frontmatter;
 mod locate;
 mod node;
 
-pub use fields::{parse_postmortem, path_name, type_name, Ctx};
+pub(crate) use fields::{parse_postmortem, type_name, Ctx};
 pub use frontmatter::{split, FrontMatter};
-pub use locate::{Loc, Locator, Seg};
-pub use node::{read, Mapping, Node};
+pub(crate) use locate::{Locator, Seg};
+pub(crate) use node::{read, Node};

@@ -18,7 +18,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// One YAML value.
 #[derive(Clone, Debug, Default)]
-pub enum Node {
+pub(crate) enum Node {
     #[default]
     Null,
     Bool(bool),
@@ -31,21 +31,21 @@ pub enum Node {
 
 /// A value written with a tag: `!something value`.
 #[derive(Clone, Debug)]
-pub struct Tagged {
-    pub tag: String,
-    pub value: Node,
+pub(crate) struct Tagged {
+    pub(crate) tag: String,
+    pub(crate) value: Node,
 }
 
 /// A YAML mapping in the order it was written. Keys are unique.
 #[derive(Clone, Debug, Default)]
-pub struct Mapping {
+pub(crate) struct Mapping {
     entries: Vec<(Key, Node)>,
 }
 
 /// A mapping's key. The usual one, a field name retro knows, is kept as
 /// that name: no copy of its text per key and file.
 #[derive(Clone, Debug)]
-pub enum Key {
+pub(crate) enum Key {
     /// Text that is one of retro's field names ([`field_name`]).
     Field(&'static str),
     /// Any other key: other text, a number, a list, a tagged value…
@@ -61,7 +61,7 @@ impl Key {
     }
 
     /// The key's text, when it is text (untagged).
-    pub fn text(&self) -> Option<&str> {
+    pub(crate) fn text(&self) -> Option<&str> {
         match self {
             Key::Field(s) => Some(s),
             Key::Other(Node::String(s)) => Some(s),
@@ -96,30 +96,26 @@ impl Hash for Key {
 
 impl Mapping {
     /// The value of the text key `key`.
-    pub fn get(&self, key: &str) -> Option<&Node> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Node> {
         self.entries.iter().find(|(k, _)| k.text() == Some(key)).map(|(_, v)| v)
     }
 
     /// Takes the value of the text key `key` out of the mapping, leaving
     /// null in its place (the key stays).
-    pub fn take(&mut self, key: &str) -> Option<Node> {
+    pub(crate) fn take(&mut self, key: &str) -> Option<Node> {
         self.entries.iter_mut().find(|(k, _)| k.text() == Some(key)).map(|(_, v)| std::mem::take(v))
     }
 
-    pub fn contains_key(&self, key: &str) -> bool {
+    pub(crate) fn contains_key(&self, key: &str) -> bool {
         self.get(key).is_some()
     }
 
-    pub fn keys(&self) -> impl Iterator<Item = &Key> {
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &Key> {
         self.entries.iter().map(|(k, _)| k)
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
     }
 
     /// The entry whose key equals `key`, for the duplicate-key check.
@@ -243,7 +239,7 @@ enum Keys {
 /// value. One with
 /// a field of the wrong shape (`tags: web`) or an error in its YAML is read
 /// again exactly, so that its diagnostics are those of the exact tree.
-pub fn read(yaml: &str) -> Result<Node, serde_yaml::Error> {
+pub(crate) fn read(yaml: &str) -> Result<Node, serde_yaml::Error> {
     let fields =
         |keys| serde_yaml::Deserializer::from_str(yaml).deserialize_any(NodeVisitor(Mode::Fields(Level::Top, keys)));
     if !may_have_tags(yaml) {

@@ -4,7 +4,7 @@
 //! folders may be replaced at all; a lock on the folder that holds the
 //! output keeps two builds from writing one site at once.
 
-pub mod output;
+pub(crate) mod output;
 
 use crate::render::{OutputFile, Sink};
 use output::{Output, Refusal, Sources};
@@ -15,10 +15,10 @@ use std::path::{Component, Path, PathBuf};
 /// The suffixes of the folders a build keeps beside its output
 /// (`.public.retro-new`, `.public.retro-old`): the new site while it is
 /// written, the previous one while it is removed.
-pub const WORK_FOLDERS: [&str; 2] = [".retro-new", ".retro-old"];
+pub(crate) const WORK_FOLDERS: [&str; 2] = [".retro-new", ".retro-old"];
 
 /// The folders a build into `out` keeps beside it, by [`WORK_FOLDERS`].
-pub fn work_folders(out: &Path) -> Vec<PathBuf> {
+pub(crate) fn work_folders(out: &Path) -> Vec<PathBuf> {
     let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else { return Vec::new() };
     WORK_FOLDERS.iter().map(|suffix| parent.join(format!(".{}{suffix}", name.to_string_lossy()))).collect()
 }
@@ -60,13 +60,13 @@ impl From<Refusal> for PublishError {
 /// `path` and the next build removes it.
 #[derive(Debug)]
 pub struct Leftover {
-    pub path: PathBuf,
-    pub error: io::Error,
+    pub(crate) path: PathBuf,
+    pub(crate) error: io::Error,
 }
 
 /// A build in progress: a fresh folder beside the output that files are
 /// written into as they are rendered, swapped in by [`Staging::commit`].
-pub struct Staging {
+pub(crate) struct Staging {
     out: Output,
     dir: PathBuf,
     /// Held until the staging folder is committed or dropped.
@@ -77,7 +77,7 @@ impl Staging {
     /// Checks that `out` may be replaced (see [`output::check`]), waits for
     /// any other build into the same folder, removes what an interrupted
     /// build left, and prepares `.<name>.retro-new` beside `out`.
-    pub fn new(out: &Path, sources: &Sources) -> Result<Staging, PublishError> {
+    pub(crate) fn new(out: &Path, sources: &Sources) -> Result<Staging, PublishError> {
         let target = output::check(out, sources)?;
         std::fs::create_dir_all(&target.parent).map_err(PublishError::Unchanged)?;
         let lock = lock(&target).map_err(PublishError::Unchanged)?;
@@ -98,7 +98,7 @@ impl Staging {
     /// platform can exchange two folders (Linux), else by two renames.
     /// `Ok(Some(_))` when the site is published but the previous copy
     /// could not be removed.
-    pub fn commit(self) -> Result<Option<Leftover>, PublishError> {
+    pub(crate) fn commit(self) -> Result<Option<Leftover>, PublishError> {
         let out = self.out.path();
         if let Err(reason) = output::replaceable(&out) {
             let _ = remove_tree(&self.dir);
@@ -139,7 +139,7 @@ impl Staging {
     }
 
     /// Drops the new site; the old one stays as it was.
-    pub fn abort(self) {
+    pub(crate) fn abort(self) {
         let _ = remove_tree(&self.dir);
     }
 }
@@ -208,7 +208,7 @@ impl Sink for Staging {
 
 /// Replaces single files of a published site, each atomically (written
 /// beside its target, then renamed over it).
-pub struct InPlace(pub PathBuf);
+pub(crate) struct InPlace(pub(crate) PathBuf);
 
 impl Sink for InPlace {
     fn put(&self, f: OutputFile) -> io::Result<()> {
@@ -223,7 +223,8 @@ impl Sink for InPlace {
 }
 
 /// Writes `files` as the whole content of `out`, atomically.
-pub fn publish(out: &Path, files: &[OutputFile]) -> Result<(), PublishError> {
+#[cfg(test)]
+fn publish(out: &Path, files: &[OutputFile]) -> Result<(), PublishError> {
     let staging = Staging::new(out, &Sources::none())?;
     let written: io::Result<()> = files.par_iter().try_for_each(|f| staging.put(f.clone()));
     match written {

@@ -20,10 +20,10 @@ pub(crate) const STAMP_TEXT: &str = "This folder was written by `retro build`; t
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
     /// The folder as the user named it.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// What it is, completing "refusing to write the site to <path>: ".
-    pub reason: String,
-    pub hint: String,
+    pub(crate) reason: String,
+    pub(crate) hint: String,
 }
 
 impl std::fmt::Display for Refusal {
@@ -34,7 +34,7 @@ impl std::fmt::Display for Refusal {
 
 /// The sources of a site that no output may be, hold or lie inside.
 #[derive(Debug, Clone, Default)]
-pub struct Sources {
+pub(crate) struct Sources {
     /// `(path, what it is)`; canonical where the path exists.
     paths: Vec<(PathBuf, &'static str)>,
     /// The site folder: an output may lie inside it, never hold it.
@@ -43,7 +43,7 @@ pub struct Sources {
 
 impl Sources {
     /// The site folder `root`, its content and themes folders and site.toml.
-    pub fn of_site(root: &Path, content_dir: &str) -> Sources {
+    pub(crate) fn of_site(root: &Path, content_dir: &str) -> Sources {
         let root = resolve(root);
         let mut paths =
             vec![(root.join(content_dir), "the content folder"), (root.join("themes"), "the themes folder")];
@@ -53,7 +53,8 @@ impl Sources {
     }
 
     /// No sources: any folder that is retro's own or empty may be replaced.
-    pub fn none() -> Sources {
+    #[cfg(test)]
+    pub(crate) fn none() -> Sources {
         Sources::default()
     }
 }
@@ -63,17 +64,17 @@ impl Sources {
 pub(crate) struct Output {
     /// The folder that holds the output: canonical, so no link in it is
     /// followed later.
-    pub parent: PathBuf,
-    pub name: OsString,
+    pub(crate) parent: PathBuf,
+    pub(crate) name: OsString,
 }
 
 impl Output {
-    pub fn path(&self) -> PathBuf {
+    pub(crate) fn path(&self) -> PathBuf {
         self.parent.join(&self.name)
     }
 
     /// A sibling named after the output: `.public.retro-new`.
-    pub fn sibling(&self, suffix: &str) -> PathBuf {
+    pub(crate) fn sibling(&self, suffix: &str) -> PathBuf {
         let mut n = OsString::from(".");
         n.push(&self.name);
         n.push(suffix);

@@ -250,7 +250,7 @@ pub fn exports(pms: &[Postmortem], m: &Metrics, cfg: &Config, emit: Emit) -> std
 /// Postmortem `i`'s entry of `api/postmortems.json` and its items'
 /// entries of `api/action-items.json` (joined by commas; empty when it has
 /// none), for [`from_parts`].
-pub fn parts(pms: &[Postmortem], m: &Metrics, cfg: &Config, i: usize) -> (Vec<u8>, Vec<u8>) {
+pub(crate) fn parts(pms: &[Postmortem], m: &Metrics, cfg: &Config, i: usize) -> (Vec<u8>, Vec<u8>) {
     // serializing cannot fail: see to_file
     let entry = serde_json::to_vec(&pm_json(pms, m, cfg, i)).unwrap_or_default();
     let mut items = Vec::new();
@@ -265,7 +265,7 @@ pub fn parts(pms: &[Postmortem], m: &Metrics, cfg: &Config, i: usize) -> (Vec<u8
 
 /// The same files as [`exports`], byte for byte, from every postmortem's
 /// [`parts`]: a JSON array is its entries joined by commas.
-pub fn from_parts<'p>(
+pub(crate) fn from_parts<'p>(
     pms: &[Postmortem],
     m: &Metrics,
     parts: impl Iterator<Item = (&'p [u8], &'p [u8])> + Clone,

@@ -14,57 +14,57 @@ use crate::model::Postmortem;
 use crate::text::name_slug;
 
 #[derive(Debug, Default)]
-pub struct Change {
+pub(crate) struct Change {
     /// Anything but its body differs (the data files show every field).
-    pub front_matter: bool,
+    pub(crate) front_matter: bool,
     /// The site's set of files differs (set by the caller, who knows the
     /// files before).
-    pub routes: bool,
+    pub(crate) routes: bool,
     /// The edited postmortem's id; the edit kept it.
-    pub id: String,
+    pub(crate) id: String,
     /// Its index in the site.
-    pub index: usize,
+    pub(crate) index: usize,
     /// Its row in lists differs.
-    pub row: bool,
+    pub(crate) row: bool,
     /// The rows of its action items differ (they show its title, area and
     /// severity too).
-    pub items: bool,
+    pub(crate) items: bool,
     /// It had or has an open item: the tracker's open list and views show
     /// its items.
-    pub open_items: bool,
+    pub(crate) open_items: bool,
     /// The tracker's counts of open, overdue or closed items differ.
-    pub counts: bool,
+    pub(crate) counts: bool,
     /// Which of its items are closed, or when, differs: the archive of
     /// closed items may shift by a page.
-    pub closed_order: bool,
+    pub(crate) closed_order: bool,
     /// Impact, root cause or five whys differ (its page and the SEV1
     /// section of its quarter's page show them).
-    pub detail: bool,
+    pub(crate) detail: bool,
     /// Its durations differ.
-    pub timeline: bool,
+    pub(crate) timeline: bool,
     /// Its areas or tags differ.
-    pub membership: bool,
+    pub(crate) membership: bool,
     /// Its tags, area or `related` differ: the related lists it is on may
     /// differ.
-    pub ranking: bool,
+    pub(crate) ranking: bool,
     /// Slugs of the areas and tags it was or is filed under.
-    pub areas: Vec<String>,
-    pub tags: Vec<String>,
+    pub(crate) areas: Vec<String>,
+    pub(crate) tags: Vec<String>,
     /// Ids of the other postmortems whose related list shows it, before
     /// or after.
-    pub related: Vec<String>,
+    pub(crate) related: Vec<String>,
     /// Indices of the quarters whose figures differ.
-    pub quarters: Vec<usize>,
+    pub(crate) quarters: Vec<usize>,
     /// The figures over all quarters differ.
-    pub totals: bool,
+    pub(crate) totals: bool,
     /// The list of quarters or of areas differs: every quarter's row.
-    pub layout: bool,
+    pub(crate) layout: bool,
 }
 
 impl Change {
     /// Postmortem `x` of `after` (a site whose metrics are `after.m`) was
     /// `before`, with the metrics `before_m`.
-    pub fn between(before: &Postmortem, before_m: &Metrics, after: &Site, x: usize) -> Change {
+    pub(crate) fn between(before: &Postmortem, before_m: &Metrics, after: &Site, x: usize) -> Change {
         let (cfg, is) = (after.cfg, &after.pms[x]);
         let text_only = |p: &Postmortem| Postmortem { body: String::new(), body_on_disk: true, ..p.clone() };
         if text_only(before) == text_only(is) {
@@ -133,7 +133,7 @@ impl Change {
     }
 
     /// Any figure of any quarter or of the whole site differs.
-    pub fn figures(&self) -> bool {
+    pub(crate) fn figures(&self) -> bool {
         self.totals || self.layout || !self.quarters.is_empty()
     }
 }

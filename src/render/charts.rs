@@ -16,7 +16,7 @@ const GRID: RGBColor = RGBColor(4, 5, 6);
 
 /// Okabe–Ito colours: distinguishable with every common colour-vision
 /// deficiency. Severity badges use the same order.
-pub const PALETTE: [RGBColor; 8] = [
+pub(crate) const PALETTE: [RGBColor; 8] = [
     RGBColor(213, 94, 0),    // vermillion
     RGBColor(230, 159, 0),   // orange
     RGBColor(0, 114, 178),   // blue
@@ -28,10 +28,10 @@ pub const PALETTE: [RGBColor; 8] = [
 ];
 
 /// One named series of values, one per category (quarter).
-pub struct Series {
-    pub name: String,
-    pub color: RGBColor,
-    pub values: Vec<f64>,
+pub(crate) struct Series {
+    pub(crate) name: String,
+    pub(crate) color: RGBColor,
+    pub(crate) values: Vec<f64>,
 }
 
 type Res<T> = Result<T, String>;
@@ -121,7 +121,7 @@ fn headroom(max: f64, entries: usize) -> f64 {
 }
 
 /// Stacked bars: one bar per category, one segment per series.
-pub fn stacked_bars(id: &str, title: &str, labels: &[String], series: &[Series], y_desc: &str) -> Res<String> {
+pub(crate) fn stacked_bars(id: &str, title: &str, labels: &[String], series: &[Series], y_desc: &str) -> Res<String> {
     let n = labels.len();
     let totals: Vec<f64> =
         (0..n).map(|i| series.iter().map(|s| s.values.get(i).copied().unwrap_or(0.0)).sum()).collect();
@@ -160,7 +160,14 @@ pub fn stacked_bars(id: &str, title: &str, labels: &[String], series: &[Series],
 }
 
 /// Lines with points: one line per series over the categories.
-pub fn lines(id: &str, title: &str, labels: &[String], series: &[Series], y_desc: &str, percent: bool) -> Res<String> {
+pub(crate) fn lines(
+    id: &str,
+    title: &str,
+    labels: &[String],
+    series: &[Series],
+    y_desc: &str,
+    percent: bool,
+) -> Res<String> {
     let n = labels.len();
     let max = series.iter().flat_map(|s| s.values.iter().copied()).fold(0.0, f64::max);
     let ymax = if percent { headroom(1.0, series.len()) } else { headroom(max, series.len()).ceil() };
@@ -191,7 +198,7 @@ pub fn lines(id: &str, title: &str, labels: &[String], series: &[Series], y_desc
 
 /// Every incident as a dot per quarter, on a log scale (durations are
 /// heavy-tailed), with each quarter's median as a bar.
-pub fn dots(
+pub(crate) fn dots(
     id: &str,
     title: &str,
     labels: &[String],

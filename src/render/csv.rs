@@ -11,13 +11,14 @@ use crate::routes::{Export, Route};
 /// leading `=`, `+`, `-`, `@`, tab or CR, after any spaces, is prefixed
 /// with `'` so that a spreadsheet shows it as text instead of running it
 /// as a formula.
-pub fn field(s: &str) -> String {
+#[cfg(test)]
+fn field(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     push_field(&mut out, s);
     out
 }
 
-/// [`field`], written at the end of `out`.
+/// A CSV field (see `field` in the tests), written at the end of `out`.
 fn push_field(out: &mut String, s: &str) {
     let formula = s.trim_start_matches(' ').starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<f64>().is_err();
     let quoted = s.contains([',', ';', '"', '\n', '\r']);
@@ -136,7 +137,7 @@ fn item_lines(out: &mut String, pms: &[Postmortem], m: &Metrics, i: usize) {
 
 /// `api/postmortems.csv` and `api/action-items.csv`, each handed to `emit`
 /// as soon as it is made, so that only one is in memory at a time.
-pub fn exports(pms: &[Postmortem], m: &Metrics, cfg: &Config, emit: Emit) -> std::io::Result<()> {
+pub(crate) fn exports(pms: &[Postmortem], m: &Metrics, cfg: &Config, emit: Emit) -> std::io::Result<()> {
     let pm_lines = (0..pms.len()).map(|i| {
         let mut line = String::new();
         pm_line(&mut line, pms, m, cfg, i);
@@ -152,7 +153,7 @@ pub fn exports(pms: &[Postmortem], m: &Metrics, cfg: &Config, emit: Emit) -> std
 
 /// Postmortem `i`'s line of `api/postmortems.csv` and its items' lines of
 /// `api/action-items.csv`, for [`from_parts`].
-pub fn parts(pms: &[Postmortem], m: &Metrics, cfg: &Config, i: usize) -> (String, String) {
+pub(crate) fn parts(pms: &[Postmortem], m: &Metrics, cfg: &Config, i: usize) -> (String, String) {
     let (mut line, mut lines) = (String::new(), String::new());
     pm_line(&mut line, pms, m, cfg, i);
     item_lines(&mut lines, pms, m, i);
@@ -161,7 +162,7 @@ pub fn parts(pms: &[Postmortem], m: &Metrics, cfg: &Config, i: usize) -> (String
 
 /// The same files as [`exports`], byte for byte, from every postmortem's
 /// [`parts`].
-pub fn from_parts<'p>(
+pub(crate) fn from_parts<'p>(
     pms: &[Postmortem],
     parts: impl Iterator<Item = (&'p str, &'p str)> + Clone,
     emit: Emit,

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 /// Every postmortem's share of the exports, in site order; empty until
 /// first needed.
 #[derive(Debug, Default)]
-pub struct Parts {
+pub(crate) struct Parts {
     by_pm: Vec<PmParts>,
 }
 
@@ -34,7 +34,7 @@ fn pm_parts(site: &Site, i: usize) -> PmParts {
 /// Hands every export to `emit`. With `kept`, from the kept shares: all
 /// made first when there are none yet, else only postmortem `changed`'s
 /// share again (the others must not have changed since).
-pub fn write(site: &Site, kept: Option<(&mut Parts, usize)>, emit: Emit) -> std::io::Result<()> {
+pub(crate) fn write(site: &Site, kept: Option<(&mut Parts, usize)>, emit: Emit) -> std::io::Result<()> {
     let (pms, m, cfg) = (site.pms, site.m, site.cfg);
     emit(feed::atom(pms, cfg))?;
     let Some((parts, changed)) = kept else {

@@ -17,7 +17,7 @@ pub fn xml_escape(s: &str) -> String {
 
 /// [`xml_escape`] into a writer: Tera's escape function. Copies runs of
 /// plain text at once: most text has nothing to escape.
-pub fn write_xml_escaped(s: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub(crate) fn write_xml_escaped(s: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     // bytes that need a look: markup, control characters, and 0xEF (the
     // lead byte of U+FFFE and U+FFFF)
     const NEEDS: [bool; 256] = {
@@ -59,7 +59,7 @@ pub fn write_xml_escaped(s: &str, out: &mut dyn std::io::Write) -> std::io::Resu
 
 /// The newest 50 final postmortems, newest first. Entry ids are tag URIs
 /// built from the postmortem id, so they never change when the site moves.
-pub fn atom(pms: &[Postmortem], cfg: &Config) -> OutputFile {
+pub(crate) fn atom(pms: &[Postmortem], cfg: &Config) -> OutputFile {
     let mut finals: Vec<&Postmortem> =
         pms.iter().filter(|p| p.status == Status::Final && p.timeline.started.is_some()).collect();
     finals.reverse();
@@ -122,7 +122,7 @@ pub fn atom(pms: &[Postmortem], cfg: &Config) -> OutputFile {
 /// Every HTML page of the site among `routes`. Search engines need
 /// absolute URLs: set `base_url` to the full address for a sitemap they
 /// accept.
-pub fn sitemap(routes: &[Route], cfg: &Config) -> OutputFile {
+pub(crate) fn sitemap(routes: &[Route], cfg: &Config) -> OutputFile {
     let mut x = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );

@@ -1,20 +1,20 @@
 //! Turning the model and its metrics into output files: pages, charts,
 //! feed, sitemap, search index, JSON and CSV exports, static files.
 
-pub mod api;
-pub mod change;
-pub mod charts;
-pub mod csv;
-pub mod exports;
-pub mod feed;
-pub mod markdown;
-pub mod pages;
-pub mod related;
-pub mod search;
+pub(crate) mod api;
+pub(crate) mod change;
+pub(crate) mod charts;
+pub(crate) mod csv;
+pub(crate) mod exports;
+pub(crate) mod feed;
+pub(crate) mod markdown;
+pub(crate) mod pages;
+pub(crate) mod related;
+pub(crate) mod search;
 mod shared;
-pub mod site;
-pub mod theme;
-pub mod view;
+pub(crate) mod site;
+pub(crate) mod theme;
+pub(crate) mod view;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -27,32 +27,32 @@ use site::Site;
 #[derive(Clone, Debug, PartialEq)]
 pub struct OutputFile {
     /// `/`-separated, relative: `api/metrics.json`.
-    pub path: String,
-    pub bytes: Vec<u8>,
+    pub(crate) path: String,
+    pub(crate) bytes: Vec<u8>,
 }
 
 /// Takes each file as soon as it is made.
-pub type Emit<'a> = &'a mut dyn FnMut(OutputFile) -> std::io::Result<()>;
+pub(crate) type Emit<'a> = &'a mut dyn FnMut(OutputFile) -> std::io::Result<()>;
 
 /// Where rendered files go: the staging folder of a build, or memory in
 /// tests. Called from many threads; files arrive in any order.
-pub trait Sink: Sync {
+pub(crate) trait Sink: Sync {
     fn put(&self, file: OutputFile) -> std::io::Result<()>;
 }
 
 /// Counts the files it hands on to another sink.
-pub struct Counting<S> {
-    pub inner: S,
+pub(crate) struct Counting<S> {
+    pub(crate) inner: S,
     count: std::sync::atomic::AtomicUsize,
 }
 
 impl<S> Counting<S> {
-    pub fn new(inner: S) -> Self {
+    pub(crate) fn new(inner: S) -> Self {
         Counting { inner, count: std::sync::atomic::AtomicUsize::new(0) }
     }
 
     /// How many files were put so far.
-    pub fn count(&self) -> usize {
+    pub(crate) fn count(&self) -> usize {
         self.count.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
@@ -67,8 +67,10 @@ impl<S: Sink> Sink for Counting<S> {
 
 /// Collects files in memory.
 #[derive(Default)]
-pub struct Memory(pub std::sync::Mutex<Vec<OutputFile>>);
+#[cfg(test)]
+pub(crate) struct Memory(pub(crate) std::sync::Mutex<Vec<OutputFile>>);
 
+#[cfg(test)]
 impl Sink for Memory {
     fn put(&self, file: OutputFile) -> std::io::Result<()> {
         self.0.lock().map_err(|_| std::io::Error::other("a rendering thread panicked"))?.push(file);
@@ -78,7 +80,7 @@ impl Sink for Memory {
 
 /// Why rendering stopped.
 #[derive(Debug)]
-pub enum RenderError {
+pub(crate) enum RenderError {
     /// A theme problem, reported like any other diagnostic.
     Theme(Vec<Diagnostic>),
     /// Writing a file failed.
@@ -98,14 +100,14 @@ impl From<std::io::Error> for RenderError {
 }
 
 /// Every file of the site: its routes and the theme's static files.
-pub fn routes(site: &Site, theme: &theme::Theme) -> Vec<Route> {
+pub(crate) fn routes(site: &Site, theme: &theme::Theme) -> Vec<Route> {
     let mut routes = site.routes();
     routes.extend(theme.statics.iter().map(|(name, _)| Route::Static(name.clone())));
     routes
 }
 
 /// The paths of `routes`, sorted.
-pub fn paths(routes: &[Route]) -> Vec<String> {
+pub(crate) fn paths(routes: &[Route]) -> Vec<String> {
     let mut paths: Vec<String> = routes.iter().map(Route::path).collect();
     paths.sort_unstable();
     paths
@@ -115,7 +117,7 @@ pub fn paths(routes: &[Route]) -> Vec<String> {
 /// `wanted` selects into `sink`: pages on all cores, beside them the data
 /// files (made together) from `exports` (the kept shares of `retro serve`,
 /// with the postmortem that changed) or from the model.
-pub fn render(
+pub(crate) fn render(
     site: &Site,
     theme: &theme::Theme,
     routes: &[Route],
@@ -168,7 +170,7 @@ pub fn render(
 
 /// Renders the page at `route` into `sink` (`retro serve` renders the
 /// page of an edited postmortem first).
-pub fn page(site: &Site, theme: &theme::Theme, route: &Route, sink: &dyn Sink) -> Result<(), RenderError> {
+pub(crate) fn page(site: &Site, theme: &theme::Theme, route: &Route, sink: &dyn Sink) -> Result<(), RenderError> {
     if let Some(page) = pages::Renderer::new(site, theme).page(route) {
         sink.put(page?)?;
     }
@@ -177,7 +179,7 @@ pub fn page(site: &Site, theme: &theme::Theme, route: &Route, sink: &dyn Sink) -
 
 /// Renders every file of the site into `sink`; returns their paths,
 /// sorted.
-pub fn site(
+pub(crate) fn site(
     pms: &[Postmortem],
     m: &Metrics,
     cfg: &Config,

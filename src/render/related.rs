@@ -5,7 +5,7 @@ use crate::model::Postmortem;
 use std::collections::HashMap;
 
 /// Indexes for "related postmortems", built once per build.
-pub struct Related<'p> {
+pub(crate) struct Related<'p> {
     /// `related` both ways.
     linked: Vec<Vec<usize>>,
     by_area: HashMap<&'p str, Vec<usize>>,
@@ -13,7 +13,7 @@ pub struct Related<'p> {
 }
 
 impl<'p> Related<'p> {
-    pub fn new(pms: &[&'p Postmortem]) -> Related<'p> {
+    pub(crate) fn new(pms: &[&'p Postmortem]) -> Related<'p> {
         let by_id: HashMap<&str, usize> = pms.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
         let mut linked: Vec<Vec<usize>> = vec![Vec::new(); pms.len()];
         let mut by_area: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -39,7 +39,7 @@ impl<'p> Related<'p> {
 
     /// Up to six postmortems related to `i`: linked both ways first, then
     /// shared tags, then the same area; the newest first on ties.
-    pub fn of(&self, pm: &Postmortem, i: usize) -> Vec<usize> {
+    pub(crate) fn of(&self, pm: &Postmortem, i: usize) -> Vec<usize> {
         // at most a few hundred candidates: a sorted list beats a map
         let mut votes: Vec<(usize, i64)> = Vec::with_capacity(160);
         votes.extend(self.linked[i].iter().map(|&j| (j, 1000)));
@@ -74,7 +74,7 @@ impl<'p> Related<'p> {
 /// Which postmortem pages list postmortem `x` among their related ones,
 /// in `before` or in `after` (the same postmortems in the same order, `x`
 /// edited): the pages to render again besides `x`'s own.
-pub fn related_to(before: &[&Postmortem], after: &[&Postmortem], x: usize) -> Vec<usize> {
+pub(crate) fn related_to(before: &[&Postmortem], after: &[&Postmortem], x: usize) -> Vec<usize> {
     let (rb, ra) = (Related::new(before), Related::new(after));
     let mut candidates = std::collections::BTreeSet::new();
     for (rel, pms) in [(&rb, before), (&ra, after)] {

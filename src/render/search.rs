@@ -23,7 +23,7 @@ struct Entry<'a> {
     d: &'a str,
 }
 
-pub const MAX_SUMMARY: usize = 160;
+pub(crate) const MAX_SUMMARY: usize = 160;
 
 /// Whitespace runs become one space; beyond [`MAX_SUMMARY`] characters the
 /// text is cut and ends in `…`. Reads only as far as it keeps.
@@ -61,7 +61,7 @@ fn entry(r: &PmRow) -> Entry<'_> {
 }
 
 /// `search-index.json`, newest first.
-pub fn index(rows: &[&PmRow]) -> OutputFile {
+pub(crate) fn index(rows: &[&PmRow]) -> OutputFile {
     let entries: Vec<Entry> = rows.iter().rev().map(|r| entry(r)).collect();
     let mut bytes = serde_json::to_vec(&entries).unwrap_or_else(|_| b"[]".to_vec());
     bytes.push(b'\n');
@@ -69,13 +69,13 @@ pub fn index(rows: &[&PmRow]) -> OutputFile {
 }
 
 /// One row's entry of the index, for [`from_parts`].
-pub fn part(row: &PmRow) -> Vec<u8> {
+pub(crate) fn part(row: &PmRow) -> Vec<u8> {
     serde_json::to_vec(&entry(row)).unwrap_or_default()
 }
 
 /// The same file as [`index`], byte for byte, from every row's [`part`]
 /// in site order.
-pub fn from_parts<'p>(parts: impl DoubleEndedIterator<Item = &'p [u8]>) -> OutputFile {
+pub(crate) fn from_parts<'p>(parts: impl DoubleEndedIterator<Item = &'p [u8]>) -> OutputFile {
     let mut bytes = vec![b'['];
     for (k, p) in parts.rev().enumerate() {
         if k > 0 {

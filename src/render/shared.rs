@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 /// Template values of rows `0..len`, each made from its row when first
 /// asked for: rendering one page after an edit makes only the ones that
 /// page shows.
-pub struct Shared<'a, T> {
+pub(crate) struct Shared<'a, T> {
     row: Box<dyn Fn(usize) -> &'a T + Sync + 'a>,
     keep: fn(&T) -> bool,
     values: Vec<OnceLock<tera::Value>>,
@@ -19,7 +19,7 @@ pub struct Shared<'a, T> {
 
 impl<'a, T: Serialize + Sync + 'a> Shared<'a, T> {
     /// The rows `row(0)`… `row(len - 1)`; every value is kept once made.
-    pub fn new(len: usize, row: impl Fn(usize) -> &'a T + Sync + 'a) -> Self {
+    pub(crate) fn new(len: usize, row: impl Fn(usize) -> &'a T + Sync + 'a) -> Self {
         Self::keeping(len, row, |_| true)
     }
 
@@ -29,12 +29,12 @@ impl<'a, T: Serialize + Sync + 'a> Shared<'a, T> {
     /// views, quarter pages, home page); a closed one is on its
     /// postmortem's page and one archive page, and keeping the values of
     /// all items would hold tens of megabytes at 10,000 postmortems.
-    pub fn keeping(len: usize, row: impl Fn(usize) -> &'a T + Sync + 'a, keep: fn(&T) -> bool) -> Self {
+    pub(crate) fn keeping(len: usize, row: impl Fn(usize) -> &'a T + Sync + 'a, keep: fn(&T) -> bool) -> Self {
         Shared { row: Box::new(row), keep, values: (0..len).map(|_| OnceLock::new()).collect() }
     }
 
     /// Row `i` as a template value.
-    pub fn value(&self, i: usize) -> tera::Value {
+    pub(crate) fn value(&self, i: usize) -> tera::Value {
         let row = (self.row)(i);
         // our rows are structs of strings, numbers, options and lists,
         // which always serialize
@@ -47,12 +47,12 @@ impl<'a, T: Serialize + Sync + 'a> Shared<'a, T> {
     }
 
     /// The rows `idx`, in that order, as a template list.
-    pub fn list(&self, idx: impl IntoIterator<Item = usize>) -> tera::Value {
+    pub(crate) fn list(&self, idx: impl IntoIterator<Item = usize>) -> tera::Value {
         tera::Value::from(idx.into_iter().map(|i| self.value(i)).collect::<Vec<_>>())
     }
 
     /// How many rows there are.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.values.len()
     }
 }

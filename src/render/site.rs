@@ -17,13 +17,13 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 /// Closed items per page of the closed-items archive.
-pub const CLOSED_PER_PAGE: usize = 500;
+pub(crate) const CLOSED_PER_PAGE: usize = 500;
 
 /// The grouped views of the open action items: (key, folder, title, the
 /// group of an item).
-pub type View = (&'static str, &'static str, &'static str, fn(&ItemRow) -> String);
+pub(crate) type View = (&'static str, &'static str, &'static str, fn(&ItemRow) -> String);
 
-pub const VIEWS: [View; 4] = [
+pub(crate) const VIEWS: [View; 4] = [
     ("owner", "owners", "By owner", |i| i.owner.to_string()),
     ("area", "areas", "By area", |i| i.area.as_ref().map_or("—", |a| a.name).to_string()),
     ("kind", "kinds", "By kind", |i| i.kind.to_string()),
@@ -32,23 +32,23 @@ pub const VIEWS: [View; 4] = [
 
 /// The postmortems of one area or tag.
 #[derive(Debug)]
-pub struct Group {
+pub(crate) struct Group {
     /// The name as first written; names with one slug share a group.
-    pub name: String,
+    pub(crate) name: String,
     /// Indices of its postmortems, in site order.
-    pub members: Vec<usize>,
+    pub(crate) members: Vec<usize>,
 }
 
 /// An area or a tag: how a postmortem names its groups.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Taxonomy {
+pub(crate) enum Taxonomy {
     Area,
     Tag,
 }
 
 impl Taxonomy {
     /// The names postmortem `pm` is filed under, blank ones left out.
-    pub fn names(self, pm: &Postmortem) -> Vec<&str> {
+    pub(crate) fn names(self, pm: &Postmortem) -> Vec<&str> {
         let names: Vec<&str> = match self {
             Taxonomy::Area => pm.area.as_deref().into_iter().collect(),
             Taxonomy::Tag => pm.tags.iter().map(String::as_str).collect(),
@@ -56,7 +56,7 @@ impl Taxonomy {
         names.into_iter().filter(|n| !n.trim().is_empty()).collect()
     }
 
-    pub fn route(self, slug: &str) -> Route {
+    pub(crate) fn route(self, slug: &str) -> Route {
         match self {
             Taxonomy::Area => Route::Area(slug.to_string()),
             Taxonomy::Tag => Route::Tag(slug.to_string()),
@@ -83,10 +83,10 @@ impl Taxonomy {
 /// The site index. Each part is worked out when first asked for, so that
 /// `retro serve` renders the page of an edited postmortem without rows of
 /// the whole site; a full build asks for all of them, on all cores.
-pub struct Site<'a> {
-    pub cfg: &'a Config,
-    pub pms: &'a [Postmortem],
-    pub m: &'a Metrics,
+pub(crate) struct Site<'a> {
+    pub(crate) cfg: &'a Config,
+    pub(crate) pms: &'a [Postmortem],
+    pub(crate) m: &'a Metrics,
     /// Where each postmortem's items start in the list of all items.
     offsets: Vec<usize>,
     by_id: HashMap<&'a str, usize>,
@@ -101,7 +101,7 @@ pub struct Site<'a> {
 }
 
 impl<'a> Site<'a> {
-    pub fn new(pms: &'a [Postmortem], m: &'a Metrics, cfg: &'a Config) -> Site<'a> {
+    pub(crate) fn new(pms: &'a [Postmortem], m: &'a Metrics, cfg: &'a Config) -> Site<'a> {
         let mut offsets = Vec::with_capacity(pms.len());
         let mut at = 0;
         for pm in pms {
@@ -125,18 +125,18 @@ impl<'a> Site<'a> {
     }
 
     /// Postmortem `i`'s row in lists.
-    pub fn row(&self, i: usize) -> &PmRow {
+    pub(crate) fn row(&self, i: usize) -> &PmRow {
         let m = self.m;
         self.rows[i].get_or_init(|| pm_row(&self.pms[i], &m.durations[i], m.quarter_of[i], &m.items[i], self.cfg))
     }
 
     /// Every postmortem's row, made on all cores.
-    pub fn all_rows(&self) -> Vec<&PmRow> {
+    pub(crate) fn all_rows(&self) -> Vec<&PmRow> {
         (0..self.pms.len()).into_par_iter().map(|i| self.row(i)).collect()
     }
 
     /// How many action items the site has.
-    pub fn item_count(&self) -> usize {
+    pub(crate) fn item_count(&self) -> usize {
         self.item_count
     }
 
@@ -149,7 +149,7 @@ impl<'a> Site<'a> {
     }
 
     /// Action item `k` of all, in postmortem order.
-    pub fn item(&self, k: usize) -> &ItemRow<'a> {
+    pub(crate) fn item(&self, k: usize) -> &ItemRow<'a> {
         // the last postmortem whose items start at or before `k` (those
         // without items start where the next one does)
         let i = self.offsets.partition_point(|&o| o <= k) - 1;
@@ -157,7 +157,7 @@ impl<'a> Site<'a> {
     }
 
     /// Every action item's row, in order, made on all cores.
-    pub fn all_items(&self) -> impl Iterator<Item = &ItemRow<'a>> {
+    pub(crate) fn all_items(&self) -> impl Iterator<Item = &ItemRow<'a>> {
         (0..self.pms.len()).into_par_iter().for_each(|i| {
             self.items_of_pm(i);
         });
@@ -165,12 +165,12 @@ impl<'a> Site<'a> {
     }
 
     /// Where postmortem `i`'s action items are among all items.
-    pub fn items_of(&self, i: usize) -> Range<usize> {
+    pub(crate) fn items_of(&self, i: usize) -> Range<usize> {
         self.offsets[i]..self.offsets[i] + self.pms[i].action_items.len()
     }
 
     /// Up to six postmortems related to postmortem `i`, best first.
-    pub fn related(&self, i: usize) -> &[usize] {
+    pub(crate) fn related(&self, i: usize) -> &[usize] {
         self.related[i].get_or_init(|| {
             let index = self.index.get_or_init(|| Related::new(&self.pms.iter().collect::<Vec<_>>()));
             index.of(&self.pms[i], i)
@@ -178,7 +178,7 @@ impl<'a> Site<'a> {
     }
 
     /// The areas or the tags, by slug.
-    pub fn groups(&self, t: Taxonomy) -> &BTreeMap<String, Group> {
+    pub(crate) fn groups(&self, t: Taxonomy) -> &BTreeMap<String, Group> {
         let [areas, tags] =
             self.groups.get_or_init(|| [Taxonomy::Area.groups(self.pms), Taxonomy::Tag.groups(self.pms)]);
         match t {
@@ -188,13 +188,13 @@ impl<'a> Site<'a> {
     }
 
     /// Open items: overdue first, then by due date and id.
-    pub fn open(&self) -> &[usize] {
+    pub(crate) fn open(&self) -> &[usize] {
         &self.tracker().0
     }
 
     /// Closed items, the most recently closed first, by archive page
     /// ([`CLOSED_PER_PAGE`]); one empty page when none is closed.
-    pub fn closed_pages(&self) -> &[Vec<usize>] {
+    pub(crate) fn closed_pages(&self) -> &[Vec<usize>] {
         &self.tracker().1
     }
 
@@ -218,12 +218,12 @@ impl<'a> Site<'a> {
     }
 
     /// The postmortem with id `id`.
-    pub fn index_of(&self, id: &str) -> Option<usize> {
+    pub(crate) fn index_of(&self, id: &str) -> Option<usize> {
         self.by_id.get(id).copied()
     }
 
     /// Every file of the site but the theme's static files, pages first.
-    pub fn routes(&self) -> Vec<Route> {
+    pub(crate) fn routes(&self) -> Vec<Route> {
         let closed = self.m.items.iter().flatten().filter(|s| !s.open).count();
         let mut all: Vec<Route> = self.pms.iter().map(|p| Route::Postmortem(p.id.clone())).collect();
         all.extend((1..=closed.div_ceil(CLOSED_PER_PAGE).max(1)).map(Route::ClosedItems));

@@ -14,7 +14,7 @@ macro_rules! builtin {
 }
 
 /// Built-in templates, by name.
-pub const TEMPLATES: &[(&str, &str)] = builtin!(
+pub(crate) const TEMPLATES: &[(&str, &str)] = builtin!(
     "base.html",
     "components.html",
     "index.html",
@@ -33,7 +33,7 @@ pub const TEMPLATES: &[(&str, &str)] = builtin!(
 );
 
 /// Built-in static files, by name; published under `static/`.
-pub const STATIC: &[(&str, &str)] = &[
+pub(crate) const STATIC: &[(&str, &str)] = &[
     ("style.css", include_str!("../../themes/default/static/style.css")),
     ("search.js", include_str!("../../themes/default/static/search.js")),
     ("tables.js", include_str!("../../themes/default/static/tables.js")),
@@ -43,10 +43,10 @@ pub const STATIC: &[(&str, &str)] = &[
 /// A theme ready to render. Parsing the templates takes tens of
 /// milliseconds: a build loads it while it checks postmortems, and
 /// `retro serve` keeps it between edits.
-pub struct Theme {
-    pub tera: tera::Tera,
+pub(crate) struct Theme {
+    pub(crate) tera: tera::Tera,
     /// Static files by name, built-in or the site's own.
-    pub statics: Vec<(String, Vec<u8>)>,
+    pub(crate) statics: Vec<(String, Vec<u8>)>,
 }
 
 impl std::fmt::Debug for Theme {
@@ -62,7 +62,7 @@ fn theme_error(file: String, msg: String) -> Diagnostic {
 }
 
 /// Loads the built-in theme with the site's overrides.
-pub fn load(cfg: &Config) -> Result<Theme, Vec<Diagnostic>> {
+pub(crate) fn load(cfg: &Config) -> Result<Theme, Vec<Diagnostic>> {
     let mut templates: Vec<(String, String)> = TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
     let mut statics: Vec<(String, Vec<u8>)> =
         STATIC.iter().map(|(n, t)| (n.to_string(), t.as_bytes().to_vec())).collect();
@@ -100,7 +100,7 @@ pub fn load(cfg: &Config) -> Result<Theme, Vec<Diagnostic>> {
 
 /// Symbolic links in the site's theme that lead out of the site: named in
 /// W011 warnings, never read (`check` and `build` report them).
-pub fn links_out(cfg: &Config) -> Vec<Diagnostic> {
+pub(crate) fn links_out(cfg: &Config) -> Vec<Diagnostic> {
     site_files(cfg).links_out
 }
 
@@ -170,7 +170,7 @@ fn replace<T>(list: &mut Vec<(String, T)>, name: String, value: T) -> Result<(),
 /// named by the path that overrides it in the site's theme); other errors
 /// (a missing parent template, a circular `extends`) at the templates
 /// folder.
-pub fn template_diagnostic(theme: &str, e: &tera::Error) -> Diagnostic {
+pub(crate) fn template_diagnostic(theme: &str, e: &tera::Error) -> Diagnostic {
     match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) if !r.filename().is_empty() => {
             let span = r.span();
@@ -189,7 +189,7 @@ pub fn template_diagnostic(theme: &str, e: &tera::Error) -> Diagnostic {
 }
 
 /// Tera's error with its causes, on one line.
-pub fn template_message(e: &tera::Error) -> String {
+pub(crate) fn template_message(e: &tera::Error) -> String {
     let mut msg = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {

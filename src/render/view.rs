@@ -10,7 +10,7 @@ use serde::Serialize;
 use std::borrow::Cow;
 
 /// "38 min", "2 h 10 min", "3 d 4 h"; "—" for no value.
-pub fn fmt_minutes(m: Option<f64>) -> String {
+pub(crate) fn fmt_minutes(m: Option<f64>) -> String {
     let Some(m) = m else { return "—".to_string() };
     let total = m.round() as i64;
     if m > 0.0 && m < 1.0 {
@@ -30,54 +30,54 @@ pub fn fmt_minutes(m: Option<f64>) -> String {
 }
 
 /// "31%"; "—" for no value.
-pub fn fmt_share(x: Option<f64>) -> String {
+pub(crate) fn fmt_share(x: Option<f64>) -> String {
     x.map_or("—".to_string(), |x| format!("{:.0}%", x * 100.0))
 }
 
 /// A name and where it links to.
 #[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct Link {
-    pub name: String,
-    pub url: String,
+pub(crate) struct Link {
+    pub(crate) name: String,
+    pub(crate) url: String,
 }
 
 /// A [`Link`] whose name is borrowed.
 #[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct LinkTo<'a> {
-    pub name: &'a str,
-    pub url: String,
+pub(crate) struct LinkTo<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) url: String,
 }
 
 /// URLs of the site's pages, all starting with `base_url`.
-pub struct Urls<'a> {
-    pub base: &'a str,
+pub(crate) struct Urls<'a> {
+    pub(crate) base: &'a str,
 }
 
 impl Urls<'_> {
-    pub fn postmortem(&self, id: &str) -> String {
+    pub(crate) fn postmortem(&self, id: &str) -> String {
         self.page(&Route::Postmortem(id.to_string()))
     }
     /// The postmortem's area as a link, when it has one.
-    pub fn area_link(&self, pm: &Postmortem) -> Option<Link> {
+    pub(crate) fn area_link(&self, pm: &Postmortem) -> Option<Link> {
         pm.area.as_deref().filter(|a| !a.trim().is_empty()).map(|a| Link { name: a.to_string(), url: self.area(a) })
     }
-    pub fn area(&self, area: &str) -> String {
+    pub(crate) fn area(&self, area: &str) -> String {
         self.page(&Route::area(area))
     }
-    pub fn tag(&self, tag: &str) -> String {
+    pub(crate) fn tag(&self, tag: &str) -> String {
         self.page(&Route::tag(tag))
     }
-    pub fn quarter(&self, q: Quarter) -> String {
+    pub(crate) fn quarter(&self, q: Quarter) -> String {
         self.page(&Route::Quarter(q))
     }
     /// The link to a route.
-    pub fn page(&self, route: &Route) -> String {
+    pub(crate) fn page(&self, route: &Route) -> String {
         route.url(self.base)
     }
 }
 
 /// CSS class of a severity: `sev-1` for the most severe.
-pub fn sev_class(cfg: &Config, sev: Option<&str>) -> String {
+pub(crate) fn sev_class(cfg: &Config, sev: Option<&str>) -> String {
     match sev.and_then(|s| cfg.severities.iter().position(|x| x == s)) {
         Some(i) => format!("sev-{}", i + 1),
         None => "sev-none".to_string(),
@@ -86,29 +86,29 @@ pub fn sev_class(cfg: &Config, sev: Option<&str>) -> String {
 
 /// A postmortem in lists and tables.
 #[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct PmRow {
-    pub id: String,
-    pub url: String,
-    pub title: String,
-    pub severity: String,
-    pub sev_class: String,
-    pub status: String,
-    pub area: Option<Link>,
-    pub tags: Vec<Link>,
+pub(crate) struct PmRow {
+    pub(crate) id: String,
+    pub(crate) url: String,
+    pub(crate) title: String,
+    pub(crate) severity: String,
+    pub(crate) sev_class: String,
+    pub(crate) status: String,
+    pub(crate) area: Option<Link>,
+    pub(crate) tags: Vec<Link>,
     /// Start day in the site's timezone, `YYYY-MM-DD`.
-    pub date: String,
-    pub quarter: Option<Link>,
-    pub ttd: String,
-    pub ttm: String,
-    pub ttr: String,
+    pub(crate) date: String,
+    pub(crate) quarter: Option<Link>,
+    pub(crate) ttd: String,
+    pub(crate) ttm: String,
+    pub(crate) ttr: String,
     /// Completeness score in percent.
-    pub score: u32,
-    pub summary: String,
-    pub open_items: usize,
-    pub overdue_items: usize,
+    pub(crate) score: u32,
+    pub(crate) summary: String,
+    pub(crate) open_items: usize,
+    pub(crate) overdue_items: usize,
 }
 
-pub fn pm_row(pm: &Postmortem, d: &Durations, q: Option<Quarter>, items: &[ItemState], cfg: &Config) -> PmRow {
+pub(crate) fn pm_row(pm: &Postmortem, d: &Durations, q: Option<Quarter>, items: &[ItemState], cfg: &Config) -> PmRow {
     let urls = Urls { base: &cfg.base_url };
     PmRow {
         id: pm.id.clone(),
@@ -139,32 +139,32 @@ pub fn pm_row(pm: &Postmortem, d: &Durations, q: Option<Quarter>, items: &[ItemS
 /// An action item in tables. Its texts are borrowed from the model: a
 /// large site has hundreds of thousands of items.
 #[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct ItemRow<'a> {
-    pub id: &'a str,
-    pub title: &'a str,
-    pub kind: &'static str,
-    pub owner: &'a str,
-    pub due: &'a str,
-    pub status: &'static str,
+pub(crate) struct ItemRow<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) title: &'a str,
+    pub(crate) kind: &'static str,
+    pub(crate) owner: &'a str,
+    pub(crate) due: &'a str,
+    pub(crate) status: &'static str,
     /// The status for people: `in progress`, `wont do`.
-    pub status_label: Cow<'static, str>,
-    pub closed: &'a str,
+    pub(crate) status_label: Cow<'static, str>,
+    pub(crate) closed: &'a str,
     /// Only http(s) and mailto links, and relative ones; anything else
     /// (`javascript:`, `data:`) is not linked.
-    pub link: Option<&'a str>,
-    pub open: bool,
-    pub overdue: bool,
-    pub age_days: Option<i64>,
-    pub postmortem: LinkTo<'a>,
-    pub area: Option<LinkTo<'a>>,
-    pub severity: &'a str,
-    pub sev_class: String,
+    pub(crate) link: Option<&'a str>,
+    pub(crate) open: bool,
+    pub(crate) overdue: bool,
+    pub(crate) age_days: Option<i64>,
+    pub(crate) postmortem: LinkTo<'a>,
+    pub(crate) area: Option<LinkTo<'a>>,
+    pub(crate) severity: &'a str,
+    pub(crate) sev_class: String,
     /// Sort rank: overdue 0, open 1, closed 2.
-    pub rank: u8,
+    pub(crate) rank: u8,
 }
 
 /// A link target that is safe to put in `href`.
-pub fn safe_link(url: &str) -> Option<&str> {
+pub(crate) fn safe_link(url: &str) -> Option<&str> {
     let u = url.trim();
     match crate::text::url_scheme(u) {
         Some(scheme) => matches!(scheme.as_str(), "http" | "https" | "mailto").then_some(u),
@@ -172,7 +172,7 @@ pub fn safe_link(url: &str) -> Option<&str> {
     }
 }
 
-pub fn item_row<'a>(pm: &'a Postmortem, item: &'a ActionItem, s: &ItemState, cfg: &Config) -> ItemRow<'a> {
+pub(crate) fn item_row<'a>(pm: &'a Postmortem, item: &'a ActionItem, s: &ItemState, cfg: &Config) -> ItemRow<'a> {
     let urls = Urls { base: &cfg.base_url };
     let status = item.status.as_str();
     ItemRow {
@@ -203,7 +203,7 @@ pub fn item_row<'a>(pm: &'a Postmortem, item: &'a ActionItem, s: &ItemState, cfg
 }
 
 /// A timestamp for people: local time in the site's timezone.
-pub fn fmt_stamp(s: &Stamp, cfg: &Config) -> String {
+pub(crate) fn fmt_stamp(s: &Stamp, cfg: &Config) -> String {
     // the format parsed once: parsing it took as long as formatting
     static ITEMS: std::sync::OnceLock<Vec<chrono::format::Item<'static>>> = std::sync::OnceLock::new();
     let items = ITEMS.get_or_init(|| chrono::format::StrftimeItems::new("%Y-%m-%d %H:%M %Z").collect());
@@ -212,25 +212,25 @@ pub fn fmt_stamp(s: &Stamp, cfg: &Config) -> String {
 
 /// One headline figure, optionally against the previous period.
 #[derive(Clone, Debug, Serialize)]
-pub struct Figure {
-    pub label: String,
-    pub value: String,
+pub(crate) struct Figure {
+    pub(crate) label: String,
+    pub(crate) value: String,
     /// How many incidents the figure rests on.
-    pub n: Option<usize>,
-    pub prev: Option<String>,
+    pub(crate) n: Option<usize>,
+    pub(crate) prev: Option<String>,
     /// "↑" or "↓", only when both periods have enough incidents.
-    pub arrow: Option<String>,
+    pub(crate) arrow: Option<String>,
     /// "+12%", "−30%", "±0%".
-    pub change: Option<String>,
+    pub(crate) change: Option<String>,
     /// "better", "worse" or "same".
-    pub verdict: Option<String>,
+    pub(crate) verdict: Option<String>,
     /// Why no arrow is drawn, or how the figure is defined.
-    pub note: Option<String>,
-    pub formula: Option<String>,
+    pub(crate) note: Option<String>,
+    pub(crate) formula: Option<String>,
 }
 
 impl Figure {
-    pub fn plain(label: &str, value: String) -> Figure {
+    pub(crate) fn plain(label: &str, value: String) -> Figure {
         Figure {
             label: label.into(),
             value,
@@ -247,7 +247,13 @@ impl Figure {
 
 /// Compares `cur` with `prev`; draws an arrow only when `comparable`.
 /// `lower_is_better` decides whether an increase is "worse".
-pub fn compare(mut f: Figure, cur: Option<f64>, prev: Option<f64>, comparable: bool, lower_is_better: bool) -> Figure {
+pub(crate) fn compare(
+    mut f: Figure,
+    cur: Option<f64>,
+    prev: Option<f64>,
+    comparable: bool,
+    lower_is_better: bool,
+) -> Figure {
     if !comparable {
         f.note = Some("too few incidents to compare".into());
         return f;
@@ -283,7 +289,7 @@ pub fn compare(mut f: Figure, cur: Option<f64>, prev: Option<f64>, comparable: b
 }
 
 /// The headline figures of one quarter against the one before.
-pub fn quarter_figures(m: &Metrics, idx: usize, cfg: &Config) -> Vec<Figure> {
+pub(crate) fn quarter_figures(m: &Metrics, idx: usize, cfg: &Config) -> Vec<Figure> {
     let q = &m.quarters[idx];
     // only the quarter just before is "the previous quarter"
     let p = idx.checked_sub(1).map(|i| &m.quarters[i]).filter(|p| p.quarter.next() == q.quarter);

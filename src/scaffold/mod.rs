@@ -28,7 +28,7 @@ fn yaml_quote(s: &str) -> String {
 }
 
 /// The path and text of a new postmortem titled `title`, started today.
-pub fn new_postmortem(
+pub(crate) fn new_postmortem(
     cfg: &Config,
     title: &str,
     severity: &str,
@@ -79,7 +79,7 @@ fn fill(template: &str, values: &[(&str, &str)]) -> String {
 }
 
 /// Writes a new file, refusing to overwrite one that exists.
-pub fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
     if let Some(p) = path.parent() {
         std::fs::create_dir_all(p)?;
     }
@@ -88,7 +88,7 @@ pub fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 /// The files of a new site, relative to its folder.
-pub fn site_files() -> Vec<(&'static str, &'static str)> {
+pub(crate) fn site_files() -> Vec<(&'static str, &'static str)> {
     vec![("site.toml", SITE_TOML), ("content/2024-03-14-checkout-500s.md", EXAMPLE)]
 }
 

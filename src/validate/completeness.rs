@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 /// A value that is not an answer: empty, a placeholder such as `TBD`, or a
 /// placeholder followed by a colon (`TODO: ask the DBAs`).
-pub fn is_placeholder(value: &str, cfg: &Config) -> bool {
+pub(crate) fn is_placeholder(value: &str, cfg: &Config) -> bool {
     let v = value.trim().to_lowercase();
     if v.is_empty() {
         return true;
@@ -60,7 +60,7 @@ impl Checker<'_> {
 /// Adds completeness problems to `diags` (which may already hold unknown-key
 /// warnings), raises them to errors for final postmortems, and sets the
 /// postmortem's `problems` and `score`.
-pub fn check(pm: &mut Postmortem, diags: &mut Vec<Diagnostic>, loc: &Locator, text: &str, cfg: &Config) {
+pub(crate) fn check(pm: &mut Postmortem, diags: &mut Vec<Diagnostic>, loc: &Locator, text: &str, cfg: &Config) {
     use Seg::{Index, Key};
     let mut c = Checker { file: &pm.file, loc, applicable: 0, passed: 0, out: Vec::new() };
     let filled = |v: &Option<String>| v.as_deref().is_some_and(|s| !is_placeholder(s, cfg));

@@ -71,7 +71,7 @@ fn resolve(target: &str, page: &str, base_path: &str) -> Option<String> {
 
 /// Whether an action-item link is a well-formed URL: http(s) with a host,
 /// mailto with an address, or a relative path; no spaces.
-pub fn link_ok(link: &str) -> bool {
+pub(crate) fn link_ok(link: &str) -> bool {
     if link.is_empty() || link.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return false;
     }
@@ -89,7 +89,7 @@ pub fn link_ok(link: &str) -> bool {
 }
 
 /// Checks every body link and action-item link.
-pub fn check(pms: &[Postmortem], cfg: &Config) -> Vec<Diagnostic> {
+pub(crate) fn check(pms: &[Postmortem], cfg: &Config) -> Vec<Diagnostic> {
     let known = site_paths(pms, cfg);
     let base = cfg.base_path();
     let mut out = Vec::new();

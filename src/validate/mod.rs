@@ -2,11 +2,9 @@
 //! completeness problems that say a retrospective is unfinished.
 
 mod completeness;
-pub mod links;
+pub(crate) mod links;
 mod rules;
 mod site;
-
-pub use completeness::is_placeholder;
 
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Kind};
@@ -27,7 +25,7 @@ pub struct FileResult {
 
 /// The id a file gets when it sets none: its name without `.md`, made a
 /// safe slug.
-pub fn default_id(rel: &str) -> String {
+pub(crate) fn default_id(rel: &str) -> String {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     let stem = name.strip_suffix(".md").unwrap_or(name);
     if crate::text::is_safe_slug(stem) {
@@ -91,7 +89,7 @@ pub fn check_file(src: &SourceFile, cfg: &Config) -> FileResult {
 /// that exist. `pms` holds every file that could be read, with or without
 /// errors, so that one run reports everything and a broken file does not
 /// also break links to it.
-pub fn check_site(pms: &[&Postmortem]) -> Vec<Diagnostic> {
+pub(crate) fn check_site(pms: &[&Postmortem]) -> Vec<Diagnostic> {
     site::check(pms)
 }
 

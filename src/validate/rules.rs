@@ -6,7 +6,7 @@ use crate::model::{Postmortem, Stamp};
 use crate::parse::{Ctx, Seg};
 
 /// Adds an error for each broken rule to `ctx.diags`.
-pub fn check(pm: &Postmortem, ctx: &mut Ctx) {
+pub(crate) fn check(pm: &Postmortem, ctx: &mut Ctx) {
     timeline_order(pm, ctx);
     closed_dates(pm, ctx);
 }

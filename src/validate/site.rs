@@ -6,7 +6,7 @@ use crate::model::Postmortem;
 use crate::text::closest;
 use std::collections::HashMap;
 
-pub fn check(pms: &[&Postmortem]) -> Vec<Diagnostic> {
+pub(crate) fn check(pms: &[&Postmortem]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
 
     // hash maps: at 100,000 postmortems ordered maps cost a tenth of a second

@@ -6,7 +6,7 @@ use std::process::Command;
 
 /// What one run of the binary did.
 #[derive(Debug)]
-pub struct Run {
+pub(crate) struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
@@ -14,7 +14,7 @@ pub struct Run {
 
 /// Runs `retro` with `args` in `cwd`, with SOURCE_DATE_EPOCH and NO_COLOR
 /// cleared unless given in `env`.
-pub fn retro_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+pub(crate) fn retro_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_retro"));
     cmd.args(args).current_dir(cwd).env_remove("SOURCE_DATE_EPOCH").env_remove("NO_COLOR");
     for (k, v) in env {
@@ -31,22 +31,22 @@ pub fn retro_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     run
 }
 
-pub fn retro(cwd: &Path, args: &[&str]) -> Run {
+pub(crate) fn retro(cwd: &Path, args: &[&str]) -> Run {
     retro_env(cwd, args, &[])
 }
 
 /// The folder of a fixture site under tests/fixtures.
-pub fn fixture(name: &str) -> PathBuf {
+pub(crate) fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
 /// The repository root, which is itself the example site.
-pub fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Copies a folder tree.
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();
@@ -60,14 +60,14 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// A temporary site holding a copy of a fixture.
-pub fn fixture_copy(name: &str) -> tempfile::TempDir {
+pub(crate) fn fixture_copy(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture(name), dir.path());
     dir
 }
 
 /// A temporary site with the given site.toml and content files.
-pub fn site(site_toml: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
+pub(crate) fn site(site_toml: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("site.toml"), site_toml).unwrap();
     for (name, text) in files {
@@ -79,7 +79,7 @@ pub fn site(site_toml: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
 }
 
 /// Diagnostics of `retro check --format json` as (code, level, file, line).
-pub fn json_diags(stdout: &str) -> Vec<(String, String, String, u64)> {
+pub(crate) fn json_diags(stdout: &str) -> Vec<(String, String, String, u64)> {
     let v: serde_json::Value = serde_json::from_str(stdout).expect("json output");
     v.as_array()
         .unwrap()
@@ -96,7 +96,7 @@ pub fn json_diags(stdout: &str) -> Vec<(String, String, String, u64)> {
 }
 
 /// A complete postmortem: checks clean whatever its status.
-pub const COMPLETE: &str = "---
+pub(crate) const COMPLETE: &str = "---
 title: Checkout failed
 severity: SEV1
 status: final

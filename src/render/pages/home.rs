@@ -7,7 +7,7 @@ use crate::render::OutputFile;
 use crate::routes::Route;
 
 /// The home page lists at most this many overdue items, most overdue first.
-pub const HOME_OVERDUE: usize = 20;
+pub(crate) const HOME_OVERDUE: usize = 20;
 
 /// How many of the latest postmortems the home page lists.
 const RECENT: usize = 10;

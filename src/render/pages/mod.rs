@@ -50,7 +50,7 @@ struct PageInfo<'a> {
 }
 
 /// Renders pages of one site; safe to use from many threads.
-pub struct Renderer<'r, 'a> {
+pub(crate) struct Renderer<'r, 'a> {
     site: &'r Site<'a>,
     theme: &'r Theme,
     ctx: tera::Value,
@@ -63,7 +63,7 @@ pub struct Renderer<'r, 'a> {
 }
 
 impl<'r, 'a> Renderer<'r, 'a> {
-    pub fn new(site: &'r Site<'a>, theme: &'r Theme) -> Renderer<'r, 'a> {
+    pub(crate) fn new(site: &'r Site<'a>, theme: &'r Theme) -> Renderer<'r, 'a> {
         let (cfg, m) = (site.cfg, site.m);
         let urls = Urls { base: &cfg.base_url };
         let nav = [
@@ -106,7 +106,7 @@ impl<'r, 'a> Renderer<'r, 'a> {
 
     /// Renders the page at `route`; `None` for a route that is not a page
     /// (a data file).
-    pub fn page(&self, route: &Route) -> Option<Result<OutputFile, RenderError>> {
+    pub(crate) fn page(&self, route: &Route) -> Option<Result<OutputFile, RenderError>> {
         Some(match route {
             Route::Home => home::render(self),
             Route::PostmortemList => lists::postmortems(self),
@@ -162,7 +162,7 @@ impl<'r, 'a> Renderer<'r, 'a> {
 /// Whether the page at `route` of the site after an edit differs from the
 /// page before it: a page may be rendered again needlessly, never left
 /// stale.
-pub fn depends_on(site: &Site, route: &Route, change: &Change) -> bool {
+pub(crate) fn depends_on(site: &Site, route: &Route, change: &Change) -> bool {
     match route {
         Route::Home => home::depends_on(change),
         Route::PostmortemList => lists::postmortems_depend_on(change),
