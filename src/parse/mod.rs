@@ -4,8 +4,10 @@ mod fields;
 mod frontmatter;
 mod locate;
 mod node;
+mod read;
 
 pub(crate) use fields::{parse_postmortem, type_name, Ctx};
 pub use frontmatter::{split, FrontMatter};
 pub(crate) use locate::{Locator, Seg};
-pub(crate) use node::{read, Node};
+pub(crate) use node::Node;
+pub(crate) use read::read;
