@@ -5,7 +5,7 @@
 //! (at 10,000 postmortems about 15 ms instead of 150).
 
 use super::site::Site;
-use super::{api, csv, feed, search, Emit};
+use super::{api, csv, search, Emit};
 use rayon::prelude::*;
 
 /// Every postmortem's share of the exports, in site order; empty until
@@ -36,7 +36,6 @@ fn pm_parts(site: &Site, i: usize) -> PmParts {
 /// share again (the others must not have changed since).
 pub(crate) fn write(site: &Site, kept: Option<(&mut Parts, usize)>, emit: Emit) -> std::io::Result<()> {
     let (pms, m, cfg) = (site.pms, site.m, site.cfg);
-    emit(feed::atom(pms, cfg))?;
     let Some((parts, changed)) = kept else {
         emit(search::index(&site.all_rows()))?;
         api::exports(pms, m, cfg, emit)?;

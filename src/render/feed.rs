@@ -1,9 +1,9 @@
 //! The Atom feed of final postmortems and the sitemap.
 
-use super::OutputFile;
 use crate::config::Config;
 use crate::model::{Postmortem, Status};
 use crate::routes::Route;
+use serde::Serialize;
 
 /// Escapes text for XML and HTML content and quoted attribute values;
 /// drops characters XML 1.0 does not allow.
@@ -57,9 +57,36 @@ pub(crate) fn write_xml_escaped(s: &str, out: &mut dyn std::io::Write) -> std::i
     out.write_all(&s.as_bytes()[plain..])
 }
 
+/// What the feed template (`feed.xml`) shows.
+#[derive(Serialize)]
+pub(crate) struct Feed {
+    title: String,
+    base: String,
+    /// The feed's own URL.
+    url: String,
+    /// The latest instant of its entries, whatever offsets they were
+    /// written with.
+    updated: String,
+    entries: Vec<Entry>,
+}
+
+#[derive(Serialize)]
+struct Entry {
+    title: String,
+    id: String,
+    url: String,
+    updated: String,
+    published: Option<String>,
+    /// `unknown` when the postmortem names none.
+    authors: Vec<String>,
+    /// Severity and area.
+    categories: Vec<String>,
+    summary: String,
+}
+
 /// The newest 50 final postmortems, newest first. Entry ids are tag URIs
 /// built from the postmortem id, so they never change when the site moves.
-pub(crate) fn atom(pms: &[Postmortem], cfg: &Config) -> OutputFile {
+pub(crate) fn feed(pms: &[Postmortem], cfg: &Config) -> Feed {
     let mut finals: Vec<&Postmortem> =
         pms.iter().filter(|p| p.status == Status::Final && p.timeline.started.is_some()).collect();
     finals.reverse();
@@ -68,71 +95,40 @@ pub(crate) fn atom(pms: &[Postmortem], cfg: &Config) -> OutputFile {
         let t = &p.timeline;
         t.resolved.as_ref().or(t.mitigated.as_ref()).or(t.started.as_ref()).map(|s| s.at)
     };
-    let updated = |p: &Postmortem| updated_at(p).map(|at| at.to_rfc3339()).unwrap_or_default();
-    // the latest instant, whatever offsets the times were written with
-    let feed_updated = finals
+    let updated = finals
         .iter()
         .filter_map(|p| updated_at(p))
         .max_by_key(|at| at.timestamp_micros())
         .map_or_else(|| "1970-01-01T00:00:00+00:00".into(), |at| at.to_rfc3339());
-    let mut x = String::new();
-    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-    x.push_str(&format!("  <title>{}</title>\n", xml_escape(&cfg.title)));
-    x.push_str(&format!("  <id>tag:retro,2024:{}</id>\n", xml_escape(&cfg.base_url)));
-    x.push_str(&format!("  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml_escape(&cfg.base_url)));
-    x.push_str(&format!(
-        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
-        xml_escape(&cfg.url(&Route::Feed.link()))
-    ));
-    x.push_str(&format!("  <updated>{feed_updated}</updated>\n"));
-    x.push_str("  <generator>retro</generator>\n");
-    for p in finals {
-        x.push_str("  <entry>\n");
-        x.push_str(&format!("    <title>{}</title>\n", xml_escape(p.display_title())));
-        x.push_str(&format!("    <id>tag:retro,2024:postmortem:{}</id>\n", xml_escape(&p.id)));
-        x.push_str(&format!(
-            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            xml_escape(&cfg.url(&Route::Postmortem(p.id.clone()).link()))
-        ));
-        x.push_str(&format!("    <updated>{}</updated>\n", updated(p)));
-        if let Some(s) = &p.timeline.started {
-            x.push_str(&format!("    <published>{}</published>\n", s.at.to_rfc3339()));
-        }
-        let authors: Vec<&String> = p.authors.iter().filter(|a| !a.trim().is_empty()).collect();
-        if authors.is_empty() {
-            x.push_str("    <author><name>unknown</name></author>\n");
-        }
-        for a in authors {
-            x.push_str(&format!("    <author><name>{}</name></author>\n", xml_escape(a)));
-        }
-        if let Some(sev) = &p.severity {
-            x.push_str(&format!("    <category term=\"{}\"/>\n", xml_escape(sev)));
-        }
-        if let Some(area) = &p.area {
-            x.push_str(&format!("    <category term=\"{}\"/>\n", xml_escape(area)));
-        }
-        let summary = p.summary.as_deref().unwrap_or_default().trim();
-        x.push_str(&format!("    <summary>{}</summary>\n", xml_escape(summary)));
-        x.push_str("  </entry>\n");
-    }
-    x.push_str("</feed>\n");
-    OutputFile { path: Route::Feed.path(), bytes: x.into_bytes() }
+    let entries = finals
+        .into_iter()
+        .map(|p| {
+            let mut authors: Vec<String> = p.authors.iter().filter(|a| !a.trim().is_empty()).cloned().collect();
+            if authors.is_empty() {
+                authors.push("unknown".into());
+            }
+            Entry {
+                title: p.display_title().to_string(),
+                id: p.id.clone(),
+                url: cfg.url(&Route::Postmortem(p.id.clone()).link()),
+                updated: updated_at(p).map(|at| at.to_rfc3339()).unwrap_or_default(),
+                published: p.timeline.started.as_ref().map(|s| s.at.to_rfc3339()),
+                authors,
+                categories: p.severity.iter().chain(&p.area).cloned().collect(),
+                summary: p.summary.as_deref().unwrap_or_default().trim().to_string(),
+            }
+        })
+        .collect();
+    Feed { title: cfg.title.clone(), base: cfg.base_url.clone(), url: cfg.url(&Route::Feed.link()), updated, entries }
 }
 
-/// Every HTML page of the site among `routes`. Search engines need
-/// absolute URLs: set `base_url` to the full address for a sitemap they
-/// accept.
-pub(crate) fn sitemap(routes: &[Route], cfg: &Config) -> OutputFile {
-    let mut x = String::from(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
+/// The URL of every HTML page among `routes`, in the order of their files,
+/// for the sitemap template (`sitemap.xml`). Search engines need absolute
+/// URLs: set `base_url` to the full address for a sitemap they accept.
+pub(crate) fn sitemap_urls(routes: &[Route], cfg: &Config) -> Vec<String> {
     let mut pages: Vec<(String, &Route)> = routes.iter().filter(|r| r.is_page()).map(|r| (r.path(), r)).collect();
     pages.sort_unstable();
-    for (_, route) in pages {
-        x.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&cfg.url(&route.link()))));
-    }
-    x.push_str("</urlset>\n");
-    OutputFile { path: Route::Sitemap.path(), bytes: x.into_bytes() }
+    pages.into_iter().map(|(_, route)| cfg.url(&route.link())).collect()
 }
 
 #[cfg(test)]

@@ -126,11 +126,12 @@ pub(crate) fn render(
     exports: Option<(&mut exports::Parts, usize)>,
 ) -> Result<(), RenderError> {
     use rayon::prelude::*;
-    let data = routes.iter().any(|r| matches!(r, Route::Feed | Route::SearchIndex | Route::Export(_)) && wanted(r));
-    let pages: Vec<&Route> =
-        routes.iter().filter(|r| r.is_page() || **r == Route::NotFound).filter(|r| wanted(r)).collect();
+    let data = routes.iter().any(|r| matches!(r, Route::SearchIndex | Route::Export(_)) && wanted(r));
+    let templated = |r: &Route| r.is_page() || matches!(r, Route::NotFound | Route::Feed);
+    let pages: Vec<&Route> = routes.iter().filter(|r| templated(r) && wanted(r)).collect();
+    let sitemap = wanted(&Route::Sitemap);
     // made only when a page is wanted: it holds a slot for every row
-    let renderer = (!pages.is_empty()).then(|| pages::Renderer::new(site, theme));
+    let renderer = (!pages.is_empty() || sitemap).then(|| pages::Renderer::new(site, theme));
     let progress = crate::progress::Progress::new("rendering", pages.len());
     let (rendered, written) = rayon::join(
         || {
@@ -162,8 +163,8 @@ pub(crate) fn render(
     );
     rendered?;
     written?;
-    if wanted(&Route::Sitemap) {
-        sink.put(feed::sitemap(routes, site.cfg))?;
+    if let Some(r) = renderer.as_ref().filter(|_| sitemap) {
+        sink.put(r.sitemap(routes)?)?;
     }
     Ok(())
 }

@@ -30,6 +30,8 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = builtin!(
     "taxonomy.html",
     "taxonomy_list.html",
     "404.html",
+    "feed.xml",
+    "sitemap.xml",
 );
 
 /// Built-in static files, by name; published under `static/`.

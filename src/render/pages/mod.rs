@@ -3,6 +3,7 @@
 //! theme's templates, and says with `depends_on` which of its pages an
 //! edit of one postmortem changes ([`Change`]).
 
+mod feeds;
 mod home;
 mod lists;
 mod postmortem;
@@ -116,8 +117,14 @@ impl<'r, 'a> Renderer<'r, 'a> {
             Route::Trends => trends::render(self),
             Route::QuarterList | Route::Quarter(_) => quarter::render(self, route),
             Route::AreaList | Route::Area(_) | Route::TagList | Route::Tag(_) => taxonomy::render(self, route),
-            Route::Feed | Route::Sitemap | Route::SearchIndex | Route::Export(_) | Route::Static(_) => return None,
+            Route::Feed => feeds::feed(self),
+            Route::Sitemap | Route::SearchIndex | Route::Export(_) | Route::Static(_) => return None,
         })
+    }
+
+    /// The sitemap of the pages among `routes`.
+    pub(crate) fn sitemap(&self, routes: &[Route]) -> Result<OutputFile, RenderError> {
+        feeds::sitemap(self, routes)
     }
 
     /// Renders one template into the file of `route`.
