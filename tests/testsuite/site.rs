@@ -2,8 +2,7 @@
 //! resolve, nothing from other hosts, charts that agree with metrics.json,
 //! theme overrides and sub-path publishing.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

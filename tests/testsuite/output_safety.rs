@@ -2,8 +2,7 @@
 //! never the site's sources or someone else's files, never anything
 //! reached through a symbolic link, and never two builds' mix.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 
 /// Every file under `dir` with its text, for before/after comparisons.

@@ -2,8 +2,7 @@
 //! gets a clear diagnostic naming its file or a clean result: never a
 //! panic, a hang or a crash (../shared/corpora/yaml-test-suite).
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::collections::HashSet;
 use std::path::PathBuf;
 

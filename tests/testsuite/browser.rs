@@ -9,8 +9,7 @@
 //! Skips with a message when Chromium or chromedriver is missing, unless
 //! `CI` is set: under CI they must run.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -394,20 +393,16 @@ fn edits_reload_the_open_pages_they_change() {
 /// Polls `url` until its body contains `text`.
 fn wait_for_http(url: &str, text: &str) {
     let start = Instant::now();
-    while !http_get(url).1.contains(text) {
+    while !get_url(url).1.contains(text) {
         assert!(start.elapsed() < Duration::from_secs(20), "{url} never showed {text:?}");
         std::thread::sleep(Duration::from_millis(50));
     }
 }
 
 /// GET `url` (on loopback): the status line and the body.
-fn http_get(url: &str) -> (String, String) {
+fn get_url(url: &str) -> (String, String) {
     let rest = url.strip_prefix("http://").unwrap();
     let (host, path) = rest.split_at(rest.find('/').unwrap());
-    let mut s = TcpStream::connect(host).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    let (head, body) = out.split_once("\r\n\r\n").unwrap_or((&out, ""));
-    (head.lines().next().unwrap_or("").to_string(), body.to_string())
+    let (head, body) = http_get(host, path);
+    (head.lines().next().unwrap_or("").to_string(), body)
 }

@@ -1,19 +1,8 @@
 //! Hostile and unusual input: clear errors for broken files, inert output
 //! for injection attempts, and large or odd files that must still work.
 
-mod common;
-use common::*;
-use std::path::Path;
+use crate::common::*;
 use std::time::{Duration, Instant};
-
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .collect()
-}
 
 /// Decodes the few entities that could hide a scheme, and drops
 /// whitespace and control characters as browsers do in URLs.
@@ -88,7 +77,7 @@ fn injection_attempts_produce_an_inert_site() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let out = s.path().join("public");
     let mut pages = 0;
-    for f in walk(&out) {
+    for f in files(&out) {
         let ext = f.extension().and_then(|x| x.to_str()).unwrap_or("");
         if !matches!(ext, "html" | "xml") {
             continue;
@@ -145,7 +134,7 @@ fn injection_attempts_produce_an_inert_site() {
         std::fs::read_dir(s.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     top.sort();
     assert_eq!(top, ["content", "public", "site.toml"]);
-    for f in walk(&out) {
+    for f in files(&out) {
         assert!(f.starts_with(&out));
     }
     // the area's page: its readable slug and a hash of the name (it is not
@@ -304,7 +293,7 @@ fn theme_files_and_the_content_folder_that_link_out_of_the_site_are_never_read()
     let out = s.path().join("public");
     assert!(!out.join("static/env.txt").exists() && !out.join("static/token.txt").exists());
     assert_eq!(std::fs::read_to_string(out.join("static/extra.css")).unwrap(), "/* inside */");
-    for f in walk(&out) {
+    for f in files(&out) {
         let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned();
         assert!(!text.contains("s3cr3t") && !text.contains("LEAKED"), "{} leaks", f.display());
     }
@@ -321,7 +310,7 @@ fn theme_files_and_the_content_folder_that_link_out_of_the_site_are_never_read()
     assert!(!d.iter().any(|x| x.2.ends_with("real.md")), "the linked content folder was read: {d:?}");
     let r = retro(s.path(), &["build", "--today", "2024-06-01"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    for f in walk(&out) {
+    for f in files(&out) {
         let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned();
         assert!(
             !text.contains("s3cr3t") && !text.contains("LEAKED") && !text.contains("Checkout failed"),

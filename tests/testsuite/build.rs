@@ -1,8 +1,7 @@
 //! `retro build`: the JSON exports of FORMAT.md section 5, with metrics
 //! checked against hand computations, reproducibility and atomic output.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 use std::path::Path;
 

@@ -1,7 +1,6 @@
 //! `retro init` and `retro new`.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn init_creates_a_site_that_checks_clean_and_builds() {

@@ -1,8 +1,7 @@
 //! `retro serve`: serves the site, rebuilds on edits, keeps the last good
 //! site when an edit breaks it, and tells open pages.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
@@ -43,16 +42,6 @@ fn start(root: &std::path::Path) -> Server {
     Server { child, addr: addr.expect("serve printed its address") }
 }
 
-fn get(addr: &str, path: &str) -> (String, String) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    let (head, body) = out.split_once("\r\n\r\n").unwrap_or((&out, ""));
-    (head.to_string(), body.to_string())
-}
-
 /// Reads the event stream into `heard` until it holds `what`.
 fn hear_until(events: &mut TcpStream, heard: &mut String, what: &str) {
     let mut buf = [0u8; 4096];
@@ -77,21 +66,21 @@ fn serve_rebuilds_on_edit_and_keeps_the_last_good_site_on_a_broken_one() {
     let site = fixture_copy("metrics");
     let server = start(site.path());
     let page = "/postmortems/b-search-latency/";
-    let (head, body) = get(&server.addr, page);
+    let (head, body) = http_get(&server.addr, page);
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
     assert!(body.contains("<h1>Search latency</h1>"));
     assert!(body.contains("/__retro/live.js"), "the reload script is injected when served");
     assert!(!std::fs::read_to_string(site.path().join("content/b-search-latency.md")).unwrap().contains("__retro"));
-    let (head, _) = get(&server.addr, "/no/such/page/");
+    let (head, _) = http_get(&server.addr, "/no/such/page/");
     assert!(head.starts_with("HTTP/1.1 404"), "{head}");
-    let (head, _) = get(&server.addr, "/../../etc/passwd");
+    let (head, _) = http_get(&server.addr, "/../../etc/passwd");
     assert!(head.starts_with("HTTP/1.1 404"), "{head}");
 
     // an edit is served
     let file = site.path().join("content/b-search-latency.md");
     let text = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&file, text.replace("title: Search latency", "title: Search latency, edited")).unwrap();
-    wait_for("the edit", || get(&server.addr, page).1.contains("<h1>Search latency, edited</h1>"));
+    wait_for("the edit", || http_get(&server.addr, page).1.contains("<h1>Search latency, edited</h1>"));
 
     // open pages hear about a broken edit; the last good site stays
     let mut events = TcpStream::connect(&server.addr).unwrap();
@@ -103,7 +92,7 @@ fn serve_rebuilds_on_edit_and_keeps_the_last_good_site_on_a_broken_one() {
     let problems = &seen[seen.find("event: problems").unwrap()..];
     assert!(problems.contains("E005") && problems.contains("content/zz-broken.md:2"), "{problems}");
     assert!(
-        get(&server.addr, page).1.contains("<h1>Search latency, edited</h1>"),
+        http_get(&server.addr, page).1.contains("<h1>Search latency, edited</h1>"),
         "the last good site is still served"
     );
 
@@ -123,10 +112,10 @@ fn a_body_edit_rewrites_only_its_page() {
     let site = fixture_copy("metrics");
     let server = start(site.path());
     let page = "/postmortems/b-search-latency/";
-    assert!(get(&server.addr, page).1.contains("<h1>Search latency</h1>"));
+    assert!(http_get(&server.addr, page).1.contains("<h1>Search latency</h1>"));
     // pages as built, without the reload script added when serving
     let built = |path: &str| {
-        let body = get(&server.addr, path).1;
+        let body = http_get(&server.addr, path).1;
         body[..body.find("<script src=\"/__retro/live.js\"").unwrap_or(body.len())].to_string()
     };
     let home = built("/");
@@ -136,7 +125,7 @@ fn a_body_edit_rewrites_only_its_page() {
     let home_written = written(&home_file);
     // the home page, open in a browser, listens for changes
     let generation = |path: &str| {
-        let body = get(&server.addr, path).1;
+        let body = http_get(&server.addr, path).1;
         let at = body.find("data-since=\"").unwrap() + 12;
         body[at..].chars().take_while(char::is_ascii_digit).collect::<String>()
     };
@@ -152,7 +141,7 @@ fn a_body_edit_rewrites_only_its_page() {
     let file = site.path().join("content/b-search-latency.md");
     let text = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&file, format!("{text}\nA new paragraph of the narrative.\n")).unwrap();
-    wait_for("the body edit", || get(&server.addr, page).1.contains("A new paragraph of the narrative."));
+    wait_for("the body edit", || http_get(&server.addr, page).1.contains("A new paragraph of the narrative."));
     assert!(built("/") == home, "the home page changed after a body edit");
     home_events.set_read_timeout(Some(Duration::from_millis(500))).unwrap();
     let mut heard = String::new();
@@ -166,7 +155,7 @@ fn a_body_edit_rewrites_only_its_page() {
     // a front-matter edit changes the lists too
     let text = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&file, text.replace("title: Search latency", "title: Search latency, renamed")).unwrap();
-    wait_for("the list", || get(&server.addr, "/postmortems/").1.contains("Search latency, renamed"));
+    wait_for("the list", || http_get(&server.addr, "/postmortems/").1.contains("Search latency, renamed"));
 }
 
 #[test]
@@ -184,7 +173,7 @@ fn a_save_that_truncates_then_writes_shows_no_empty_file_error() {
     let site = fixture_copy("metrics");
     let server = start(site.path());
     let page = "/postmortems/b-search-latency/";
-    let body = get(&server.addr, page).1;
+    let body = http_get(&server.addr, page).1;
     let at = body.find("data-since=\"").unwrap() + 12;
     let generation: String = body[at..].chars().take_while(char::is_ascii_digit).collect();
     let mut events = TcpStream::connect(&server.addr).unwrap();
@@ -203,7 +192,7 @@ fn a_save_that_truncates_then_writes_shows_no_empty_file_error() {
     let mut heard = String::new();
     hear_until(&mut events, &mut heard, "event: reload");
     assert!(!heard.contains("event: problems"), "the half-saved file was reported: {heard}");
-    assert!(get(&server.addr, page).1.contains("<h1>Search latency, saved</h1>"));
+    assert!(http_get(&server.addr, page).1.contains("<h1>Search latency, saved</h1>"));
 }
 
 /// Sends `request` as written and returns the status line.
@@ -233,9 +222,9 @@ fn requests_for_another_host_or_over_long_are_refused() {
     let long = format!("GET /{} HTTP/1.1\r\nHost: localhost\r\n\r\n", "a".repeat(20_000));
     assert!(raw_status(&server.addr, long.as_bytes()).contains(" 414 "));
     // pages carry their policy and the reload script is a file of the site
-    let (_, body) = get(&server.addr, "/");
+    let (_, body) = http_get(&server.addr, "/");
     assert!(body.contains("Content-Security-Policy") && body.contains("<script src=\"/__retro/live.js\""));
-    let (head, js) = get(&server.addr, "/__retro/live.js");
+    let (head, js) = http_get(&server.addr, "/__retro/live.js");
     assert!(head.contains("200") && js.contains("EventSource"), "{head}");
 }
 
@@ -293,7 +282,7 @@ fn an_idle_preview_uses_no_cpu() {
     let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     let site = site("title = \"Idle\"\n", &refs);
     let server = start(site.path());
-    let (head, _) = get(&server.addr, "/");
+    let (head, _) = http_get(&server.addr, "/");
     assert!(head.contains("200"));
     std::thread::sleep(Duration::from_millis(1500));
     let pid = server.child.id();
@@ -326,7 +315,7 @@ fn removing_the_content_folder_is_an_error_as_in_build_and_the_last_site_stays()
     let site = fixture_copy("metrics");
     let server = start(site.path());
     let page = |body: String| body[..body.find("<script src=\"/__retro/live.js\"").unwrap()].to_string();
-    let before = page(get(&server.addr, "/").1);
+    let before = page(http_get(&server.addr, "/").1);
     let mut events = TcpStream::connect(&server.addr).unwrap();
     events.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
     write!(events, "GET /__retro/events?since=1&page=/ HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr).unwrap();
@@ -334,7 +323,7 @@ fn removing_the_content_folder_is_an_error_as_in_build_and_the_last_site_stays()
     hear_until(&mut events, &mut heard, "text/event-stream");
     std::fs::remove_dir_all(site.path().join("content")).unwrap();
     hear_until(&mut events, &mut heard, "C005");
-    assert_eq!(before, page(get(&server.addr, "/").1), "the last good site is still served");
+    assert_eq!(before, page(http_get(&server.addr, "/").1), "the last good site is still served");
 }
 
 #[cfg(unix)]
@@ -347,11 +336,11 @@ fn editing_the_target_of_a_linked_postmortem_refreshes_the_link_page_too() {
     std::fs::write(shared.join("linked.md"), &text).unwrap();
     std::os::unix::fs::symlink(shared.join("linked.md"), site.path().join("content/linked.md")).unwrap();
     let server = start(site.path());
-    let (_, body) = get(&server.addr, "/postmortems/linked/");
+    let (_, body) = http_get(&server.addr, "/postmortems/linked/");
     assert!(body.contains("Linked original"), "{body}");
     std::fs::write(shared.join("linked.md"), text.replace("Linked original", "Linked edited")).unwrap();
     wait_for("the link's page to show the edit", || {
-        get(&server.addr, "/postmortems/linked/").1.contains("Linked edited")
+        http_get(&server.addr, "/postmortems/linked/").1.contains("Linked edited")
     });
 }
 

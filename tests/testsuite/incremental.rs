@@ -2,9 +2,8 @@
 //! (pipeline::edit, then pipeline::finish). Whatever the edit, the site it
 //! leaves must be byte for byte the site a full build makes.
 
-mod common;
+use crate::common::*;
 use chrono::NaiveDate;
-use common::*;
 use retro::config::Config;
 use retro::pipeline::{build, edit, finish, Edited, Failure, State};
 use std::collections::BTreeMap;
@@ -19,21 +18,19 @@ fn today() -> NaiveDate {
 /// Every file under `dir` by relative path, and every folder (`name/`,
 /// empty content).
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            let rel = p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
-            if p.is_dir() {
-                out.insert(format!("{rel}/"), Vec::new());
-                stack.push(p);
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            if e.file_type().is_dir() {
+                (format!("{rel}/"), Vec::new())
             } else {
-                out.insert(rel, std::fs::read(&p).unwrap());
+                (rel, std::fs::read(e.path()).unwrap())
             }
-        }
-    }
-    out
+        })
+        .collect()
 }
 
 struct Site {

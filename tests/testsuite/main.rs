@@ -1,0 +1,17 @@
+//! retro's integration tests, one binary: each module runs the real
+//! `retro` binary (or the library's public API) on fixture sites in
+//! tests/fixtures/, one folder per case, with the helpers of `common`.
+
+mod browser;
+mod build;
+mod check;
+mod ci_recipes;
+mod common;
+mod hostile;
+mod incremental;
+mod metrics_props;
+mod output_safety;
+mod scaffold;
+mod serve;
+mod site;
+mod yaml_suite;
