@@ -61,8 +61,37 @@ impl Checker<'_> {
 /// warnings), raises them to errors for final postmortems, and sets the
 /// postmortem's `problems` and `score`.
 pub(crate) fn check(pm: &mut Postmortem, diags: &mut Vec<Diagnostic>, loc: &Locator, text: &str, cfg: &Config) {
-    use Seg::{Index, Key};
     let mut c = Checker { file: &pm.file, loc, applicable: 0, passed: 0, out: Vec::new() };
+    answers(&mut c, pm, loc, cfg);
+    action_items(&mut c, pm, cfg);
+    let final_ = pm.status == Status::Final;
+
+    // Unknown keys were reported while reading fields; they fail one check.
+    c.applicable += 1;
+    if !diags.iter().any(|d| d.code == Code::W008) {
+        c.passed += 1;
+    }
+    let blame = blame(&pm.file, text, cfg);
+    c.applicable += 1;
+    if blame.is_empty() {
+        c.passed += 1;
+    }
+    c.out.extend(blame);
+
+    let (applicable, passed) = (c.applicable, c.passed);
+    diags.extend(c.out);
+    if final_ {
+        for d in diags.iter_mut().filter(|d| d.kind() == Kind::Completeness) {
+            d.level = Level::Error;
+        }
+    }
+    pm.problems = diags.iter().filter(|d| d.kind() == Kind::Completeness).cloned().collect();
+    pm.score = if applicable == 0 { 1.0 } else { passed as f64 / applicable as f64 };
+}
+
+/// The fields, whys and questions a finished retrospective has answered.
+fn answers(c: &mut Checker, pm: &Postmortem, loc: &Locator, cfg: &Config) {
+    use Seg::Key;
     let filled = |v: &Option<String>| v.as_deref().is_some_and(|s| !is_placeholder(s, cfg));
 
     let final_ = pm.status == Status::Final;
@@ -122,7 +151,12 @@ pub(crate) fn check(pm: &mut Postmortem, diags: &mut Vec<Diagnostic>, loc: &Loca
             (format!("question `{key}` {state}"), format!("answer it under `questions:` — {question}"))
         });
     }
+}
 
+/// Action items: there, of the kinds the severity asks for, each with an
+/// owner and a due date in time.
+fn action_items(c: &mut Checker, pm: &Postmortem, cfg: &Config) {
+    use Seg::{Index, Key};
     let sev = pm.severity.clone().unwrap_or_default();
     if cfg.completeness.action_items_required.contains(&sev) {
         c.check(!pm.action_items.is_empty(), Code::W004, &[Key("action_items")], false, || {
@@ -177,28 +211,6 @@ pub(crate) fn check(pm: &mut Postmortem, diags: &mut Vec<Diagnostic>, loc: &Loca
             });
         }
     }
-
-    // Unknown keys were reported while reading fields; they fail one check.
-    c.applicable += 1;
-    if !diags.iter().any(|d| d.code == Code::W008) {
-        c.passed += 1;
-    }
-    let blame = blame(&pm.file, text, cfg);
-    c.applicable += 1;
-    if blame.is_empty() {
-        c.passed += 1;
-    }
-    c.out.extend(blame);
-
-    let (applicable, passed) = (c.applicable, c.passed);
-    diags.extend(c.out);
-    if final_ {
-        for d in diags.iter_mut().filter(|d| d.kind() == Kind::Completeness) {
-            d.level = Level::Error;
-        }
-    }
-    pm.problems = diags.iter().filter(|d| d.kind() == Kind::Completeness).cloned().collect();
-    pm.score = if applicable == 0 { 1.0 } else { passed as f64 / applicable as f64 };
 }
 
 fn pm_has_key(loc: &Locator, path: &[Seg]) -> bool {

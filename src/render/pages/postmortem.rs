@@ -66,40 +66,8 @@ pub(super) fn render(r: &Renderer, id: &str) -> Result<OutputFile, RenderError> 
     let pm_items = r.items.list(site.items_of(i));
     let related = r.rows.list(site.related(i).iter().copied());
 
-    let t = &pm.timeline;
     let d = &m.durations[i];
-    let mut timeline = Vec::new();
-    for (key, label, stamp, note) in [
-        ("started", "Started", &t.started, "impact began".to_string()),
-        (
-            "detected",
-            "Detected",
-            &t.detected,
-            d.ttd.map_or(String::new(), |x| format!("detected after {}", fmt_minutes(Some(x)))),
-        ),
-        (
-            "acknowledged",
-            "Acknowledged",
-            &t.acknowledged,
-            d.tta.map_or(String::new(), |x| format!("acknowledged {} after detection", fmt_minutes(Some(x)))),
-        ),
-        (
-            "mitigated",
-            "Mitigated",
-            &t.mitigated,
-            d.ttm.map_or(String::new(), |x| format!("mitigated after {}", fmt_minutes(Some(x)))),
-        ),
-        (
-            "resolved",
-            "Resolved",
-            &t.resolved,
-            d.ttr.map_or(String::new(), |x| format!("resolved after {}", fmt_minutes(Some(x)))),
-        ),
-    ] {
-        if let Some(s) = stamp {
-            timeline.push(TimelineRow { key, label, raw: s.raw.clone(), local: view::fmt_stamp(s, cfg), note });
-        }
-    }
+    let timeline = timeline(pm, d, cfg);
     let segments = lifecycle(d);
     let questions: Vec<QuestionRow> = pm
         .questions
@@ -140,6 +108,49 @@ pub(super) fn render(r: &Renderer, id: &str) -> Result<OutputFile, RenderError> 
     ctx.insert("problems", &problems);
     ctx.insert_value("related", related);
     r.render("postmortem.html", &Route::Postmortem(pm.id.clone()), &site.row(i).title, "Postmortems", ctx)
+}
+
+/// The timeline in the site's timezone, each moment with the duration it
+/// ends.
+fn timeline(
+    pm: &crate::model::Postmortem,
+    d: &crate::metrics::Durations,
+    cfg: &crate::config::Config,
+) -> Vec<TimelineRow> {
+    let t = &pm.timeline;
+    let mut timeline = Vec::new();
+    for (key, label, stamp, note) in [
+        ("started", "Started", &t.started, "impact began".to_string()),
+        (
+            "detected",
+            "Detected",
+            &t.detected,
+            d.ttd.map_or(String::new(), |x| format!("detected after {}", fmt_minutes(Some(x)))),
+        ),
+        (
+            "acknowledged",
+            "Acknowledged",
+            &t.acknowledged,
+            d.tta.map_or(String::new(), |x| format!("acknowledged {} after detection", fmt_minutes(Some(x)))),
+        ),
+        (
+            "mitigated",
+            "Mitigated",
+            &t.mitigated,
+            d.ttm.map_or(String::new(), |x| format!("mitigated after {}", fmt_minutes(Some(x)))),
+        ),
+        (
+            "resolved",
+            "Resolved",
+            &t.resolved,
+            d.ttr.map_or(String::new(), |x| format!("resolved after {}", fmt_minutes(Some(x)))),
+        ),
+    ] {
+        if let Some(s) = stamp {
+            timeline.push(TimelineRow { key, label, raw: s.raw.clone(), local: view::fmt_stamp(s, cfg), note });
+        }
+    }
+    timeline
 }
 
 /// The lifecycle bar: undetected (started → detected), responding

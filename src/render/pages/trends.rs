@@ -2,7 +2,7 @@
 //! durations of each incident, the undetected share and the action items,
 //! as charts and tables.
 
-use super::{chart_err, quarter, Change, RenderError, Renderer, SummaryRow};
+use super::{chart_err, Change, RenderError, Renderer};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::metrics::{Metrics, QuarterMetrics, Summary};
@@ -58,20 +58,6 @@ pub(super) fn render(r: &Renderer) -> Result<OutputFile, RenderError> {
         "incidents",
     )
     .map_err(chart_err)?;
-    let members = |f: fn(&crate::metrics::Durations) -> Option<f64>| -> Vec<Vec<f64>> {
-        qs.iter().map(|q| q.members.iter().filter_map(|&i| f(&m.durations[i])).collect()).collect()
-    };
-    let dot = |id: &str,
-               title: &str,
-               f: fn(&crate::metrics::Durations) -> Option<f64>,
-               s: fn(&QuarterMetrics) -> &Summary,
-               color| {
-        charts::dots(id, title, labels, &members(f), &qs.iter().map(|q| s(q).median).collect::<Vec<_>>(), color)
-            .map_err(chart_err)
-    };
-    let ttd = dot("chart-ttd", "Time to detect per incident", |d| d.ttd, |q| &q.ttd, PALETTE[2])?;
-    let ttm = dot("chart-ttm", "Time to mitigate per incident", |d| d.ttm, |q| &q.ttm, PALETTE[0])?;
-    let ttr = dot("chart-ttr", "Time to resolve per incident", |d| d.ttr, |q| &q.ttr, PALETTE[3])?;
     let undetected = charts::lines(
         "chart-undetected",
         "Undetected share of impact time",
@@ -86,69 +72,95 @@ pub(super) fn render(r: &Renderer) -> Result<OutputFile, RenderError> {
     )
     .map_err(chart_err)?;
     let areas: Vec<&String> = m.total.by_area.keys().collect();
-    let area_series: Vec<Series> = areas
-        .iter()
+    let mut ctx = tera::Context::new();
+    ctx.insert("durations", &durations(r, labels)?);
+    ctx.insert("rows", r.quarter_rows());
+    ctx.insert("areas", &areas);
+    ctx.insert(
+        "charts",
+        &serde_json::json!({
+            "severity": by_sev,
+            "sev1": r.sev1_chart()?,
+            "undetected": undetected,
+            "area": area_chart(m, labels)?,
+            "items": items_chart(m, labels)?,
+        }),
+    );
+    r.render("trends.html", &Route::Trends, "Trends", "Trends", ctx)
+}
+
+/// TTD, TTM and TTR: each a chart of one dot per incident with the median
+/// marked, and its table of n, median and p90 per quarter.
+fn durations(r: &Renderer, labels: &[String]) -> Result<Vec<serde_json::Value>, RenderError> {
+    let (m, rows) = (r.site.m, r.quarter_rows());
+    type Pick = (fn(&crate::metrics::Durations) -> Option<f64>, fn(&QuarterMetrics) -> &Summary);
+    let section = |key: &str, title: &str, formula: &str, color, (of, summary): Pick| -> Result<_, RenderError> {
+        let members: Vec<Vec<f64>> =
+            m.quarters.iter().map(|q| q.members.iter().filter_map(|&i| of(&m.durations[i])).collect()).collect();
+        let medians: Vec<Option<f64>> = m.quarters.iter().map(|q| summary(q).median).collect();
+        let chart =
+            charts::dots(&format!("chart-{key}"), &format!("{title} per incident"), labels, &members, &medians, color)
+                .map_err(chart_err)?;
+        let table: Vec<serde_json::Value> = rows
+            .iter()
+            .zip(&m.quarters)
+            .map(|(q, qm)| {
+                let s = super::summary_row(summary(qm));
+                serde_json::json!({"quarter": q.quarter.name, "few": q.few, "n": s.n, "median": s.median, "p90": s.p90})
+            })
+            .collect();
+        Ok(serde_json::json!({"key": key, "title": title, "formula": formula, "chart": chart, "rows": table}))
+    };
+    Ok(vec![
+        section("ttd", "Time to detect", "TTD = detected − started", PALETTE[2], (|d| d.ttd, |q| &q.ttd))?,
+        section(
+            "ttm",
+            "Time to mitigate",
+            "TTM = mitigated − started: how long users were hurt",
+            PALETTE[0],
+            (|d| d.ttm, |q| &q.ttm),
+        )?,
+        section("ttr", "Time to resolve", "TTR = resolved − started", PALETTE[3], (|d| d.ttr, |q| &q.ttr))?,
+    ])
+}
+
+/// Incidents per quarter by area, stacked.
+fn area_chart(m: &Metrics, labels: &[String]) -> Result<String, RenderError> {
+    let series: Vec<Series> = m
+        .total
+        .by_area
+        .keys()
         .enumerate()
         .map(|(i, a)| Series {
             name: a.to_string(),
             color: PALETTE[i % PALETTE.len()],
-            values: qs.iter().map(|q| q.by_area.get(*a).copied().unwrap_or(0) as f64).collect(),
+            values: m.quarters.iter().map(|q| q.by_area.get(a).copied().unwrap_or(0) as f64).collect(),
         })
         .collect();
-    let by_area =
-        charts::stacked_bars("chart-area", "Incidents per quarter by area", labels, &area_series, "incidents")
-            .map_err(chart_err)?;
-    let items = charts::lines(
+    Ok(charts::stacked_bars("chart-area", "Incidents per quarter by area", labels, &series, "incidents")
+        .map_err(chart_err)?)
+}
+
+/// Action items opened, closed and open at each quarter's end.
+fn items_chart(m: &Metrics, labels: &[String]) -> Result<String, RenderError> {
+    let series = |name: &str, color, of: fn(&crate::metrics::QuarterItems) -> usize| Series {
+        name: name.into(),
+        color,
+        values: m.quarters.iter().map(|q| of(&q.action_items) as f64).collect(),
+    };
+    Ok(charts::lines(
         "chart-items",
         "Action items per quarter",
         labels,
         &[
-            Series {
-                name: "opened".into(),
-                color: PALETTE[2],
-                values: qs.iter().map(|q| q.action_items.opened as f64).collect(),
-            },
-            Series {
-                name: "closed".into(),
-                color: PALETTE[3],
-                values: qs.iter().map(|q| q.action_items.closed as f64).collect(),
-            },
-            Series {
-                name: "open at quarter end".into(),
-                color: PALETTE[0],
-                values: qs.iter().map(|q| q.action_items.open_at_end as f64).collect(),
-            },
+            series("opened", PALETTE[2], |a| a.opened),
+            series("closed", PALETTE[3], |a| a.closed),
+            series("open at quarter end", PALETTE[0], |a| a.open_at_end),
         ],
         "action items",
         false,
     )
-    .map_err(chart_err)?;
-    let rows = r.quarter_rows();
-    let section =
-        |key: &str, title: &str, formula: &str, chart: String, pick: fn(&quarter::QuarterRow) -> &SummaryRow| {
-            let table: Vec<serde_json::Value> = rows
-            .iter()
-            .map(|q| {
-                let s = pick(q);
-                serde_json::json!({"quarter": q.quarter.name, "few": q.few, "n": s.n, "median": s.median, "p90": s.p90})
-            })
-            .collect();
-            serde_json::json!({"key": key, "title": title, "formula": formula, "chart": chart, "rows": table})
-        };
-    let durations = vec![
-        section("ttd", "Time to detect", "TTD = detected − started", ttd, |q| &q.ttd),
-        section("ttm", "Time to mitigate", "TTM = mitigated − started: how long users were hurt", ttm, |q| &q.ttm),
-        section("ttr", "Time to resolve", "TTR = resolved − started", ttr, |q| &q.ttr),
-    ];
-    let mut ctx = tera::Context::new();
-    ctx.insert("durations", &durations);
-    ctx.insert("rows", &rows);
-    ctx.insert("areas", &areas);
-    ctx.insert(
-        "charts",
-        &serde_json::json!({ "severity": by_sev, "sev1": r.sev1_chart()?, "undetected": undetected, "area": by_area, "items": items }),
-    );
-    r.render("trends.html", &Route::Trends, "Trends", "Trends", ctx)
+    .map_err(chart_err)?)
 }
 
 /// It shows figures only.
