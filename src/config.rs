@@ -238,66 +238,7 @@ impl Config {
             cfg.trust_html = t;
         }
         if let Some(c) = raw.completeness {
-            let severities = cfg.severities.clone();
-            let check_sevs =
-                |names: &mut dyn Iterator<Item = &String>, span: std::ops::Range<usize>, errs: &mut Vec<Diagnostic>| {
-                    for s in names {
-                        if !severities.contains(s) {
-                            errs.push(at(
-                                span.clone(),
-                                format!("`{s}` is not one of the severities"),
-                                &format!("the severities are {}", severities.join(", ")),
-                            ));
-                        }
-                    }
-                };
-            let comp = &mut cfg.completeness;
-            if let Some(m) = c.min_whys {
-                match usize::try_from(*m.get_ref()) {
-                    Ok(v) => comp.min_whys = v,
-                    Err(_) => errs.push(at(m.span(), "min_whys must be 0 or more".into(), "e.g. min_whys = 5")),
-                }
-            }
-            if let Some(p) = c.placeholders {
-                comp.placeholders.extend(p.iter().map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()));
-            }
-            if let Some(a) = c.action_items_required {
-                check_sevs(&mut a.get_ref().iter(), a.span(), &mut errs);
-                comp.action_items_required = a.into_inner();
-            }
-            if let Some(k) = c.kinds_required {
-                check_sevs(&mut k.get_ref().keys(), k.span(), &mut errs);
-                let mut map = BTreeMap::new();
-                for (sev, kinds) in k.get_ref() {
-                    let mut parsed = Vec::new();
-                    for kind in kinds {
-                        match ItemKind::parse(kind) {
-                            Some(x) => parsed.push(x),
-                            None => errs.push(at(
-                                k.span(),
-                                format!("`{kind}` is not an action-item kind"),
-                                &format!("the kinds are {}", ItemKind::WORDS.join(", ")),
-                            )),
-                        }
-                    }
-                    map.insert(sev.clone(), parsed);
-                }
-                comp.kinds_required = map;
-            }
-            if let Some(b) = c.blame_phrases {
-                comp.blame_phrases.extend(b.iter().map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()));
-            }
-            if let Some(d) = c.due_within_days {
-                check_sevs(&mut d.get_ref().keys(), d.span(), &mut errs);
-                if d.get_ref().values().any(|&n| !(0..=MAX_DUE_DAYS).contains(&n)) {
-                    errs.push(at(
-                        d.span(),
-                        format!("due_within_days must be from 0 to {MAX_DUE_DAYS} days (100 years)"),
-                        "e.g. due_within_days = { SEV1 = 15, SEV2 = 30 }",
-                    ));
-                }
-                comp.due_within_days = d.into_inner();
-            }
+            completeness(c, &cfg.severities.clone(), &mut cfg.completeness, &at, &mut errs);
         }
         if errs.is_empty() {
             Ok(cfg)
@@ -408,6 +349,74 @@ fn toml_error(text: &str, e: &toml::de::Error) -> Diagnostic {
     }
     Diagnostic::new(Code::C002, FILE_NAME, line, col, format!("site.toml: {msg}"))
         .hint("see the site.toml reference in docs/site-toml.md")
+}
+
+/// The `[completeness]` table, read into `comp`; its problems go to `errs`.
+fn completeness(
+    c: RawCompleteness,
+    severities: &[String],
+    comp: &mut Completeness,
+    at: &dyn Fn(std::ops::Range<usize>, String, &str) -> Diagnostic,
+    errs: &mut Vec<Diagnostic>,
+) {
+    let check_sevs =
+        |names: &mut dyn Iterator<Item = &String>, span: std::ops::Range<usize>, errs: &mut Vec<Diagnostic>| {
+            for s in names {
+                if !severities.contains(s) {
+                    errs.push(at(
+                        span.clone(),
+                        format!("`{s}` is not one of the severities"),
+                        &format!("the severities are {}", severities.join(", ")),
+                    ));
+                }
+            }
+        };
+    if let Some(m) = c.min_whys {
+        match usize::try_from(*m.get_ref()) {
+            Ok(v) => comp.min_whys = v,
+            Err(_) => errs.push(at(m.span(), "min_whys must be 0 or more".into(), "e.g. min_whys = 5")),
+        }
+    }
+    if let Some(p) = c.placeholders {
+        comp.placeholders.extend(p.iter().map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()));
+    }
+    if let Some(a) = c.action_items_required {
+        check_sevs(&mut a.get_ref().iter(), a.span(), errs);
+        comp.action_items_required = a.into_inner();
+    }
+    if let Some(k) = c.kinds_required {
+        check_sevs(&mut k.get_ref().keys(), k.span(), errs);
+        let mut map = BTreeMap::new();
+        for (sev, kinds) in k.get_ref() {
+            let mut parsed = Vec::new();
+            for kind in kinds {
+                match ItemKind::parse(kind) {
+                    Some(x) => parsed.push(x),
+                    None => errs.push(at(
+                        k.span(),
+                        format!("`{kind}` is not an action-item kind"),
+                        &format!("the kinds are {}", ItemKind::WORDS.join(", ")),
+                    )),
+                }
+            }
+            map.insert(sev.clone(), parsed);
+        }
+        comp.kinds_required = map;
+    }
+    if let Some(b) = c.blame_phrases {
+        comp.blame_phrases.extend(b.iter().map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()));
+    }
+    if let Some(d) = c.due_within_days {
+        check_sevs(&mut d.get_ref().keys(), d.span(), errs);
+        if d.get_ref().values().any(|&n| !(0..=MAX_DUE_DAYS).contains(&n)) {
+            errs.push(at(
+                d.span(),
+                format!("due_within_days must be from 0 to {MAX_DUE_DAYS} days (100 years)"),
+                "e.g. due_within_days = { SEV1 = 15, SEV2 = 30 }",
+            ));
+        }
+        comp.due_within_days = d.into_inner();
+    }
 }
 
 #[cfg(test)]

@@ -88,31 +88,13 @@ pub(crate) fn analyze_with(cfg: &Config, show_progress: bool) -> Analysis {
     let file_count = found.paths.len();
     let mut diags = found.problems;
     diags.extend(render::theme::links_out(cfg));
-    // Read and check each file in one pass on all cores; a file's text is
-    // kept only when it has something to show, so that a large site is
-    // never held in memory twice.
+    // read and check each file in one pass on all cores
     let checked: Vec<(Result<validate::FileResult, Diagnostic>, Option<SourceFile>)> = found
         .paths
         .par_iter()
         .map(|(rel, path)| {
             progress.inc();
-            match load::read(rel, path) {
-                Ok(src) => {
-                    let mut r = validate::check_file(&src, cfg);
-                    // the body is read again when its page is rendered
-                    if let Some(pm) = r.postmortem.as_mut() {
-                        pm.body = String::new();
-                        pm.body_on_disk = true;
-                    }
-                    let keep = !r.diags.is_empty();
-                    (Ok(r), keep.then_some(src))
-                }
-                Err(d) => {
-                    // a file that is not text still shows where it is not
-                    let shown = (d.code == Code::E002).then(|| load::shown(rel, path)).flatten();
-                    (Err(d), shown)
-                }
-            }
+            check_one(rel, path, cfg)
         })
         .collect();
     progress.finish();
@@ -165,9 +147,41 @@ pub(crate) fn analyze_with(cfg: &Config, show_progress: bool) -> Analysis {
     drop(read);
     phases.done("order");
     diagnostic::sort(&mut diags);
-    // files with only cross-file problems: read again to show their lines
+    add_missing_texts(&diags, &mut sources, cfg);
+    Analysis { postmortems, diags, sources, file_count }
+}
+
+/// Reads and checks one file; keeps its text only when it has something
+/// to show, so that a large site is never held in memory twice.
+fn check_one(
+    rel: &str,
+    path: &std::path::Path,
+    cfg: &Config,
+) -> (Result<validate::FileResult, Diagnostic>, Option<SourceFile>) {
+    match load::read(rel, path) {
+        Ok(src) => {
+            let mut r = validate::check_file(&src, cfg);
+            // the body is read again when its page is rendered
+            if let Some(pm) = r.postmortem.as_mut() {
+                pm.body = String::new();
+                pm.body_on_disk = true;
+            }
+            let keep = !r.diags.is_empty();
+            (Ok(r), keep.then_some(src))
+        }
+        Err(d) => {
+            // a file that is not text still shows where it is not
+            let shown = (d.code == Code::E002).then(|| load::shown(rel, path)).flatten();
+            (Err(d), shown)
+        }
+    }
+}
+
+/// Reads again the files with only cross-file problems, to show their
+/// lines (never a link out of the site: those are named, not read), and
+/// sorts `sources` by file.
+fn add_missing_texts(diags: &[Diagnostic], sources: &mut Vec<SourceFile>, cfg: &Config) {
     let have: std::collections::HashSet<String> = sources.iter().map(|s: &SourceFile| s.rel.clone()).collect();
-    // (never a link out of the site: those are named, not read)
     let mut missing: Vec<&str> = diags
         .iter()
         .filter(|d| d.code != diagnostic::Code::W011 && d.code != diagnostic::Code::E001)
@@ -182,5 +196,4 @@ pub(crate) fn analyze_with(cfg: &Config, show_progress: bool) -> Analysis {
     }
     sources.sort_by(|a, b| a.rel.cmp(&b.rel));
     sources.dedup_by(|a, b| a.rel == b.rel);
-    Analysis { postmortems, diags, sources, file_count }
 }
