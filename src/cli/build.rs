@@ -48,8 +48,6 @@ pub(crate) fn run(opts: &BuildOptions) -> Result<u8, Stop> {
                     l.error
                 );
             }
-            // the process ends now: no need to free the model piece by piece
-            std::mem::forget(b);
             Ok(EXIT_OK)
         }
         Err(Failure::Problems { diags, sources, tally, files }) => Err(Stop::Problems {
