@@ -250,19 +250,15 @@ fn areas<'a>(pms: impl Iterator<Item = &'a Postmortem>) -> BTreeMap<String, usiz
 /// consecutive there.
 pub(crate) const MAX_GAP_QUARTERS: i64 = 40;
 
-pub fn compute(pms: &[Postmortem], cfg: &Config, today: NaiveDate) -> Metrics {
-    let tz = cfg.timezone;
-    // each postmortem on its own, on all cores
-    use rayon::prelude::*;
-    let durs: Vec<Durations> = pms.par_iter().map(durations).collect();
-    let starts: Vec<Option<NaiveDate>> = pms.par_iter().map(|p| start_day(p, tz)).collect();
-    let quarter_of: Vec<Option<Quarter>> = starts.iter().map(|d| d.map(Quarter::of)).collect();
-    let items: Vec<Vec<ItemState>> = pms
-        .par_iter()
-        .zip(&starts)
-        .map(|(pm, s)| pm.action_items.iter().map(|i| item_state(i, *s, today)).collect())
-        .collect();
-
+/// Every quarter from the first incident's to the last one's: its
+/// incidents and their figures, and its action items.
+fn quarters(
+    pms: &[Postmortem],
+    cfg: &Config,
+    durs: &[Durations],
+    starts: &[Option<NaiveDate>],
+    quarter_of: &[Option<Quarter>],
+) -> Vec<QuarterMetrics> {
     let mut quarters = Vec::new();
     let first = quarter_of.iter().flatten().min().copied();
     let last = quarter_of.iter().flatten().max().copied();
@@ -277,7 +273,7 @@ pub fn compute(pms: &[Postmortem], cfg: &Config, today: NaiveDate) -> Metrics {
         let mut closed_in: BTreeMap<Quarter, usize> = BTreeMap::new();
         // (start day, closed day) of every item of an incident with a start
         let mut spans: Vec<(NaiveDate, Option<NaiveDate>)> = Vec::new();
-        for (pm, s) in pms.iter().zip(&starts) {
+        for (pm, s) in pms.iter().zip(starts) {
             for item in &pm.action_items {
                 if let Some(c) = &item.closed {
                     *closed_in.entry(Quarter::of(c.date)).or_insert(0) += 1;
@@ -322,6 +318,23 @@ pub fn compute(pms: &[Postmortem], cfg: &Config, today: NaiveDate) -> Metrics {
             };
         }
     }
+    quarters
+}
+
+pub fn compute(pms: &[Postmortem], cfg: &Config, today: NaiveDate) -> Metrics {
+    let tz = cfg.timezone;
+    // each postmortem on its own, on all cores
+    use rayon::prelude::*;
+    let durs: Vec<Durations> = pms.par_iter().map(durations).collect();
+    let starts: Vec<Option<NaiveDate>> = pms.par_iter().map(|p| start_day(p, tz)).collect();
+    let quarter_of: Vec<Option<Quarter>> = starts.iter().map(|d| d.map(Quarter::of)).collect();
+    let items: Vec<Vec<ItemState>> = pms
+        .par_iter()
+        .zip(&starts)
+        .map(|(pm, s)| pm.action_items.iter().map(|i| item_state(i, *s, today)).collect())
+        .collect();
+
+    let quarters = quarters(pms, cfg, &durs, &starts, &quarter_of);
 
     let all = |f: fn(&Durations) -> Option<f64>| Summary::of(durs.iter().filter_map(f).collect());
     let flat = || items.iter().flatten();

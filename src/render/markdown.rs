@@ -188,52 +188,16 @@ pub fn render(markdown: &str, trust_html: bool) -> String {
     // attributes; footnote labels (their ids) and remote images made safe
     for i in 0..out.len() {
         match &mut out[i] {
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
-                let level = shift(*level);
-                classes.clear();
-                attrs.clear();
-                let given = id.take().and_then(|g| given_anchor(&g, &mut seen));
-                let id = match given {
-                    Some(given) => given,
-                    None => {
-                        let mut text = String::new();
-                        for e in out[i + 1..].iter().take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_)))) {
-                            if let Event::Text(t) | Event::Code(t) = e {
-                                text.push_str(t);
-                            }
-                        }
-                        anchor(&text, &mut seen)
-                    }
-                };
-                if let Event::Start(Tag::Heading { level: l, id: slot, .. }) = &mut out[i] {
-                    *l = level;
-                    *slot = Some(CowStr::from(id));
-                }
-            }
+            Event::Start(Tag::Heading { .. }) => heading(&mut out, i, &mut seen),
             Event::End(TagEnd::Heading(level)) => out[i] = Event::End(TagEnd::Heading(shift(*level))),
             Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label)) => {
                 if let std::borrow::Cow::Owned(safe) = body_id(label) {
                     *label = CowStr::from(safe);
                 }
             }
-            Event::Start(Tag::Image { dest_url, title, .. }) if !trust_html && is_remote(dest_url) => {
-                let (dest_url, title) = (dest_url.clone(), title.clone());
+            Event::Start(Tag::Image { dest_url, .. }) if !trust_html && is_remote(dest_url) => {
                 images_linked = true;
-                out[i] =
-                    Event::Start(Tag::Link { link_type: LinkType::Inline, dest_url, title, id: CowStr::Borrowed("") });
-                // the alt text becomes the link's text; the image's end, the link's
-                let mut depth = 0usize;
-                for e in out[i + 1..].iter_mut() {
-                    match e {
-                        Event::Start(Tag::Image { .. }) => depth += 1,
-                        Event::End(TagEnd::Image) if depth == 0 => {
-                            *e = Event::End(TagEnd::Link);
-                            break;
-                        }
-                        Event::End(TagEnd::Image) => depth -= 1,
-                        _ => {}
-                    }
-                }
+                image_as_link(&mut out, i);
             }
             _ => {}
         }
@@ -277,6 +241,52 @@ pub fn render(markdown: &str, trust_html: bool) -> String {
         html_out
     } else {
         sanitizer().clean(&html_out).to_string()
+    }
+}
+
+/// The heading that starts at `out[i]` one level down, without classes
+/// or attributes, with an id: the one given, when it is free, else one
+/// made from its text.
+fn heading(out: &mut [Event], i: usize, seen: &mut Ids) {
+    let Event::Start(Tag::Heading { level, id, classes, attrs }) = &mut out[i] else { return };
+    let level = shift(*level);
+    classes.clear();
+    attrs.clear();
+    let id = match id.take().and_then(|g| given_anchor(&g, seen)) {
+        Some(given) => given,
+        None => {
+            let mut text = String::new();
+            for e in out[i + 1..].iter().take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_)))) {
+                if let Event::Text(t) | Event::Code(t) = e {
+                    text.push_str(t);
+                }
+            }
+            anchor(&text, seen)
+        }
+    };
+    if let Event::Start(Tag::Heading { level: l, id: slot, .. }) = &mut out[i] {
+        *l = level;
+        *slot = Some(CowStr::from(id));
+    }
+}
+
+/// The image that starts at `out[i]` as a link to it: its alt text
+/// becomes the link's text, its end the link's.
+fn image_as_link(out: &mut [Event], i: usize) {
+    let Event::Start(Tag::Image { dest_url, title, .. }) = &out[i] else { return };
+    let (dest_url, title) = (dest_url.clone(), title.clone());
+    out[i] = Event::Start(Tag::Link { link_type: LinkType::Inline, dest_url, title, id: CowStr::Borrowed("") });
+    let mut depth = 0usize;
+    for e in out[i + 1..].iter_mut() {
+        match e {
+            Event::Start(Tag::Image { .. }) => depth += 1,
+            Event::End(TagEnd::Image) if depth == 0 => {
+                *e = Event::End(TagEnd::Link);
+                break;
+            }
+            Event::End(TagEnd::Image) => depth -= 1,
+            _ => {}
+        }
     }
 }
 
