@@ -154,14 +154,9 @@ fn remove_stale_previews() {
     }
 }
 
-pub(crate) fn run(opts: &ServeOptions) -> Result<u8, Stop> {
-    let mut cfg = load_site(&opts.root, Format::Human)?;
-    // links of the preview point at the preview server, under the same path
-    let base = cfg.base_path();
-    if let Some(c) = cfg.with_base_url(&base) {
-        cfg = c;
-    }
-    let listener = TcpListener::bind((opts.bind.as_str(), opts.port)).map_err(|e| match e.kind() {
+/// The preview's socket; a busy port suggests another.
+fn listen(opts: &ServeOptions) -> Result<TcpListener, Stop> {
+    TcpListener::bind((opts.bind.as_str(), opts.port)).map_err(|e| match e.kind() {
         std::io::ErrorKind::AddrInUse => Stop::usage(
             format!("port {} on {} is busy", opts.port, opts.bind),
             format!(
@@ -170,7 +165,34 @@ pub(crate) fn run(opts: &ServeOptions) -> Result<u8, Stop> {
             ),
         ),
         _ => Stop::usage(format!("cannot listen on {}:{}: {e}", opts.bind, opts.port), "check --bind and --port"),
-    })?;
+    })
+}
+
+/// site.toml read again after an edit, for the preview's own base path;
+/// `None` when it is broken, its problems shown in the terminal and over
+/// the open pages.
+fn reload_config(root: &Path, live: &Live) -> Option<Config> {
+    match Config::load(root) {
+        Ok(c) => Some(c.with_base_url(&c.base_path()).unwrap_or(c)),
+        Err(diags) => {
+            let text = std::fs::read_to_string(root.join(crate::config::FILE_NAME)).ok();
+            let shown = render_human(&diags, &|_| text.as_deref(), false);
+            eprint!("{shown}");
+            live.publish(Some(shown));
+            None
+        }
+    }
+}
+
+/// Builds the site, serves it and follows every change until stopped.
+pub(crate) fn run(opts: &ServeOptions) -> Result<u8, Stop> {
+    let mut cfg = load_site(&opts.root, Format::Human)?;
+    // links of the preview point at the preview server, under the same path
+    let base = cfg.base_path();
+    if let Some(c) = cfg.with_base_url(&base) {
+        cfg = c;
+    }
+    let listener = listen(opts)?;
     let addr = listener.local_addr().map_err(|e| Stop::io(e.to_string(), None))?;
     remove_stale_previews();
     let out = std::env::temp_dir().join(format!("retro-serve-{}", std::process::id()));
@@ -218,15 +240,9 @@ pub(crate) fn run(opts: &ServeOptions) -> Result<u8, Stop> {
         }
         settle_empty(&mut seen, &files);
         if files.iter().any(|(p, _, _)| p.file_name().is_some_and(|n| n == crate::config::FILE_NAME)) {
-            match Config::load(&cfg.root) {
-                Ok(c) => cfg = c.with_base_url(&c.base_path()).unwrap_or(c),
-                Err(diags) => {
-                    let text = std::fs::read_to_string(cfg.root.join(crate::config::FILE_NAME)).ok();
-                    let shown = render_human(&diags, &|_| text.as_deref(), false);
-                    eprint!("{shown}");
-                    live.publish(Some(shown));
-                    continue;
-                }
+            match reload_config(&cfg.root, &live) {
+                Some(c) => cfg = c,
+                None => continue,
             }
         }
         // one postmortem edited in place: what shows it, not the whole site
