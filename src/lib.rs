@@ -33,7 +33,7 @@ pub(crate) mod watch;
 pub mod internals {
     pub use crate::load::decode;
     pub use crate::metrics::{compute, percentile, Quarter};
-    pub use crate::model::{ActionItem, Day, ItemStatus, Postmortem, Stamp, Status, Timeline};
+    pub use crate::model::{ActionItem, Body, Day, ItemStatus, Postmortem, Report, Stamp, Status, Timeline};
     pub use crate::parse::{split, FrontMatter};
     pub use crate::render::api::exports;
     pub use crate::render::feed::xml_escape;
@@ -163,8 +163,7 @@ fn check_one(
             let mut r = validate::check_file(&src, cfg);
             // the body is read again when its page is rendered
             if let Some(pm) = r.postmortem.as_mut() {
-                pm.body = String::new();
-                pm.body_on_disk = true;
+                pm.body = model::Body::OnDisk;
             }
             let keep = !r.diags.is_empty();
             (Ok(r), keep.then_some(src))

@@ -193,8 +193,8 @@ impl std::ops::Deref for BodyText<'_> {
 /// that changed or vanished since it was checked gives its current body,
 /// or an empty one.
 pub(crate) fn body<'p>(pm: &'p crate::model::Postmortem, root: &Path) -> BodyText<'p> {
-    if !pm.body_on_disk {
-        return BodyText::Memory(&pm.body);
+    if let crate::model::Body::Memory(body) = &pm.body {
+        return BodyText::Memory(body);
     }
     let Ok(src) = read(&pm.file, &root.join(&pm.file)) else {
         return BodyText::Memory("");

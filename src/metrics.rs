@@ -359,6 +359,7 @@ pub fn compute(pms: &[Postmortem], cfg: &Config, today: NaiveDate) -> Metrics {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Body, Report};
     use crate::model::{Day, ItemStatus, Status, Timeline};
     use chrono::DateTime;
     use std::path::Path;
@@ -413,14 +414,9 @@ mod tests {
             questions: Default::default(),
             action_items: items,
             related: vec![],
-            related_lines: vec![],
-            id_line: 1,
-            started_line: 1,
-            body: String::new(),
-            body_on_disk: false,
-            body_line: 1,
-            problems: vec![],
-            score: 1.0,
+            lines: Default::default(),
+            body: Body::Memory(String::new()),
+            report: Report { problems: vec![], score: 1.0 },
         }
     }
 

@@ -136,21 +136,40 @@ pub struct Postmortem {
     pub questions: Questions,
     pub action_items: Vec<ActionItem>,
     pub related: Vec<String>,
-    /// File line of each `related` entry.
-    pub related_lines: Vec<usize>,
-    /// File line of the `id` key, or 1 when the id comes from the file name.
-    pub id_line: usize,
-    /// File line of `timeline.started`, or 1 without one.
-    pub started_line: usize,
-    /// The Markdown body, after the closing `---`; empty once released
-    /// (see [`Postmortem::body_text`]).
-    pub body: String,
-    /// The body was dropped from memory after checking and is read from
-    /// the file again when its page is rendered: a large site is never held
-    /// in memory whole.
-    pub body_on_disk: bool,
-    /// File line on which the body starts.
-    pub body_line: usize,
+    /// Where its fields are in its file, for diagnostics.
+    pub lines: Lines,
+    /// The Markdown body.
+    pub body: Body,
+    /// What the completeness check found.
+    pub report: Report,
+}
+
+/// Where a postmortem's fields are in its file: what diagnostics point at.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Lines {
+    /// The `id` key, or 1 when the id comes from the file name.
+    pub id: usize,
+    /// Each `related` entry.
+    pub related: Vec<usize>,
+    /// `timeline.started`, or 1 without one.
+    pub started: usize,
+    /// The line on which the body starts.
+    pub body: usize,
+}
+
+/// A postmortem's Markdown body, after the closing `---`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Body {
+    Memory(String),
+    /// Dropped from memory after checking and read from the file again
+    /// when its page is rendered (`load::body`): a large site is never
+    /// held in memory whole.
+    OnDisk,
+}
+
+/// What the completeness check found in a postmortem.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
     /// Completeness problems (errors never reach the model).
     pub problems: Vec<Diagnostic>,
     /// Share of applicable completeness checks passed, 0 to 1.

@@ -104,8 +104,7 @@ pub fn edit(
         return Some(Err(Failure::Problems { diags: errors, sources: vec![src], tally: t, files: state.sources }));
     }
     let mut new = checked.postmortem?;
-    new.body = String::new();
-    new.body_on_disk = true;
+    new.body = crate::model::Body::OnDisk;
     let old = &state.postmortems[i];
     let start = |p: &Postmortem| p.timeline.started.as_ref().map(|s| s.at);
     if new.id != old.id || start(&new) != start(old) {

@@ -7,7 +7,10 @@ use super::locate::{Locator, Seg};
 use super::node::{Key as MapKey, Mapping, Node as Value};
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{ActionItem, Day, Detection, ItemKind, ItemStatus, Postmortem, Questions, Stamp, Status, Timeline};
+use crate::model::{
+    ActionItem, Body, Day, Detection, ItemKind, ItemStatus, Lines, Postmortem, Questions, Report, Stamp, Status,
+    Timeline,
+};
 use crate::schema::{self, Level};
 use crate::text::closest;
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
@@ -447,16 +450,11 @@ pub(crate) fn parse_postmortem(
         questions,
         action_items,
         related,
-        related_lines,
-        id_line,
-        started_line,
+        lines: Lines { id: id_line, related: related_lines, started: started_line, body: body_line },
         id,
         file: ctx.file.to_string(),
-        body: body.to_string(),
-        body_on_disk: false,
-        body_line,
-        problems: Vec::new(),
-        score: 1.0,
+        body: Body::Memory(body.to_string()),
+        report: Report { problems: Vec::new(), score: 1.0 },
     }
 }
 

@@ -207,8 +207,9 @@ fn pm_json<'a>(pms: &'a [Postmortem], m: &'a Metrics, cfg: &Config, i: usize) ->
         ttm_minutes: d.ttm,
         ttr_minutes: d.ttr,
         completeness: CompletenessJson {
-            score: pm.score,
+            score: pm.report.score,
             problems: pm
+                .report
                 .problems
                 .iter()
                 .map(|p| ProblemJson {

@@ -66,7 +66,7 @@ impl Change {
     /// `before`, with the metrics `before_m`.
     pub(crate) fn between(before: &Postmortem, before_m: &Metrics, after: &Site, x: usize) -> Change {
         let (cfg, is) = (after.cfg, &after.pms[x]);
-        let text_only = |p: &Postmortem| Postmortem { body: String::new(), body_on_disk: true, ..p.clone() };
+        let text_only = |p: &Postmortem| Postmortem { body: crate::model::Body::OnDisk, ..p.clone() };
         if text_only(before) == text_only(is) {
             // every figure, row and list is made of the front matter
             return Change { id: is.id.clone(), index: x, ..Change::default() };
@@ -169,8 +169,7 @@ mod tests {
     /// One edit of each facet a page can show.
     const EDITS: &[Edit] = &[
         ("body", |p, _| {
-            p.body = "A new body.".into();
-            p.body_on_disk = false;
+            p.body = crate::model::Body::Memory("A new body.".into());
         }),
         ("title", |p, _| p.title = Some("A title no one used before".into())),
         ("summary", |p, _| p.summary = Some("Another summary.".into())),
@@ -254,8 +253,7 @@ mod tests {
         let theme = theme::load(&cfg).unwrap();
         let mut pms = crate::analyze(&cfg).postmortems;
         for p in &mut pms {
-            p.body = crate::load::body(p, &cfg.root).to_string();
-            p.body_on_disk = false;
+            p.body = crate::model::Body::Memory(crate::load::body(p, &cfg.root).to_string());
         }
         let before_m = crate::metrics::compute(&pms, &cfg, today());
         let before_files = render_all(&pms, &cfg, &theme);

@@ -107,7 +107,7 @@ fn pm_line(out: &mut String, pms: &[Postmortem], m: &Metrics, cfg: &Config, i: u
             num(d.tta),
             num(d.ttm),
             num(d.ttr),
-            pm.score.to_string(),
+            pm.report.score.to_string(),
         ],
     );
 }

@@ -129,7 +129,7 @@ pub(crate) fn pm_row(pm: &Postmortem, d: &Durations, q: Option<Quarter>, items: 
         ttd: fmt_minutes(d.ttd),
         ttm: fmt_minutes(d.ttm),
         ttr: fmt_minutes(d.ttr),
-        score: (pm.score * 100.0).round() as u32,
+        score: (pm.report.score * 100.0).round() as u32,
         summary: pm.summary.clone().unwrap_or_default(),
         open_items: items.iter().filter(|s| s.open).count(),
         overdue_items: items.iter().filter(|s| s.overdue).count(),

@@ -15,7 +15,7 @@
 
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Kind, Level};
-use crate::model::{Postmortem, Status};
+use crate::model::{Postmortem, Report, Status};
 use crate::parse::{Locator, Seg};
 use crate::schema::{self, Level as At, Need};
 use memchr::memmem;
@@ -85,8 +85,10 @@ pub(crate) fn check(pm: &mut Postmortem, diags: &mut Vec<Diagnostic>, loc: &Loca
             d.level = Level::Error;
         }
     }
-    pm.problems = diags.iter().filter(|d| d.kind() == Kind::Completeness).cloned().collect();
-    pm.score = if applicable == 0 { 1.0 } else { passed as f64 / applicable as f64 };
+    pm.report = Report {
+        problems: diags.iter().filter(|d| d.kind() == Kind::Completeness).cloned().collect(),
+        score: if applicable == 0 { 1.0 } else { passed as f64 / applicable as f64 },
+    };
 }
 
 /// The fields, whys and questions a finished retrospective has answered.
@@ -344,7 +346,7 @@ Body.
     fn run_with(text: &str, cfg: &Config) -> (Vec<(String, usize, Level)>, f64) {
         let r = check_file(&SourceFile { rel: "c/x.md".into(), text: text.into() }, cfg);
         let pm = r.postmortem.expect("no errors");
-        (r.diags.iter().map(|d| (d.code.as_str().to_string(), d.line, d.level)).collect(), pm.score)
+        (r.diags.iter().map(|d| (d.code.as_str().to_string(), d.line, d.level)).collect(), pm.report.score)
     }
 
     fn run(text: &str) -> (Vec<(String, usize, Level)>, f64) {

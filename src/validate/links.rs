@@ -111,7 +111,7 @@ pub(crate) fn check(pms: &[Postmortem], cfg: &Config) -> Vec<Diagnostic> {
         found.sort_by_key(|f| f.0);
         // offsets in order: lines and columns are counted once, onward
         // from the last link (80,000 links on one line stay linear)
-        let (mut line, mut col, mut counted) = (pm.body_line, 1, 0);
+        let (mut line, mut col, mut counted) = (pm.lines.body, 1, 0);
         for (offset, url) in found {
             let gap = &body[counted..offset];
             match gap.rfind('\n') {

@@ -23,7 +23,7 @@ pub(crate) fn check(pms: &[&Postmortem]) -> Vec<Diagnostic> {
             let msg =
                 format!("duplicate postmortem id `{}`: {}", pm.id, shared_with(files, &pm.file.as_str(), "files"));
             out.push(
-                Diagnostic::new(Code::E017, &pm.file, pm.id_line, 1, msg)
+                Diagnostic::new(Code::E017, &pm.file, pm.lines.id, 1, msg)
                     .hint("ids must be unique: set a distinct `id:` in one of the files, or rename it"),
             );
         }
@@ -59,7 +59,7 @@ pub(crate) fn check(pms: &[&Postmortem]) -> Vec<Diagnostic> {
     // many unknown ones, comparing each with every id would take minutes
     let mut suggest: Option<Suggestions> = None;
     for pm in pms {
-        for (r, line) in pm.related.iter().zip(&pm.related_lines) {
+        for (r, line) in pm.related.iter().zip(&pm.lines.related) {
             let r = r.trim();
             if by_id.contains_key(r) {
                 continue;
@@ -101,7 +101,7 @@ fn far_starts(pms: &[&Postmortem]) -> Vec<Diagnostic> {
                 Diagnostic::new(
                     Code::W015,
                     &pm.file,
-                    pm.started_line,
+                    pm.lines.started,
                     1,
                     format!("started in {year}, {} years from most postmortems ({median})", (year - median).abs()),
                 )

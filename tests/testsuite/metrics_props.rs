@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, NaiveDate};
 use proptest::prelude::*;
 use retro::config::Config;
 use retro::internals::{compute, percentile, Quarter};
-use retro::internals::{ActionItem, Day, ItemStatus, Postmortem, Stamp, Status, Timeline};
+use retro::internals::{ActionItem, Body, Day, ItemStatus, Postmortem, Report, Stamp, Status, Timeline};
 use std::path::Path;
 
 fn stamp(at: DateTime<chrono::FixedOffset>) -> Stamp {
@@ -56,14 +56,9 @@ fn postmortem(i: usize, start_min: i64, ttd: i64, ttm: i64, items: &[(i64, Optio
         questions: Default::default(),
         action_items,
         related: vec![],
-        related_lines: vec![],
-        id_line: 1,
-        started_line: 1,
-        body: String::new(),
-        body_on_disk: false,
-        body_line: 1,
-        problems: vec![],
-        score: 1.0,
+        lines: Default::default(),
+        body: Body::Memory(String::new()),
+        report: Report { problems: vec![], score: 1.0 },
     }
 }
 

@@ -75,6 +75,7 @@ pub(super) fn render(r: &Renderer, id: &str) -> Result<OutputFile, RenderError> 
         .map(|(key, question, answer)| QuestionRow { key, question, answer: answer.clone() })
         .collect();
     let problems: Vec<ProblemRow> = pm
+        .report
         .problems
         .iter()
         .map(|p| ProblemRow {
