@@ -171,11 +171,11 @@ fn two_builds_of_the_same_input_are_byte_identical() {
 #[test]
 fn a_failed_build_leaves_the_previous_output_untouched() {
     let s = fixture_copy("metrics");
-    let r = retro(s.path(), &["build", "--today", "2025-08-01"]);
+    let r = s.run(&["build", "--today", "2025-08-01"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let before = std::fs::read(s.path().join("public/api/metrics.json")).unwrap();
     std::fs::write(s.path().join("content/broken.md"), "---\ntitle: [unclosed\n---\n").unwrap();
-    let r = retro(s.path(), &["build", "--today", "2026-01-01"]);
+    let r = s.run(&["build", "--today", "2026-01-01"]);
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("error[E005]"), "{}", r.stderr);
     assert!(r.stderr.contains("--> content/broken.md:2:"), "{}", r.stderr);
@@ -188,13 +188,13 @@ fn base_url_prefixes_urls_from_site_toml_or_the_flag() {
     let s = fixture_copy("metrics");
     let toml = std::fs::read_to_string(s.path().join("site.toml")).unwrap();
     std::fs::write(s.path().join("site.toml"), format!("{toml}base_url = \"/handbook\"\n")).unwrap();
-    retro(s.path(), &["build", "--today", "2025-08-01"]);
+    s.run(&["build", "--today", "2025-08-01"]);
     let p = read_json(&s.path().join("public/api/postmortems.json"));
     assert_eq!(p[0]["url"], "/handbook/postmortems/c-search-index/");
-    retro(s.path(), &["build", "--today", "2025-08-01", "--base-url", "https://example.com/pm/"]);
+    s.run(&["build", "--today", "2025-08-01", "--base-url", "https://example.com/pm/"]);
     let p = read_json(&s.path().join("public/api/postmortems.json"));
     assert_eq!(p[0]["url"], "https://example.com/pm/postmortems/c-search-index/");
-    assert_eq!(retro(s.path(), &["build", "--base-url", "example.com"]).code, 2);
+    assert_eq!(s.run(&["build", "--base-url", "example.com"]).code, 2);
 }
 
 #[test]

@@ -137,25 +137,25 @@ fn json_diagnostics_have_the_fields_of_the_format() {
 fn completeness_fails_final_postmortems_and_warns_for_drafts() {
     let missing_area = COMPLETE.replace("area: payments\n", "");
     let s = site("", &[("a.md", &missing_area)]);
-    let r = retro(s.path(), &["check", "--format", "json"]);
+    let r = s.run(&["check", "--format", "json"]);
     assert_eq!(r.code, 1);
     assert_eq!(json_diags(&r.stdout), [("W001".into(), "error".into(), "content/a.md".into(), 1)]);
 
     let draft = missing_area.replace("status: final", "status: draft");
     let s = site("", &[("a.md", &draft)]);
-    let r = retro(s.path(), &["check", "--format", "json"]);
+    let r = s.run(&["check", "--format", "json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(json_diags(&r.stdout), [("W001".into(), "warning".into(), "content/a.md".into(), 1)]);
     assert!(r.stderr.contains("0 errors, 1 warning in 1 of 1 postmortem"), "{}", r.stderr);
 
-    let r = retro(s.path(), &["check", "--strict"]);
+    let r = s.run(&["check", "--strict"]);
     assert_eq!(r.code, 1, "--strict fails on warnings");
 }
 
 #[test]
 fn a_clean_site_exits_zero() {
     let s = site("", &[("a.md", COMPLETE)]);
-    let r = retro(s.path(), &["check"]);
+    let r = s.run(&["check"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.starts_with("no problems in 1 postmortem"), "{}", r.stderr);
 }
@@ -163,7 +163,7 @@ fn a_clean_site_exits_zero() {
 #[test]
 fn unknown_front_matter_keys_suggest_the_closest_key() {
     let s = site("", &[("a.md", &COMPLETE.replace("severity: SEV1", "sevrity: SEV1\nseverity: SEV1"))]);
-    let r = retro(s.path(), &["check"]);
+    let r = s.run(&["check"]);
     assert!(r.stderr.contains("unknown key `sevrity`"), "{}", r.stderr);
     assert!(r.stderr.contains("= help: did you mean `severity`?"), "{}", r.stderr);
 }
@@ -171,13 +171,13 @@ fn unknown_front_matter_keys_suggest_the_closest_key() {
 #[test]
 fn site_toml_problems_exit_2_with_their_line() {
     let s = site("title = \"x\"\ntimezone = \"Mars/Base\"\n", &[("a.md", COMPLETE)]);
-    let r = retro(s.path(), &["check"]);
+    let r = s.run(&["check"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("error[C004]: unknown timezone `Mars/Base`"), "{}", r.stderr);
     assert!(r.stderr.contains("--> site.toml:2:12"), "{}", r.stderr);
 
     let s = site("titel = \"x\"\n", &[]);
-    let r = retro(s.path(), &["check", "--format", "json"]);
+    let r = s.run(&["check", "--format", "json"]);
     assert_eq!(r.code, 2);
     assert_eq!(json_diags(&r.stdout), [("C003".into(), "error".into(), "site.toml".into(), 1)]);
     assert!(r.stdout.contains("did you mean `title`?"));
@@ -192,10 +192,10 @@ fn site_toml_problems_exit_2_with_their_line() {
 #[test]
 fn bad_flags_are_usage_errors() {
     let s = site("", &[]);
-    assert_eq!(retro(s.path(), &["check", "--format", "xml"]).code, 2);
-    assert_eq!(retro(s.path(), &["check", "--today", "2025-02-30"]).code, 2);
-    assert_eq!(retro(s.path(), &["frobnicate"]).code, 2);
-    assert_eq!(retro(s.path(), &[]).code, 2);
+    assert_eq!(s.run(&["check", "--format", "xml"]).code, 2);
+    assert_eq!(s.run(&["check", "--today", "2025-02-30"]).code, 2);
+    assert_eq!(s.run(&["frobnicate"]).code, 2);
+    assert_eq!(s.run(&[]).code, 2);
 }
 
 #[test]
@@ -207,9 +207,9 @@ fn links_flag_reports_broken_internal_links_and_malformed_item_links() {
         + body;
     let b = COMPLETE.replace("title: Checkout failed", "title: Other");
     let s = site("", &[("a.md", &a), ("b.md", &b)]);
-    let r = retro(s.path(), &["check", "--format", "json"]);
+    let r = s.run(&["check", "--format", "json"]);
     assert_eq!(r.code, 0, "without --links nothing is reported: {}", r.stdout);
-    let r = retro(s.path(), &["check", "--links", "--format", "json"]);
+    let r = s.run(&["check", "--links", "--format", "json"]);
     let d = json_diags(&r.stdout);
     // the malformed link is reported on its line (29); COMPLETE has 31
     // lines, the body a blank line, then the links: the broken one is on 35
@@ -224,14 +224,14 @@ fn links_flag_reports_broken_internal_links_and_malformed_item_links() {
     );
     assert!(r.stdout.contains("broken link: `../nope/`"), "{}", r.stdout);
     assert_eq!(r.code, 0, "warnings of a draft");
-    assert_eq!(retro(s.path(), &["check", "--links", "--strict"]).code, 1);
+    assert_eq!(s.run(&["check", "--links", "--strict"]).code, 1);
 }
 
 #[test]
 fn a_missing_content_folder_is_a_configuration_error() {
     let s = site("title = \"x\"\n", &[]);
     for cmd in ["check", "build"] {
-        let r = retro(s.path(), &[cmd]);
+        let r = s.run(&[cmd]);
         assert_eq!(r.code, 2, "{cmd}: {}", r.stderr);
         assert!(r.stderr.contains("error[C005]: the content folder `content` does not exist"), "{}", r.stderr);
     }

@@ -58,23 +58,56 @@ pub(crate) fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// A site in a temporary folder, made for one test: a copy of a fixture
+/// or a site.toml and postmortems, with files added or replaced, then run.
+pub(crate) struct TestSite {
+    dir: tempfile::TempDir,
+}
+
+impl TestSite {
+    /// A copy of `tests/fixtures/<name>`.
+    pub(crate) fn fixture(name: &str) -> TestSite {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&fixture(name), dir.path());
+        TestSite { dir }
+    }
+
+    /// A site with this site.toml and nothing else.
+    pub(crate) fn with_config(site_toml: &str) -> TestSite {
+        TestSite { dir: tempfile::tempdir().unwrap() }.file("site.toml", site_toml)
+    }
+
+    /// Writes `text` to `rel` (relative to the site), folders and all.
+    pub(crate) fn file(self, rel: &str, text: &str) -> TestSite {
+        let p = self.dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+        self
+    }
+
+    /// Writes a postmortem: `content/<name>`.
+    pub(crate) fn postmortem(self, name: &str, text: &str) -> TestSite {
+        self.file(&format!("content/{name}"), text)
+    }
+
+    /// Runs `retro` in the site's folder.
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
+        retro(self.path(), args)
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
 /// A temporary site holding a copy of a fixture.
-pub(crate) fn fixture_copy(name: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture(name), dir.path());
-    dir
+pub(crate) fn fixture_copy(name: &str) -> TestSite {
+    TestSite::fixture(name)
 }
 
 /// A temporary site with the given site.toml and content files.
-pub(crate) fn site(site_toml: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("site.toml"), site_toml).unwrap();
-    for (name, text) in files {
-        let p = dir.path().join("content").join(name);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    dir
+pub(crate) fn site(site_toml: &str, files: &[(&str, &str)]) -> TestSite {
+    files.iter().fold(TestSite::with_config(site_toml), |s, (name, text)| s.postmortem(name, text))
 }
 
 /// Diagnostics of `retro check --format json` as (code, level, file, line).

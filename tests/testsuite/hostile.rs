@@ -73,7 +73,7 @@ fn attributes(attrs: &str) -> Vec<(String, String)> {
 #[test]
 fn injection_attempts_produce_an_inert_site() {
     let s = fixture_copy("hostile");
-    let r = retro(s.path(), &["build", "--today", "2026-11-22"]);
+    let r = s.run(&["build", "--today", "2026-11-22"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let out = s.path().join("public");
     let mut pages = 0;
@@ -187,7 +187,7 @@ fn empty_files_and_alias_bombs_get_clear_errors_quickly() {
         ],
     );
     let t = Instant::now();
-    let r = retro(s.path(), &["check", "--format", "json"]);
+    let r = s.run(&["check", "--format", "json"]);
     assert!(t.elapsed() < Duration::from_secs(20), "took {:?}", t.elapsed());
     assert_eq!(r.code, 1);
     let d = json_diags(&r.stdout);
@@ -221,7 +221,7 @@ fn big_odd_and_oddly_named_files_still_work() {
             ("Störung im Zahlungsverkehr.md", &COMPLETE.replace("title: Checkout failed", "title: Non-ASCII name")),
         ],
     );
-    let r = retro(s.path(), &["build", "--today", "2026-11-22"]);
+    let r = s.run(&["build", "--today", "2026-11-22"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let out = s.path().join("public");
     let big = std::fs::read_to_string(out.join("postmortems/big/index.html")).unwrap();
@@ -248,7 +248,7 @@ fn links_out_of_the_site_are_named_and_loops_do_not_hang() {
     std::os::unix::fs::symlink(outside.path().join("secret.md"), c.join("leak.md")).unwrap();
     std::os::unix::fs::symlink(&c, c.join("loop")).unwrap();
     std::os::unix::fs::symlink(outside.path(), c.join("outside-dir")).unwrap();
-    let r = retro(s.path(), &["check", "--format", "json"]);
+    let r = s.run(&["check", "--format", "json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let d = json_diags(&r.stdout);
     assert_eq!(d, [("W011".into(), "warning".into(), "content/leak.md".into(), 1)]);
@@ -279,7 +279,7 @@ fn theme_files_and_the_content_folder_that_link_out_of_the_site_are_never_read()
     // and a link inside the site is read as usual
     std::fs::write(s.path().join("extra.css"), "/* inside */").unwrap();
     symlink(s.path().join("extra.css"), theme.join("static/extra.css")).unwrap();
-    let r = retro(s.path(), &["check", "--format", "json"]);
+    let r = s.run(&["check", "--format", "json"]);
     let d = json_diags(&r.stdout);
     let named: Vec<&str> = d.iter().filter(|x| x.0 == "W011").map(|x| x.2.as_str()).collect();
     assert_eq!(
@@ -288,7 +288,7 @@ fn theme_files_and_the_content_folder_that_link_out_of_the_site_are_never_read()
         "{}",
         r.stdout
     );
-    let r = retro(s.path(), &["build", "--today", "2024-06-01"]);
+    let r = s.run(&["build", "--today", "2024-06-01"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let out = s.path().join("public");
     assert!(!out.join("static/env.txt").exists() && !out.join("static/token.txt").exists());
@@ -303,12 +303,12 @@ fn theme_files_and_the_content_folder_that_link_out_of_the_site_are_never_read()
     let content = s.path().join("content");
     std::fs::rename(&content, outside.path().join("content")).unwrap();
     symlink(outside.path().join("content"), &content).unwrap();
-    let r = retro(s.path(), &["check", "--format", "json"]);
+    let r = s.run(&["check", "--format", "json"]);
     let d = json_diags(&r.stdout);
     let named: Vec<&str> = d.iter().filter(|x| x.0 == "W011").map(|x| x.2.as_str()).collect();
     assert!(named.contains(&"content") && named.contains(&"themes/default/static"), "{named:?}");
     assert!(!d.iter().any(|x| x.2.ends_with("real.md")), "the linked content folder was read: {d:?}");
-    let r = retro(s.path(), &["build", "--today", "2024-06-01"]);
+    let r = s.run(&["build", "--today", "2024-06-01"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     for f in files(&out) {
         let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned();
@@ -324,11 +324,11 @@ fn theme_files_and_the_content_folder_that_link_out_of_the_site_are_never_read()
 fn a_base_url_that_names_another_host_is_refused_on_the_command_line_and_in_site_toml() {
     let s = site("", &[("real.md", COMPLETE)]);
     for bad in ["//evil.example/", "/\\evil.example/", "/\t/evil.example/", "https://"] {
-        let r = retro(s.path(), &["build", "--today", "2024-06-01", "--base-url", bad]);
+        let r = s.run(&["build", "--today", "2024-06-01", "--base-url", bad]);
         assert_eq!(r.code, 2, "{bad:?}: {r:?}");
         assert!(!s.path().join("public").exists());
         std::fs::write(s.path().join("site.toml"), format!("base_url = {:?}\n", bad)).unwrap();
-        let r = retro(s.path(), &["check", "--format", "json"]);
+        let r = s.run(&["check", "--format", "json"]);
         assert_eq!(r.code, 2, "{bad:?}: {r:?}");
         assert_eq!(json_diags(&r.stdout)[0].0, "C004");
     }
@@ -353,7 +353,7 @@ fn many_duplicates_are_reported_once_per_place_in_a_report_that_grows_linearly()
     let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     let s = site("", &refs);
     let started = Instant::now();
-    let r = retro(s.path(), &["check", "--format", "json"]);
+    let r = s.run(&["check", "--format", "json"]);
     assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
     assert_eq!(r.code, 1);
     let d = json_diags(&r.stdout);
@@ -383,7 +383,7 @@ fn thousands_of_unknown_related_ids_are_reported_quickly_with_suggestions() {
     let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     let s = site("", &refs);
     let started = Instant::now();
-    let r = retro(s.path(), &["check", "--format", "json"]);
+    let r = s.run(&["check", "--format", "json"]);
     assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
     let d = json_diags(&r.stdout);
     assert_eq!(d.iter().filter(|x| x.0 == "E019").count(), 32_000);
@@ -400,7 +400,7 @@ fn check_links_is_linear_in_links_and_footnotes_are_not_links() {
     let text = format!("---\ntitle: Links\nseverity: SEV4\n---\n{body}");
     let s = site("", &[("links.md", &text)]);
     let started = Instant::now();
-    let r = retro(s.path(), &["check", "--links", "--format", "json"]);
+    let r = s.run(&["check", "--links", "--format", "json"]);
     assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
     let d = json_diags(&r.stdout);
     let broken: Vec<_> = d.iter().filter(|x| x.0 == "W012").collect();
@@ -415,7 +415,7 @@ fn check_links_is_linear_in_links_and_footnotes_are_not_links() {
     let text = format!("---\ntitle: Links\nseverity: SEV4\n---\n{line}\n");
     std::fs::write(s.path().join("content/links.md"), &text).unwrap();
     let started = Instant::now();
-    let r = retro(s.path(), &["check", "--links", "--format", "json"]);
+    let r = s.run(&["check", "--links", "--format", "json"]);
     assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let last = v.as_array().unwrap().iter().rfind(|d| d["code"] == "W012").unwrap().clone();
@@ -428,12 +428,12 @@ fn starts_millennia_apart_are_flagged_and_make_no_empty_quarters_between() {
     let at = |y: &str| COMPLETE.replace("2024-03-14T", &format!("{y}-03-14T"));
     let (a, b, c) = (at("0001"), at("2024"), at("9999"));
     let s = site("", &[("a.md", &a), ("b.md", &b), ("b2.md", &b), ("c.md", &c)]);
-    let r = retro(s.path(), &["check", "--format", "json"]);
+    let r = s.run(&["check", "--format", "json"]);
     let d = json_diags(&r.stdout);
     let far: Vec<_> = d.iter().filter(|x| x.0 == "W015").map(|x| (x.2.as_str(), x.3)).collect();
     assert_eq!(far, [("content/a.md", 10), ("content/c.md", 10)], "{}", r.stdout);
     let started = Instant::now();
-    let r = retro(s.path(), &["build", "--today", "2025-01-01"]);
+    let r = s.run(&["build", "--today", "2025-01-01"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(started.elapsed() < Duration::from_secs(10));
     let quarters = std::fs::read_dir(s.path().join("public/quarters")).unwrap().count();
@@ -447,10 +447,10 @@ fn ids_that_are_names_of_site_pages_are_errors_not_broken_builds() {
     let by_key = COMPLETE.replace("title: Checkout failed", "id: index.html\ntitle: Checkout failed");
     for (name, text, line) in [("a.md", by_key.as_str(), 2), ("index.html.md", COMPLETE, 1)] {
         let s = site("", &[(name, text)]);
-        let r = retro(s.path(), &["check", "--format", "json"]);
+        let r = s.run(&["check", "--format", "json"]);
         assert_eq!(r.code, 1, "{name}: {r:?}");
         assert!(json_diags(&r.stdout).contains(&("E020".into(), "error".into(), format!("content/{name}"), line)));
-        let r = retro(s.path(), &["build", "--today", "2024-06-01"]);
+        let r = s.run(&["build", "--today", "2024-06-01"]);
         assert_eq!(r.code, 1, "{name}: {r:?}");
         assert!(r.stderr.contains("E020") && !r.stderr.contains("Is a directory"), "{}", r.stderr);
     }
@@ -460,7 +460,7 @@ fn ids_that_are_names_of_site_pages_are_errors_not_broken_builds() {
 fn a_deadline_past_the_calendar_is_a_configuration_error_not_a_panic() {
     let s = site("[completeness]\ndue_within_days = { SEV1 = 300000000 }\n", &[("a.md", COMPLETE)]);
     for cmd in ["check", "build"] {
-        let r = retro(s.path(), &[cmd]);
+        let r = s.run(&[cmd]);
         assert_eq!(r.code, 2, "{r:?}");
         assert!(r.stderr.contains("C004") && r.stderr.contains("site.toml:2"), "{}", r.stderr);
     }
@@ -471,7 +471,7 @@ fn the_feed_is_updated_at_the_latest_instant_whatever_the_offsets() {
     let a = COMPLETE.replace("resolved: 2024-03-14T12:00:00Z", "resolved: 2024-03-14T23:00:00-05:00");
     let b = COMPLETE.replace("resolved: 2024-03-14T12:00:00Z", "resolved: 2024-03-14T23:30:00Z");
     let s = site("", &[("a.md", &a), ("b.md", &b)]);
-    assert_eq!(retro(s.path(), &["build", "--today", "2024-06-01"]).code, 0);
+    assert_eq!(s.run(&["build", "--today", "2024-06-01"]).code, 0);
     let feed = std::fs::read_to_string(s.path().join("public/feed.xml")).unwrap();
     // 23:00 at -05:00 is 04:00 the next day in UTC: later than 23:30Z
     assert!(feed.contains("  <updated>2024-03-14T23:00:00-05:00</updated>\n"), "{feed}");
@@ -489,7 +489,7 @@ fn areas_in_any_script_get_pages_of_their_own_and_distinct_names_never_merge() {
         names.iter().enumerate().map(|(i, a)| (format!("p{i}.md"), with(a, i))).collect();
     let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     let s = site("", &refs);
-    let r = retro(s.path(), &["build", "--today", "2024-06-01"]);
+    let r = s.run(&["build", "--today", "2024-06-01"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let out = s.path().join("public");
     let mut pages: Vec<String> = std::fs::read_dir(out.join("areas"))
@@ -508,6 +508,6 @@ fn areas_in_any_script_get_pages_of_their_own_and_distinct_names_never_merge() {
         let r = retro_env(s.path(), &["new", title], &[("SOURCE_DATE_EPOCH", "1733100000")]);
         assert_eq!(r.code, 0, "{title}: {r:?}");
     }
-    let r = retro(s.path(), &["check", "--format", "json"]);
+    let r = s.run(&["check", "--format", "json"]);
     assert!(!r.stdout.contains("E017") && !r.stdout.contains("E020"), "{}", r.stdout);
 }

@@ -45,7 +45,7 @@ fn new_writes_a_dated_file_with_every_prompt_and_refuses_to_overwrite() {
         assert!(text.contains(needle), "missing {needle:?} in\n{text}");
     }
     // the new draft has no errors, only completeness warnings for its prompts
-    let r = retro(s.path(), &["check", "--format", "json"]);
+    let r = s.run(&["check", "--format", "json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let d = json_diags(&r.stdout);
     assert!(d.iter().all(|x| x.1 == "warning"), "{d:?}");
@@ -62,7 +62,7 @@ fn new_writes_a_dated_file_with_every_prompt_and_refuses_to_overwrite() {
 #[test]
 fn new_rejects_unknown_severities() {
     let s = site("", &[]);
-    let r = retro(s.path(), &["new", "x", "--severity", "P1"]);
+    let r = s.run(&["new", "x", "--severity", "P1"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("SEV1, SEV2, SEV3, SEV4"), "{}", r.stderr);
 }

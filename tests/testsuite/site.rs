@@ -266,7 +266,7 @@ fn a_site_theme_overrides_templates_and_static_files_by_name() {
     // a build with this home-page template
     let build_with_index = |template: &str| {
         std::fs::write(t.join("templates/index.html"), template).unwrap();
-        retro(s.path(), &["build"])
+        s.run(&["build"])
     };
     let r = build_with_index("{% extends \"base.html\" %}{% block content %}{{ nope.x }}{% endblock content %}");
     assert_eq!(r.code, 1, "{}", r.stderr);
