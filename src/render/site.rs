@@ -1,6 +1,6 @@
-//! What the pages of a site share, worked out once before any page is
-//! rendered: the row of every postmortem and action item, where each
-//! postmortem's items are, its related postmortems, the area and tag
+//! What the pages of a site share, each part worked out once, when a page
+//! first asks for it: the row of every postmortem and action item, where
+//! each postmortem's items are, its related postmortems, the area and tag
 //! groups, the order of the action-item tracker, and from these the route
 //! of every file the site has.
 
