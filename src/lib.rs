@@ -40,6 +40,7 @@ pub mod internals {
     pub use crate::render::markdown::{html_too_deep, render as render_markdown};
     pub use crate::text::url_scheme;
     pub use crate::validate::check_file;
+    pub use crate::validate::FileResult;
 }
 
 use config::Config;
@@ -53,6 +54,10 @@ use rayon::prelude::*;
 #[derive(Debug)]
 pub struct Analysis {
     pub(crate) postmortems: Vec<Postmortem>,
+    /// Where each postmortem's fields are, in the order of `postmortems`.
+    pub(crate) lines: Vec<model::Lines>,
+    /// What the completeness check found in each, in the same order.
+    pub(crate) reports: Vec<model::Report>,
     /// Sorted by file, line and column.
     pub(crate) diags: Vec<Diagnostic>,
     /// The text of every readable file that has diagnostics, for showing
@@ -102,15 +107,15 @@ pub(crate) fn analyze_with(cfg: &Config, show_progress: bool) -> Analysis {
     // few passes over the postmortems, each moved as little as possible:
     // they are large, and at 100,000 every extra move of them all costs
     // about a hundred milliseconds
-    let mut read: Vec<Option<Postmortem>> = Vec::with_capacity(checked.len());
+    let mut read: Vec<Option<model::Checked>> = Vec::with_capacity(checked.len());
     let mut broken: Vec<bool> = Vec::with_capacity(checked.len());
     let mut sources = Vec::new();
     for (r, src) in checked {
         match r {
             Ok(r) => {
                 diags.extend(r.diags);
-                if let Some(pm) = r.postmortem {
-                    read.push(Some(pm));
+                if let Some(c) = r.checked {
+                    read.push(Some(c));
                     broken.push(r.has_errors);
                 }
             }
@@ -120,7 +125,7 @@ pub(crate) fn analyze_with(cfg: &Config, show_progress: bool) -> Analysis {
     }
     phases.done("collect");
     // ids and related ids of files with errors count too
-    let site_diags = validate::check_site(&read.iter().flatten().collect::<Vec<_>>());
+    let site_diags = validate::check_site(&read.iter().flatten().map(|c| (&c.pm, &c.lines)).collect::<Vec<_>>());
     phases.done("cross-file");
     diags.extend(site_diags);
     // A file named in a cross-file error cannot be trusted either.
@@ -132,7 +137,7 @@ pub(crate) fn analyze_with(cfg: &Config, show_progress: bool) -> Analysis {
         .iter()
         .enumerate()
         .filter(|&(i, _)| !broken[i])
-        .filter_map(|(i, p)| p.as_ref().map(|p| (i, p)))
+        .filter_map(|(i, c)| c.as_ref().map(|c| (i, &c.pm)))
         .filter(|(_, p)| !bad.contains(p.file.as_str()))
         .map(|(i, p)| {
             let start = p.timeline.started.as_ref().map(|s| s.at);
@@ -143,12 +148,18 @@ pub(crate) fn analyze_with(cfg: &Config, show_progress: bool) -> Analysis {
     let keep: Vec<usize> = keys.into_iter().map(|k| k.3).collect();
     drop(bad);
     let mut postmortems: Vec<Postmortem> = Vec::with_capacity(keep.len());
-    postmortems.extend(keep.into_iter().filter_map(|i| read[i].take()));
+    let mut lines = Vec::with_capacity(keep.len());
+    let mut reports = Vec::with_capacity(keep.len());
+    for c in keep.into_iter().filter_map(|i| read[i].take()) {
+        postmortems.push(c.pm);
+        lines.push(c.lines);
+        reports.push(c.report);
+    }
     drop(read);
     phases.done("order");
     diagnostic::sort(&mut diags);
     add_missing_texts(&diags, &mut sources, cfg);
-    Analysis { postmortems, diags, sources, file_count }
+    Analysis { postmortems, lines, reports, diags, sources, file_count }
 }
 
 /// Reads and checks one file; keeps its text only when it has something
@@ -162,8 +173,8 @@ fn check_one(
         Ok(src) => {
             let mut r = validate::check_file(&src, cfg);
             // the body is read again when its page is rendered
-            if let Some(pm) = r.postmortem.as_mut() {
-                pm.body = model::Body::OnDisk;
+            if let Some(c) = r.checked.as_mut() {
+                c.pm.body = model::Body::OnDisk;
             }
             let keep = !r.diags.is_empty();
             (Ok(r), keep.then_some(src))

@@ -359,7 +359,7 @@ pub fn compute(pms: &[Postmortem], cfg: &Config, today: NaiveDate) -> Metrics {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Body, Report};
+    use crate::model::Body;
     use crate::model::{Day, ItemStatus, Status, Timeline};
     use chrono::DateTime;
     use std::path::Path;
@@ -383,8 +383,6 @@ mod tests {
             status,
             closed: closed.and_then(day),
             link: None,
-            line: 1,
-            link_line: 0,
         }
     }
     fn pm(id: &str, sev: &str, area: &str, t: [&str; 4], items: Vec<ActionItem>) -> Postmortem {
@@ -414,9 +412,7 @@ mod tests {
             questions: Default::default(),
             action_items: items,
             related: vec![],
-            lines: Default::default(),
             body: Body::Memory(String::new()),
-            report: Report { problems: vec![], score: 1.0 },
         }
     }
 

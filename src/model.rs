@@ -109,10 +109,6 @@ pub struct ActionItem {
     pub status: ItemStatus,
     pub closed: Option<Day>,
     pub link: Option<String>,
-    /// Line of the item in its file, for diagnostics.
-    pub line: usize,
-    /// Line of its `link`, when it has one.
-    pub link_line: usize,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -136,11 +132,16 @@ pub struct Postmortem {
     pub questions: Questions,
     pub action_items: Vec<ActionItem>,
     pub related: Vec<String>,
-    /// Where its fields are in its file, for diagnostics.
-    pub lines: Lines,
     /// The Markdown body.
     pub body: Body,
-    /// What the completeness check found.
+}
+
+/// A postmortem as checking leaves it: the postmortem, where its fields
+/// are in its file, and what the completeness check found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checked {
+    pub pm: Postmortem,
+    pub lines: Lines,
     pub report: Report,
 }
 
@@ -155,6 +156,17 @@ pub struct Lines {
     pub started: usize,
     /// The line on which the body starts.
     pub body: usize,
+    /// Each action item's, in order.
+    pub items: Vec<ItemLines>,
+}
+
+/// Where an action item is in its file.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ItemLines {
+    /// The item's first line.
+    pub item: usize,
+    /// Its `link`, when it has one; 0 otherwise.
+    pub link: usize,
 }
 
 /// A postmortem's Markdown body, after the closing `---`.

@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::diagnostic::{tally, Diagnostic, Kind, Tally};
 use crate::load::SourceFile;
-use crate::model::Postmortem;
+use crate::model::{Checked, Lines, Postmortem, Report};
 use crate::render::change::Change;
 use crate::render::site::Site;
 use crate::render::RenderError;
@@ -29,6 +29,10 @@ pub struct Built {
 #[derive(Debug)]
 pub struct State {
     pub(crate) postmortems: Vec<Postmortem>,
+    /// Where each postmortem's fields are, in the same order.
+    pub(crate) lines: Vec<Lines>,
+    /// What the completeness check found in each, in the same order.
+    pub(crate) reports: Vec<Report>,
     pub diags: Vec<Diagnostic>,
     pub(crate) metrics: crate::metrics::Metrics,
     /// Every file of the site, sorted.
@@ -69,6 +73,7 @@ pub struct Rest {
     /// metrics before when the edit changed them.
     index: usize,
     before: Postmortem,
+    report: Report,
     metrics: Option<crate::metrics::Metrics>,
 }
 
@@ -103,7 +108,7 @@ pub fn edit(
         let errors = after.into_iter().filter(|d| d.kind() == Kind::Error).collect();
         return Some(Err(Failure::Problems { diags: errors, sources: vec![src], tally: t, files: state.sources }));
     }
-    let mut new = checked.postmortem?;
+    let Checked { pm: mut new, lines, report } = checked.checked?;
     new.body = crate::model::Body::OnDisk;
     let old = &state.postmortems[i];
     let start = |p: &Postmortem| p.timeline.started.as_ref().map(|s| s.at);
@@ -114,23 +119,28 @@ pub fn edit(
     let same = new == *old && before.len() == after.len() && before.iter().zip(&after).all(|(a, b)| *a == b);
     let own = Route::Postmortem(new.id.clone());
     let sink = crate::publish::InPlace(out.to_path_buf());
+    // its fields' lines follow the file, whatever else changed
+    state.lines[i] = lines;
     let rest = if same {
         // the front matter is as it was: the body may have changed
-        Rest { index: i, before: new, metrics: None }
+        Rest { index: i, before: new, report, metrics: None }
     } else {
         let old = std::mem::replace(&mut state.postmortems[i], new);
-        let refs: Vec<&Postmortem> = state.postmortems.iter().collect();
+        let old_report = std::mem::replace(&mut state.reports[i], report);
+        let refs: Vec<(&Postmortem, &Lines)> = state.postmortems.iter().zip(&state.lines).collect();
         if !crate::validate::check_site(&refs).is_empty() {
+            // a full build follows, and replaces the whole state
             state.postmortems[i] = old;
+            state.reports[i] = old_report;
             return None;
         }
         let metrics = std::mem::replace(&mut state.metrics, crate::metrics::compute(&state.postmortems, cfg, today));
         state.diags.retain(|d| d.file != rel);
         state.diags.extend(after);
         crate::diagnostic::sort(&mut state.diags);
-        Rest { index: i, before: old, metrics: Some(metrics) }
+        Rest { index: i, before: old, report: old_report, metrics: Some(metrics) }
     };
-    let site = Site::new(&state.postmortems, &state.metrics, cfg);
+    let site = Site::new(&state.postmortems, &state.reports, &state.metrics, cfg);
     Some(
         crate::render::page(&site, &state.theme, &own, &sink)
             .map(|()| Edited { page: own.path(), rest })
@@ -144,9 +154,10 @@ pub fn edit(
 /// uses). Each file is replaced atomically. Returns how many files were
 /// written: none when only the body changed.
 pub fn finish(cfg: &Config, state: &mut State, rest: Rest, out: &Path) -> Result<usize, Failure> {
-    let site = Site::new(&state.postmortems, &state.metrics, cfg);
+    let site = Site::new(&state.postmortems, &state.reports, &state.metrics, cfg);
     let before = rest.metrics.as_ref().unwrap_or(&state.metrics);
-    let mut change = crate::timing::timed("what changed", || Change::between(&rest.before, before, &site, rest.index));
+    let mut change =
+        crate::timing::timed("what changed", || Change::between(&rest.before, &rest.report, before, &site, rest.index));
     let routes = crate::render::routes(&site, &state.theme);
     let files = crate::render::paths(&routes);
     change.routes = files != state.files;
@@ -214,7 +225,7 @@ pub fn build(cfg: &Config, today: NaiveDate, out: &Path) -> Result<Built, Failur
     phases.done("metrics");
     let sources = crate::publish::output::Sources::of_site(&cfg.root, &cfg.content_dir);
     let staging = crate::publish::Staging::new(out, &sources).map_err(Failure::Publish)?;
-    let files = match crate::render::site(&analysis.postmortems, &metrics, cfg, &theme, &staging) {
+    let files = match crate::render::site(&analysis.postmortems, &analysis.reports, &metrics, cfg, &theme, &staging) {
         Ok(files) => files,
         Err(err) => {
             staging.abort();
@@ -231,6 +242,8 @@ pub fn build(cfg: &Config, today: NaiveDate, out: &Path) -> Result<Built, Failur
         leftover,
         state: State {
             postmortems: analysis.postmortems,
+            lines: analysis.lines,
+            reports: analysis.reports,
             diags: analysis.diags,
             metrics,
             files,

@@ -15,12 +15,12 @@ fuzz_target!(|data: &[u8]| {
         // every diagnostic can be shown with its source line
         let _ = retro::diagnostic::render_human(std::slice::from_ref(d), &|_| Some(src.text.as_str()), false);
     }
-    if let Some(pm) = result.postmortem.filter(|_| !result.has_errors) {
-        let pms = vec![pm];
+    if let Some(c) = result.checked.filter(|_| !result.has_errors) {
+        let (pms, reports) = (vec![c.pm], vec![c.report]);
         let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
         let m = retro::internals::compute(&pms, &cfg, today);
         let mut files = Vec::new();
-        let _ = retro::internals::exports(&pms, &m, &cfg, &mut |f| {
+        let _ = retro::internals::exports(&pms, &reports, &m, &cfg, &mut |f| {
             files.push(f);
             Ok(())
         });

@@ -17,7 +17,12 @@ pub(crate) fn run(opts: &CheckOptions) -> Result<u8, Stop> {
     let cfg = load_site(&opts.root, opts.format)?;
     let mut analysis = crate::analyze_with(&cfg, opts.format == Format::Human);
     if opts.links {
-        analysis.diags.extend(crate::validate::links::check(&analysis.postmortems, &cfg));
+        analysis.diags.extend(crate::validate::links::check(
+            &analysis.postmortems,
+            &analysis.lines,
+            &analysis.reports,
+            &cfg,
+        ));
         crate::diagnostic::sort(&mut analysis.diags);
         // the link problems need their files' text too
         let missing: Vec<String> =

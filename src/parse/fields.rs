@@ -8,7 +8,7 @@ use super::node::{Key as MapKey, Mapping, Node as Value};
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{
-    ActionItem, Body, Day, Detection, ItemKind, ItemStatus, Lines, Postmortem, Questions, Report, Stamp, Status,
+    ActionItem, Body, Day, Detection, ItemKind, ItemLines, ItemStatus, Lines, Postmortem, Questions, Stamp, Status,
     Timeline,
 };
 use crate::schema::{self, Level};
@@ -361,7 +361,7 @@ pub(crate) fn parse_postmortem(
     default_id: &str,
     body: &str,
     body_line: usize,
-) -> Postmortem {
+) -> (Postmortem, Lines) {
     use Seg::Key;
     check_keys(ctx, root, &[], Level::Top);
 
@@ -428,12 +428,14 @@ pub(crate) fn parse_postmortem(
         questions.mitigate = text(ctx, q, &[Key("questions"), Key("mitigate")]);
     }
 
-    let action_items = items(ctx, root, &id);
+    let (action_items, item_lines) = items(ctx, root, &id);
     let (related, related_lines) = text_list_lines(ctx, root, &[Key("related")]);
     let id_line = if root.contains_key("id") { ctx.loc.key(&[Key("id")]).line } else { 1 };
     let started_line =
         if timeline.started.is_some() { ctx.loc.key(&[Key("timeline"), Key("started")]).line } else { 1 };
-    Postmortem {
+    let lines =
+        Lines { id: id_line, related: related_lines, started: started_line, body: body_line, items: item_lines };
+    let pm = Postmortem {
         title: text(ctx, root, &[Key("title")]),
         severity,
         status,
@@ -450,23 +452,23 @@ pub(crate) fn parse_postmortem(
         questions,
         action_items,
         related,
-        lines: Lines { id: id_line, related: related_lines, started: started_line, body: body_line },
         id,
         file: ctx.file.to_string(),
         body: Body::Memory(body.to_string()),
-        report: Report { problems: Vec::new(), score: 1.0 },
-    }
+    };
+    (pm, lines)
 }
 
-fn items(ctx: &mut Ctx, root: &mut Mapping, pm_id: &str) -> Vec<ActionItem> {
+/// The action items, and where each is in the file.
+fn items(ctx: &mut Ctx, root: &mut Mapping, pm_id: &str) -> (Vec<ActionItem>, Vec<ItemLines>) {
     use Seg::{Index, Key};
-    let mut out = Vec::new();
+    let (mut out, mut at) = (Vec::new(), Vec::new());
     let list = match root.take("action_items").map(untagged) {
-        None | Some(Value::Null) => return out,
+        None | Some(Value::Null) => return (out, at),
         Some(Value::Sequence(s)) => s,
         Some(other) => {
             ctx.wrong_type(&[Key("action_items")], "action_items", "a list", &other, example(&[Key("action_items")]));
-            return out;
+            return (out, at);
         }
     };
     out.reserve(list.len());
@@ -501,12 +503,14 @@ fn items(ctx: &mut Ctx, root: &mut Mapping, pm_id: &str) -> Vec<ActionItem> {
                 .unwrap_or(ItemStatus::Open),
             closed: day(ctx, m, &p("closed")),
             link: text(ctx, m, &p("link")).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
-            line: lines.get(i).copied().unwrap_or_else(|| ctx.loc.key(&base).line),
-            link_line: if m.contains_key("link") { ctx.loc.value(&p("link")).line } else { 0 },
             id,
         });
+        at.push(ItemLines {
+            item: lines.get(i).copied().unwrap_or_else(|| ctx.loc.key(&base).line),
+            link: if m.contains_key("link") { ctx.loc.value(&p("link")).line } else { 0 },
+        });
     }
-    out
+    (out, at)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use super::{Emit, OutputFile};
 use crate::config::Config;
 use crate::metrics::{ItemState, Metrics, Summary};
-use crate::model::{ActionItem, Postmortem};
+use crate::model::{ActionItem, Postmortem, Report};
 use crate::routes::{Export, Route};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -180,7 +180,13 @@ impl<F: Fn() -> I, I: Iterator<Item = T>, T: Serialize> Serialize for Rows<F> {
 }
 
 /// Postmortem `i` as an entry of `api/postmortems.json`.
-fn pm_json<'a>(pms: &'a [Postmortem], m: &'a Metrics, cfg: &Config, i: usize) -> PostmortemJson<'a> {
+fn pm_json<'a>(
+    pms: &'a [Postmortem],
+    reports: &'a [Report],
+    m: &'a Metrics,
+    cfg: &Config,
+    i: usize,
+) -> PostmortemJson<'a> {
     let pm = &pms[i];
     let t = &pm.timeline;
     fn raw(s: &Option<crate::model::Stamp>) -> Option<&str> {
@@ -207,9 +213,8 @@ fn pm_json<'a>(pms: &'a [Postmortem], m: &'a Metrics, cfg: &Config, i: usize) ->
         ttm_minutes: d.ttm,
         ttr_minutes: d.ttr,
         completeness: CompletenessJson {
-            score: pm.report.score,
-            problems: pm
-                .report
+            score: reports[i].score,
+            problems: reports[i]
                 .problems
                 .iter()
                 .map(|p| ProblemJson {
@@ -239,9 +244,9 @@ fn sizes(pms: &[Postmortem]) -> (usize, usize) {
 /// each handed to `emit` as soon as it is made, so that only one is in
 /// memory at a time. `pms` must be in the site's order (started, then id)
 /// and `m` computed from the same slice.
-pub fn exports(pms: &[Postmortem], m: &Metrics, cfg: &Config, emit: Emit) -> std::io::Result<()> {
+pub fn exports(pms: &[Postmortem], reports: &[Report], m: &Metrics, cfg: &Config, emit: Emit) -> std::io::Result<()> {
     let (pm_size, item_size) = sizes(pms);
-    let posts = Rows(|| (0..pms.len()).map(|i| pm_json(pms, m, cfg, i)));
+    let posts = Rows(|| (0..pms.len()).map(|i| pm_json(pms, reports, m, cfg, i)));
     emit(to_file(Export::PostmortemsJson, &posts, false, pm_size))?;
     let items = Rows(|| (0..pms.len()).flat_map(|i| items_json(pms, m, i)));
     emit(to_file(Export::ActionItemsJson, &items, false, item_size))?;
@@ -251,9 +256,9 @@ pub fn exports(pms: &[Postmortem], m: &Metrics, cfg: &Config, emit: Emit) -> std
 /// Postmortem `i`'s entry of `api/postmortems.json` and its items'
 /// entries of `api/action-items.json` (joined by commas; empty when it has
 /// none), for [`from_parts`].
-pub(crate) fn parts(pms: &[Postmortem], m: &Metrics, cfg: &Config, i: usize) -> (Vec<u8>, Vec<u8>) {
+pub(crate) fn parts(pms: &[Postmortem], reports: &[Report], m: &Metrics, cfg: &Config, i: usize) -> (Vec<u8>, Vec<u8>) {
     // serializing cannot fail: see to_file
-    let entry = serde_json::to_vec(&pm_json(pms, m, cfg, i)).unwrap_or_default();
+    let entry = serde_json::to_vec(&pm_json(pms, reports, m, cfg, i)).unwrap_or_default();
     let mut items = Vec::new();
     for (k, it) in items_json(pms, m, i).enumerate() {
         if k > 0 {

@@ -10,12 +10,13 @@ use super::related::related_to;
 use super::site::{Site, Taxonomy};
 use super::view::{item_row, pm_row, ItemRow};
 use crate::metrics::Metrics;
-use crate::model::Postmortem;
+use crate::model::{Postmortem, Report};
 use crate::text::name_slug;
 
 #[derive(Debug, Default)]
 pub(crate) struct Change {
-    /// Anything but its body differs (the data files show every field).
+    /// Anything but its body differs, or what the completeness check found
+    /// (the data files show every field and the completeness report).
     pub(crate) front_matter: bool,
     /// The site's set of files differs (set by the caller, who knows the
     /// files before).
@@ -64,15 +65,22 @@ pub(crate) struct Change {
 impl Change {
     /// Postmortem `x` of `after` (a site whose metrics are `after.m`) was
     /// `before`, with the metrics `before_m`.
-    pub(crate) fn between(before: &Postmortem, before_m: &Metrics, after: &Site, x: usize) -> Change {
+    pub(crate) fn between(
+        before: &Postmortem,
+        before_report: &Report,
+        before_m: &Metrics,
+        after: &Site,
+        x: usize,
+    ) -> Change {
         let (cfg, is) = (after.cfg, &after.pms[x]);
         let text_only = |p: &Postmortem| Postmortem { body: crate::model::Body::OnDisk, ..p.clone() };
-        if text_only(before) == text_only(is) {
-            // every figure, row and list is made of the front matter
+        if text_only(before) == text_only(is) && *before_report == after.reports[x] {
+            // every figure, row and list is made of the front matter and
+            // what the completeness check found
             return Change { id: is.id.clone(), index: x, ..Change::default() };
         }
         let (was_d, was_items) = (&before_m.durations[x], &before_m.items[x]);
-        let row_before = pm_row(before, was_d, before_m.quarter_of[x], was_items, cfg);
+        let row_before = pm_row(before, before_report, was_d, before_m.quarter_of[x], was_items, cfg);
         let items_before: Vec<_> =
             before.action_items.iter().zip(was_items).map(|(it, s)| item_row(before, it, s, cfg)).collect();
         let items_after: Vec<&ItemRow> = after.items_of(x).map(|k| after.item(k)).collect();
@@ -157,10 +165,15 @@ mod tests {
     }
 
     /// Every file of the site of `pms`, by path.
-    fn render_all(pms: &[Postmortem], cfg: &Config, theme: &theme::Theme) -> BTreeMap<String, Vec<u8>> {
+    fn render_all(
+        pms: &[Postmortem],
+        reports: &[Report],
+        cfg: &Config,
+        theme: &theme::Theme,
+    ) -> BTreeMap<String, Vec<u8>> {
         let m = crate::metrics::compute(pms, cfg, today());
         let sink = Memory::default();
-        crate::render::site(pms, &m, cfg, theme, &sink).unwrap();
+        crate::render::site(pms, reports, &m, cfg, theme, &sink).unwrap();
         sink.0.into_inner().unwrap().into_iter().map(|f| (f.path, f.bytes)).collect()
     }
 
@@ -227,8 +240,6 @@ mod tests {
                 status: ItemStatus::Open,
                 closed: None,
                 link: None,
-                line: 1,
-                link_line: 0,
             });
         }),
         ("an item removed", |p, _| {
@@ -251,12 +262,13 @@ mod tests {
     fn every_page_an_edit_changes_is_one_depends_on_names() {
         let cfg = Config::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
         let theme = theme::load(&cfg).unwrap();
-        let mut pms = crate::analyze(&cfg).postmortems;
+        let analysis = crate::analyze(&cfg);
+        let (mut pms, reports) = (analysis.postmortems, analysis.reports);
         for p in &mut pms {
             p.body = crate::model::Body::Memory(crate::load::body(p, &cfg.root).to_string());
         }
         let before_m = crate::metrics::compute(&pms, &cfg, today());
-        let before_files = render_all(&pms, &cfg, &theme);
+        let before_files = render_all(&pms, &reports, &cfg, &theme);
         let find = |what: &str, f: &dyn Fn(&Postmortem) -> bool| {
             pms.iter().position(f).unwrap_or_else(|| panic!("the example site has {what}"))
         };
@@ -280,10 +292,10 @@ mod tests {
                     // an edit of items this postmortem has not
                     continue;
                 }
-                let after_files = render_all(&after_pms, &cfg, &theme);
+                let after_files = render_all(&after_pms, &reports, &cfg, &theme);
                 let m = crate::metrics::compute(&after_pms, &cfg, today());
-                let site = Site::new(&after_pms, &m, &cfg);
-                let mut change = Change::between(&pms[x], &before_m, &site, x);
+                let site = Site::new(&after_pms, &reports, &m, &cfg);
+                let mut change = Change::between(&pms[x], &reports[x], &before_m, &site, x);
                 let routes = crate::render::routes(&site, &theme);
                 change.routes = crate::render::paths(&routes) != before_files.keys().cloned().collect::<Vec<_>>();
                 let own = Route::Postmortem(change.id.clone());

@@ -3,7 +3,7 @@
 use super::{Emit, OutputFile};
 use crate::config::Config;
 use crate::metrics::Metrics;
-use crate::model::Postmortem;
+use crate::model::{Postmortem, Report};
 use crate::routes::{Export, Route};
 
 /// One CSV field: quoted when it holds a comma or a semicolon (the
@@ -81,7 +81,7 @@ const ITEM_HEADER: [&str; 11] =
     ["postmortem", "id", "title", "kind", "owner", "due", "status", "closed", "link", "overdue", "age_days"];
 
 /// Postmortem `i`'s line of `api/postmortems.csv`.
-fn pm_line(out: &mut String, pms: &[Postmortem], m: &Metrics, cfg: &Config, i: usize) {
+fn pm_line(out: &mut String, pms: &[Postmortem], reports: &[Report], m: &Metrics, cfg: &Config, i: usize) {
     let pm = &pms[i];
     let t = &pm.timeline;
     let raw = |s: &Option<crate::model::Stamp>| s.as_ref().map_or(String::new(), |s| s.raw.clone());
@@ -107,7 +107,7 @@ fn pm_line(out: &mut String, pms: &[Postmortem], m: &Metrics, cfg: &Config, i: u
             num(d.tta),
             num(d.ttm),
             num(d.ttr),
-            pm.report.score.to_string(),
+            reports[i].score.to_string(),
         ],
     );
 }
@@ -137,10 +137,16 @@ fn item_lines(out: &mut String, pms: &[Postmortem], m: &Metrics, i: usize) {
 
 /// `api/postmortems.csv` and `api/action-items.csv`, each handed to `emit`
 /// as soon as it is made, so that only one is in memory at a time.
-pub(crate) fn exports(pms: &[Postmortem], m: &Metrics, cfg: &Config, emit: Emit) -> std::io::Result<()> {
+pub(crate) fn exports(
+    pms: &[Postmortem],
+    reports: &[Report],
+    m: &Metrics,
+    cfg: &Config,
+    emit: Emit,
+) -> std::io::Result<()> {
     let pm_lines = (0..pms.len()).map(|i| {
         let mut line = String::new();
-        pm_line(&mut line, pms, m, cfg, i);
+        pm_line(&mut line, pms, reports, m, cfg, i);
         line
     });
     let item_lines = (0..pms.len()).map(|i| {
@@ -153,9 +159,9 @@ pub(crate) fn exports(pms: &[Postmortem], m: &Metrics, cfg: &Config, emit: Emit)
 
 /// Postmortem `i`'s line of `api/postmortems.csv` and its items' lines of
 /// `api/action-items.csv`, for [`from_parts`].
-pub(crate) fn parts(pms: &[Postmortem], m: &Metrics, cfg: &Config, i: usize) -> (String, String) {
+pub(crate) fn parts(pms: &[Postmortem], reports: &[Report], m: &Metrics, cfg: &Config, i: usize) -> (String, String) {
     let (mut line, mut lines) = (String::new(), String::new());
-    pm_line(&mut line, pms, m, cfg, i);
+    pm_line(&mut line, pms, reports, m, cfg, i);
     item_lines(&mut lines, pms, m, i);
     (line, lines)
 }

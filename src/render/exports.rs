@@ -26,8 +26,8 @@ struct PmParts {
 
 fn pm_parts(site: &Site, i: usize) -> PmParts {
     let (pms, m, cfg) = (site.pms, site.m, site.cfg);
-    let (json, items_json) = api::parts(pms, m, cfg, i);
-    let (csv, items_csv) = csv::parts(pms, m, cfg, i);
+    let (json, items_json) = api::parts(pms, site.reports, m, cfg, i);
+    let (csv, items_csv) = csv::parts(pms, site.reports, m, cfg, i);
     PmParts { json, items_json, csv, items_csv, search: search::part(site.row(i)) }
 }
 
@@ -38,8 +38,8 @@ pub(crate) fn write(site: &Site, kept: Option<(&mut Parts, usize)>, emit: Emit) 
     let (pms, m, cfg) = (site.pms, site.m, site.cfg);
     let Some((parts, changed)) = kept else {
         emit(search::index(&site.all_rows()))?;
-        api::exports(pms, m, cfg, emit)?;
-        return csv::exports(pms, m, cfg, emit);
+        api::exports(pms, site.reports, m, cfg, emit)?;
+        return csv::exports(pms, site.reports, m, cfg, emit);
     };
     if parts.by_pm.len() != pms.len() {
         parts.by_pm = (0..pms.len()).into_par_iter().map(|i| pm_parts(site, i)).collect();

@@ -19,7 +19,7 @@ pub(crate) mod view;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::metrics::Metrics;
-use crate::model::Postmortem;
+use crate::model::{Postmortem, Report};
 use crate::routes::Route;
 use site::Site;
 
@@ -182,12 +182,13 @@ pub(crate) fn page(site: &Site, theme: &theme::Theme, route: &Route, sink: &dyn 
 /// sorted.
 pub(crate) fn site(
     pms: &[Postmortem],
+    reports: &[Report],
     m: &Metrics,
     cfg: &Config,
     theme: &theme::Theme,
     sink: &dyn Sink,
 ) -> Result<Vec<String>, RenderError> {
-    let site = Site::new(pms, m, cfg);
+    let site = Site::new(pms, reports, m, cfg);
     let routes = routes(&site, theme);
     render(&site, theme, &routes, sink, &|_| true, None)?;
     Ok(paths(&routes))

@@ -152,7 +152,7 @@ mod tests {
                     related.join(", ")
                 );
                 let src = crate::load::SourceFile { rel: format!("content/p{k}.md"), text };
-                crate::validate::check_file(&src, &cfg).postmortem.unwrap()
+                crate::validate::check_file(&src, &cfg).checked.unwrap().pm
             })
             .collect();
         let refs: Vec<&Postmortem> = pms.iter().collect();

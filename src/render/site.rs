@@ -8,7 +8,7 @@ use super::related::Related;
 use super::view::{item_row, pm_row, ItemRow, PmRow};
 use crate::config::Config;
 use crate::metrics::Metrics;
-use crate::model::Postmortem;
+use crate::model::{Postmortem, Report};
 use crate::routes::Route;
 use crate::text::name_slug;
 use rayon::prelude::*;
@@ -86,6 +86,8 @@ impl Taxonomy {
 pub(crate) struct Site<'a> {
     pub(crate) cfg: &'a Config,
     pub(crate) pms: &'a [Postmortem],
+    /// What the completeness check found in each, in the same order.
+    pub(crate) reports: &'a [Report],
     pub(crate) m: &'a Metrics,
     /// Where each postmortem's items start in the list of all items.
     offsets: Vec<usize>,
@@ -101,7 +103,7 @@ pub(crate) struct Site<'a> {
 }
 
 impl<'a> Site<'a> {
-    pub(crate) fn new(pms: &'a [Postmortem], m: &'a Metrics, cfg: &'a Config) -> Site<'a> {
+    pub(crate) fn new(pms: &'a [Postmortem], reports: &'a [Report], m: &'a Metrics, cfg: &'a Config) -> Site<'a> {
         let mut offsets = Vec::with_capacity(pms.len());
         let mut at = 0;
         for pm in pms {
@@ -111,6 +113,7 @@ impl<'a> Site<'a> {
         Site {
             cfg,
             pms,
+            reports,
             m,
             offsets,
             by_id: pms.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect(),
@@ -127,7 +130,9 @@ impl<'a> Site<'a> {
     /// Postmortem `i`'s row in lists.
     pub(crate) fn row(&self, i: usize) -> &PmRow {
         let m = self.m;
-        self.rows[i].get_or_init(|| pm_row(&self.pms[i], &m.durations[i], m.quarter_of[i], &m.items[i], self.cfg))
+        self.rows[i].get_or_init(|| {
+            pm_row(&self.pms[i], &self.reports[i], &m.durations[i], m.quarter_of[i], &m.items[i], self.cfg)
+        })
     }
 
     /// Every postmortem's row, made on all cores.

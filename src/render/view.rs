@@ -4,7 +4,7 @@
 
 use crate::config::Config;
 use crate::metrics::{Durations, ItemState, Metrics, Quarter};
-use crate::model::{ActionItem, Postmortem, Stamp};
+use crate::model::{ActionItem, Postmortem, Report, Stamp};
 use crate::routes::Route;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -108,7 +108,14 @@ pub(crate) struct PmRow {
     pub(crate) overdue_items: usize,
 }
 
-pub(crate) fn pm_row(pm: &Postmortem, d: &Durations, q: Option<Quarter>, items: &[ItemState], cfg: &Config) -> PmRow {
+pub(crate) fn pm_row(
+    pm: &Postmortem,
+    report: &Report,
+    d: &Durations,
+    q: Option<Quarter>,
+    items: &[ItemState],
+    cfg: &Config,
+) -> PmRow {
     let urls = Urls { base: &cfg.base_url };
     PmRow {
         id: pm.id.clone(),
@@ -129,7 +136,7 @@ pub(crate) fn pm_row(pm: &Postmortem, d: &Durations, q: Option<Quarter>, items: 
         ttd: fmt_minutes(d.ttd),
         ttm: fmt_minutes(d.ttm),
         ttr: fmt_minutes(d.ttr),
-        score: (pm.report.score * 100.0).round() as u32,
+        score: (report.score * 100.0).round() as u32,
         summary: pm.summary.clone().unwrap_or_default(),
         open_items: items.iter().filter(|s| s.open).count(),
         overdue_items: items.iter().filter(|s| s.overdue).count(),

@@ -60,7 +60,7 @@ impl Checker<'_> {
 /// Adds completeness problems to `diags` (which may already hold unknown-key
 /// warnings), raises them to errors for final postmortems, and sets the
 /// postmortem's `problems` and `score`.
-pub(crate) fn check(pm: &mut Postmortem, diags: &mut Vec<Diagnostic>, loc: &Locator, text: &str, cfg: &Config) {
+pub(crate) fn check(pm: &Postmortem, diags: &mut Vec<Diagnostic>, loc: &Locator, text: &str, cfg: &Config) -> Report {
     let mut c = Checker { file: &pm.file, loc, applicable: 0, passed: 0, out: Vec::new() };
     answers(&mut c, pm, loc, cfg);
     action_items(&mut c, pm, cfg);
@@ -85,10 +85,10 @@ pub(crate) fn check(pm: &mut Postmortem, diags: &mut Vec<Diagnostic>, loc: &Loca
             d.level = Level::Error;
         }
     }
-    pm.report = Report {
+    Report {
         problems: diags.iter().filter(|d| d.kind() == Kind::Completeness).cloned().collect(),
         score: if applicable == 0 { 1.0 } else { passed as f64 / applicable as f64 },
-    };
+    }
 }
 
 /// The fields, whys and questions a finished retrospective has answered.
@@ -345,8 +345,8 @@ Body.
 
     fn run_with(text: &str, cfg: &Config) -> (Vec<(String, usize, Level)>, f64) {
         let r = check_file(&SourceFile { rel: "c/x.md".into(), text: text.into() }, cfg);
-        let pm = r.postmortem.expect("no errors");
-        (r.diags.iter().map(|d| (d.code.as_str().to_string(), d.line, d.level)).collect(), pm.report.score)
+        let c = r.checked.expect("no errors");
+        (r.diags.iter().map(|d| (d.code.as_str().to_string(), d.line, d.level)).collect(), c.report.score)
     }
 
     fn run(text: &str) -> (Vec<(String, usize, Level)>, f64) {

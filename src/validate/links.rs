@@ -3,19 +3,19 @@
 
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Level};
-use crate::model::{Postmortem, Status};
+use crate::model::{Lines, Postmortem, Report, Status};
 use pulldown_cmark::{Event, Parser, Tag};
 use std::collections::HashSet;
 
 /// Every page and file path a build of these postmortems writes, relative
 /// to the site root, folders with a trailing `/`: the site's routes and
 /// the built-in theme's static files.
-fn site_paths(pms: &[Postmortem], cfg: &Config) -> HashSet<String> {
+fn site_paths(pms: &[Postmortem], reports: &[Report], cfg: &Config) -> HashSet<String> {
     use crate::routes::Route;
     // the files of a site do not depend on the day it is built
     let today = chrono::NaiveDate::MIN;
     let m = crate::metrics::compute(pms, cfg, today);
-    let site = crate::render::site::Site::new(pms, &m, cfg);
+    let site = crate::render::site::Site::new(pms, reports, &m, cfg);
     let statics = crate::render::theme::STATIC.iter().map(|(name, _)| Route::Static(name.to_string()));
     site.routes()
         .into_iter()
@@ -88,12 +88,13 @@ pub(crate) fn link_ok(link: &str) -> bool {
     !lower.split(['/', '?', '#']).next().unwrap_or("").contains(':')
 }
 
-/// Checks every body link and action-item link.
-pub(crate) fn check(pms: &[Postmortem], cfg: &Config) -> Vec<Diagnostic> {
-    let known = site_paths(pms, cfg);
+/// Checks every body link and action-item link of the postmortems of an
+/// analysis (`lines` and `reports` in the order of `pms`).
+pub(crate) fn check(pms: &[Postmortem], lines: &[Lines], reports: &[Report], cfg: &Config) -> Vec<Diagnostic> {
+    let known = site_paths(pms, reports, cfg);
     let base = cfg.base_path();
     let mut out = Vec::new();
-    for pm in pms {
+    for (pm, lines) in pms.iter().zip(lines) {
         let page = crate::routes::Route::Postmortem(pm.id.clone()).folder().unwrap_or_default().into_owned();
         let mut found = Vec::new();
         let body = crate::load::body(pm, &cfg.root);
@@ -111,7 +112,7 @@ pub(crate) fn check(pms: &[Postmortem], cfg: &Config) -> Vec<Diagnostic> {
         found.sort_by_key(|f| f.0);
         // offsets in order: lines and columns are counted once, onward
         // from the last link (80,000 links on one line stay linear)
-        let (mut line, mut col, mut counted) = (pm.lines.body, 1, 0);
+        let (mut line, mut col, mut counted) = (lines.body, 1, 0);
         for (offset, url) in found {
             let gap = &body[counted..offset];
             match gap.rfind('\n') {
@@ -134,14 +135,14 @@ pub(crate) fn check(pms: &[Postmortem], cfg: &Config) -> Vec<Diagnostic> {
                 pm,
             ));
         }
-        for item in &pm.action_items {
+        for (item, at) in pm.action_items.iter().zip(&lines.items) {
             if let Some(link) = &item.link {
                 if !link_ok(link) {
                     out.push(level(
                         Diagnostic::new(
                             Code::W013,
                             &pm.file,
-                            item.link_line.max(item.line),
+                            at.link.max(at.item),
                             1,
                             format!("action item `{}` has a malformed link: `{link}`", item.id),
                         )

@@ -9,7 +9,7 @@ mod site;
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Kind};
 use crate::load::SourceFile;
-use crate::model::Postmortem;
+use crate::model::{Checked, Lines, Postmortem, Report};
 use crate::parse::{self, Locator};
 use crate::text::line_col;
 
@@ -18,7 +18,7 @@ use crate::text::line_col;
 pub struct FileResult {
     /// Whatever could be read, present once the front matter is a mapping;
     /// to be trusted as data only when `has_errors` is false.
-    pub postmortem: Option<Postmortem>,
+    pub checked: Option<Checked>,
     pub has_errors: bool,
     pub diags: Vec<Diagnostic>,
 }
@@ -38,7 +38,7 @@ pub(crate) fn default_id(rel: &str) -> String {
 /// Parses and checks one file on its own.
 pub fn check_file(src: &SourceFile, cfg: &Config) -> FileResult {
     let file = src.rel.as_str();
-    let fail = |d: Diagnostic| FileResult { postmortem: None, has_errors: true, diags: vec![d] };
+    let fail = |d: Diagnostic| FileResult { checked: None, has_errors: true, diags: vec![d] };
     let fm = match parse::split(file, &src.text) {
         Ok(fm) => fm,
         Err(d) => return fail(d),
@@ -58,7 +58,7 @@ pub fn check_file(src: &SourceFile, cfg: &Config) -> FileResult {
     };
     let loc = Locator::new(fm.yaml, fm.yaml_line);
     let mut ctx = parse::Ctx { file, loc: &loc, cfg, diags: Vec::new() };
-    let mut pm = parse::parse_postmortem(&mut ctx, &mut root, &default_id(file), fm.body, fm.body_line);
+    let (pm, lines) = parse::parse_postmortem(&mut ctx, &mut root, &default_id(file), fm.body, fm.body_line);
     rules::check(&pm, &mut ctx);
     if crate::render::markdown::html_too_deep(fm.body) {
         ctx.diags.push(
@@ -79,17 +79,19 @@ pub fn check_file(src: &SourceFile, cfg: &Config) -> FileResult {
     let mut diags = ctx.diags;
     // Completeness is judged once the data can be trusted: a field with a
     // wrong type would otherwise also be reported as missing.
-    if !has_errors {
-        completeness::check(&mut pm, &mut diags, &loc, &src.text, cfg);
-    }
-    FileResult { postmortem: Some(pm), has_errors, diags }
+    let report = if has_errors {
+        Report { problems: Vec::new(), score: 1.0 }
+    } else {
+        completeness::check(&pm, &mut diags, &loc, &src.text, cfg)
+    };
+    FileResult { checked: Some(Checked { pm, lines, report }), has_errors, diags }
 }
 
 /// Checks across files: unique ids, unique action-item ids, `related` ids
 /// that exist. `pms` holds every file that could be read, with or without
 /// errors, so that one run reports everything and a broken file does not
 /// also break links to it.
-pub(crate) fn check_site(pms: &[&Postmortem]) -> Vec<Diagnostic> {
+pub(crate) fn check_site(pms: &[(&Postmortem, &Lines)]) -> Vec<Diagnostic> {
     site::check(pms)
 }
 

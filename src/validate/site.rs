@@ -2,37 +2,37 @@
 //! `related` ids.
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::Postmortem;
+use crate::model::{Lines, Postmortem};
 use crate::text::closest;
 use std::collections::HashMap;
 
-pub(crate) fn check(pms: &[&Postmortem]) -> Vec<Diagnostic> {
+pub(crate) fn check(pms: &[(&Postmortem, &Lines)]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
 
     // hash maps: at 100,000 postmortems ordered maps cost a tenth of a second
     let mut by_id: HashMap<&str, Vec<&str>> = HashMap::with_capacity(pms.len());
-    for pm in pms {
+    for &(pm, _) in pms {
         by_id.entry(&pm.id).or_default().push(&pm.file);
     }
     // a shared id is reported once at each place, naming the first place
     // and how many there are: never every other place at every place,
     // which grows with the square of the places
-    for pm in pms {
+    for &(pm, lines) in pms {
         let files = &by_id[pm.id.as_str()];
         if files.len() > 1 {
             let msg =
                 format!("duplicate postmortem id `{}`: {}", pm.id, shared_with(files, &pm.file.as_str(), "files"));
             out.push(
-                Diagnostic::new(Code::E017, &pm.file, pm.lines.id, 1, msg)
+                Diagnostic::new(Code::E017, &pm.file, lines.id, 1, msg)
                     .hint("ids must be unique: set a distinct `id:` in one of the files, or rename it"),
             );
         }
     }
 
     let mut items: HashMap<&str, Vec<(&str, usize)>> = HashMap::with_capacity(pms.len() * 4);
-    for pm in pms {
-        for item in &pm.action_items {
-            items.entry(&item.id).or_default().push((&pm.file, item.line));
+    for &(pm, lines) in pms {
+        for (item, at) in pm.action_items.iter().zip(&lines.items) {
+            items.entry(&item.id).or_default().push((&pm.file, at.item));
         }
     }
     let mut shared: Vec<(&&str, &Vec<(&str, usize)>)> = items.iter().filter(|(_, places)| places.len() > 1).collect();
@@ -58,8 +58,8 @@ pub(crate) fn check(pms: &[&Postmortem]) -> Vec<Diagnostic> {
     // suggestions from a bounded set of candidates: at 100,000 ids and as
     // many unknown ones, comparing each with every id would take minutes
     let mut suggest: Option<Suggestions> = None;
-    for pm in pms {
-        for (r, line) in pm.related.iter().zip(&pm.lines.related) {
+    for &(pm, lines) in pms {
+        for (r, line) in pm.related.iter().zip(&lines.related) {
             let r = r.trim();
             if by_id.contains_key(r) {
                 continue;
@@ -85,23 +85,24 @@ pub(crate) const FAR_YEARS: i32 = 50;
 /// Postmortems that started more than [`FAR_YEARS`] from the median start
 /// of the site: `started: 0024-…` for `2024`. Their quarter is shown apart
 /// from the others (the quarters between are not filled in).
-fn far_starts(pms: &[&Postmortem]) -> Vec<Diagnostic> {
+fn far_starts(pms: &[(&Postmortem, &Lines)]) -> Vec<Diagnostic> {
     use chrono::Datelike;
-    let mut years: Vec<i32> = pms.iter().filter_map(|p| p.timeline.started.as_ref().map(|s| s.at.year())).collect();
+    let mut years: Vec<i32> =
+        pms.iter().filter_map(|(p, _)| p.timeline.started.as_ref().map(|s| s.at.year())).collect();
     if years.len() < 2 {
         return Vec::new();
     }
     years.sort_unstable();
     let median = years[years.len() / 2];
     let mut out = Vec::new();
-    for pm in pms {
+    for &(pm, lines) in pms {
         let Some(year) = pm.timeline.started.as_ref().map(|s| s.at.year()) else { continue };
         if (year - median).abs() > FAR_YEARS {
             out.push(
                 Diagnostic::new(
                     Code::W015,
                     &pm.file,
-                    pm.lines.started,
+                    lines.started,
                     1,
                     format!("started in {year}, {} years from most postmortems ({median})", (year - median).abs()),
                 )

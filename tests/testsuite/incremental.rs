@@ -105,6 +105,15 @@ fn a_body_edit_rewrites_only_its_page_and_matches_a_full_build() {
 }
 
 #[test]
+fn a_body_edit_that_changes_the_completeness_score_updates_every_row_of_it() {
+    let mut site = Site::new();
+    // blame language in the body is a completeness problem: the score in
+    // every list and export changes, not only the page
+    let more = site.edit_and_compare("blame", |t| format!("{t}\nIt was human error.\n"));
+    assert!(more, "the rows that show the score are rendered again");
+}
+
+#[test]
 fn front_matter_edits_match_a_full_build() {
     let mut site = Site::new();
     let title = "title: Black Friday — the CDN served other customers' cached cart pages";

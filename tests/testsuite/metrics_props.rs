@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, NaiveDate};
 use proptest::prelude::*;
 use retro::config::Config;
 use retro::internals::{compute, percentile, Quarter};
-use retro::internals::{ActionItem, Body, Day, ItemStatus, Postmortem, Report, Stamp, Status, Timeline};
+use retro::internals::{ActionItem, Body, Day, ItemStatus, Postmortem, Stamp, Status, Timeline};
 use std::path::Path;
 
 fn stamp(at: DateTime<chrono::FixedOffset>) -> Stamp {
@@ -27,8 +27,6 @@ fn postmortem(i: usize, start_min: i64, ttd: i64, ttm: i64, items: &[(i64, Optio
             status: if closed.is_some() { ItemStatus::Done } else { ItemStatus::Open },
             closed: closed.map(|c| Day { raw: String::new(), date: start_day + Duration::days(c) }),
             link: None,
-            line: 1,
-            link_line: 0,
         })
         .collect();
     Postmortem {
@@ -56,9 +54,7 @@ fn postmortem(i: usize, start_min: i64, ttd: i64, ttm: i64, items: &[(i64, Optio
         questions: Default::default(),
         action_items,
         related: vec![],
-        lines: Default::default(),
         body: Body::Memory(String::new()),
-        report: Report { problems: vec![], score: 1.0 },
     }
 }
 

@@ -74,8 +74,7 @@ pub(super) fn render(r: &Renderer, id: &str) -> Result<OutputFile, RenderError> 
         .answers()
         .map(|(key, question, answer)| QuestionRow { key, question, answer: answer.clone() })
         .collect();
-    let problems: Vec<ProblemRow> = pm
-        .report
+    let problems: Vec<ProblemRow> = site.reports[i]
         .problems
         .iter()
         .map(|p| ProblemRow {
