@@ -121,19 +121,22 @@ fn quarter_of(pm: &Postmortem, tz: Tz) -> Option<Quarter> {
     start_day(pm, tz).map(Quarter::of)
 }
 
-/// Σ TTD / Σ TTM over incidents with both; 0 when Σ TTM is 0.
-pub(crate) fn undetected_share(durs: &[Durations]) -> f64 {
-    let (mut d, mut m) = (0.0, 0.0);
+/// Σ TTD / Σ TTM over incidents with both; 0 when Σ TTM is 0; `None`
+/// when no incident has both (a quarter without incidents has no share,
+/// not a share of 0).
+pub(crate) fn undetected_share(durs: &[Durations]) -> Option<f64> {
+    let (mut d, mut m, mut n) = (0.0, 0.0, 0);
     for x in durs {
         if let (Some(ttd), Some(ttm)) = (x.ttd, x.ttm) {
             d += ttd;
             m += ttm;
+            n += 1;
         }
     }
-    if m == 0.0 {
-        0.0
-    } else {
-        d / m
+    match n {
+        0 => None,
+        _ if m == 0.0 => Some(0.0),
+        _ => Some(d / m),
     }
 }
 
@@ -182,7 +185,7 @@ pub struct QuarterMetrics {
     pub ttd: Summary,
     pub ttm: Summary,
     pub ttr: Summary,
-    pub undetected_share: f64,
+    pub undetected_share: Option<f64>,
     pub action_items: QuarterItems,
     /// Indexes into the postmortem slice of the incidents of this quarter.
     pub members: Vec<usize>,
@@ -204,7 +207,7 @@ pub struct Totals {
     pub ttd: Summary,
     pub ttm: Summary,
     pub ttr: Summary,
-    pub undetected_share: f64,
+    pub undetected_share: Option<f64>,
     pub action_items: TotalItems,
 }
 
@@ -488,9 +491,10 @@ mod tests {
         let dd = |ttd: f64, ttm: f64| Durations { ttd: Some(ttd), ttm: Some(ttm), ..Default::default() };
         // (10 + 30) / (40 + 60) = 0.4; the incident without TTM is left out
         let v = [dd(10.0, 40.0), dd(30.0, 60.0), Durations { ttd: Some(5.0), ..Default::default() }];
-        assert!((undetected_share(&v) - 0.4).abs() < 1e-12);
-        assert_eq!(undetected_share(&[]), 0.0);
-        assert_eq!(undetected_share(&[dd(0.0, 0.0)]), 0.0);
+        assert!((undetected_share(&v).unwrap() - 0.4).abs() < 1e-12);
+        assert_eq!(undetected_share(&[]), None, "no incident: no share");
+        assert_eq!(undetected_share(&[Durations { ttd: Some(5.0), ..Default::default() }]), None);
+        assert_eq!(undetected_share(&[dd(0.0, 0.0)]), Some(0.0));
     }
 
     /// A hand-computed site: three incidents over three quarters, one empty.
@@ -542,12 +546,12 @@ mod tests {
         assert_eq!(q1.ttd.p90, Some(19.0)); // 10 + 0.9·10
         assert_eq!(q1.ttm.median, Some(30.0)); // [20, 40]
         assert_eq!(q1.ttr.median, Some(100.0)); // only a has TTR
-        assert!((q1.undetected_share - 30.0 / 60.0).abs() < 1e-12);
+        assert!((q1.undetected_share.unwrap() - 30.0 / 60.0).abs() < 1e-12);
         // opened 3 (a's); closed 1 (2024-02-20); open at 03-31: a's 2nd (closed 08-15) and 3rd = 2
         assert_eq!(q1.action_items, QuarterItems { opened: 3, closed: 1, open_at_end: 2 });
 
         let q2 = &m.quarters[1];
-        assert_eq!((q2.incidents, q2.ttd.median, q2.undetected_share), (0, None, 0.0));
+        assert_eq!((q2.incidents, q2.ttd.median, q2.undetected_share), (0, None, None));
         assert!(q2.by_area.is_empty());
         // nothing opened or closed; a's two unfinished items still open at 06-30
         assert_eq!(q2.action_items, QuarterItems { opened: 0, closed: 0, open_at_end: 2 });
@@ -555,13 +559,13 @@ mod tests {
         let q3 = &m.quarters[2];
         // opened 2 (c's); closed 2 (a's 08-15, c's 07-05); open at 09-30: a's open one, c's open one = 2
         assert_eq!(q3.action_items, QuarterItems { opened: 2, closed: 2, open_at_end: 2 });
-        assert!((q3.undetected_share - 5.0 / 65.0).abs() < 1e-12);
+        assert!((q3.undetected_share.unwrap() - 5.0 / 65.0).abs() < 1e-12);
 
         let t = &m.total;
         assert_eq!(t.incidents, 3);
         assert_eq!(t.ttd.median, Some(10.0)); // [5, 10, 20]
         assert!((t.ttd.p90.unwrap() - 18.0).abs() < 1e-12); // h=1.8: 10 + 0.8·10
-        assert!((t.undetected_share - 35.0 / 125.0).abs() < 1e-12);
+        assert!((t.undetected_share.unwrap() - 35.0 / 125.0).abs() < 1e-12);
         assert_eq!(t.action_items, TotalItems { opened: 5, closed: 3, open: 2, overdue: 1 });
         assert_eq!(m.items[0][2].age_days, Some(340)); // 2024-02-10 → 2025-01-15
     }

@@ -122,7 +122,7 @@ struct QuarterJson<'a> {
     ttd_minutes: SummaryJson,
     ttm_minutes: SummaryJson,
     ttr_minutes: SummaryJson,
-    undetected_share: f64,
+    undetected_share: Option<f64>,
     action_items: QuarterItemsJson,
 }
 
@@ -142,7 +142,7 @@ struct TotalJson<'a> {
     ttd_minutes: SummaryJson,
     ttm_minutes: SummaryJson,
     ttr_minutes: SummaryJson,
-    undetected_share: f64,
+    undetected_share: Option<f64>,
     action_items: TotalItemsJson,
 }
 

@@ -181,13 +181,24 @@ pub(crate) fn lines(
         look(&mut chart.configure_mesh(), n, &fmt_x, &fmt_y, y_desc).draw().map_err(err)?;
         for s in series {
             let color = s.color;
-            let pts: Vec<(f64, f64)> = s.values.iter().enumerate().map(|(i, v)| (i as f64, *v)).collect();
-            chart
-                .draw_series(LineSeries::new(pts.clone(), color.stroke_width(3)))
-                .map_err(err)?
-                .label(s.name.as_str())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], color.stroke_width(3)));
-            chart.draw_series(pts.into_iter().map(|p| Circle::new(p, 4, color.filled()))).map_err(err)?;
+            // a value that is not a number (no value) breaks the line
+            let runs: Vec<Vec<(f64, f64)>> = s
+                .values
+                .iter()
+                .enumerate()
+                .collect::<Vec<_>>()
+                .split(|(_, v)| !v.is_finite())
+                .filter(|run| !run.is_empty())
+                .map(|run| run.iter().map(|(i, v)| (*i as f64, **v)).collect())
+                .collect();
+            for (k, run) in runs.iter().enumerate() {
+                let line = chart.draw_series(LineSeries::new(run.clone(), color.stroke_width(3))).map_err(err)?;
+                if k == 0 {
+                    line.label(s.name.as_str())
+                        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], color.stroke_width(3)));
+                }
+            }
+            chart.draw_series(runs.into_iter().flatten().map(|p| Circle::new(p, 4, color.filled()))).map_err(err)?;
         }
         legend(&mut chart)?;
         root.present().map_err(err)?;
@@ -286,7 +297,9 @@ fn describe(labels: &[String], series: &[Series]) -> String {
                 .iter()
                 .map(|s| {
                     let v = s.values.get(i).copied().unwrap_or(0.0);
-                    if v.fract() == 0.0 {
+                    if !v.is_finite() {
+                        format!("{} —", s.name)
+                    } else if v.fract() == 0.0 {
                         format!("{} {v:.0}", s.name)
                     } else {
                         format!("{} {:.0}%", s.name, v * 100.0)

@@ -325,11 +325,11 @@ pub(crate) fn quarter_figures(m: &Metrics, idx: usize, cfg: &Config) -> Vec<Figu
         prevs(&mut f, prev.map(|s| fmt_minutes(s.median)));
         figs.push(compare(f, cur.median, prev.and_then(|s| s.median), comparable, true));
     }
-    let mut f = Figure::plain("Undetected share", fmt_share(Some(q.undetected_share)));
+    let mut f = Figure::plain("Undetected share", fmt_share(q.undetected_share));
     f.n = Some(q.ttd.n.min(q.ttm.n));
     f.formula = Some("Σ TTD ÷ Σ TTM: the share of impact time nobody knew".into());
-    prevs(&mut f, p.map(|p| fmt_share(Some(p.undetected_share))));
-    figs.push(compare(f, Some(q.undetected_share), p.map(|p| p.undetected_share), comparable, true));
+    prevs(&mut f, p.map(|p| fmt_share(p.undetected_share)));
+    figs.push(compare(f, q.undetected_share, p.and_then(|p| p.undetected_share), comparable, true));
 
     let ai = &q.action_items;
     let mut f = Figure::plain("Action items closed", ai.closed.to_string());

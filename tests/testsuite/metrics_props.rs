@@ -107,7 +107,10 @@ proptest! {
         for q in &m.quarters {
             opened += q.action_items.opened;
             prop_assert!(q.action_items.open_at_end <= opened);
-            prop_assert!(q.undetected_share >= 0.0 && q.undetected_share <= 1.0 + 1e-12);
+            // a share only where an incident has both times, and within 0..1
+            let both = q.members.iter().any(|&i| m.durations[i].ttd.is_some() && m.durations[i].ttm.is_some());
+            prop_assert_eq!(q.undetected_share.is_some(), both);
+            prop_assert!(q.undetected_share.is_none_or(|s| (0.0..=1.0 + 1e-12).contains(&s)));
         }
         prop_assert_eq!(opened, m.total.action_items.opened);
         prop_assert!(m.total.action_items.overdue <= m.total.action_items.open);

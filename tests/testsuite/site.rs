@@ -17,17 +17,6 @@ fn build(root: &Path, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
     (o, out)
 }
 
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut v = Vec::new();
-    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let e = e.unwrap();
-        if e.file_type().is_file() {
-            v.push(e.path().to_path_buf());
-        }
-    }
-    v
-}
-
 fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
@@ -363,4 +352,30 @@ fn search_index_is_compact() {
     assert_eq!(n, 21);
     let size = std::fs::metadata(out.join("search-index.json")).unwrap().len() as usize;
     assert!(size / n < 600, "{} bytes per postmortem", size / n);
+}
+
+/// A quarter without incidents has no undetected share: "—" on its page,
+/// `null` in the export, never a share of 0 %.
+#[test]
+fn a_quarter_without_incidents_has_no_undetected_share() {
+    let incident = |day: &str| {
+        format!(
+            "---\ntitle: On {day}\nseverity: SEV2\nstatus: draft\ntimeline:\n  started: {day}T10:00:00Z\n  detected: {day}T10:10:00Z\n  mitigated: {day}T10:40:00Z\n---\nBody.\n"
+        )
+    };
+    let s = TestSite::with_config("title = \"Gap\"\n")
+        .postmortem("a.md", &incident("2024-01-10"))
+        .postmortem("b.md", &incident("2024-10-05"));
+    let (_o, out) = build(s.path(), &[]);
+    let metrics: Value = serde_json::from_str(&read(&out.join("api/metrics.json"))).unwrap();
+    let shares: Vec<&Value> = metrics["quarters"].as_array().unwrap().iter().map(|q| &q["undetected_share"]).collect();
+    // 10 of 40 minutes nobody knew, in Q1 and Q4; none in Q2 and Q3
+    assert_eq!(shares, [&Value::from(0.25), &Value::Null, &Value::Null, &Value::from(0.25)]);
+    let q2 = read(&out.join("quarters/2024-Q2/index.html"));
+    let figure = &q2[q2.find("<dt>Undetected share</dt>").unwrap()..];
+    assert!(figure.contains("<dd class=\"value\">— "), "{}", &figure[..120]);
+    let home = read(&out.join("index.html"));
+    let figure = &home[home.find("<dt>Undetected share</dt>").unwrap()..];
+    let figure = &figure[..figure.find("</div>").unwrap()];
+    assert!(figure.contains("previous: —"), "Q4 against an empty Q3: {figure}");
 }

@@ -43,7 +43,7 @@ pub(super) fn rows(site: &Site) -> Vec<QuarterRow> {
             ttd: summary_row(&q.ttd),
             ttm: summary_row(&q.ttm),
             ttr: summary_row(&q.ttr),
-            undetected: fmt_share(Some(q.undetected_share)),
+            undetected: fmt_share(q.undetected_share),
             opened: q.action_items.opened,
             closed: q.action_items.closed,
             open_at_end: q.action_items.open_at_end,

@@ -36,7 +36,7 @@ fn slice_figures(idx: &[usize], site: &Site) -> SliceFigures {
         ttd: summary_row(&pick(|d| d.ttd)),
         ttm: summary_row(&pick(|d| d.ttm)),
         ttr: summary_row(&pick(|d| d.ttr)),
-        undetected: fmt_share(Some(crate::metrics::undetected_share(&durs))),
+        undetected: fmt_share(crate::metrics::undetected_share(&durs)),
         open_items: idx.iter().flat_map(|&i| &m.items[i]).filter(|s| s.open).count(),
         overdue_items: idx.iter().flat_map(|&i| &m.items[i]).filter(|s| s.overdue).count(),
     }

@@ -65,7 +65,8 @@ pub(super) fn render(r: &Renderer) -> Result<OutputFile, RenderError> {
         &[Series {
             name: "undetected share".into(),
             color: PALETTE[4],
-            values: qs.iter().map(|q| q.undetected_share).collect(),
+            // no share (a quarter without incidents) is a gap in the line
+            values: qs.iter().map(|q| q.undetected_share.unwrap_or(f64::NAN)).collect(),
         }],
         "share of impact time",
         true,
