@@ -69,13 +69,14 @@ fn look<'m, 'a, 'b, Y: plotters::coord::ranged1d::Ranged, DB: DrawingBackend>(
     n: usize,
     fmt_x: &'b dyn Fn(&f64) -> String,
     fmt_y: &'b dyn Fn(&Y::ValueType) -> String,
+    y_labels: usize,
     y_desc: &str,
 ) -> &'m mut plotters::chart::MeshStyle<'a, 'b, plotters::coord::types::RangedCoordf64, Y, DB> {
     mesh.disable_x_mesh()
         .x_labels(n.max(1))
         .x_label_formatter(fmt_x)
         .y_label_formatter(fmt_y)
-        .y_labels(6)
+        .y_labels(y_labels)
         .x_desc("quarter")
         .y_desc(y_desc)
         .axis_style(INK)
@@ -111,6 +112,22 @@ fn label_at(labels: &[String], x: f64) -> String {
 
 /// The top of the y axis: room above the data for a legend of `entries`
 /// lines in the upper left corner (about 16 px each on a 256 px plot).
+/// How many value labels a count axis from 0 to `ymax` gets: few enough
+/// that every one is a whole number (0, 1, 2 for a maximum of 2, never
+/// 0, 0, 1, 1, 2).
+fn count_labels(ymax: f64) -> usize {
+    (ymax as usize + 1).clamp(2, 6)
+}
+
+/// A count for an axis label; nothing between whole numbers.
+fn count_label(y: &f64) -> String {
+    if (y - y.round()).abs() < 1e-9 {
+        format!("{y:.0}")
+    } else {
+        String::new()
+    }
+}
+
 fn headroom(max: f64, entries: usize) -> f64 {
     let legend = ((12 + 16 * entries) as f64 / 256.0).min(0.6);
     if max <= 0.0 {
@@ -132,8 +149,7 @@ pub(crate) fn stacked_bars(id: &str, title: &str, labels: &[String], series: &[S
         let mut chart =
             frame(&root, title, 48).build_cartesian_2d(-0.5f64..(n as f64 - 0.5), 0f64..ymax).map_err(err)?;
         let fmt_x = |x: &f64| label_at(labels, *x);
-        let fmt_y = |y: &f64| format!("{y:.0}");
-        look(&mut chart.configure_mesh(), n, &fmt_x, &fmt_y, y_desc).draw().map_err(err)?;
+        look(&mut chart.configure_mesh(), n, &fmt_x, &count_label, count_labels(ymax), y_desc).draw().map_err(err)?;
         let mut base = vec![0.0; n];
         for s in series {
             let color = s.color;
@@ -177,8 +193,9 @@ pub(crate) fn lines(
         let mut chart =
             frame(&root, title, 52).build_cartesian_2d(-0.5f64..(n as f64 - 0.5), 0f64..ymax).map_err(err)?;
         let fmt_x = |x: &f64| label_at(labels, *x);
-        let fmt_y = |y: &f64| if percent { format!("{:.0}%", y * 100.0) } else { format!("{y:.0}") };
-        look(&mut chart.configure_mesh(), n, &fmt_x, &fmt_y, y_desc).draw().map_err(err)?;
+        let fmt_y = |y: &f64| if percent { format!("{:.0}%", y * 100.0) } else { count_label(y) };
+        let y_labels = if percent { 6 } else { count_labels(ymax) };
+        look(&mut chart.configure_mesh(), n, &fmt_x, &fmt_y, y_labels, y_desc).draw().map_err(err)?;
         for s in series {
             let color = s.color;
             // a value that is not a number (no value) breaks the line
@@ -230,7 +247,7 @@ pub(crate) fn dots(
             .map_err(err)?;
         let fmt_x = |x: &f64| label_at(labels, *x);
         let fmt_y = |y: &f64| fmt_minutes(Some(*y));
-        look(&mut chart.configure_mesh(), n, &fmt_x, &fmt_y, "minutes (log scale)").draw().map_err(err)?;
+        look(&mut chart.configure_mesh(), n, &fmt_x, &fmt_y, 6, "minutes (log scale)").draw().map_err(err)?;
         let mut pts = Vec::new();
         for (i, vs) in values.iter().enumerate() {
             let mut sorted = vs.clone();
@@ -350,5 +367,44 @@ mod tests {
         )
         .unwrap();
         assert!(l.contains("x 25%"));
+    }
+
+    /// The value labels of an SVG chart, top to bottom as drawn.
+    fn y_labels(svg: &str) -> Vec<String> {
+        svg.split("<text")
+            .filter(|t| t.contains("text-anchor=\"end\""))
+            .filter_map(|t| t.split_once('>').map(|(_, rest)| rest.split('<').next().unwrap_or("").trim().to_string()))
+            .filter(|l| !l.is_empty())
+            .collect()
+    }
+
+    #[test]
+    fn count_axes_are_labelled_with_whole_numbers_only() {
+        for (max, want) in [(1.0, vec!["0", "1"]), (2.0, vec!["0", "1", "2"])] {
+            let s = vec![Series { name: "SEV1".into(), color: PALETTE[0], values: vec![max, 0.0] }];
+            let bars = stacked_bars("b", "Incidents", &labels(), &s, "incidents").unwrap();
+            let line = lines("l", "SEV1", &labels(), &s, "incidents", false).unwrap();
+            for svg in [bars, line] {
+                let got = y_labels(&svg);
+                assert!(got.iter().all(|l| l.parse::<u32>().is_ok()), "{got:?}");
+                let mut sorted = got.clone();
+                sorted.sort();
+                sorted.dedup();
+                assert_eq!(sorted.len(), got.len(), "no label twice: {got:?}");
+                assert!(want.iter().all(|w| got.contains(&w.to_string())), "{got:?} lacks {want:?}");
+            }
+        }
+        // a large count still gets few, round labels
+        let s = vec![Series { name: "x".into(), color: PALETTE[0], values: vec![37.0, 3.0] }];
+        let got = y_labels(&lines("l", "x", &labels(), &s, "incidents", false).unwrap());
+        assert!(got.len() <= 6 && got.iter().all(|l| l.parse::<u32>().is_ok_and(|v| v % 5 == 0)), "{got:?}");
+    }
+
+    #[test]
+    fn a_line_has_a_gap_where_a_value_is_missing() {
+        let s = vec![Series { name: "share".into(), color: PALETTE[4], values: vec![0.25, f64::NAN] }];
+        let l = lines("g", "Undetected", &labels(), &s, "share", true).unwrap();
+        assert!(l.contains("2024-Q1: share 25%; 2024-Q2: share —"), "{l}");
+        assert!(!l.contains("NaN"));
     }
 }
