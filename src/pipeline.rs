@@ -69,8 +69,8 @@ pub struct Edited {
 /// The pages still to render after an edit: pass to [`finish`].
 #[derive(Debug)]
 pub struct Rest {
-    /// The edited postmortem's index, what it was before, and the site's
-    /// metrics before when the edit changed them.
+    /// The edited postmortem's index, the postmortem and report the edit
+    /// replaced, and the site's metrics it replaced, when it changed them.
     index: usize,
     before: Postmortem,
     report: Report,

@@ -19,6 +19,12 @@ use std::sync::OnceLock;
 /// Closed items per page of the closed-items archive.
 pub(crate) const CLOSED_PER_PAGE: usize = 500;
 
+/// How many archive pages `closed` closed items take: one at least, which
+/// says that none is closed.
+fn archive_pages(closed: usize) -> usize {
+    closed.div_ceil(CLOSED_PER_PAGE).max(1)
+}
+
 /// The grouped views of the open action items: (key, folder, title, the
 /// group of an item).
 pub(crate) type View = (&'static str, &'static str, &'static str, fn(&ItemRow) -> String);
@@ -214,10 +220,9 @@ impl<'a> Site<'a> {
             open.sort_by(by(|a, b| a.rank.cmp(&b.rank).then(a.due.cmp(b.due)).then(a.id.cmp(b.id))));
             let mut closed: Vec<usize> = (0..items.len()).filter(|&i| !items[i].open).collect();
             closed.sort_by(by(|a, b| b.closed.cmp(a.closed).then(a.id.cmp(b.id))));
-            let mut pages: Vec<Vec<usize>> = closed.chunks(CLOSED_PER_PAGE).map(<[usize]>::to_vec).collect();
-            if pages.is_empty() {
-                pages.push(Vec::new());
-            }
+            let pages = (0..archive_pages(closed.len()))
+                .map(|n| closed.iter().skip(n * CLOSED_PER_PAGE).take(CLOSED_PER_PAGE).copied().collect())
+                .collect();
             (open, pages)
         })
     }
@@ -231,7 +236,7 @@ impl<'a> Site<'a> {
     pub(crate) fn routes(&self) -> Vec<Route> {
         let closed = self.m.items.iter().flatten().filter(|s| !s.open).count();
         let mut all: Vec<Route> = self.pms.iter().map(|p| Route::Postmortem(p.id.clone())).collect();
-        all.extend((1..=closed.div_ceil(CLOSED_PER_PAGE).max(1)).map(Route::ClosedItems));
+        all.extend((1..=archive_pages(closed)).map(Route::ClosedItems));
         all.extend(VIEWS.iter().map(|v| Route::TrackerView(v.1)));
         all.extend(self.m.quarters.iter().map(|q| Route::Quarter(q.quarter)));
         for t in [Taxonomy::Area, Taxonomy::Tag] {
