@@ -224,6 +224,7 @@ const PROBE: &str = r#"return {
   h1: (document.querySelector('h1') || {}).textContent || '',
   svgs: Array.from(document.querySelectorAll('svg')).map(s => { const r = s.getBoundingClientRect(); return [r.width, r.height]; }),
   chart_scale: Array.from(document.querySelectorAll('svg.chart')).map(s => s.getBoundingClientRect().width / s.viewBox.baseVal.width),
+  chart_ends: Array.from(document.querySelectorAll('svg.chart')).map(s => s.getBoundingClientRect().right - s.closest('figure').getBoundingClientRect().right),
   rows: document.querySelectorAll('tbody tr').length,
   overflow: Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - window.innerWidth,
   wide: Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap, .chart-figure') && getComputedStyle(e).position !== 'fixed').map(e => e.tagName + '.' + e.className).slice(0, 5),
@@ -262,13 +263,17 @@ fn every_kind_of_page_works_in_chromium_on_a_phone_and_a_desktop() {
             }
             assert_eq!(p["search_hidden"], false, "{name} at {width}px: the search box appears with JavaScript: {p}");
             if width == 375 {
-                // charts are drawn 720 wide with 12 px labels: shown at no
-                // less than three quarters of that, labels stay above 9 px
+                // charts are drawn 900 wide with 14 px labels: shown at no
+                // less than 0.675 of that, labels stay at 9.45 px or more
                 for scale in p["chart_scale"].as_array().unwrap() {
                     assert!(
-                        scale.as_f64().unwrap() >= 0.75,
+                        scale.as_f64().unwrap() >= 0.675,
                         "{name}: a chart shrunk to {scale} of its size on a phone"
                     );
+                }
+                // a chart wider than the phone opens at its newest quarters
+                for end in p["chart_ends"].as_array().unwrap() {
+                    assert!(end.as_f64().unwrap().abs() <= 2.0, "{name}: a chart's right end is {end} px off screen");
                 }
                 assert!(p["overflow"].as_f64().unwrap() <= 0.0, "{name} overflows a 375 px phone: {}", p["wide"]);
             }

@@ -6,7 +6,7 @@ use super::{chart_err, Change, RenderError, Renderer};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::metrics::{Metrics, QuarterMetrics, Summary};
-use crate::render::charts::{self, Series, PALETTE};
+use crate::render::charts::{self, palette, Series};
 use crate::render::site::Site;
 use crate::render::OutputFile;
 use crate::routes::Route;
@@ -25,7 +25,7 @@ pub(super) fn sev1_chart(site: &Site) -> Result<String, Diagnostic> {
         &labels(m),
         &[Series {
             name: sev1_name.clone(),
-            color: PALETTE[0],
+            color: palette::severity(0, site.cfg.severities.len()),
             values: m.quarters.iter().map(|q| q.by_severity.first().map_or(0.0, |x| x.1 as f64)).collect(),
         }],
         "incidents",
@@ -40,7 +40,7 @@ fn sev_series(cfg: &Config, quarters: &[QuarterMetrics]) -> Vec<Series> {
         .enumerate()
         .map(|(i, s)| Series {
             name: s.clone(),
-            color: PALETTE[i % PALETTE.len()],
+            color: palette::severity(i, cfg.severities.len()),
             values: quarters.iter().map(|q| q.by_severity.get(i).map_or(0.0, |x| x.1 as f64)).collect(),
         })
         .collect()
@@ -64,7 +64,7 @@ pub(super) fn render(r: &Renderer) -> Result<OutputFile, RenderError> {
         labels,
         &[Series {
             name: "undetected share".into(),
-            color: PALETTE[4],
+            color: palette::PURPLE,
             // no share (a quarter without incidents) is a gap in the line
             values: qs.iter().map(|q| q.undetected_share.unwrap_or(f64::NAN)).collect(),
         }],
@@ -99,9 +99,15 @@ fn durations(r: &Renderer, labels: &[String]) -> Result<Vec<serde_json::Value>, 
         let members: Vec<Vec<f64>> =
             m.quarters.iter().map(|q| q.members.iter().filter_map(|&i| of(&m.durations[i])).collect()).collect();
         let medians: Vec<Option<f64>> = m.quarters.iter().map(|q| summary(q).median).collect();
-        let chart =
-            charts::dots(&format!("chart-{key}"), &format!("{title} per incident"), labels, &members, &medians, color)
-                .map_err(chart_err)?;
+        let chart = charts::durations(
+            &format!("chart-{key}"),
+            &format!("{title} per quarter"),
+            labels,
+            &members,
+            &medians,
+            color,
+        )
+        .map_err(chart_err)?;
         let table: Vec<serde_json::Value> = rows
             .iter()
             .zip(&m.quarters)
@@ -113,31 +119,52 @@ fn durations(r: &Renderer, labels: &[String]) -> Result<Vec<serde_json::Value>, 
         Ok(serde_json::json!({"key": key, "title": title, "formula": formula, "chart": chart, "rows": table}))
     };
     Ok(vec![
-        section("ttd", "Time to detect", "TTD = detected − started", PALETTE[2], (|d| d.ttd, |q| &q.ttd))?,
+        section("ttd", "Time to detect", "TTD = detected − started", palette::BLUE, (|d| d.ttd, |q| &q.ttd))?,
         section(
             "ttm",
             "Time to mitigate",
             "TTM = mitigated − started: how long users were hurt",
-            PALETTE[0],
+            palette::SKY,
             (|d| d.ttm, |q| &q.ttm),
         )?,
-        section("ttr", "Time to resolve", "TTR = resolved − started", PALETTE[3], (|d| d.ttr, |q| &q.ttr))?,
+        section("ttr", "Time to resolve", "TTR = resolved − started", palette::GREEN, (|d| d.ttr, |q| &q.ttr))?,
     ])
 }
 
-/// Incidents per quarter by area, stacked.
+/// How many areas the area chart names; the others are drawn as one
+/// "other" segment.
+const TOP_AREAS: usize = 5;
+
+/// Incidents per quarter by area, stacked: the areas with the most
+/// incidents (ties by name), and all others together.
 fn area_chart(m: &Metrics, labels: &[String]) -> Result<String, RenderError> {
-    let series: Vec<Series> = m
-        .total
-        .by_area
-        .keys()
-        .enumerate()
-        .map(|(i, a)| Series {
+    let mut ranked: Vec<(&String, &usize)> = m.total.by_area.iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let named = ranked.len().min(TOP_AREAS);
+    let (top, rest) = ranked.split_at(named);
+    let mut series: Vec<Series> = top
+        .iter()
+        .zip(palette::AREAS)
+        .map(|((a, _), color)| Series {
             name: a.to_string(),
-            color: PALETTE[i % PALETTE.len()],
-            values: m.quarters.iter().map(|q| q.by_area.get(a).copied().unwrap_or(0) as f64).collect(),
+            color,
+            values: m.quarters.iter().map(|q| q.by_area.get(*a).copied().unwrap_or(0) as f64).collect(),
         })
         .collect();
+    if !rest.is_empty() {
+        series.push(Series {
+            name: match rest.len() {
+                1 => "other (1 area)".to_string(),
+                n => format!("other ({n} areas)"),
+            },
+            color: palette::OTHER,
+            values: m
+                .quarters
+                .iter()
+                .map(|q| rest.iter().map(|(a, _)| q.by_area.get(*a).copied().unwrap_or(0)).sum::<usize>() as f64)
+                .collect(),
+        });
+    }
     Ok(charts::stacked_bars("chart-area", "Incidents per quarter by area", labels, &series, "incidents")
         .map_err(chart_err)?)
 }
@@ -154,9 +181,9 @@ fn items_chart(m: &Metrics, labels: &[String]) -> Result<String, RenderError> {
         "Action items per quarter",
         labels,
         &[
-            series("opened", PALETTE[2], |a| a.opened),
-            series("closed", PALETTE[3], |a| a.closed),
-            series("open at quarter end", PALETTE[0], |a| a.open_at_end),
+            series("opened", palette::BLUE, |a| a.opened),
+            series("closed", palette::GREEN, |a| a.closed),
+            series("open at quarter end", palette::GREY, |a| a.open_at_end),
         ],
         "action items",
         false,
