@@ -22,6 +22,7 @@ pub(crate) mod routes;
 pub(crate) mod scaffold;
 pub(crate) mod schema;
 pub(crate) mod serve;
+pub(crate) mod stats;
 pub(crate) mod text;
 pub(crate) mod timing;
 pub(crate) mod validate;

@@ -26,19 +26,29 @@ pub fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
     Some(sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]))
 }
 
-/// Median and p90 of a set of durations.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+/// Median, its 95 % interval and p90 of a set of durations, and the
+/// values themselves (ascending) for the tests that compare two sets.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Summary {
     pub median: Option<f64>,
+    /// Distribution-free 95 % interval of the median (none below 6 values).
+    pub ci95: Option<(f64, f64)>,
     pub p90: Option<f64>,
     /// How many values the figures rest on.
     pub n: usize,
+    pub values: Vec<f64>,
 }
 
 impl Summary {
     pub fn of(mut values: Vec<f64>) -> Summary {
         values.sort_by(f64::total_cmp);
-        Summary { median: percentile(&values, 0.5), p90: percentile(&values, 0.9), n: values.len() }
+        Summary {
+            median: percentile(&values, 0.5),
+            ci95: crate::stats::median_ci95(&values),
+            p90: percentile(&values, 0.9),
+            n: values.len(),
+            values,
+        }
     }
 }
 
@@ -80,6 +90,62 @@ impl Quarter {
 impl fmt::Display for Quarter {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         write!(f, "{}-Q{}", self.year, self.q)
+    }
+}
+
+/// A calendar year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Year(pub i32);
+
+impl fmt::Display for Year {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// A span of calendar days that figures are counted over: a quarter or a
+/// year.
+pub(crate) trait Span: Copy + Ord + fmt::Display {
+    /// The longest run of empty spans shown between two incidents (ten
+    /// years); a longer gap is skipped, so the spans listed may not be
+    /// consecutive there.
+    const MAX_GAP: i64;
+    fn of(date: NaiveDate) -> Self;
+    /// Consecutive spans differ by one.
+    fn index(self) -> i64;
+    fn next(self) -> Self;
+    fn last_day(self) -> NaiveDate;
+}
+
+impl Span for Quarter {
+    const MAX_GAP: i64 = 40;
+    fn of(date: NaiveDate) -> Self {
+        Quarter::of(date)
+    }
+    fn index(self) -> i64 {
+        Quarter::index(self)
+    }
+    fn next(self) -> Self {
+        Quarter::next(self)
+    }
+    fn last_day(self) -> NaiveDate {
+        Quarter::last_day(self)
+    }
+}
+
+impl Span for Year {
+    const MAX_GAP: i64 = 10;
+    fn of(date: NaiveDate) -> Self {
+        Year(date.year())
+    }
+    fn index(self) -> i64 {
+        i64::from(self.0)
+    }
+    fn next(self) -> Self {
+        Year(self.0 + 1)
+    }
+    fn last_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.0, 12, 31).unwrap_or(NaiveDate::MAX)
     }
 }
 
@@ -164,20 +230,23 @@ pub(crate) fn item_state(item: &ActionItem, start: Option<NaiveDate>, today: Nai
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct QuarterItems {
-    /// Items of incidents that started in the quarter.
+pub struct PeriodItems {
+    /// Items of incidents that started in the period.
     pub opened: usize,
-    /// Items whose `closed` date falls in the quarter.
+    /// Items whose `closed` date falls in the period.
     pub closed: usize,
-    /// Items of incidents started on or before the quarter's last day,
+    /// Items of incidents started on or before the period's last day,
     /// not closed by then.
     pub open_at_end: usize,
 }
 
-/// One quarter's figures.
+/// One period's figures: a quarter's or a year's.
 #[derive(Clone, Debug, PartialEq)]
-pub struct QuarterMetrics {
-    pub quarter: Quarter,
+pub struct Period<P> {
+    pub period: P,
+    /// False while the period contains today (or lies after it): its
+    /// figures are "so far" and are not compared with finished periods.
+    pub complete: bool,
     pub incidents: usize,
     /// Every configured severity, most severe first.
     pub by_severity: Vec<(String, usize)>,
@@ -186,10 +255,13 @@ pub struct QuarterMetrics {
     pub ttm: Summary,
     pub ttr: Summary,
     pub undetected_share: Option<f64>,
-    pub action_items: QuarterItems,
-    /// Indexes into the postmortem slice of the incidents of this quarter.
+    pub action_items: PeriodItems,
+    /// Indexes into the postmortem slice of the incidents of this period.
     pub members: Vec<usize>,
 }
+
+pub(crate) type QuarterMetrics = Period<Quarter>;
+pub(crate) type YearMetrics = Period<Year>;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TotalItems {
@@ -216,8 +288,11 @@ pub struct Totals {
 pub struct Metrics {
     pub today: NaiveDate,
     pub timezone: String,
-    /// From the first incident's quarter to the last one's, without gaps.
+    /// From the first incident's quarter to today's (or the last
+    /// incident's, when later), without gaps.
     pub quarters: Vec<QuarterMetrics>,
+    /// The same years.
+    pub years: Vec<YearMetrics>,
     pub total: Totals,
     /// Per postmortem, in the order given.
     pub durations: Vec<Durations>,
@@ -247,81 +322,74 @@ fn areas<'a>(pms: impl Iterator<Item = &'a Postmortem>) -> BTreeMap<String, usiz
     m
 }
 
-/// Measures every postmortem without errors, whatever its status.
-/// The longest run of empty quarters shown between two incidents (ten
-/// years); a longer gap is skipped, so the quarters listed may not be
-/// consecutive there.
-pub(crate) const MAX_GAP_QUARTERS: i64 = 40;
-
-/// Every quarter from the first incident's to the last one's: its
-/// incidents and their figures, and its action items.
-fn quarters(
+/// Every period from the first incident's to today's (or the last
+/// incident's, when that is later): its incidents and their figures, and
+/// its action items.
+fn periods<P: Span>(
     pms: &[Postmortem],
     cfg: &Config,
     durs: &[Durations],
     starts: &[Option<NaiveDate>],
-    quarter_of: &[Option<Quarter>],
-) -> Vec<QuarterMetrics> {
-    let mut quarters = Vec::new();
-    let first = quarter_of.iter().flatten().min().copied();
-    let last = quarter_of.iter().flatten().max().copied();
-    if let (Some(first), Some(last)) = (first, last) {
-        // Bucket incidents once; closed dates once; then walk the quarters.
-        let mut members: BTreeMap<Quarter, Vec<usize>> = BTreeMap::new();
-        for (i, q) in quarter_of.iter().enumerate() {
-            if let Some(q) = q {
-                members.entry(*q).or_default().push(i);
-            }
-        }
-        let mut closed_in: BTreeMap<Quarter, usize> = BTreeMap::new();
-        // (start day, closed day) of every item of an incident with a start
-        let mut spans: Vec<(NaiveDate, Option<NaiveDate>)> = Vec::new();
-        for (pm, s) in pms.iter().zip(starts) {
-            for item in &pm.action_items {
-                if let Some(c) = &item.closed {
-                    *closed_in.entry(Quarter::of(c.date)).or_insert(0) += 1;
-                }
-                if let Some(s) = s {
-                    spans.push((*s, item.closed.as_ref().map(|c| c.date)));
-                }
-            }
-        }
-        let mut q = first;
-        loop {
-            let idx = members.remove(&q).unwrap_or_default();
-            let end = q.last_day();
-            let pick =
-                |f: fn(&Durations) -> Option<f64>| Summary::of(idx.iter().filter_map(|&i| f(&durs[i])).collect());
-            let qd: Vec<Durations> = idx.iter().map(|&i| durs[i]).collect();
-            quarters.push(QuarterMetrics {
-                quarter: q,
-                incidents: idx.len(),
-                by_severity: count_by(idx.iter().filter_map(|&i| pms[i].severity.as_deref()), &cfg.severities),
-                by_area: areas(idx.iter().map(|&i| &pms[i])),
-                ttd: pick(|d| d.ttd),
-                ttm: pick(|d| d.ttm),
-                ttr: pick(|d| d.ttr),
-                undetected_share: undetected_share(&qd),
-                action_items: QuarterItems {
-                    opened: idx.iter().map(|&i| pms[i].action_items.len()).sum(),
-                    closed: closed_in.get(&q).copied().unwrap_or(0),
-                    open_at_end: spans.iter().filter(|(s, c)| *s <= end && c.is_none_or(|c| c > end)).count(),
-                },
-                members: idx,
-            });
-            if q >= last {
-                break;
-            }
-            // the quarters between incidents are shown, unless the next
-            // incident is years away: a start years off (W015) would
-            // otherwise make thousands of empty quarters
-            q = match members.keys().next() {
-                Some(&n) if n.index() - q.index() > MAX_GAP_QUARTERS => n,
-                _ => q.next(),
-            };
+    today: NaiveDate,
+) -> Vec<Period<P>> {
+    let mut periods = Vec::new();
+    // Bucket incidents once; closed dates once; then walk the periods.
+    let mut members: BTreeMap<P, Vec<usize>> = BTreeMap::new();
+    for (i, s) in starts.iter().enumerate() {
+        if let Some(s) = s {
+            members.entry(P::of(*s)).or_default().push(i);
         }
     }
-    quarters
+    let (Some(&first), Some(&latest)) = (members.keys().next(), members.keys().next_back()) else {
+        return periods;
+    };
+    let last = latest.max(P::of(today));
+    let mut closed_in: BTreeMap<P, usize> = BTreeMap::new();
+    // (start day, closed day) of every item of an incident with a start
+    let mut spans: Vec<(NaiveDate, Option<NaiveDate>)> = Vec::new();
+    for (pm, s) in pms.iter().zip(starts) {
+        for item in &pm.action_items {
+            if let Some(c) = &item.closed {
+                *closed_in.entry(P::of(c.date)).or_insert(0) += 1;
+            }
+            if let Some(s) = s {
+                spans.push((*s, item.closed.as_ref().map(|c| c.date)));
+            }
+        }
+    }
+    let mut p = first;
+    loop {
+        let idx = members.remove(&p).unwrap_or_default();
+        let end = p.last_day();
+        let pick = |f: fn(&Durations) -> Option<f64>| Summary::of(idx.iter().filter_map(|&i| f(&durs[i])).collect());
+        let pd: Vec<Durations> = idx.iter().map(|&i| durs[i]).collect();
+        periods.push(Period {
+            period: p,
+            complete: end < today,
+            incidents: idx.len(),
+            by_severity: count_by(idx.iter().filter_map(|&i| pms[i].severity.as_deref()), &cfg.severities),
+            by_area: areas(idx.iter().map(|&i| &pms[i])),
+            ttd: pick(|d| d.ttd),
+            ttm: pick(|d| d.ttm),
+            ttr: pick(|d| d.ttr),
+            undetected_share: undetected_share(&pd),
+            action_items: PeriodItems {
+                opened: idx.iter().map(|&i| pms[i].action_items.len()).sum(),
+                closed: closed_in.get(&p).copied().unwrap_or(0),
+                open_at_end: spans.iter().filter(|(s, c)| *s <= end && c.is_none_or(|c| c > end)).count(),
+            },
+            members: idx,
+        });
+        if p >= last {
+            break;
+        }
+        // the periods between incidents are shown, unless the next
+        // incident (or today) is years away: a start years off (W015)
+        // would otherwise make thousands of empty periods
+        let stop = members.keys().next().copied().unwrap_or(last).min(last);
+        p = if stop.index() - p.index() > P::MAX_GAP { stop } else { p.next() };
+    }
+    periods
 }
 
 pub fn compute(pms: &[Postmortem], cfg: &Config, today: NaiveDate) -> Metrics {
@@ -337,7 +405,8 @@ pub fn compute(pms: &[Postmortem], cfg: &Config, today: NaiveDate) -> Metrics {
         .map(|(pm, s)| pm.action_items.iter().map(|i| item_state(i, *s, today)).collect())
         .collect();
 
-    let quarters = quarters(pms, cfg, &durs, &starts, &quarter_of);
+    let quarters = periods::<Quarter>(pms, cfg, &durs, &starts, today);
+    let years = periods::<Year>(pms, cfg, &durs, &starts, today);
 
     let all = |f: fn(&Durations) -> Option<f64>| Summary::of(durs.iter().filter_map(f).collect());
     let flat = || items.iter().flatten();
@@ -356,7 +425,16 @@ pub fn compute(pms: &[Postmortem], cfg: &Config, today: NaiveDate) -> Metrics {
             overdue: flat().filter(|s| s.overdue).count(),
         },
     };
-    Metrics { today, timezone: cfg.timezone.name().to_string(), quarters, total, durations: durs, quarter_of, items }
+    Metrics {
+        today,
+        timezone: cfg.timezone.name().to_string(),
+        quarters,
+        years,
+        total,
+        durations: durs,
+        quarter_of,
+        items,
+    }
 }
 
 #[cfg(test)]
@@ -535,8 +613,14 @@ mod tests {
             ),
         ];
         let m = compute(&pms, &cfg, d("2025-01-15"));
-        let names: Vec<String> = m.quarters.iter().map(|q| q.quarter.to_string()).collect();
-        assert_eq!(names, ["2024-Q1", "2024-Q2", "2024-Q3"]);
+        let names: Vec<String> = m.quarters.iter().map(|q| q.period.to_string()).collect();
+        // to today's quarter, which is not complete
+        assert_eq!(names, ["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4", "2025-Q1"]);
+        let complete: Vec<bool> = m.quarters.iter().map(|q| q.complete).collect();
+        assert_eq!(complete, [true, true, true, true, false]);
+        let q4 = &m.quarters[3];
+        // nothing opened or closed in 2024-Q4; a's and c's open items still open
+        assert_eq!((q4.incidents, &q4.action_items), (0, &PeriodItems { opened: 0, closed: 0, open_at_end: 2 }));
 
         let q1 = &m.quarters[0];
         assert_eq!(q1.incidents, 2);
@@ -548,17 +632,17 @@ mod tests {
         assert_eq!(q1.ttr.median, Some(100.0)); // only a has TTR
         assert!((q1.undetected_share.unwrap() - 30.0 / 60.0).abs() < 1e-12);
         // opened 3 (a's); closed 1 (2024-02-20); open at 03-31: a's 2nd (closed 08-15) and 3rd = 2
-        assert_eq!(q1.action_items, QuarterItems { opened: 3, closed: 1, open_at_end: 2 });
+        assert_eq!(q1.action_items, PeriodItems { opened: 3, closed: 1, open_at_end: 2 });
 
         let q2 = &m.quarters[1];
         assert_eq!((q2.incidents, q2.ttd.median, q2.undetected_share), (0, None, None));
         assert!(q2.by_area.is_empty());
         // nothing opened or closed; a's two unfinished items still open at 06-30
-        assert_eq!(q2.action_items, QuarterItems { opened: 0, closed: 0, open_at_end: 2 });
+        assert_eq!(q2.action_items, PeriodItems { opened: 0, closed: 0, open_at_end: 2 });
 
         let q3 = &m.quarters[2];
         // opened 2 (c's); closed 2 (a's 08-15, c's 07-05); open at 09-30: a's open one, c's open one = 2
-        assert_eq!(q3.action_items, QuarterItems { opened: 2, closed: 2, open_at_end: 2 });
+        assert_eq!(q3.action_items, PeriodItems { opened: 2, closed: 2, open_at_end: 2 });
         assert!((q3.undetected_share.unwrap() - 5.0 / 65.0).abs() < 1e-12);
 
         let t = &m.total;
@@ -568,5 +652,30 @@ mod tests {
         assert!((t.undetected_share.unwrap() - 35.0 / 125.0).abs() < 1e-12);
         assert_eq!(t.action_items, TotalItems { opened: 5, closed: 3, open: 2, overdue: 1 });
         assert_eq!(m.items[0][2].age_days, Some(340)); // 2024-02-10 → 2025-01-15
+
+        // years: 2024 holds all three incidents; 2025 is today's, empty
+        let years: Vec<(String, bool, usize)> =
+            m.years.iter().map(|y| (y.period.to_string(), y.complete, y.incidents)).collect();
+        assert_eq!(years, [("2024".into(), true, 3), ("2025".into(), false, 0)]);
+        let y = &m.years[0];
+        assert_eq!((y.ttd.median, y.ttd.ci95, y.ttd.n), (Some(10.0), None, 3)); // n < 6: no interval
+                                                                                // opened 5; closed 3 (02-20, 07-05, 08-15); open at 12-31: a's and c's open items
+        assert_eq!(y.action_items, PeriodItems { opened: 5, closed: 3, open_at_end: 2 });
+        assert_eq!(y.members, [0, 1, 2]);
+    }
+
+    #[test]
+    fn quarters_jump_to_today_across_a_gap_of_more_than_ten_years() {
+        let cfg = Config::defaults(Path::new("/s"));
+        let pms = vec![pm("a", "SEV1", "x", ["2024-02-10T10:00:00Z", "", "", ""], vec![])];
+        let m = compute(&pms, &cfg, d("2040-05-01"));
+        let names: Vec<String> = m.quarters.iter().map(|q| q.period.to_string()).collect();
+        assert_eq!(names, ["2024-Q1", "2040-Q2"]);
+        let m = compute(&pms, &cfg, d("2026-05-01"));
+        assert_eq!(m.quarters.len(), 10, "2024-Q1 to 2026-Q2");
+        assert_eq!(m.years.len(), 3);
+        // an incident dated after today: the quarters run to it
+        let m = compute(&pms, &cfg, d("2023-05-01"));
+        assert_eq!((m.quarters.len(), m.quarters[0].complete), (1, false));
     }
 }

@@ -3,7 +3,7 @@
 
 use super::{Emit, OutputFile};
 use crate::config::Config;
-use crate::metrics::{ItemState, Metrics, Summary};
+use crate::metrics::{ItemState, Metrics, Period, Summary};
 use crate::model::{ActionItem, Postmortem, Report};
 use crate::routes::{Export, Route};
 use serde::ser::SerializeMap;
@@ -80,16 +80,17 @@ struct PostmortemJson<'a> {
     action_items: Vec<ItemJson<'a>>,
 }
 
-/// `{"median": …, "p90": …}`
+/// `{"median": …, "median_ci95": [lo, hi] or null, "p90": …}`
 #[derive(Serialize)]
 struct SummaryJson {
     median: Option<f64>,
+    median_ci95: Option<[f64; 2]>,
     p90: Option<f64>,
 }
 
 impl From<&Summary> for SummaryJson {
     fn from(s: &Summary) -> Self {
-        SummaryJson { median: s.median, p90: s.p90 }
+        SummaryJson { median: s.median, median_ci95: s.ci95.map(|(lo, hi)| [lo, hi]), p90: s.p90 }
     }
 }
 
@@ -107,15 +108,21 @@ impl Serialize for Ordered<'_> {
 }
 
 #[derive(Serialize)]
-struct QuarterItemsJson {
+struct PeriodItemsJson {
     opened: usize,
     closed: usize,
     open_at_end: usize,
 }
 
+/// A quarter (`"quarter": "2024-Q1"`) or a year (`"year": 2024`) and its
+/// figures.
 #[derive(Serialize)]
-struct QuarterJson<'a> {
-    quarter: String,
+struct PeriodJson<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    quarter: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    year: Option<i32>,
+    complete: bool,
     incidents: usize,
     by_severity: Ordered<'a>,
     by_area: &'a BTreeMap<String, usize>,
@@ -123,7 +130,29 @@ struct QuarterJson<'a> {
     ttm_minutes: SummaryJson,
     ttr_minutes: SummaryJson,
     undetected_share: Option<f64>,
-    action_items: QuarterItemsJson,
+    action_items: PeriodItemsJson,
+}
+
+impl<'a> PeriodJson<'a> {
+    fn of<P>(p: &'a Period<P>, quarter: Option<String>, year: Option<i32>) -> Self {
+        PeriodJson {
+            quarter,
+            year,
+            complete: p.complete,
+            incidents: p.incidents,
+            by_severity: Ordered(&p.by_severity),
+            by_area: &p.by_area,
+            ttd_minutes: (&p.ttd).into(),
+            ttm_minutes: (&p.ttm).into(),
+            ttr_minutes: (&p.ttr).into(),
+            undetected_share: p.undetected_share,
+            action_items: PeriodItemsJson {
+                opened: p.action_items.opened,
+                closed: p.action_items.closed,
+                open_at_end: p.action_items.open_at_end,
+            },
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -150,7 +179,8 @@ struct TotalJson<'a> {
 struct MetricsJson<'a> {
     today: String,
     timezone: &'a str,
-    quarters: Vec<QuarterJson<'a>>,
+    quarters: Vec<PeriodJson<'a>>,
+    years: Vec<PeriodJson<'a>>,
     total: TotalJson<'a>,
 }
 
@@ -300,25 +330,8 @@ fn metrics_file(m: &Metrics) -> OutputFile {
     let metrics = MetricsJson {
         today: m.today.format("%Y-%m-%d").to_string(),
         timezone: &m.timezone,
-        quarters: m
-            .quarters
-            .iter()
-            .map(|q| QuarterJson {
-                quarter: q.quarter.to_string(),
-                incidents: q.incidents,
-                by_severity: Ordered(&q.by_severity),
-                by_area: &q.by_area,
-                ttd_minutes: (&q.ttd).into(),
-                ttm_minutes: (&q.ttm).into(),
-                ttr_minutes: (&q.ttr).into(),
-                undetected_share: q.undetected_share,
-                action_items: QuarterItemsJson {
-                    opened: q.action_items.opened,
-                    closed: q.action_items.closed,
-                    open_at_end: q.action_items.open_at_end,
-                },
-            })
-            .collect(),
+        quarters: m.quarters.iter().map(|q| PeriodJson::of(q, Some(q.period.to_string()), None)).collect(),
+        years: m.years.iter().map(|y| PeriodJson::of(y, None, Some(y.period.0))).collect(),
         total: TotalJson {
             incidents: m.total.incidents,
             by_severity: Ordered(&m.total.by_severity),

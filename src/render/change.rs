@@ -110,7 +110,7 @@ impl Change {
         };
         let (qb, qa) = (&before_m.quarters, &after.m.quarters);
         let layout = qb.len() != qa.len()
-            || qb.iter().zip(qa).any(|(b, a)| b.quarter != a.quarter)
+            || qb.iter().zip(qa).any(|(b, a)| b.period != a.period)
             || !before_m.total.by_area.keys().eq(after.m.total.by_area.keys());
         Change {
             front_matter: true,

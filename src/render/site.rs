@@ -238,7 +238,7 @@ impl<'a> Site<'a> {
         let mut all: Vec<Route> = self.pms.iter().map(|p| Route::Postmortem(p.id.clone())).collect();
         all.extend((1..=archive_pages(closed)).map(Route::ClosedItems));
         all.extend(VIEWS.iter().map(|v| Route::TrackerView(v.1)));
-        all.extend(self.m.quarters.iter().map(|q| Route::Quarter(q.quarter)));
+        all.extend(self.m.quarters.iter().map(|q| Route::Quarter(q.period)));
         for t in [Taxonomy::Area, Taxonomy::Tag] {
             all.extend(self.groups(t).keys().map(|slug| t.route(slug)));
         }

@@ -3,9 +3,10 @@
 //! every field.
 
 use crate::config::Config;
-use crate::metrics::{Durations, ItemState, Metrics, Quarter};
+use crate::metrics::{Durations, ItemState, Metrics, Quarter, Summary};
 use crate::model::{ActionItem, Postmortem, Report, Stamp};
 use crate::routes::Route;
+use crate::stats;
 use serde::Serialize;
 use std::borrow::Cow;
 
@@ -252,55 +253,106 @@ impl Figure {
     }
 }
 
-/// Compares `cur` with `prev`; draws an arrow only when `comparable`.
+/// What decides whether a figure's change from the previous period is
+/// shown as a change.
+pub(crate) enum Evidence<'a> {
+    /// Events counted in two periods of equal length: the exact
+    /// conditional binomial test.
+    Counts(usize, usize),
+    /// Two sets of durations: the Mann–Whitney U test.
+    Durations(&'a [f64], &'a [f64]),
+    /// A count of the whole population (items open at a period's end), not
+    /// a sample: any change is real.
+    Census,
+    /// No test applies: the previous value is shown, without an arrow.
+    Untested,
+}
+
+/// "p = 0.042", "p = 0.42", "p < 0.001".
+fn fmt_p(p: f64) -> String {
+    if p < 0.001 {
+        "p < 0.001".into()
+    } else if p < 0.1 {
+        format!("p = {p:.3}")
+    } else {
+        format!("p = {p:.2}")
+    }
+}
+
+/// Compares `cur` with `prev`. An arrow, the change in % and a verdict are
+/// drawn only where the change is unlikely to be chance (a two-sided test
+/// at 5 %, named in the note with its p-value) or counts a whole
+/// population; otherwise the note says "no detectable change".
 /// `lower_is_better` decides whether an increase is "worse".
 pub(crate) fn compare(
     mut f: Figure,
     cur: Option<f64>,
     prev: Option<f64>,
-    comparable: bool,
+    evidence: Evidence,
     lower_is_better: bool,
 ) -> Figure {
-    if !comparable {
-        f.note = Some("too few incidents to compare".into());
-        return f;
+    let (Some(c), Some(p)) = (cur, prev) else { return f };
+    let tested = match evidence {
+        Evidence::Counts(a, b) => Some((stats::counts_p(a as u64, b as u64), stats::Test::Binomial)),
+        Evidence::Durations(x, y) => Some(stats::mann_whitney_p(x, y)),
+        Evidence::Census => None,
+        Evidence::Untested => {
+            f.note = Some("no test for this figure: compare the distributions on the trends page".into());
+            return f;
+        }
+    };
+    if let Some((pv, test)) = tested {
+        if pv >= stats::ALPHA {
+            f.note = Some(format!("no detectable change ({}, {})", test.name(), fmt_p(pv)));
+            return f;
+        }
+        f.note = Some(format!("unlikely to be chance ({}, {})", test.name(), fmt_p(pv)));
     }
-    if let (Some(c), Some(p)) = (cur, prev) {
-        let (arrow, verdict) = if (c - p).abs() < 1e-9 {
-            ("→", "same")
-        } else if c > p {
-            ("↑", if lower_is_better { "worse" } else { "better" })
+    let (arrow, verdict) = if (c - p).abs() < 1e-9 {
+        ("→", "same")
+    } else if c > p {
+        ("↑", if lower_is_better { "worse" } else { "better" })
+    } else {
+        ("↓", if lower_is_better { "better" } else { "worse" })
+    };
+    f.arrow = Some(arrow.into());
+    f.verdict = Some(verdict.into());
+    f.change = Some(if p.abs() < 1e-9 {
+        if c.abs() < 1e-9 {
+            "±0%".into()
         } else {
-            ("↓", if lower_is_better { "better" } else { "worse" })
-        };
-        f.arrow = Some(arrow.into());
-        f.verdict = Some(verdict.into());
-        f.change = Some(if p.abs() < 1e-9 {
-            if c.abs() < 1e-9 {
-                "±0%".into()
-            } else {
-                "new".into()
-            }
+            "new".into()
+        }
+    } else {
+        let pct = (c - p) / p * 100.0;
+        if pct.round() == 0.0 {
+            "±0%".into()
+        } else if pct > 0.0 {
+            format!("+{pct:.0}%")
         } else {
-            let pct = (c - p) / p * 100.0;
-            if pct.round() == 0.0 {
-                "±0%".into()
-            } else if pct > 0.0 {
-                format!("+{pct:.0}%")
-            } else {
-                format!("−{:.0}%", -pct)
-            }
-        });
-    }
+            format!("−{:.0}%", -pct)
+        }
+    });
     f
 }
 
-/// The headline figures of one quarter against the one before.
+/// "47 min (95 % CI 12 min–3 h 10 min)"; the median alone below 6 values.
+pub(crate) fn fmt_median(s: &Summary) -> String {
+    match (s.median, s.ci95) {
+        (Some(m), Some((lo, hi))) => {
+            format!("{} (95 % CI {}–{})", fmt_minutes(Some(m)), fmt_minutes(Some(lo)), fmt_minutes(Some(hi)))
+        }
+        (m, _) => fmt_minutes(m),
+    }
+}
+
+/// The figures of one quarter against the one before. A quarter that is
+/// not finished is not compared: its figures are "so far".
 pub(crate) fn quarter_figures(m: &Metrics, idx: usize, cfg: &Config) -> Vec<Figure> {
     let q = &m.quarters[idx];
-    // only the quarter just before is "the previous quarter"
-    let p = idx.checked_sub(1).map(|i| &m.quarters[i]).filter(|p| p.quarter.next() == q.quarter);
-    let comparable = p.is_some_and(|p| p.incidents >= cfg.min_sample && q.incidents >= cfg.min_sample);
+    // only the finished quarter just before is "the previous quarter"
+    let p =
+        idx.checked_sub(1).map(|i| &m.quarters[i]).filter(|p| q.complete && p.complete && p.period.next() == q.period);
     let count = |x: usize| Some(x as f64);
     let sev1 = |qq: &crate::metrics::QuarterMetrics| qq.by_severity.first().map_or(0, |s| s.1);
     let sev1_name = cfg.severities.first().cloned().unwrap_or_default();
@@ -309,35 +361,39 @@ pub(crate) fn quarter_figures(m: &Metrics, idx: usize, cfg: &Config) -> Vec<Figu
 
     let mut f = Figure::plain("Incidents", q.incidents.to_string());
     prevs(&mut f, p.map(|p| p.incidents.to_string()));
-    figs.push(compare(f, count(q.incidents), p.map(|p| p.incidents as f64), comparable, true));
+    let e = Evidence::Counts(q.incidents, p.map_or(0, |p| p.incidents));
+    figs.push(compare(f, count(q.incidents), p.map(|p| p.incidents as f64), e, true));
 
     let mut f = Figure::plain(&format!("{sev1_name} incidents"), sev1(q).to_string());
     prevs(&mut f, p.map(|p| sev1(p).to_string()));
-    figs.push(compare(f, count(sev1(q)), p.map(|p| sev1(p) as f64), comparable, true));
+    let e = Evidence::Counts(sev1(q), p.map_or(0, sev1));
+    figs.push(compare(f, count(sev1(q)), p.map(|p| sev1(p) as f64), e, true));
 
     for (label, cur, prev, formula) in [
         ("Median time to detect", &q.ttd, p.map(|p| &p.ttd), "TTD = detected − started"),
         ("Median time to mitigate", &q.ttm, p.map(|p| &p.ttm), "TTM = mitigated − started"),
     ] {
-        let mut f = Figure::plain(label, fmt_minutes(cur.median));
+        let mut f = Figure::plain(label, fmt_median(cur));
         f.n = Some(cur.n);
         f.formula = Some(formula.into());
         prevs(&mut f, prev.map(|s| fmt_minutes(s.median)));
-        figs.push(compare(f, cur.median, prev.and_then(|s| s.median), comparable, true));
+        let e = Evidence::Durations(&cur.values, prev.map_or(&[][..], |s| &s.values));
+        figs.push(compare(f, cur.median, prev.and_then(|s| s.median), e, true));
     }
     let mut f = Figure::plain("Undetected share", fmt_share(q.undetected_share));
     f.n = Some(q.ttd.n.min(q.ttm.n));
     f.formula = Some("Σ TTD ÷ Σ TTM: the share of impact time nobody knew".into());
     prevs(&mut f, p.map(|p| fmt_share(p.undetected_share)));
-    figs.push(compare(f, q.undetected_share, p.and_then(|p| p.undetected_share), comparable, true));
+    figs.push(compare(f, q.undetected_share, p.and_then(|p| p.undetected_share), Evidence::Untested, true));
 
     let ai = &q.action_items;
     let mut f = Figure::plain("Action items closed", ai.closed.to_string());
     prevs(&mut f, p.map(|p| p.action_items.closed.to_string()));
-    figs.push(compare(f, count(ai.closed), p.map(|p| p.action_items.closed as f64), true, false));
+    let e = Evidence::Counts(ai.closed, p.map_or(0, |p| p.action_items.closed));
+    figs.push(compare(f, count(ai.closed), p.map(|p| p.action_items.closed as f64), e, false));
     let mut f = Figure::plain("Action items open at quarter end", ai.open_at_end.to_string());
     prevs(&mut f, p.map(|p| p.action_items.open_at_end.to_string()));
-    figs.push(compare(f, count(ai.open_at_end), p.map(|p| p.action_items.open_at_end as f64), true, true));
+    figs.push(compare(f, count(ai.open_at_end), p.map(|p| p.action_items.open_at_end as f64), Evidence::Census, true));
     figs
 }
 
@@ -369,18 +425,34 @@ mod tests {
     }
 
     #[test]
-    fn comparisons_draw_arrows_only_when_comparable() {
-        let f = compare(Figure::plain("x", "1".into()), Some(12.0), Some(10.0), true, true);
+    fn arrows_are_drawn_only_where_a_test_finds_a_change() {
+        let fig = || Figure::plain("x", "1".into());
+        let view = |f: &Figure| (f.arrow.clone(), f.change.clone(), f.verdict.clone(), f.note.clone());
+        // 10 against 2: p = 0.039 → an arrow
+        let f = compare(fig(), Some(10.0), Some(2.0), Evidence::Counts(10, 2), true);
         assert_eq!(
-            (f.arrow.as_deref(), f.change.as_deref(), f.verdict.as_deref()),
-            (Some("↑"), Some("+20%"), Some("worse"))
+            view(&f),
+            (
+                Some("↑".into()),
+                Some("+400%".into()),
+                Some("worse".into()),
+                Some("unlikely to be chance (exact binomial test, p = 0.039)".into())
+            )
         );
-        let f = compare(Figure::plain("x", "1".into()), Some(7.0), Some(10.0), true, true);
-        assert_eq!(
-            (f.arrow.as_deref(), f.change.as_deref(), f.verdict.as_deref()),
-            (Some("↓"), Some("−30%"), Some("better"))
-        );
-        let f = compare(Figure::plain("x", "1".into()), Some(7.0), Some(10.0), false, true);
-        assert_eq!((f.arrow, f.note.as_deref()), (None, Some("too few incidents to compare")));
+        // 9 against 3: p = 0.15 → no arrow
+        let f = compare(fig(), Some(9.0), Some(3.0), Evidence::Counts(9, 3), true);
+        assert_eq!(view(&f), (None, None, None, Some("no detectable change (exact binomial test, p = 0.15)".into())));
+        // durations: five against five, all shorter → p = 0.0079
+        let (x, y) = ([1.0, 2.0, 3.0, 4.0, 5.0], [6.0, 7.0, 8.0, 9.0, 10.0]);
+        let f = compare(fig(), Some(3.0), Some(8.0), Evidence::Durations(&x, &y), true);
+        assert_eq!(f.verdict.as_deref(), Some("better"));
+        assert_eq!(f.note.as_deref(), Some("unlikely to be chance (Mann–Whitney test, exact, p = 0.008)"));
+        // a census: any change is real
+        let f = compare(fig(), Some(7.0), Some(10.0), Evidence::Census, true);
+        assert_eq!(view(&f), (Some("↓".into()), Some("−30%".into()), Some("better".into()), None));
+        let f = compare(fig(), Some(0.3), Some(0.1), Evidence::Untested, true);
+        assert_eq!(f.arrow, None);
+        // nothing to compare with
+        assert_eq!(view(&compare(fig(), Some(1.0), None, Evidence::Counts(1, 0), true)), (None, None, None, None));
     }
 }

@@ -36,14 +36,18 @@ fn quarter_metrics_match_hand_computation() {
     assert_eq!(m["today"], "2025-08-01");
     assert_eq!(m["timezone"], "Europe/Berlin");
     let qs = m["quarters"].as_array().unwrap();
-    assert_eq!(qs.len(), 2);
+    // to today's quarter, which is not complete
+    assert_eq!(qs.len(), 3);
+    let complete: Vec<&Value> = qs.iter().map(|q| &q["complete"]).collect();
+    assert_eq!(complete, [&json!(true), &json!(true), &json!(false)]);
+    assert_eq!((&qs[2]["quarter"], &qs[2]["incidents"]), (&json!("2025-Q3"), &json!(0)));
 
     let q1 = &qs[0];
     assert_eq!(q1["quarter"], "2025-Q1");
     assert_eq!(q1["incidents"], 1);
     assert_eq!(q1["by_severity"], json!({"SEV1": 0, "SEV2": 0, "SEV3": 1, "SEV4": 0}));
     assert_eq!(q1["by_area"], json!({"search": 1}));
-    assert_eq!(q1["ttd_minutes"], json!({"median": 30.0, "p90": 30.0}));
+    assert_eq!(q1["ttd_minutes"], json!({"median": 30.0, "median_ci95": null, "p90": 30.0}));
     close(&q1["undetected_share"], 30.0 / 90.0);
     // SRCH-0 is opened in Q1, closed on 2025-04-02 (Q2): open at the end of Q1
     assert_eq!(q1["action_items"], json!({"opened": 1, "closed": 0, "open_at_end": 1}));
@@ -54,10 +58,10 @@ fn quarter_metrics_match_hand_computation() {
     assert_eq!(q2["by_severity"], json!({"SEV1": 1, "SEV2": 2, "SEV3": 0, "SEV4": 0}));
     assert_eq!(q2["by_area"], json!({"payments": 2, "search": 1}));
     // TTD [5, 10, 20]: median 10, p90 h = 1.8 → 10 + 0.8·10 = 18
-    assert_eq!(q2["ttd_minutes"], json!({"median": 10.0, "p90": 18.0}));
+    assert_eq!(q2["ttd_minutes"], json!({"median": 10.0, "median_ci95": null, "p90": 18.0}));
     // TTM [35, 60, 130]: median 60, p90 → 60 + 0.8·70 = 116
-    assert_eq!(q2["ttm_minutes"], json!({"median": 60.0, "p90": 116.0}));
-    assert_eq!(q2["ttr_minutes"], json!({"median": 240.0, "p90": 240.0}));
+    assert_eq!(q2["ttm_minutes"], json!({"median": 60.0, "median_ci95": null, "p90": 116.0}));
+    assert_eq!(q2["ttr_minutes"], json!({"median": 240.0, "median_ci95": null, "p90": 240.0}));
     // (20 + 5 + 10) / (60 + 35 + 130)
     close(&q2["undetected_share"], 35.0 / 225.0);
     // opened: PAY-1, PAY-2, SRCH-1; closed in Q2: SRCH-0 (04-02), PAY-1 (04-05); open at 06-30: PAY-2, SRCH-1
@@ -213,4 +217,62 @@ fn the_example_site_checks_and_builds() {
     let r = retro(&root, &["check", "--format", "json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(json_diags(&r.stdout).iter().all(|d| d.1 == "warning"));
+}
+
+/// A site of `n` incidents in 2025-Q1 whose times to detect are 1, 2, …, n
+/// minutes (incident k detected k minutes after it started).
+fn ttd_site(n: usize) -> TestSite {
+    let mut s = TestSite::with_config("title = \"CI\"\n");
+    std::fs::create_dir_all(s.path().join("content")).unwrap();
+    for k in 1..=n {
+        s = s.postmortem(
+            &format!("i{k}.md"),
+            &format!(
+                "---\ntitle: Incident {k}\nseverity: SEV3\nstatus: draft\ntimeline:\n  started: 2025-02-{k:02}T10:00:00Z\n  detected: 2025-02-{k:02}T10:{k:02}:00Z\n---\nBody.\n"
+            ),
+        );
+    }
+    s
+}
+
+/// The median's 95 % interval is [x_k, x_(n+1-k)] with k the largest
+/// integer where P(Binomial(n, ½) ≤ k − 1) ≤ 0.025, by hand:
+/// n = 5: none (1/32 > 0.025); 6: k = 1 (1/64); 7: k = 1 (8/128 > 0.025 for
+/// k = 2); 20: k = 6 (P(≤ 5) = 0.0207, P(≤ 6) = 0.0577); 0: no median.
+#[test]
+fn median_intervals_and_years_in_metrics_json_match_hand_computation() {
+    for (n, median, ci) in [
+        (0, Value::Null, Value::Null),
+        (5, json!(3.0), Value::Null),
+        (6, json!(3.5), json!([1.0, 6.0])),
+        (7, json!(4.0), json!([1.0, 7.0])),
+        (20, json!(10.5), json!([6.0, 15.0])),
+    ] {
+        let s = ttd_site(n);
+        let out = tempfile::tempdir().unwrap();
+        let o = out.path().join("site");
+        let r = retro(s.path(), &["build", "--output", o.to_str().unwrap(), "--today", "2026-03-10"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let m = read_json(&o.join("api/metrics.json"));
+        let total = &m["total"]["ttd_minutes"];
+        assert_eq!((&total["median"], &total["median_ci95"]), (&median, &ci), "total of n = {n}");
+        if n == 0 {
+            assert_eq!(m["quarters"], json!([]));
+            assert_eq!(m["years"], json!([]));
+            continue;
+        }
+        // quarters 2025-Q1 … 2026-Q1 (today's), years 2025 and 2026
+        let q = &m["quarters"][0];
+        assert_eq!((&q["quarter"], &q["complete"]), (&json!("2025-Q1"), &json!(true)));
+        assert_eq!((&q["ttd_minutes"]["median"], &q["ttd_minutes"]["median_ci95"]), (&median, &ci));
+        let years = m["years"].as_array().unwrap();
+        assert_eq!(years.len(), 2);
+        let (y, now) = (&years[0], &years[1]);
+        assert_eq!((&y["year"], &y["complete"], &y["incidents"]), (&json!(2025), &json!(true), &json!(n)));
+        assert_eq!(y["quarter"], Value::Null, "a year has no quarter key");
+        assert_eq!((&y["ttd_minutes"]["median"], &y["ttd_minutes"]["median_ci95"]), (&median, &ci));
+        assert_eq!((&now["year"], &now["complete"], &now["incidents"]), (&json!(2026), &json!(false), &json!(0)));
+        assert_eq!(now["ttd_minutes"], json!({"median": null, "median_ci95": null, "p90": null}));
+        assert_eq!(m["quarters"].as_array().unwrap().last().unwrap()["complete"], json!(false));
+    }
 }

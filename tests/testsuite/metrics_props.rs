@@ -92,14 +92,14 @@ proptest! {
             for &i in &q.members {
                 seen[i] += 1;
                 let local = pms[i].timeline.started.as_ref().unwrap().at.with_timezone(&cfg.timezone).date_naive();
-                prop_assert_eq!(Quarter::of(local), q.quarter);
+                prop_assert_eq!(Quarter::of(local), q.period);
             }
         }
         prop_assert!(seen.iter().all(|&n| n == 1));
         prop_assert_eq!(m.quarters.iter().map(|q| q.incidents).sum::<usize>(), pms.len());
         // quarters run without gaps
         for w in m.quarters.windows(2) {
-            prop_assert_eq!(w[0].quarter.next(), w[1].quarter);
+            prop_assert_eq!(w[0].period.next(), w[1].period);
         }
         // open at the end of a quarter never exceeds what was opened so far,
         // and opened − closed-so-far never goes below what is still open

@@ -68,7 +68,8 @@ pub(crate) fn categories(labels: &[String], width: f64) -> Axis {
         }
     }
     let step = ((widest + GAP) / per).ceil().max(1.0) as usize;
-    let ticks = labels.iter().enumerate().filter(|(i, _)| (n - 1 - i).is_multiple_of(step)).map(|(i, l)| tick(i, l.clone()));
+    let ticks =
+        labels.iter().enumerate().filter(|(i, _)| (n - 1 - i).is_multiple_of(step)).map(|(i, l)| tick(i, l.clone()));
     Axis { range, ticks: ticks.collect() }
 }
 

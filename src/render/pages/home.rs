@@ -18,12 +18,13 @@ pub(super) fn render(r: &Renderer) -> Result<OutputFile, RenderError> {
     let site = r.site;
     let mut ctx = tera::Context::new();
     if let Some(last) = m.quarters.len().checked_sub(1) {
-        ctx.insert("quarter", &m.quarters[last].quarter.to_string());
-        ctx.insert("quarter_url", &urls.quarter(m.quarters[last].quarter));
+        ctx.insert("quarter", &m.quarters[last].period.to_string());
+        ctx.insert("quarter_url", &urls.quarter(m.quarters[last].period));
         let previous =
-            last.checked_sub(1).map(|p| m.quarters[p].quarter).filter(|p| p.next() == m.quarters[last].quarter);
+            last.checked_sub(1).map(|p| m.quarters[p].period).filter(|p| p.next() == m.quarters[last].period);
         ctx.insert("previous", &previous.map(|p| p.to_string()));
         ctx.insert("quarter_incidents", &m.quarters[last].incidents);
+        ctx.insert("complete", &m.quarters[last].complete);
         ctx.insert("figures", &view::quarter_figures(m, last, cfg));
     }
     let mut overdue: Vec<usize> = site.all_items().enumerate().filter(|(_, it)| it.overdue).map(|(k, _)| k).collect();
@@ -44,8 +45,8 @@ pub(super) fn render(r: &Renderer) -> Result<OutputFile, RenderError> {
         .iter()
         .map(|q| {
             serde_json::json!({
-                "quarter": q.quarter.to_string(),
-                "url": urls.quarter(q.quarter),
+                "quarter": q.period.to_string(),
+                "url": urls.quarter(q.period),
                 "sev1": q.by_severity.first().map_or(0, |x| x.1),
                 "incidents": q.incidents,
             })

@@ -36,7 +36,7 @@ pub(super) fn rows(site: &Site) -> Vec<QuarterRow> {
     m.quarters
         .iter()
         .map(|q| QuarterRow {
-            quarter: Link { name: q.quarter.to_string(), url: urls.quarter(q.quarter) },
+            quarter: Link { name: q.period.to_string(), url: urls.quarter(q.period) },
             incidents: q.incidents,
             by_severity: q.by_severity.iter().map(|x| x.1).collect(),
             sev1: q.by_severity.first().map_or(0, |x| x.1),
@@ -73,7 +73,7 @@ pub(super) fn render(r: &Renderer, route: &Route) -> Result<OutputFile, RenderEr
     };
     let (site, urls) = (r.site, r.urls());
     let (cfg, pms, m) = (site.cfg, site.pms, site.m);
-    let Some(qi) = m.quarters.iter().position(|q| q.quarter == *quarter) else {
+    let Some(qi) = m.quarters.iter().position(|q| q.period == *quarter) else {
         return Err(RenderError::Io(std::io::Error::other(format!("no quarter {quarter}"))));
     };
     let q = &m.quarters[qi];
@@ -96,19 +96,20 @@ pub(super) fn render(r: &Renderer, route: &Route) -> Result<OutputFile, RenderEr
     // still open, of this quarter's incidents: what leadership can act on
     let opened = r.items.list(q.members.iter().flat_map(|&i| site.items_of(i)).filter(|&k| site.item(k).open));
     let link = |q: Quarter| Link { name: q.to_string(), url: urls.quarter(q) };
-    let name = q.quarter.to_string();
+    let name = q.period.to_string();
     let mut ctx = tera::Context::new();
     ctx.insert("quarter", &name);
     ctx.insert("row", &rows[qi]);
     ctx.insert("figures", &view::quarter_figures(m, qi, cfg));
-    ctx.insert("prev", &qi.checked_sub(1).map(|p| link(m.quarters[p].quarter)));
-    ctx.insert("next", &m.quarters.get(qi + 1).map(|n| link(n.quarter)));
+    ctx.insert("prev", &qi.checked_sub(1).map(|p| link(m.quarters[p].period)));
+    ctx.insert("next", &m.quarters.get(qi + 1).map(|n| link(n.period)));
     ctx.insert_value("incidents", r.rows.list(q.members.iter().copied()));
     ctx.insert("sev1s", &sev1s);
     ctx.insert("sev1_name", &sev1);
     ctx.insert_value("opened", opened);
-    ctx.insert("first_day", &q.quarter.first_day().to_string());
-    ctx.insert("last_day", &q.quarter.last_day().to_string());
+    ctx.insert("complete", &q.complete);
+    ctx.insert("first_day", &q.period.first_day().to_string());
+    ctx.insert("last_day", &q.period.last_day().to_string());
     r.render("quarter.html", route, &format!("Quarter {name}"), "Quarters", ctx)
 }
 
@@ -116,7 +117,7 @@ pub(super) fn render(r: &Renderer, route: &Route) -> Result<OutputFile, RenderEr
 /// its incidents with their items; the list shows every quarter's row.
 pub(super) fn depends_on(site: &Site, route: &Route, c: &Change) -> bool {
     let Route::Quarter(quarter) = route else { return c.layout || !c.quarters.is_empty() };
-    let Some(qi) = site.m.quarters.iter().position(|q| q.quarter == *quarter) else { return true };
+    let Some(qi) = site.m.quarters.iter().position(|q| q.period == *quarter) else { return true };
     let member = site.m.quarters[qi].members.contains(&c.index);
     c.layout || c.quarters.iter().any(|&k| k == qi || k + 1 == qi) || (member && (c.row || c.items || c.detail))
 }

@@ -12,7 +12,7 @@ use crate::render::OutputFile;
 use crate::routes::Route;
 
 fn labels(m: &Metrics) -> Vec<String> {
-    m.quarters.iter().map(|q| q.quarter.to_string()).collect()
+    m.quarters.iter().map(|q| q.period.to_string()).collect()
 }
 
 /// SEV1 incidents per quarter, on the home page and the trends page.
@@ -171,7 +171,7 @@ fn area_chart(m: &Metrics, labels: &[String]) -> Result<String, RenderError> {
 
 /// Action items opened, closed and open at each quarter's end.
 fn items_chart(m: &Metrics, labels: &[String]) -> Result<String, RenderError> {
-    let series = |name: &str, color, of: fn(&crate::metrics::QuarterItems) -> usize| Series {
+    let series = |name: &str, color, of: fn(&crate::metrics::PeriodItems) -> usize| Series {
         name: name.into(),
         color,
         values: m.quarters.iter().map(|q| of(&q.action_items) as f64).collect(),
