@@ -13,6 +13,7 @@ pub(crate) mod related;
 pub(crate) mod search;
 mod shared;
 pub(crate) mod site;
+pub(crate) mod story;
 pub(crate) mod theme;
 pub(crate) mod view;
 

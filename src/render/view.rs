@@ -261,15 +261,13 @@ pub(crate) enum Evidence<'a> {
     Counts(usize, usize),
     /// Two sets of durations: the Mann–Whitney U test.
     Durations(&'a [f64], &'a [f64]),
-    /// A count of the whole population (items open at a period's end), not
-    /// a sample: any change is real.
-    Census,
-    /// No test applies: the previous value is shown, without an arrow.
-    Untested,
+    /// No test applies: the previous value is shown, without an arrow,
+    /// and the note says why.
+    Untested(&'static str),
 }
 
 /// "p = 0.042", "p = 0.42", "p < 0.001".
-fn fmt_p(p: f64) -> String {
+pub(crate) fn fmt_p(p: f64) -> String {
     if p < 0.001 {
         "p < 0.001".into()
     } else if p < 0.1 {
@@ -281,8 +279,8 @@ fn fmt_p(p: f64) -> String {
 
 /// Compares `cur` with `prev`. An arrow, the change in % and a verdict are
 /// drawn only where the change is unlikely to be chance (a two-sided test
-/// at 5 %, named in the note with its p-value) or counts a whole
-/// population; otherwise the note says "no detectable change".
+/// at 5 %, named in the note with its p-value); otherwise the note says
+/// "no detectable change".
 /// `lower_is_better` decides whether an increase is "worse".
 pub(crate) fn compare(
     mut f: Figure,
@@ -292,22 +290,24 @@ pub(crate) fn compare(
     lower_is_better: bool,
 ) -> Figure {
     let (Some(c), Some(p)) = (cur, prev) else { return f };
+    if matches!(evidence, Evidence::Counts(0, 0)) {
+        // nothing happened in either period: nothing to test
+        return f;
+    }
     let tested = match evidence {
-        Evidence::Counts(a, b) => Some((stats::counts_p(a as u64, b as u64), stats::Test::Binomial)),
-        Evidence::Durations(x, y) => Some(stats::mann_whitney_p(x, y)),
-        Evidence::Census => None,
-        Evidence::Untested => {
-            f.note = Some("no test for this figure: compare the distributions on the trends page".into());
+        Evidence::Counts(a, b) => (stats::counts_p(a as u64, b as u64), stats::Test::Binomial),
+        Evidence::Durations(x, y) => stats::mann_whitney_p(x, y),
+        Evidence::Untested(why) => {
+            f.note = Some(format!("not tested ({why})"));
             return f;
         }
     };
-    if let Some((pv, test)) = tested {
-        if pv >= stats::ALPHA {
-            f.note = Some(format!("no detectable change ({}, {})", test.name(), fmt_p(pv)));
-            return f;
-        }
-        f.note = Some(format!("unlikely to be chance ({}, {})", test.name(), fmt_p(pv)));
+    let (pv, test) = tested;
+    if pv >= stats::ALPHA {
+        f.note = Some(format!("no detectable change ({}, {})", test.name(), fmt_p(pv)));
+        return f;
     }
+    f.note = Some(format!("unlikely to be chance ({}, {})", test.name(), fmt_p(pv)));
     let (arrow, verdict) = if (c - p).abs() < 1e-9 {
         ("→", "same")
     } else if c > p {
@@ -346,9 +346,34 @@ pub(crate) fn fmt_median(s: &Summary) -> String {
     }
 }
 
+/// The figures of one quarter against the one before.
+pub(crate) struct QuarterFigures {
+    incidents: Figure,
+    sev1: Figure,
+    ttd: Figure,
+    ttm: Figure,
+    undetected: Figure,
+    /// Action items of the quarter's incidents.
+    opened: Figure,
+    /// How many of those are open today.
+    still_open: Figure,
+}
+
+impl QuarterFigures {
+    /// Every figure, for the quarter's page.
+    pub(crate) fn all(self) -> Vec<Figure> {
+        vec![self.incidents, self.sev1, self.ttd, self.ttm, self.undetected, self.opened, self.still_open]
+    }
+
+    /// The three that tell how a quarter went, for the home page.
+    pub(crate) fn key(self) -> Vec<Figure> {
+        vec![self.incidents, self.sev1, self.ttm]
+    }
+}
+
 /// The figures of one quarter against the one before. A quarter that is
 /// not finished is not compared: its figures are "so far".
-pub(crate) fn quarter_figures(m: &Metrics, idx: usize, cfg: &Config) -> Vec<Figure> {
+pub(crate) fn quarter_figures(m: &Metrics, idx: usize, cfg: &Config) -> QuarterFigures {
     let q = &m.quarters[idx];
     // only the finished quarter just before is "the previous quarter"
     let p =
@@ -356,45 +381,46 @@ pub(crate) fn quarter_figures(m: &Metrics, idx: usize, cfg: &Config) -> Vec<Figu
     let count = |x: usize| Some(x as f64);
     let sev1 = |qq: &crate::metrics::QuarterMetrics| qq.by_severity.first().map_or(0, |s| s.1);
     let sev1_name = cfg.severities.first().cloned().unwrap_or_default();
-    let mut figs = Vec::new();
-    let prevs = |f: &mut Figure, v: Option<String>| f.prev = v;
-
-    let mut f = Figure::plain("Incidents", q.incidents.to_string());
-    prevs(&mut f, p.map(|p| p.incidents.to_string()));
-    let e = Evidence::Counts(q.incidents, p.map_or(0, |p| p.incidents));
-    figs.push(compare(f, count(q.incidents), p.map(|p| p.incidents as f64), e, true));
-
-    let mut f = Figure::plain(&format!("{sev1_name} incidents"), sev1(q).to_string());
-    prevs(&mut f, p.map(|p| sev1(p).to_string()));
-    let e = Evidence::Counts(sev1(q), p.map_or(0, sev1));
-    figs.push(compare(f, count(sev1(q)), p.map(|p| sev1(p) as f64), e, true));
-
-    for (label, cur, prev, formula) in [
-        ("Median time to detect", &q.ttd, p.map(|p| &p.ttd), "TTD = detected − started"),
-        ("Median time to mitigate", &q.ttm, p.map(|p| &p.ttm), "TTM = mitigated − started"),
-    ] {
-        let mut f = Figure::plain(label, fmt_median(cur));
+    let with_prev = |mut f: Figure, v: Option<String>| {
+        f.prev = v;
+        f
+    };
+    let counted = |label: &str, of: &dyn Fn(&crate::metrics::QuarterMetrics) -> usize, lower_is_better| {
+        let f = with_prev(Figure::plain(label, of(q).to_string()), p.map(|p| of(p).to_string()));
+        let e = Evidence::Counts(of(q), p.map_or(0, of));
+        compare(f, count(of(q)), p.map(|p| of(p) as f64), e, lower_is_better)
+    };
+    let duration = |label: &str, cur: &Summary, prev: Option<&Summary>, formula: &str| {
+        let mut f = with_prev(Figure::plain(label, fmt_median(cur)), prev.map(|s| fmt_minutes(s.median)));
         f.n = Some(cur.n);
         f.formula = Some(formula.into());
-        prevs(&mut f, prev.map(|s| fmt_minutes(s.median)));
         let e = Evidence::Durations(&cur.values, prev.map_or(&[][..], |s| &s.values));
-        figs.push(compare(f, cur.median, prev.and_then(|s| s.median), e, true));
+        compare(f, cur.median, prev.and_then(|s| s.median), e, true)
+    };
+    let mut undetected = Figure::plain("Undetected share", fmt_share(q.undetected_share));
+    undetected.n = Some(q.ttd.n.min(q.ttm.n));
+    undetected.formula = Some("Σ TTD ÷ Σ TTM: the share of impact time nobody knew".into());
+    let undetected = with_prev(undetected, p.map(|p| fmt_share(p.undetected_share)));
+    // this quarter's own action items, as they stand today
+    let states = || q.members.iter().flat_map(|&i| &m.items[i]);
+    let (open, overdue) = (states().filter(|s| s.open).count(), states().filter(|s| s.overdue).count());
+    let mut still_open = Figure::plain("Of them open today", open.to_string());
+    still_open.note = Some(format!("{overdue} overdue, as of {}", m.today));
+    QuarterFigures {
+        incidents: counted("Incidents", &|x| x.incidents, true),
+        sev1: counted(&format!("{sev1_name} incidents"), &sev1, true),
+        ttd: duration("Median time to detect", &q.ttd, p.map(|p| &p.ttd), "TTD = detected − started"),
+        ttm: duration("Median time to mitigate", &q.ttm, p.map(|p| &p.ttm), "TTM = mitigated − started"),
+        undetected: compare(
+            undetected,
+            q.undetected_share,
+            p.and_then(|p| p.undetected_share),
+            Evidence::Untested("a ratio of sums"),
+            true,
+        ),
+        opened: Figure::plain("Action items from its incidents", q.action_items.opened.to_string()),
+        still_open,
     }
-    let mut f = Figure::plain("Undetected share", fmt_share(q.undetected_share));
-    f.n = Some(q.ttd.n.min(q.ttm.n));
-    f.formula = Some("Σ TTD ÷ Σ TTM: the share of impact time nobody knew".into());
-    prevs(&mut f, p.map(|p| fmt_share(p.undetected_share)));
-    figs.push(compare(f, q.undetected_share, p.and_then(|p| p.undetected_share), Evidence::Untested, true));
-
-    let ai = &q.action_items;
-    let mut f = Figure::plain("Action items closed", ai.closed.to_string());
-    prevs(&mut f, p.map(|p| p.action_items.closed.to_string()));
-    let e = Evidence::Counts(ai.closed, p.map_or(0, |p| p.action_items.closed));
-    figs.push(compare(f, count(ai.closed), p.map(|p| p.action_items.closed as f64), e, false));
-    let mut f = Figure::plain("Action items open at quarter end", ai.open_at_end.to_string());
-    prevs(&mut f, p.map(|p| p.action_items.open_at_end.to_string()));
-    figs.push(compare(f, count(ai.open_at_end), p.map(|p| p.action_items.open_at_end as f64), Evidence::Census, true));
-    figs
 }
 
 #[cfg(test)]
@@ -447,11 +473,10 @@ mod tests {
         let f = compare(fig(), Some(3.0), Some(8.0), Evidence::Durations(&x, &y), true);
         assert_eq!(f.verdict.as_deref(), Some("better"));
         assert_eq!(f.note.as_deref(), Some("unlikely to be chance (Mann–Whitney test, exact, p = 0.008)"));
-        // a census: any change is real
-        let f = compare(fig(), Some(7.0), Some(10.0), Evidence::Census, true);
-        assert_eq!(view(&f), (Some("↓".into()), Some("−30%".into()), Some("better".into()), None));
-        let f = compare(fig(), Some(0.3), Some(0.1), Evidence::Untested, true);
-        assert_eq!(f.arrow, None);
+        let f = compare(fig(), Some(0.3), Some(0.1), Evidence::Untested("a ratio of sums"), true);
+        assert_eq!(view(&f), (None, None, None, Some("not tested (a ratio of sums)".into())));
+        // nothing in either period: nothing to say
+        assert_eq!(view(&compare(fig(), Some(0.0), Some(0.0), Evidence::Counts(0, 0), true)), (None, None, None, None));
         // nothing to compare with
         assert_eq!(view(&compare(fig(), Some(1.0), None, Evidence::Counts(1, 0), true)), (None, None, None, None));
     }

@@ -377,8 +377,79 @@ fn a_quarter_without_incidents_has_no_undetected_share() {
     let q2 = read(&out.join("quarters/2024-Q2/index.html"));
     let figure = &q2[q2.find("<dt>Undetected share</dt>").unwrap()..];
     assert!(figure.contains("<dd class=\"value\">— "), "{}", &figure[..120]);
+}
+
+/// `n` SEV3 incidents on the given day, and one SEV1 when `sev1` names it.
+fn incidents_on(mut s: TestSite, day: &str, n: usize, sev1: Option<&str>) -> TestSite {
+    for k in 0..n {
+        let (sev, title) = match (k, sev1) {
+            (0, Some(t)) => ("SEV1", t.to_string()),
+            _ => ("SEV3", format!("Incident {k} on {day}")),
+        };
+        s = s.postmortem(
+            &format!("{day}-{k}.md"),
+            &format!(
+                "---\ntitle: {title}\nseverity: {sev}\nstatus: draft\ntimeline:\n  started: {day}T10:{k:02}:00Z\n  mitigated: {day}T11:{k:02}:00Z\n---\nBody.\n"
+            ),
+        );
+    }
+    s
+}
+
+/// The text of the home page's headline, without tags.
+fn headline(out: &Path) -> String {
     let home = read(&out.join("index.html"));
-    let figure = &home[home.find("<dt>Undetected share</dt>").unwrap()..];
+    let lead = &home[home.find("<p class=\"lead\">").unwrap()..];
+    let lead = &lead[..lead.find("</p>").unwrap()];
+    let mut text = String::new();
+    let mut tag = false;
+    for c in lead.chars() {
+        match c {
+            '<' => tag = true,
+            '>' => tag = false,
+            c if !tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&#x27;", "'")
+}
+
+/// By hand: 12 incidents against 2 gives p = 2·P(X ≤ 2 | 14, ½) =
+/// 2·106/16384 = 0.013, a change; 9 against 3 gives 2·299/4096 = 0.15, none.
+#[test]
+fn the_home_headline_claims_a_change_only_where_the_test_finds_one() {
+    let s = TestSite::with_config("title = \"Story\"\n");
+    let s = incidents_on(s, "2026-05-04", 2, None);
+    let s = incidents_on(s, "2026-08-03", 12, None);
+    let s = incidents_on(s, "2026-10-05", 2, Some("Card payments declined"));
+    let (_o, out) = build(s.path(), &[]);
+    let text = headline(&out);
+    assert!(
+        text.starts_with("2026-Q4 so far (to 2026-11-22): 2 incidents, 1 SEV1 (Card payments declined). 2026-Q3: 12 incidents, no SEV1. More incidents than 2026-Q2 (2 incidents): unlikely to be chance (exact binomial test, p = 0.013)."),
+        "{text}"
+    );
+    assert!(text.contains("Time to mitigate in 2026 so far: median 1 h (95 % CI 1 h–1 h), n = 16."), "{text}");
+    let home = read(&out.join("index.html"));
+    assert!(home.contains("Last finished quarter: <a href=\"/quarters/2026-Q3/\">2026-Q3</a>"));
+    let figure = &home[home.find("<dt>Incidents</dt>").unwrap()..];
     let figure = &figure[..figure.find("</div>").unwrap()];
-    assert!(figure.contains("<dd class=\"value\">— "), "an empty quarter: {figure}");
+    assert!(figure.contains("↑</span> +500%") && figure.contains("p = 0.013"), "{figure}");
+
+    let s = TestSite::with_config("title = \"Story\"\n");
+    let s = incidents_on(s, "2026-05-04", 3, None);
+    let s = incidents_on(s, "2026-08-03", 9, None);
+    let (_o, out) = build(s.path(), &[]);
+    let text = headline(&out);
+    assert!(
+        text.contains("2026-Q3: 9 incidents, no SEV1. No detectable change in the number of incidents from 2026-Q2 (3 incidents); exact binomial test, p = 0.15."),
+        "{text}"
+    );
+    assert!(
+        text.starts_with("2026-Q4 so far (to 2026-11-22): no incidents. The last incident started on 2026-08-03"),
+        "{text}"
+    );
+    let home = read(&out.join("index.html"));
+    let figure = &home[home.find("<dt>Incidents</dt>").unwrap()..];
+    let figure = &figure[..figure.find("</div>").unwrap()];
+    assert!(!figure.contains("class=\"arrow\"") && figure.contains("no detectable change"), "{figure}");
 }

@@ -2,6 +2,7 @@
 //! items, the SEV1 trend and the latest postmortems.
 
 use super::{Change, RenderError, Renderer};
+use crate::render::story;
 use crate::render::view::{self, Figure};
 use crate::render::OutputFile;
 use crate::routes::Route;
@@ -18,14 +19,26 @@ pub(super) fn render(r: &Renderer) -> Result<OutputFile, RenderError> {
     let site = r.site;
     let mut ctx = tera::Context::new();
     if let Some(last) = m.quarters.len().checked_sub(1) {
-        ctx.insert("quarter", &m.quarters[last].period.to_string());
-        ctx.insert("quarter_url", &urls.quarter(m.quarters[last].period));
-        let previous =
-            last.checked_sub(1).map(|p| m.quarters[p].period).filter(|p| p.next() == m.quarters[last].period);
-        ctx.insert("previous", &previous.map(|p| p.to_string()));
-        ctx.insert("quarter_incidents", &m.quarters[last].incidents);
-        ctx.insert("complete", &m.quarters[last].complete);
-        ctx.insert("figures", &view::quarter_figures(m, last, cfg));
+        ctx.insert("headline", &story::home(site));
+        // the last finished quarter against the one before; today's
+        // quarter when none is finished
+        let shown = m.quarters.iter().rposition(|q| q.complete).unwrap_or(last);
+        let q = &m.quarters[shown];
+        ctx.insert("quarter", &q.period.to_string());
+        ctx.insert("quarter_url", &urls.quarter(q.period));
+        let previous = shown
+            .checked_sub(1)
+            .map(|p| &m.quarters[p])
+            .filter(|p| q.complete && p.period.next() == q.period)
+            .map(|p| p.period.to_string());
+        ctx.insert("previous", &previous);
+        ctx.insert("quarter_incidents", &q.incidents);
+        ctx.insert("complete", &q.complete);
+        let mut figures = view::quarter_figures(m, shown, cfg).key();
+        let mut overdue = Figure::plain("Overdue action items", m.total.action_items.overdue.to_string());
+        overdue.note = Some(format!("of {} open, as of {}", m.total.action_items.open, m.today));
+        figures.push(overdue);
+        ctx.insert("figures", &figures);
     }
     let mut overdue: Vec<usize> = site.all_items().enumerate().filter(|(_, it)| it.overdue).map(|(k, _)| k).collect();
     let item = |k| site.item(k);

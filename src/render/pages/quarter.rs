@@ -100,7 +100,8 @@ pub(super) fn render(r: &Renderer, route: &Route) -> Result<OutputFile, RenderEr
     let mut ctx = tera::Context::new();
     ctx.insert("quarter", &name);
     ctx.insert("row", &rows[qi]);
-    ctx.insert("figures", &view::quarter_figures(m, qi, cfg));
+    ctx.insert("figures", &view::quarter_figures(m, qi, cfg).all());
+    ctx.insert("headline", &crate::render::story::quarter(site, qi));
     ctx.insert("prev", &qi.checked_sub(1).map(|p| link(m.quarters[p].period)));
     ctx.insert("next", &m.quarters.get(qi + 1).map(|n| link(n.period)));
     ctx.insert_value("incidents", r.rows.list(q.members.iter().copied()));
