@@ -23,7 +23,8 @@ pub(crate) enum Route {
     TrackerView(&'static str),
     /// Page `n` (from 1) of the closed action items.
     ClosedItems(usize),
-    Trends,
+    /// The trends, one row per quarter or per year.
+    Trends(Per),
     QuarterList,
     Quarter(Quarter),
     AreaList,
@@ -39,6 +40,23 @@ pub(crate) enum Route {
     Export(Export),
     /// A theme's static file, by name.
     Static(String),
+}
+
+/// The periods a trend view counts by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Per {
+    Quarter,
+    Year,
+}
+
+impl Per {
+    /// "quarter", "year".
+    pub(crate) fn noun(self) -> &'static str {
+        match self {
+            Per::Quarter => "quarter",
+            Per::Year => "year",
+        }
+    }
 }
 
 /// The data files under `api/`.
@@ -74,6 +92,7 @@ impl Export {
 const POSTMORTEMS: &str = "postmortems/";
 const ACTION_ITEMS: &str = "action-items/";
 const QUARTERS: &str = "quarters/";
+const TRENDS: &str = "trends/";
 const AREAS: &str = "areas/";
 const TAGS: &str = "tags/";
 const STATIC: &str = "static/";
@@ -99,7 +118,8 @@ impl Route {
             Route::Home,
             Route::PostmortemList,
             Route::Tracker,
-            Route::Trends,
+            Route::Trends(Per::Quarter),
+            Route::Trends(Per::Year),
             Route::QuarterList,
             Route::AreaList,
             Route::TagList,
@@ -129,7 +149,8 @@ impl Route {
             Route::TrackerView(dir) => owned(&[ACTION_ITEMS, dir, "/"]),
             Route::ClosedItems(0 | 1) => owned(&[ACTION_ITEMS, "closed/"]),
             Route::ClosedItems(n) => owned(&[ACTION_ITEMS, "closed/", &n.to_string(), "/"]),
-            Route::Trends => Some("trends/".into()),
+            Route::Trends(Per::Quarter) => Some(TRENDS.into()),
+            Route::Trends(Per::Year) => owned(&[TRENDS, "years/"]),
             Route::QuarterList => Some(QUARTERS.into()),
             Route::Quarter(q) => owned(&[QUARTERS, &q.to_string(), "/"]),
             Route::AreaList => Some(AREAS.into()),

@@ -6,6 +6,7 @@
 //! after, so that a field added to a row is followed without a list to
 //! keep. Each page module's `depends_on` reads it.
 
+use super::pages::default_trends;
 use super::related::related_to;
 use super::site::{Site, Taxonomy};
 use super::view::{item_row, pm_row, ItemRow};
@@ -60,6 +61,8 @@ pub(crate) struct Change {
     pub(crate) totals: bool,
     /// The list of quarters or of areas differs: every quarter's row.
     pub(crate) layout: bool,
+    /// The trends view the navigation leads to differs: every page.
+    pub(crate) nav: bool,
 }
 
 impl Change {
@@ -137,6 +140,7 @@ impl Change {
             },
             totals: before_m.total != after.m.total,
             layout,
+            nav: default_trends(before_m, cfg) != default_trends(after.m, cfg),
         }
     }
 

@@ -232,6 +232,11 @@ impl<'a> Site<'a> {
         self.by_id.get(id).copied()
     }
 
+    /// The trends view the navigation leads to.
+    pub(crate) fn trends(&self) -> Route {
+        Route::Trends(super::pages::default_trends(self.m, self.cfg))
+    }
+
     /// Every file of the site but the theme's static files, pages first.
     pub(crate) fn routes(&self) -> Vec<Route> {
         let closed = self.m.items.iter().flatten().filter(|s| !s.open).count();

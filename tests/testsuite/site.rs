@@ -87,6 +87,7 @@ fn every_page_of_the_site_map_exists() {
         "action-items/kinds/index.html",
         "action-items/statuses/index.html",
         "trends/index.html",
+        "trends/years/index.html",
         "quarters/index.html",
         "quarters/2025-Q1/index.html",
         "areas/index.html",
@@ -452,4 +453,24 @@ fn the_home_headline_claims_a_change_only_where_the_test_finds_one() {
     let figure = &home[home.find("<dt>Incidents</dt>").unwrap()..];
     let figure = &figure[..figure.find("</div>").unwrap()];
     assert!(!figure.contains("class=\"arrow\"") && figure.contains("no detectable change"), "{figure}");
+}
+
+/// With a few incidents a quarter the navigation leads to the trends by
+/// year; with enough it leads to the trends by quarter. Both views exist.
+#[test]
+fn the_trends_default_to_years_when_most_quarters_have_too_few_incidents() {
+    let (_o, out) = example();
+    let home = read(&out.join("index.html"));
+    assert!(home.contains("<a href=\"/trends/years/\""), "21 incidents over 10 quarters: years");
+    let years = read(&out.join("trends/years/index.html"));
+    assert!(years.contains("<h1>Trends by year</h1>") && years.contains("<span aria-current=\"page\">By year</span>"));
+    assert!(years.contains("2026 <span class=\"few-label\">so far</span>"), "today's year is marked");
+    let s = TestSite::with_config("title = \"Busy\"\nmin_sample = 2\n");
+    let s = incidents_on(s, "2026-05-04", 2, None);
+    let s = incidents_on(s, "2026-08-03", 2, None);
+    let s = incidents_on(s, "2026-10-05", 2, None);
+    let (_o, out) = build(s.path(), &[]);
+    let home = read(&out.join("index.html"));
+    assert!(home.contains("<a href=\"/trends/\""), "two incidents in each of three quarters: quarters");
+    assert!(!home.contains("/trends/years/"));
 }

@@ -6,20 +6,22 @@
 mod feeds;
 mod home;
 mod lists;
+mod periods;
 mod postmortem;
 mod quarter;
 mod taxonomy;
 mod tracker;
 mod trends;
 
+pub(crate) use trends::default_view as default_trends;
+
 use super::change::Change;
 use super::shared::Shared;
 use super::site::Site;
 use super::theme::{template_diagnostic, Theme};
-use super::view::{self, fmt_minutes, ItemRow, Link, PmRow, Urls};
+use super::view::{self, ItemRow, Link, PmRow, Urls};
 use super::{OutputFile, RenderError};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::metrics::Summary;
 use crate::routes::Route;
 use serde::Serialize;
 use std::sync::OnceLock;
@@ -40,6 +42,8 @@ struct SiteCtx<'a> {
     min_sample: usize,
     severities: Vec<SevInfo>,
     nav: Vec<Link>,
+    /// The trends view the navigation leads to.
+    trends: String,
 }
 
 /// `page` in every template: the page's title, path and section.
@@ -60,7 +64,7 @@ pub(crate) struct Renderer<'r, 'a> {
     /// Shared by the home page and the trends page.
     sev1_chart: OnceLock<Result<String, Diagnostic>>,
     /// Shared by the quarter pages, the list of quarters and the trends.
-    quarter_rows: OnceLock<Vec<quarter::QuarterRow>>,
+    quarter_rows: OnceLock<Vec<periods::PeriodRow>>,
 }
 
 impl<'r, 'a> Renderer<'r, 'a> {
@@ -71,7 +75,7 @@ impl<'r, 'a> Renderer<'r, 'a> {
             ("Overview", Route::Home),
             ("Postmortems", Route::PostmortemList),
             ("Action items", Route::Tracker),
-            ("Trends", Route::Trends),
+            ("Trends", site.trends()),
             ("Quarters", Route::QuarterList),
             ("Areas", Route::AreaList),
             ("Tags", Route::TagList),
@@ -91,6 +95,7 @@ impl<'r, 'a> Renderer<'r, 'a> {
                 .map(|s| SevInfo { name: s.clone(), class: view::sev_class(cfg, Some(s)) })
                 .collect(),
             nav,
+            trends: urls.page(&site.trends()),
         };
         Renderer {
             site,
@@ -114,7 +119,7 @@ impl<'r, 'a> Renderer<'r, 'a> {
             Route::NotFound => lists::not_found(self),
             Route::Postmortem(id) => postmortem::render(self, id),
             Route::Tracker | Route::TrackerView(_) | Route::ClosedItems(_) => tracker::render(self, route),
-            Route::Trends => trends::render(self),
+            Route::Trends(per) => trends::render(self, *per),
             Route::QuarterList | Route::Quarter(_) => quarter::render(self, route),
             Route::AreaList | Route::Area(_) | Route::TagList | Route::Tag(_) => taxonomy::render(self, route),
             Route::Feed => feeds::feed(self),
@@ -161,8 +166,11 @@ impl<'r, 'a> Renderer<'r, 'a> {
         }
     }
 
-    fn quarter_rows(&self) -> &[quarter::QuarterRow] {
-        self.quarter_rows.get_or_init(|| quarter::rows(self.site))
+    fn quarter_rows(&self) -> &[periods::PeriodRow] {
+        self.quarter_rows.get_or_init(|| {
+            let urls = self.urls();
+            periods::rows(self.site, &self.site.m.quarters, |q| Some(urls.quarter(q)))
+        })
     }
 }
 
@@ -170,13 +178,16 @@ impl<'r, 'a> Renderer<'r, 'a> {
 /// page before it: a page may be rendered again needlessly, never left
 /// stale.
 pub(crate) fn depends_on(site: &Site, route: &Route, change: &Change) -> bool {
+    if change.nav && (route.is_page() || *route == Route::NotFound) {
+        return true;
+    }
     match route {
         Route::Home => home::depends_on(change),
         Route::PostmortemList => lists::postmortems_depend_on(change),
         Route::NotFound => false,
         Route::Postmortem(id) => postmortem::depends_on(id, change),
         Route::Tracker | Route::TrackerView(_) | Route::ClosedItems(_) => tracker::depends_on(site, route, change),
-        Route::Trends => trends::depends_on(change),
+        Route::Trends(_) => trends::depends_on(change),
         Route::QuarterList | Route::Quarter(_) => quarter::depends_on(site, route, change),
         Route::AreaList | Route::Area(_) | Route::TagList | Route::Tag(_) => taxonomy::depends_on(route, change),
         // the data files show every field but the body
@@ -189,16 +200,4 @@ pub(crate) fn depends_on(site: &Site, route: &Route, change: &Change) -> bool {
 
 fn chart_err(e: String) -> Diagnostic {
     Diagnostic::new(Code::T001, "charts", 1, 1, e).hint("this is a bug in retro; please report it")
-}
-
-/// A duration summary for people.
-#[derive(Clone, Serialize)]
-struct SummaryRow {
-    n: usize,
-    median: String,
-    p90: String,
-}
-
-fn summary_row(s: &Summary) -> SummaryRow {
-    SummaryRow { n: s.n, median: fmt_minutes(s.median), p90: fmt_minutes(s.p90) }
 }

@@ -2,56 +2,18 @@
 //! incidents, its SEV1s told in full, the action items still open) and
 //! the list of quarters.
 
-use super::{summary_row, Change, RenderError, Renderer, SummaryRow};
+use super::periods::PeriodRow;
+use super::{Change, RenderError, Renderer};
 use crate::metrics::Quarter;
 use crate::render::site::Site;
-use crate::render::view::{self, fmt_share, Link};
+use crate::render::view::{self, Link};
 use crate::render::OutputFile;
-use crate::routes::Route;
+use crate::routes::{Per, Route};
 use serde::Serialize;
 
-/// A quarter in the list of quarters and the trends table.
-#[derive(Serialize)]
-pub(super) struct QuarterRow {
-    pub(super) quarter: Link,
-    incidents: usize,
-    by_severity: Vec<usize>,
-    sev1: usize,
-    pub(super) ttd: SummaryRow,
-    pub(super) ttm: SummaryRow,
-    pub(super) ttr: SummaryRow,
-    undetected: String,
-    opened: usize,
-    closed: usize,
-    open_at_end: usize,
-    /// Fewer incidents than `min_sample`.
-    pub(super) few: bool,
-    areas: Vec<usize>,
-}
-
-pub(super) fn rows(site: &Site) -> Vec<QuarterRow> {
-    let (cfg, m) = (site.cfg, site.m);
-    let urls = crate::render::view::Urls { base: &cfg.base_url };
-    let areas: Vec<&String> = m.total.by_area.keys().collect();
-    m.quarters
-        .iter()
-        .map(|q| QuarterRow {
-            quarter: Link { name: q.period.to_string(), url: urls.quarter(q.period) },
-            incidents: q.incidents,
-            by_severity: q.by_severity.iter().map(|x| x.1).collect(),
-            sev1: q.by_severity.first().map_or(0, |x| x.1),
-            ttd: summary_row(&q.ttd),
-            ttm: summary_row(&q.ttm),
-            ttr: summary_row(&q.ttr),
-            undetected: fmt_share(q.undetected_share),
-            opened: q.action_items.opened,
-            closed: q.action_items.closed,
-            open_at_end: q.action_items.open_at_end,
-            few: q.incidents < cfg.min_sample,
-            areas: areas.iter().map(|a| q.by_area.get(*a).copied().unwrap_or(0)).collect(),
-        })
-        .collect()
-}
+/// How many quarters a quarter's severity chart shows: the quarter and
+/// the ones before it.
+const CHART_QUARTERS: usize = 8;
 
 /// A SEV1 incident on its quarter's page.
 #[derive(Serialize)]
@@ -67,7 +29,7 @@ pub(super) fn render(r: &Renderer, route: &Route) -> Result<OutputFile, RenderEr
     let rows = r.quarter_rows();
     let Route::Quarter(quarter) = route else {
         let mut ctx = tera::Context::new();
-        let newest: Vec<&QuarterRow> = rows.iter().rev().collect();
+        let newest: Vec<&PeriodRow> = rows.iter().rev().collect();
         ctx.insert("rows", &newest);
         return r.render("quarters.html", route, "Quarters", "Quarters", ctx);
     };
@@ -102,6 +64,10 @@ pub(super) fn render(r: &Renderer, route: &Route) -> Result<OutputFile, RenderEr
     ctx.insert("row", &rows[qi]);
     ctx.insert("figures", &view::quarter_figures(m, qi, cfg).all());
     ctx.insert("headline", &crate::render::story::quarter(site, qi));
+    // the quarter among the ones just before it
+    let shown = &m.quarters[qi.saturating_sub(CHART_QUARTERS - 1)..=qi];
+    let chart = super::trends::severity_chart(cfg, shown, Per::Quarter, "chart-quarter-severity")?;
+    ctx.insert("severity_chart", &chart);
     ctx.insert("prev", &qi.checked_sub(1).map(|p| link(m.quarters[p].period)));
     ctx.insert("next", &m.quarters.get(qi + 1).map(|n| link(n.period)));
     ctx.insert_value("incidents", r.rows.list(q.members.iter().copied()));
@@ -114,11 +80,15 @@ pub(super) fn render(r: &Renderer, route: &Route) -> Result<OutputFile, RenderEr
     r.render("quarter.html", route, &format!("Quarter {name}"), "Quarters", ctx)
 }
 
-/// A quarter's page shows its figures against the quarter before, and
-/// its incidents with their items; the list shows every quarter's row.
+/// A quarter's page shows its figures against the quarter before, the
+/// severities of the quarters up to it, and its incidents with their
+/// items; the list shows every quarter's row.
 pub(super) fn depends_on(site: &Site, route: &Route, c: &Change) -> bool {
     let Route::Quarter(quarter) = route else { return c.layout || !c.quarters.is_empty() };
     let Some(qi) = site.m.quarters.iter().position(|q| q.period == *quarter) else { return true };
     let member = site.m.quarters[qi].members.contains(&c.index);
-    c.layout || c.quarters.iter().any(|&k| k == qi || k + 1 == qi) || (member && (c.row || c.items || c.detail))
+    // its figures compare with the quarter before; its chart shows the
+    // quarters before it
+    let shown = |k: usize| k <= qi && qi - k < CHART_QUARTERS;
+    c.layout || c.quarters.iter().any(|&k| shown(k)) || (member && (c.row || c.items || c.detail))
 }

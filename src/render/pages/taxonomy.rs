@@ -1,7 +1,8 @@
 //! A page per area and per tag (its postmortems and their figures), and
 //! the list of areas and of tags.
 
-use super::{summary_row, Change, RenderError, Renderer, SummaryRow};
+use super::periods::{summary_row, SummaryRow};
+use super::{Change, RenderError, Renderer};
 use crate::metrics::Summary;
 use crate::render::site::{Site, Taxonomy};
 use crate::render::view::fmt_share;

@@ -1,63 +1,90 @@
-//! The trends page: every quarter's incidents by severity and area, the
-//! durations of each incident, the undetected share and the action items,
-//! as charts and tables.
+//! The trends pages: per quarter, or per year, the incidents by severity
+//! and area, the durations of each incident, the undetected share and the
+//! action items, as charts and tables.
 
+use super::periods::{self, summary_row, PeriodRow};
 use super::{chart_err, Change, RenderError, Renderer};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::metrics::{Metrics, QuarterMetrics, Summary};
+use crate::metrics::{Durations, Metrics, Period, PeriodItems, Summary};
 use crate::render::charts::{self, palette, Series};
 use crate::render::site::Site;
+use crate::render::view::Link;
 use crate::render::OutputFile;
-use crate::routes::Route;
+use crate::routes::{Per, Route};
+use std::fmt::Display;
 
-fn labels(m: &Metrics) -> Vec<String> {
-    m.quarters.iter().map(|q| q.period.to_string()).collect()
+/// Which view `/trends/` leads to from the navigation: per year when most
+/// quarters have too few incidents to read (fewer than `min_sample`),
+/// per quarter otherwise.
+pub(crate) fn default_view(m: &Metrics, cfg: &Config) -> Per {
+    let few = m.quarters.iter().filter(|q| q.incidents < cfg.min_sample).count();
+    if few * 2 > m.quarters.len() {
+        Per::Year
+    } else {
+        Per::Quarter
+    }
 }
 
-/// SEV1 incidents per quarter, on the home page and the trends page.
-pub(super) fn sev1_chart(site: &Site) -> Result<String, Diagnostic> {
-    let m = site.m;
+fn labels<P: Display>(periods: &[Period<P>]) -> Vec<String> {
+    periods.iter().map(|q| q.period.to_string()).collect()
+}
+
+fn sev1_values<P>(periods: &[Period<P>]) -> Vec<f64> {
+    periods.iter().map(|q| q.by_severity.first().map_or(0.0, |x| x.1 as f64)).collect()
+}
+
+/// SEV1 incidents per period.
+fn sev1_line<P: Display>(site: &Site, periods: &[Period<P>], per: Per) -> Result<String, Diagnostic> {
     let sev1_name = site.cfg.severities.first().cloned().unwrap_or_default();
-    charts::lines(
-        "chart-sev1",
-        &format!("{sev1_name} incidents per quarter"),
-        &labels(m),
-        &[Series {
-            name: sev1_name.clone(),
-            color: palette::severity(0, site.cfg.severities.len()),
-            values: m.quarters.iter().map(|q| q.by_severity.first().map_or(0.0, |x| x.1 as f64)).collect(),
-        }],
-        "incidents",
-        false,
-    )
-    .map_err(chart_err)
+    let series = Series {
+        name: sev1_name.clone(),
+        color: palette::severity(0, site.cfg.severities.len()),
+        values: sev1_values(periods),
+    };
+    let title = format!("{sev1_name} incidents per {}", per.noun());
+    charts::lines("chart-sev1", &title, &labels(periods), &[series], "incidents", false).map_err(chart_err)
 }
 
-fn sev_series(cfg: &Config, quarters: &[QuarterMetrics]) -> Vec<Series> {
-    cfg.severities
+/// SEV1 incidents per quarter, on the home page and the quarter trends.
+pub(super) fn sev1_chart(site: &Site) -> Result<String, Diagnostic> {
+    sev1_line(site, &site.m.quarters, Per::Quarter)
+}
+
+/// Incidents per period by severity, stacked.
+pub(super) fn severity_chart<P: Display>(
+    cfg: &Config,
+    periods: &[Period<P>],
+    per: Per,
+    id: &str,
+) -> Result<String, Diagnostic> {
+    let series: Vec<Series> = cfg
+        .severities
         .iter()
         .enumerate()
         .map(|(i, s)| Series {
             name: s.clone(),
             color: palette::severity(i, cfg.severities.len()),
-            values: quarters.iter().map(|q| q.by_severity.get(i).map_or(0.0, |x| x.1 as f64)).collect(),
+            values: periods.iter().map(|q| q.by_severity.get(i).map_or(0.0, |x| x.1 as f64)).collect(),
         })
-        .collect()
+        .collect();
+    let title = format!("Incidents per {} by severity", per.noun());
+    charts::stacked_bars(id, &title, &labels(periods), &series, "incidents").map_err(chart_err)
 }
 
-pub(super) fn render(r: &Renderer) -> Result<OutputFile, RenderError> {
+pub(super) fn render(r: &Renderer, per: Per) -> Result<OutputFile, RenderError> {
+    let site = r.site;
+    match per {
+        Per::Quarter => view(r, &site.m.quarters, r.quarter_rows(), per),
+        Per::Year => view(r, &site.m.years, &periods::rows(site, &site.m.years, |_| None), per),
+    }
+}
+
+/// The trends counted by `per`: its charts and tables.
+fn view<P: Display>(r: &Renderer, ps: &[Period<P>], rows: &[PeriodRow], per: Per) -> Result<OutputFile, RenderError> {
     let (cfg, m) = (r.site.cfg, r.site.m);
-    let labels = &labels(m);
-    let qs = &m.quarters;
-    let by_sev = charts::stacked_bars(
-        "chart-severity",
-        "Incidents per quarter by severity",
-        labels,
-        &sev_series(cfg, qs),
-        "incidents",
-    )
-    .map_err(chart_err)?;
+    let labels = &labels(ps);
+    let noun = per.noun();
     let undetected = charts::lines(
         "chart-undetected",
         "Undetected share of impact time",
@@ -65,55 +92,70 @@ pub(super) fn render(r: &Renderer) -> Result<OutputFile, RenderError> {
         &[Series {
             name: "undetected share".into(),
             color: palette::PURPLE,
-            // no share (a quarter without incidents) is a gap in the line
-            values: qs.iter().map(|q| q.undetected_share.unwrap_or(f64::NAN)).collect(),
+            // no share (a period without incidents) is a gap in the line
+            values: ps.iter().map(|q| q.undetected_share.unwrap_or(f64::NAN)).collect(),
         }],
         "share of impact time",
         true,
     )
     .map_err(chart_err)?;
+    let sev1 = match per {
+        Per::Quarter => r.sev1_chart()?.to_string(),
+        Per::Year => sev1_line(r.site, ps, per)?,
+    };
     let areas: Vec<&String> = m.total.by_area.keys().collect();
+    let urls = r.urls();
+    let views: Vec<serde_json::Value> = [(Per::Quarter, "By quarter"), (Per::Year, "By year")]
+        .into_iter()
+        .map(|(p, name)| {
+            let link = Link { name: name.into(), url: urls.page(&Route::Trends(p)) };
+            serde_json::json!({"link": link, "current": p == per})
+        })
+        .collect();
     let mut ctx = tera::Context::new();
-    ctx.insert("durations", &durations(r, labels)?);
-    ctx.insert("rows", r.quarter_rows());
+    ctx.insert("per", noun);
+    ctx.insert("views", &views);
+    ctx.insert("durations", &durations(m, ps, rows, labels)?);
+    ctx.insert("rows", rows);
     ctx.insert("areas", &areas);
     ctx.insert(
         "charts",
         &serde_json::json!({
-            "severity": by_sev,
-            "sev1": r.sev1_chart()?,
+            "severity": severity_chart(cfg, ps, per, "chart-severity")?,
+            "sev1": sev1,
             "undetected": undetected,
-            "area": area_chart(m, labels)?,
-            "items": items_chart(m, labels)?,
+            "area": area_chart(m, ps, labels, noun)?,
+            "items": items_chart(ps, labels, noun)?,
         }),
     );
-    r.render("trends.html", &Route::Trends, "Trends", "Trends", ctx)
+    let title = match per {
+        Per::Quarter => "Trends",
+        Per::Year => "Trends by year",
+    };
+    r.render("trends.html", &Route::Trends(per), title, "Trends", ctx)
 }
 
 /// TTD, TTM and TTR: each a chart of one dot per incident with the median
-/// marked, and its table of n, median and p90 per quarter.
-fn durations(r: &Renderer, labels: &[String]) -> Result<Vec<serde_json::Value>, RenderError> {
-    let (m, rows) = (r.site.m, r.quarter_rows());
-    type Pick = (fn(&crate::metrics::Durations) -> Option<f64>, fn(&QuarterMetrics) -> &Summary);
-    let section = |key: &str, title: &str, formula: &str, color, (of, summary): Pick| -> Result<_, RenderError> {
+/// marked, and its table of n, median, its interval and p90 per period.
+fn durations<P>(
+    m: &Metrics,
+    ps: &[Period<P>],
+    rows: &[PeriodRow],
+    labels: &[String],
+) -> Result<Vec<serde_json::Value>, RenderError> {
+    type Pick<P> = (fn(&Durations) -> Option<f64>, fn(&Period<P>) -> &Summary);
+    let section = |key: &str, title: &str, formula: &str, color, (of, summary): Pick<P>| -> Result<_, RenderError> {
         let members: Vec<Vec<f64>> =
-            m.quarters.iter().map(|q| q.members.iter().filter_map(|&i| of(&m.durations[i])).collect()).collect();
-        let medians: Vec<Option<f64>> = m.quarters.iter().map(|q| summary(q).median).collect();
-        let chart = charts::durations(
-            &format!("chart-{key}"),
-            &format!("{title} per quarter"),
-            labels,
-            &members,
-            &medians,
-            color,
-        )
-        .map_err(chart_err)?;
+            ps.iter().map(|q| q.members.iter().filter_map(|&i| of(&m.durations[i])).collect()).collect();
+        let medians: Vec<Option<f64>> = ps.iter().map(|q| summary(q).median).collect();
+        let chart =
+            charts::durations(&format!("chart-{key}"), title, labels, &members, &medians, color).map_err(chart_err)?;
         let table: Vec<serde_json::Value> = rows
             .iter()
-            .zip(&m.quarters)
-            .map(|(q, qm)| {
-                let s = super::summary_row(summary(qm));
-                serde_json::json!({"quarter": q.quarter.name, "few": q.few, "n": s.n, "median": s.median, "p90": s.p90})
+            .zip(ps)
+            .map(|(row, q)| {
+                let s = summary_row(summary(q));
+                serde_json::json!({"period": row.period, "few": row.few, "n": s.n, "median": s.median, "ci95": s.ci95, "p90": s.p90})
             })
             .collect();
         Ok(serde_json::json!({"key": key, "title": title, "formula": formula, "chart": chart, "rows": table}))
@@ -135,9 +177,9 @@ fn durations(r: &Renderer, labels: &[String]) -> Result<Vec<serde_json::Value>, 
 /// "other" segment.
 const TOP_AREAS: usize = 5;
 
-/// Incidents per quarter by area, stacked: the areas with the most
+/// Incidents per period by area, stacked: the areas with the most
 /// incidents (ties by name), and all others together.
-fn area_chart(m: &Metrics, labels: &[String]) -> Result<String, RenderError> {
+fn area_chart<P>(m: &Metrics, ps: &[Period<P>], labels: &[String], noun: &str) -> Result<String, RenderError> {
     let mut ranked: Vec<(&String, &usize)> = m.total.by_area.iter().collect();
     ranked.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     let named = ranked.len().min(TOP_AREAS);
@@ -148,7 +190,7 @@ fn area_chart(m: &Metrics, labels: &[String]) -> Result<String, RenderError> {
         .map(|((a, _), color)| Series {
             name: a.to_string(),
             color,
-            values: m.quarters.iter().map(|q| q.by_area.get(*a).copied().unwrap_or(0) as f64).collect(),
+            values: ps.iter().map(|q| q.by_area.get(*a).copied().unwrap_or(0) as f64).collect(),
         })
         .collect();
     if !rest.is_empty() {
@@ -158,32 +200,31 @@ fn area_chart(m: &Metrics, labels: &[String]) -> Result<String, RenderError> {
                 n => format!("other ({n} areas)"),
             },
             color: palette::OTHER,
-            values: m
-                .quarters
+            values: ps
                 .iter()
                 .map(|q| rest.iter().map(|(a, _)| q.by_area.get(*a).copied().unwrap_or(0)).sum::<usize>() as f64)
                 .collect(),
         });
     }
-    Ok(charts::stacked_bars("chart-area", "Incidents per quarter by area", labels, &series, "incidents")
-        .map_err(chart_err)?)
+    let title = format!("Incidents per {noun} by area");
+    Ok(charts::stacked_bars("chart-area", &title, labels, &series, "incidents").map_err(chart_err)?)
 }
 
-/// Action items opened, closed and open at each quarter's end.
-fn items_chart(m: &Metrics, labels: &[String]) -> Result<String, RenderError> {
-    let series = |name: &str, color, of: fn(&crate::metrics::PeriodItems) -> usize| Series {
+/// Action items opened, closed and open at each period's end.
+fn items_chart<P>(ps: &[Period<P>], labels: &[String], noun: &str) -> Result<String, RenderError> {
+    let series = |name: &str, color, of: fn(&PeriodItems) -> usize| Series {
         name: name.into(),
         color,
-        values: m.quarters.iter().map(|q| of(&q.action_items) as f64).collect(),
+        values: ps.iter().map(|q| of(&q.action_items) as f64).collect(),
     };
     Ok(charts::lines(
         "chart-items",
-        "Action items per quarter",
+        &format!("Action items per {noun}"),
         labels,
         &[
             series("opened", palette::BLUE, |a| a.opened),
             series("closed", palette::GREEN, |a| a.closed),
-            series("open at quarter end", palette::GREY, |a| a.open_at_end),
+            series(&format!("open at {noun} end"), palette::GREY, |a| a.open_at_end),
         ],
         "action items",
         false,
