@@ -4,6 +4,7 @@
 
 mod browser;
 mod build;
+mod charts;
 mod check;
 mod ci_recipes;
 mod common;
