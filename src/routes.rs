@@ -14,7 +14,8 @@ use std::borrow::Cow;
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum Route {
     Home,
-    PostmortemList,
+    /// Page `n` (from 1) of the list of postmortems, newest first.
+    PostmortemList(usize),
     /// By id.
     Postmortem(String),
     /// The open action items.
@@ -96,10 +97,12 @@ const TRENDS: &str = "trends/";
 const AREAS: &str = "areas/";
 const TAGS: &str = "tags/";
 const STATIC: &str = "static/";
+/// The folder of the list's later pages, under `postmortems/`.
+const LIST_PAGES: &str = "page/";
 
 /// Names in the postmortem list's folder that are files of the site, not
 /// postmortem folders: no postmortem may take one as its id (E020).
-pub(crate) const RESERVED_IDS: &[&str] = &["index.html"];
+pub(crate) const RESERVED_IDS: &[&str] = &["index.html", "page"];
 
 impl Route {
     /// A page of an area, by the area's name.
@@ -116,7 +119,7 @@ impl Route {
     pub(crate) fn fixed() -> Vec<Route> {
         let mut all = vec![
             Route::Home,
-            Route::PostmortemList,
+            Route::PostmortemList(1),
             Route::Tracker,
             Route::Trends(Per::Quarter),
             Route::Trends(Per::Year),
@@ -143,7 +146,8 @@ impl Route {
         let owned = |parts: &[&str]| Some(Cow::Owned(parts.concat()));
         match self {
             Route::Home => Some("".into()),
-            Route::PostmortemList => Some(POSTMORTEMS.into()),
+            Route::PostmortemList(0 | 1) => Some(POSTMORTEMS.into()),
+            Route::PostmortemList(n) => owned(&[POSTMORTEMS, LIST_PAGES, &n.to_string(), "/"]),
             Route::Postmortem(id) => owned(&[POSTMORTEMS, id, "/"]),
             Route::Tracker => Some(ACTION_ITEMS.into()),
             Route::TrackerView(dir) => owned(&[ACTION_ITEMS, dir, "/"]),

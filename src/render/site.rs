@@ -16,6 +16,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::OnceLock;
 
+/// Postmortems per page of the list of postmortems: about 0.5 MB of HTML.
+pub(crate) const LIST_PER_PAGE: usize = 1000;
+
 /// Closed items per page of the closed-items archive.
 pub(crate) const CLOSED_PER_PAGE: usize = 500;
 
@@ -232,6 +235,17 @@ impl<'a> Site<'a> {
         self.by_id.get(id).copied()
     }
 
+    /// How many pages the list of postmortems takes: one at least.
+    pub(crate) fn list_pages(&self) -> usize {
+        self.pms.len().div_ceil(LIST_PER_PAGE).max(1)
+    }
+
+    /// The postmortems on page `n` (from 1) of the list, newest first.
+    pub(crate) fn list_page(&self, n: usize) -> impl DoubleEndedIterator<Item = usize> {
+        let len = self.pms.len();
+        (0..len).rev().skip(n.saturating_sub(1) * LIST_PER_PAGE).take(LIST_PER_PAGE)
+    }
+
     /// The trends view the navigation leads to.
     pub(crate) fn trends(&self) -> Route {
         Route::Trends(super::pages::default_trends(self.m, self.cfg))
@@ -242,6 +256,7 @@ impl<'a> Site<'a> {
         let closed = self.m.items.iter().flatten().filter(|s| !s.open).count();
         let mut all: Vec<Route> = self.pms.iter().map(|p| Route::Postmortem(p.id.clone())).collect();
         all.extend((1..=archive_pages(closed)).map(Route::ClosedItems));
+        all.extend((2..=self.list_pages()).map(Route::PostmortemList));
         all.extend(VIEWS.iter().map(|v| Route::TrackerView(v.1)));
         all.extend(self.m.quarters.iter().map(|q| Route::Quarter(q.period)));
         for t in [Taxonomy::Area, Taxonomy::Tag] {

@@ -474,3 +474,28 @@ fn the_trends_default_to_years_when_most_quarters_have_too_few_incidents() {
     assert!(home.contains("<a href=\"/trends/\""), "two incidents in each of three quarters: quarters");
     assert!(!home.contains("/trends/years/"));
 }
+
+/// A list of 1,001 postmortems is two pages: the newest 1,000, then the
+/// oldest one, each linking to the other; no page of the list repeats a row.
+#[test]
+fn the_list_of_postmortems_is_split_into_pages_of_a_thousand() {
+    let mut s = TestSite::with_config("title = \"Many\"\n");
+    for k in 0..1001 {
+        let day = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + chrono::Duration::days(k);
+        s = s.postmortem(
+            &format!("p{k:04}.md"),
+            &format!(
+                "---\ntitle: Number {k}\nseverity: SEV3\nstatus: draft\ntimeline:\n  started: {day}T10:00:00Z\n---\n"
+            ),
+        );
+    }
+    let (_o, out) = build(s.path(), &[]);
+    let first = read(&out.join("postmortems/index.html"));
+    let second = read(&out.join("postmortems/page/2/index.html"));
+    assert!(first.contains("<h1>All postmortems, page 1 of 2</h1>"));
+    assert!(first.contains(">Number 1000<") && first.contains(">Number 1<") && !first.contains(">Number 0<"));
+    assert!(second.contains(">Number 0<") && !second.contains(">Number 1<"));
+    assert!(first.contains("<a href=\"/postmortems/page/2/\">2</a>"));
+    assert!(second.contains("<a href=\"/postmortems/\">1</a>"));
+    assert!(!out.join("postmortems/page/3").exists());
+}

@@ -73,7 +73,7 @@ impl<'r, 'a> Renderer<'r, 'a> {
         let urls = Urls { base: &cfg.base_url };
         let nav = [
             ("Overview", Route::Home),
-            ("Postmortems", Route::PostmortemList),
+            ("Postmortems", Route::PostmortemList(1)),
             ("Action items", Route::Tracker),
             ("Trends", site.trends()),
             ("Quarters", Route::QuarterList),
@@ -115,7 +115,7 @@ impl<'r, 'a> Renderer<'r, 'a> {
     pub(crate) fn page(&self, route: &Route) -> Option<Result<OutputFile, RenderError>> {
         Some(match route {
             Route::Home => home::render(self),
-            Route::PostmortemList => lists::postmortems(self),
+            Route::PostmortemList(n) => lists::postmortems(self, *n),
             Route::NotFound => lists::not_found(self),
             Route::Postmortem(id) => postmortem::render(self, id),
             Route::Tracker | Route::TrackerView(_) | Route::ClosedItems(_) => tracker::render(self, route),
@@ -183,7 +183,7 @@ pub(crate) fn depends_on(site: &Site, route: &Route, change: &Change) -> bool {
     }
     match route {
         Route::Home => home::depends_on(change),
-        Route::PostmortemList => lists::postmortems_depend_on(change),
+        Route::PostmortemList(n) => lists::postmortems_depend_on(site, *n, change),
         Route::NotFound => false,
         Route::Postmortem(id) => postmortem::depends_on(id, change),
         Route::Tracker | Route::TrackerView(_) | Route::ClosedItems(_) => tracker::depends_on(site, route, change),
