@@ -8,7 +8,7 @@
 //! theme's own (`r-…`), no link runs script, and no image loads from
 //! another host (it becomes a link to the image).
 
-use pulldown_cmark::{html, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{html, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, TextMergeStream};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -181,7 +181,11 @@ pub fn render(markdown: &str, trust_html: bool) -> String {
     // about one event per 10 bytes of a prose body: sized once instead of
     // doubled (and copied) a dozen times
     let mut out: Vec<Event> = Vec::with_capacity(markdown.len() / 10 + 16);
-    out.extend(Parser::new_ext(markdown, options()));
+    // text in one event per run, so that a URL is never cut in two
+    out.extend(TextMergeStream::new(Parser::new_ext(markdown, options())));
+    if markdown.contains("://") {
+        out = autolink(out);
+    }
     let mut seen = Ids::default();
     let mut images_linked = false;
     // headings in place: an id from their text, one level down, no
@@ -242,6 +246,102 @@ pub fn render(markdown: &str, trust_html: bool) -> String {
     } else {
         sanitizer().clean(&html_out).to_string()
     }
+}
+
+/// Bare `http://` and `https://` URLs in text (not in code, links or
+/// images) become links to themselves, as readers of a postmortem expect
+/// of a pasted dashboard or ticket URL; pulldown-cmark links only those
+/// written in `<…>`.
+fn autolink(events: Vec<Event>) -> Vec<Event> {
+    let mut out = Vec::with_capacity(events.len());
+    // how deep inside links, images and code blocks the walk is
+    let mut inside = 0usize;
+    for e in events {
+        match &e {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. } | Tag::CodeBlock(_)) => inside += 1,
+            Event::End(TagEnd::Link | TagEnd::Image | TagEnd::CodeBlock) => inside = inside.saturating_sub(1),
+            Event::Text(t) if inside == 0 && t.contains("://") => {
+                split_urls(t, &mut out);
+                continue;
+            }
+            _ => {}
+        }
+        out.push(e);
+    }
+    out
+}
+
+/// `text` as text and links to the bare URLs in it.
+fn split_urls(text: &str, out: &mut Vec<Event<'_>>) {
+    let lower = text.to_ascii_lowercase();
+    let mut done = 0;
+    while let Some((start, end)) = bare_url(text, &lower, done) {
+        if start > done {
+            out.push(Event::Text(CowStr::from(text[done..start].to_string())));
+        }
+        let url = CowStr::from(text[start..end].to_string());
+        out.push(Event::Start(Tag::Link {
+            link_type: LinkType::Autolink,
+            dest_url: url.clone(),
+            title: CowStr::Borrowed(""),
+            id: CowStr::Borrowed(""),
+        }));
+        out.push(Event::Text(url));
+        out.push(Event::End(TagEnd::Link));
+        done = end;
+    }
+    if done < text.len() {
+        out.push(Event::Text(CowStr::from(text[done..].to_string())));
+    }
+}
+
+/// Where the first bare URL in `text` from byte `from` starts and ends:
+/// `http://` or `https://` (any case; `lower` is `text` in lowercase) at a
+/// word's start, up to white space, a quote, a backtick or an angle
+/// bracket, without trailing punctuation or a closing bracket that has no
+/// opening one in the URL. Linear in the text searched.
+fn bare_url(text: &str, lower: &str, from: usize) -> Option<(usize, usize)> {
+    let mut from = from;
+    while let Some(at) = lower[from..].find("http").map(|i| from + i) {
+        from = at + 4;
+        let scheme_len = if lower[at..].starts_with("https://") {
+            8
+        } else if lower[at..].starts_with("http://") {
+            7
+        } else {
+            continue;
+        };
+        if text[..at].chars().next_back().is_some_and(char::is_alphanumeric) {
+            continue;
+        }
+        let len = text[at..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`'))
+            .unwrap_or(text.len() - at);
+        let mut end = at + len;
+        let url = &text[at..end];
+        let count = |c: char| url.matches(c).count();
+        let (mut parens, mut brackets) =
+            (count(')') as isize - count('(') as isize, count(']') as isize - count('[') as isize);
+        loop {
+            match text[at..end].chars().next_back() {
+                Some('.' | ',' | ':' | ';' | '!' | '?' | '\'' | '*' | '_') => end -= 1,
+                Some(')') if parens > 0 => {
+                    parens -= 1;
+                    end -= 1;
+                }
+                Some(']') if brackets > 0 => {
+                    brackets -= 1;
+                    end -= 1;
+                }
+                _ => break,
+            }
+        }
+        if end > at + scheme_len {
+            return Some((at, end));
+        }
+        from = from.max(end);
+    }
+    None
 }
 
 /// The heading that starts at `out[i]` one level down, without classes
@@ -324,6 +424,42 @@ mod tests {
         assert!(h.contains("<del>old</del>"), "{h}");
         assert!(h.contains("type=\"checkbox\""), "{h}");
         assert!(h.contains("<a href=\"#1\"") && h.contains("id=\"1\""), "footnote and its target: {h}");
+    }
+
+    #[test]
+    fn bare_urls_in_text_become_links_but_not_in_code_or_links() {
+        let h = render("See https://status.example.com/incidents/42. And (http://x.io/a_(b)) too", false);
+        assert!(
+            h.contains(
+                "<a href=\"https://status.example.com/incidents/42\">https://status.example.com/incidents/42</a>."
+            ),
+            "{h}"
+        );
+        assert!(h.contains("(<a href=\"http://x.io/a_(b)\">http://x.io/a_(b)</a>)"), "{h}");
+        let h = render("`https://in.code/x` and [named](https://a.b/) and\n\n    https://indented.code/\n", false);
+        assert_eq!(h.matches("<a ").count(), 1, "{h}");
+        // words that only contain the scheme are text
+        let url = |t: &str| bare_url(t, &t.to_ascii_lowercase(), 0);
+        assert_eq!(url("xhttps://a.b"), None);
+        assert_eq!(url("https:// x"), None);
+        assert_eq!(url("say https://a.b/c, then"), Some((4, 17)));
+        // a quote ends a URL: it cannot break out of the attribute
+        let h = render("https://a.b/\"onmouseover=\"alert(1)", false);
+        assert!(h.contains("<a href=\"https://a.b/\">https://a.b/</a>\"onmouseover"), "{h}");
+        // hostile: many URLs, many brackets, many schemes; nothing
+        // quadratic, nothing lost
+        let start = std::time::Instant::now();
+        for hostile in
+            ["http://a ".repeat(50_000), format!("http://a{}", ")".repeat(200_000)), "http://".repeat(50_000)]
+        {
+            let h = render(&(hostile.clone() + " https://ok.example/"), false);
+            assert!(
+                h.ends_with("<a href=\"https://ok.example/\">https://ok.example/</a></p>\n"),
+                "{}",
+                &h[h.len() - 100..]
+            );
+        }
+        assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
     }
 
     #[test]

@@ -30,6 +30,29 @@ pub(crate) fn fmt_minutes(m: Option<f64>) -> String {
     }
 }
 
+/// `text` as HTML, escaped, with each pair of backticks set as code: the
+/// messages of checks name fields and values that way (`summary`).
+pub(crate) fn code_spans(text: &str) -> String {
+    let esc = super::feed::xml_escape;
+    let parts: Vec<&str> = text.split('`').collect();
+    let mut out = String::with_capacity(text.len() + 16);
+    for (k, part) in parts.iter().enumerate() {
+        // an odd part is inside backticks, unless it is the last one (an
+        // unpaired backtick)
+        if k % 2 == 1 && k + 1 < parts.len() {
+            out.push_str("<code>");
+            out.push_str(&esc(part));
+            out.push_str("</code>");
+        } else {
+            if k % 2 == 1 {
+                out.push('`');
+            }
+            out.push_str(&esc(part));
+        }
+    }
+    out
+}
+
 /// "31%"; "—" for no value.
 pub(crate) fn fmt_share(x: Option<f64>) -> String {
     x.map_or("—".to_string(), |x| format!("{:.0}%", x * 100.0))
@@ -426,6 +449,13 @@ pub(crate) fn quarter_figures(m: &Metrics, idx: usize, cfg: &Config) -> QuarterF
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backticks_in_messages_become_code_and_the_rest_is_escaped() {
+        assert_eq!(code_spans("`summary` is empty"), "<code>summary</code> is empty");
+        assert_eq!(code_spans("a `<b>` & `c"), "a <code>&lt;b&gt;</code> &amp; `c");
+        assert_eq!(code_spans("none"), "none");
+    }
 
     #[test]
     fn minutes_read_naturally() {

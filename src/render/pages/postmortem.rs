@@ -53,6 +53,9 @@ struct ProblemRow {
     line: usize,
     message: String,
     hint: String,
+    /// The message and hint as HTML: `code` in backticks set as code.
+    message_html: String,
+    hint_html: String,
 }
 
 /// The page of postmortem `i`.
@@ -83,6 +86,8 @@ pub(super) fn render(r: &Renderer, id: &str) -> Result<OutputFile, RenderError> 
             line: p.line,
             message: p.message.clone(),
             hint: p.hint.clone(),
+            message_html: view::code_spans(&p.message),
+            hint_html: view::code_spans(&p.hint),
         })
         .collect();
     let mut ctx = tera::Context::new();
@@ -102,6 +107,8 @@ pub(super) fn render(r: &Renderer, id: &str) -> Result<OutputFile, RenderError> 
     );
     ctx.insert("timeline", &timeline);
     ctx.insert("segments", &segments);
+    ctx.insert("impact_time", &fmt_minutes(d.ttm));
+    ctx.insert("recovery", &recovery(d));
     ctx.insert("questions", &questions);
     ctx.insert_value("items", pm_items);
     ctx.insert("body", &crate::render::markdown::render(&crate::load::body(pm, &cfg.root), cfg.trust_html));
@@ -153,27 +160,31 @@ fn timeline(
     timeline
 }
 
-/// The lifecycle bar: undetected (started → detected), responding
-/// (detected → mitigated), recovering (mitigated → resolved), as shares of
-/// the whole.
+/// The lifecycle bar: the time users were hurt (started → mitigated), as
+/// its two phases, undetected (started → detected) and responding
+/// (detected → mitigated). Recovery after mitigation can take days and
+/// would squeeze the phases users felt into slivers: it is not drawn
+/// ([`recovery`] tells it).
 fn lifecycle(d: &crate::metrics::Durations) -> Vec<Segment> {
     let (Some(ttd), Some(ttm)) = (d.ttd, d.ttm) else { return Vec::new() };
-    let total = d.ttr.unwrap_or(ttm);
-    if total <= 0.0 {
+    if ttm <= 0.0 {
         return Vec::new();
     }
-    let mut segs = vec![("undetected", "Undetected", ttd), ("responding", "Responding", (ttm - ttd).max(0.0))];
-    if let Some(ttr) = d.ttr {
-        segs.push(("recovering", "Recovering", (ttr - ttm).max(0.0)));
-    }
-    segs.into_iter()
+    [("undetected", "Undetected", ttd.min(ttm)), ("responding", "Responding", (ttm - ttd).max(0.0))]
+        .into_iter()
         .map(|(class, label, mins)| Segment {
             class,
             label,
-            pct: format!("{:.2}", mins / total * 100.0),
+            pct: format!("{:.2}", mins / ttm * 100.0),
             duration: fmt_minutes(Some(mins)),
         })
         .collect()
+}
+
+/// How long recovery took after mitigation, until resolved.
+fn recovery(d: &crate::metrics::Durations) -> Option<String> {
+    let (ttm, ttr) = (d.ttm?, d.ttr?);
+    Some(fmt_minutes(Some((ttr - ttm).max(0.0))))
 }
 
 /// Its own page shows everything of it; another page shows it among its
