@@ -2,8 +2,9 @@
 //! chromedriver (WebDriver over HTTP, no extra crates). Each kind of page
 //! loads with its heading, charts and tables, logs no console errors, asks
 //! no other host for anything, does not overflow a 375 px phone, and shows
-//! its content with JavaScript off. Screenshots at 375 and 1440 px go to
-//! `target/screenshots/`. Edits made while `retro serve` runs reload the
+//! its content with JavaScript off. Screenshots go to `target/screenshots/`:
+//! each page at 375 and 1280 px, light and dark, and the quarter printed on
+//! A4. Edits made while `retro serve` runs reload the
 //! open pages they change, and only those; a broken edit shows over the page.
 //!
 //! Skips with a message when Chromium or chromedriver is missing, unless
@@ -139,11 +140,36 @@ impl Browser {
             .unwrap_or_default()
     }
 
+    /// A Chrome DevTools command.
+    fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.cmd("POST", "/goog/cdp/execute", Some(&json!({"cmd": cmd, "params": params})))
+    }
+
+    /// Pages from now on see `prefers-color-scheme: dark` (or light).
+    fn dark(&self, on: bool) {
+        let scheme = if on { "dark" } else { "light" };
+        self.cdp(
+            "Emulation.setEmulatedMedia",
+            json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+        );
+    }
+
+    /// The whole page, not only what the window shows, as PNG.
     fn screenshot(&self, path: &Path) {
-        let b64 = self.cmd("GET", "/screenshot", None);
-        let bytes = base64_decode(b64.as_str().unwrap_or(""));
+        let shot = self.cdp("Page.captureScreenshot", json!({"format": "png", "captureBeyondViewport": true}));
+        let bytes = base64_decode(shot["data"].as_str().unwrap_or(""));
         assert!(bytes.starts_with(b"\x89PNG"), "not a PNG screenshot");
         std::fs::write(path, bytes).unwrap();
+    }
+
+    /// The page printed on A4 (the print stylesheet), as PDF.
+    fn print_a4(&self, path: &Path) -> Vec<u8> {
+        let pdf =
+            self.cmd("POST", "/print", Some(&json!({"page": {"width": 21.0, "height": 29.7}, "background": false})));
+        let bytes = base64_decode(pdf.as_str().unwrap_or(""));
+        assert!(bytes.starts_with(b"%PDF"), "not a PDF");
+        std::fs::write(path, &bytes).unwrap();
+        bytes
     }
 }
 
@@ -215,6 +241,7 @@ const PAGES: &[(&str, &str, &str)] = &[
     ("postmortem", "postmortems/2024-10-03-checkout-pool-exhausted/", "Checkout returned errors for 47 minutes"),
     ("action-items", "action-items/", "Action items"),
     ("trends", "trends/", "Trends"),
+    ("trends-years", "trends/years/", "Trends by year"),
     ("quarter", "quarters/2025-Q1/", "Quarter 2025-Q1"),
     ("area", "areas/payments/", "Area: payments"),
     ("tag", "tags/certificates/", "Tag: certificates"),
@@ -242,8 +269,10 @@ fn every_kind_of_page_works_in_chromium_on_a_phone_and_a_desktop() {
     let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
     std::fs::create_dir_all(&shots).unwrap();
     let browser = Browser::start(true);
-    for (width, height) in [(375u32, 812u32), (1440, 900)] {
+    for ((width, height), dark) in [(375u32, 812u32), (1280, 900)].into_iter().flat_map(|s| [(s, false), (s, true)]) {
         browser.size(width, height);
+        browser.dark(dark);
+        let mode = if dark { "dark" } else { "light" };
         for (name, path, h1) in PAGES {
             browser.go(&format!("{base}{path}"));
             let p = browser.js(PROBE);
@@ -279,9 +308,17 @@ fn every_kind_of_page_works_in_chromium_on_a_phone_and_a_desktop() {
             }
             let errors = browser.console_errors();
             assert!(errors.is_empty(), "{name} at {width}px: console errors {errors:?}");
-            browser.screenshot(&shots.join(format!("{name}-{width}.png")));
+            browser.screenshot(&shots.join(format!("{name}-{width}-{mode}.png")));
         }
     }
+    // leadership prints the quarter: its figures and chart on the first A4
+    // page, its 2 incidents and its SEV1 told in full (with 4 items) after
+    browser.dark(false);
+    browser.go(&format!("{base}quarters/2025-Q1/"));
+    let pdf = browser.print_a4(&shots.join("quarter-print.pdf"));
+    let text = String::from_utf8_lossy(&pdf);
+    let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
+    assert!((1..=3).contains(&pages), "the quarter prints on {pages} A4 pages");
     // the search box filters from the index
     browser.go(&base);
     let found = browser
