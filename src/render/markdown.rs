@@ -8,7 +8,7 @@
 //! theme's own (`r-…`), no link runs script, and no image loads from
 //! another host (it becomes a link to the image).
 
-use pulldown_cmark::{html, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, TextMergeStream};
+use pulldown_cmark::{html, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -181,8 +181,7 @@ pub fn render(markdown: &str, trust_html: bool) -> String {
     // about one event per 10 bytes of a prose body: sized once instead of
     // doubled (and copied) a dozen times
     let mut out: Vec<Event> = Vec::with_capacity(markdown.len() / 10 + 16);
-    // text in one event per run, so that a URL is never cut in two
-    out.extend(TextMergeStream::new(Parser::new_ext(markdown, options())));
+    out.extend(Parser::new_ext(markdown, options()));
     if markdown.contains("://") {
         out = autolink(out);
     }
@@ -256,12 +255,25 @@ fn autolink(events: Vec<Event>) -> Vec<Event> {
     let mut out = Vec::with_capacity(events.len());
     // how deep inside links, images and code blocks the walk is
     let mut inside = 0usize;
-    for e in events {
-        match &e {
+    let mut events = events.into_iter().peekable();
+    while let Some(e) = events.next() {
+        match e {
             Event::Start(Tag::Link { .. } | Tag::Image { .. } | Tag::CodeBlock(_)) => inside += 1,
             Event::End(TagEnd::Link | TagEnd::Image | TagEnd::CodeBlock) => inside = inside.saturating_sub(1),
-            Event::Text(t) if inside == 0 && t.contains("://") => {
-                split_urls(t, &mut out);
+            Event::Text(first) if inside == 0 => {
+                // the parser cuts a run of text in several events (at `_`,
+                // `*`, `[`…): a URL may span them
+                let mut run = vec![first];
+                while let Some(Event::Text(_)) = events.peek() {
+                    if let Some(Event::Text(t)) = events.next() {
+                        run.push(t);
+                    }
+                }
+                if run.iter().any(|t| t.contains("://")) {
+                    split_urls(&run.concat(), &mut out);
+                } else {
+                    out.extend(run.into_iter().map(Event::Text));
+                }
                 continue;
             }
             _ => {}

@@ -10,6 +10,7 @@ pub(crate) mod feed;
 pub(crate) mod markdown;
 pub(crate) mod pages;
 pub(crate) mod related;
+pub(crate) mod relative;
 pub(crate) mod search;
 mod shared;
 pub(crate) mod site;

@@ -9,8 +9,8 @@ use serde::Serialize;
 struct Entry<'a> {
     /// title
     t: &'a str,
-    /// url
-    u: &'a str,
+    /// the page, relative to the site's root (`postmortems/<id>/`)
+    u: String,
     /// summary, shortened
     s: String,
     /// area
@@ -51,7 +51,7 @@ fn shorten(s: &str) -> String {
 fn entry(r: &PmRow) -> Entry<'_> {
     Entry {
         t: &r.title,
-        u: &r.url,
+        u: crate::routes::Route::Postmortem(r.id.clone()).link(),
         s: shorten(&r.summary),
         a: r.area.as_ref().map_or("", |a| a.name.as_str()),
         g: r.tags.iter().map(|t| t.name.as_str()).collect(),

@@ -348,6 +348,37 @@ fn pages_show_all_content_with_javascript_off() {
     assert!(html.as_str().unwrap_or("").contains("Items per owner"));
 }
 
+/// A built site opened from disk (a CI artifact downloaded and unpacked)
+/// is styled, and its links lead to its pages: every link is relative.
+#[test]
+fn a_built_site_opened_from_disk_is_styled_and_its_links_work() {
+    if !tools_present() {
+        return;
+    }
+    let o = tempfile::tempdir().unwrap();
+    let out = o.path().join("public");
+    let r = retro(&repo_root(), &["build", "--output", out.to_str().unwrap(), "--today", "2026-11-22"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let browser = Browser::start(true);
+    browser.size(1280, 900);
+    let page = out.join("postmortems/2024-10-03-checkout-pool-exhausted/index.html");
+    browser.go(&format!("file://{}", page.display()));
+    let probe = r#"return {
+      header: getComputedStyle(document.querySelector('.site-header')).backgroundColor,
+      badge: getComputedStyle(document.querySelector('.badge.sev-1')).backgroundColor,
+      trends: document.querySelector('nav a[href*="trends"]').href,
+      home: document.querySelector('a.brand').href,
+    };"#;
+    let p = browser.js(probe);
+    assert_ne!(p["header"], "rgba(0, 0, 0, 0)", "no style sheet from disk: {p}");
+    assert_eq!(p["badge"], "rgb(198, 40, 40)", "{p}");
+    let home = p["home"].as_str().unwrap();
+    assert!(home.starts_with("file://") && home.ends_with("/public/index.html"), "{home}");
+    browser.go(p["trends"].as_str().unwrap());
+    let h1 = browser.js("return document.querySelector('h1').textContent;");
+    assert!(h1.as_str().unwrap_or("").starts_with("Trends"), "{h1}");
+}
+
 /// Saves `text` into `file` as editors do: written beside it, renamed over.
 fn save(file: &Path, text: &str) {
     let tmp = file.with_extension("md.tmp");

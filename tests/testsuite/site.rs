@@ -41,11 +41,14 @@ fn unescape(s: &str) -> String {
 }
 
 /// Asserts that every internal href and src of every page resolves to a
-/// file of the output, for a site published under `base`.
-fn assert_links_resolve(out: &Path, base: &str) -> usize {
+/// file of the output: for a site published under `base`, or, with
+/// `base` `None`, links relative to each page (the default).
+fn assert_links_resolve(out: &Path, base: Option<&str>) -> usize {
     let mut checked = 0;
+    let root = out.canonicalize().unwrap();
     for f in files(out).iter().filter(|p| p.extension().is_some_and(|x| x == "html")) {
         let html = read(f);
+        let is_404 = f.file_name().is_some_and(|n| n == "404.html");
         for url in attrs(&html, "href").into_iter().chain(attrs(&html, "src")) {
             let url = unescape(url);
             if url.starts_with("http://")
@@ -56,13 +59,23 @@ fn assert_links_resolve(out: &Path, base: &str) -> usize {
                 continue;
             }
             let path = url.split('#').next().unwrap();
-            let path =
-                path.strip_prefix(base).unwrap_or_else(|| panic!("{}: link {url} is not under {base}", f.display()));
-            let mut target = out.join(path);
+            let mut target = match base {
+                Some(base) => out.join(
+                    path.strip_prefix(base)
+                        .unwrap_or_else(|| panic!("{}: link {url} is not under {base}", f.display())),
+                ),
+                // the 404 page is served at any depth: its links stay absolute
+                None if is_404 => out.join(path.trim_start_matches('/')),
+                None => {
+                    assert!(!path.starts_with('/'), "{}: link {url} is not relative", f.display());
+                    f.parent().unwrap().join(path)
+                }
+            };
             if path.is_empty() || path.ends_with('/') {
                 target = target.join("index.html");
             }
             assert!(target.is_file(), "{}: broken link {url}", f.display());
+            assert!(target.canonicalize().unwrap().starts_with(&root), "{}: {url} leaves the site", f.display());
             checked += 1;
         }
     }
@@ -122,14 +135,14 @@ fn every_page_of_the_site_map_exists() {
 #[test]
 fn every_internal_link_resolves() {
     let (_o, out) = example();
-    let n = assert_links_resolve(&out, "/");
+    let n = assert_links_resolve(&out, None);
     assert!(n > 500, "only {n} links checked");
 }
 
 #[test]
 fn links_honour_a_base_url_sub_path() {
     let (_o, out) = build(&repo_root(), &["--base-url", "/handbook/"]);
-    let n = assert_links_resolve(&out, "/handbook/");
+    let n = assert_links_resolve(&out, Some("/handbook/"));
     assert!(n > 500);
     let home = read(&out.join("index.html"));
     assert!(home.contains("href=\"/handbook/static/style.css\""));
@@ -321,14 +334,14 @@ fn postmortem_page_shows_facts_timeline_whys_questions_items_and_related() {
         "<ol class=\"whys\">",
         "How can we prevent this problem from happening again?",
         "CHK-101",
-        "href=\"/postmortems/2024-07-09-card-declines-certificate-expiry/\"",
+        "href=\"../../postmortems/2024-07-09-card-declines-certificate-expiry/index.html\"",
         "Every completeness check passes.",
     ] {
         assert!(html.contains(needle), "missing {needle}");
     }
     // related both ways: the card-declines page links back
     let other = read(&out.join("postmortems/2024-07-09-card-declines-certificate-expiry/index.html"));
-    assert!(other.contains("href=\"/postmortems/2024-10-03-checkout-pool-exhausted/\""));
+    assert!(other.contains("href=\"../../postmortems/2024-10-03-checkout-pool-exhausted/index.html\""));
 }
 
 #[test]
@@ -431,7 +444,7 @@ fn the_home_headline_claims_a_change_only_where_the_test_finds_one() {
     );
     assert!(text.contains("Time to mitigate in 2026 so far: median 1 h (95 % CI 1 h–1 h), n = 16."), "{text}");
     let home = read(&out.join("index.html"));
-    assert!(home.contains("Last finished quarter: <a href=\"/quarters/2026-Q3/\">2026-Q3</a>"));
+    assert!(home.contains("Last finished quarter: <a href=\"quarters/2026-Q3/index.html\">2026-Q3</a>"));
     let figure = &home[home.find("<dt>Incidents</dt>").unwrap()..];
     let figure = &figure[..figure.find("</div>").unwrap()];
     assert!(figure.contains("↑</span> +500%") && figure.contains("p = 0.013"), "{figure}");
@@ -461,7 +474,7 @@ fn the_home_headline_claims_a_change_only_where_the_test_finds_one() {
 fn the_trends_default_to_years_when_most_quarters_have_too_few_incidents() {
     let (_o, out) = example();
     let home = read(&out.join("index.html"));
-    assert!(home.contains("<a href=\"/trends/years/\""), "21 incidents over 10 quarters: years");
+    assert!(home.contains("<a href=\"trends/years/index.html\""), "21 incidents over 10 quarters: years");
     let years = read(&out.join("trends/years/index.html"));
     assert!(years.contains("<h1>Trends by year</h1>") && years.contains("<span aria-current=\"page\">By year</span>"));
     assert!(years.contains("2026 <span class=\"few-label\">so far</span>"), "today's year is marked");
@@ -471,7 +484,7 @@ fn the_trends_default_to_years_when_most_quarters_have_too_few_incidents() {
     let s = incidents_on(s, "2026-10-05", 2, None);
     let (_o, out) = build(s.path(), &[]);
     let home = read(&out.join("index.html"));
-    assert!(home.contains("<a href=\"/trends/\""), "two incidents in each of three quarters: quarters");
+    assert!(home.contains("<a href=\"trends/index.html\""), "two incidents in each of three quarters: quarters");
     assert!(!home.contains("/trends/years/"));
 }
 
@@ -495,7 +508,7 @@ fn the_list_of_postmortems_is_split_into_pages_of_a_thousand() {
     assert!(first.contains("<h1>All postmortems, page 1 of 2</h1>"));
     assert!(first.contains(">Number 1000<") && first.contains(">Number 1<") && !first.contains(">Number 0<"));
     assert!(second.contains(">Number 0<") && !second.contains(">Number 1<"));
-    assert!(first.contains("<a href=\"/postmortems/page/2/\">2</a>"));
-    assert!(second.contains("<a href=\"/postmortems/\">1</a>"));
+    assert!(first.contains("<a href=\"../postmortems/page/2/index.html\">2</a>"));
+    assert!(second.contains("<a href=\"../../../postmortems/index.html\">1</a>"));
     assert!(!out.join("postmortems/page/3").exists());
 }

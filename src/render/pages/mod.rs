@@ -152,6 +152,12 @@ impl<'r, 'a> Renderer<'r, 'a> {
                 "a template refers to a variable or filter that does not exist; docs/themes.md lists the variables",
             )
         })?;
+        // with the default base_url, links are relative to the page
+        if self.site.cfg.base_url == "/" {
+            if let Some(prefix) = crate::render::relative::prefix(route) {
+                html = crate::render::relative::relative(&html, &prefix);
+            }
+        }
         Ok(OutputFile { path, bytes: html })
     }
 

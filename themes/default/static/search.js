@@ -21,7 +21,8 @@
     entries.slice(0, 20).forEach(function (e) {
       var li = document.createElement("li");
       var a = document.createElement("a");
-      a.href = e.u;
+      // entries link relative to the site's root, where the index lies
+      a.href = new URL(e.u, new URL(form.getAttribute("data-index"), location.href)).href;
       a.textContent = e.t;
       var meta = document.createElement("div");
       meta.className = "muted";
