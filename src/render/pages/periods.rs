@@ -51,8 +51,6 @@ pub(super) struct PeriodRow {
     open_at_end: usize,
     /// Fewer incidents than `min_sample`.
     pub(super) few: bool,
-    /// Incidents per area, in the order of the site's areas.
-    areas: Vec<usize>,
 }
 
 /// The rows of `periods`, each linked to the page `url` gives it.
@@ -61,7 +59,6 @@ pub(super) fn rows<P: Copy + std::fmt::Display>(
     periods: &[Period<P>],
     url: impl Fn(P) -> Option<String>,
 ) -> Vec<PeriodRow> {
-    let areas: Vec<&String> = site.m.total.by_area.keys().collect();
     periods
         .iter()
         .map(|q| PeriodRow {
@@ -79,7 +76,6 @@ pub(super) fn rows<P: Copy + std::fmt::Display>(
             closed: q.action_items.closed,
             open_at_end: q.action_items.open_at_end,
             few: q.incidents < site.cfg.min_sample,
-            areas: areas.iter().map(|a| q.by_area.get(*a).copied().unwrap_or(0)).collect(),
         })
         .collect()
 }

@@ -103,7 +103,20 @@ fn view<P: Display>(r: &Renderer, ps: &[Period<P>], rows: &[PeriodRow], per: Per
         Per::Quarter => r.sev1_chart()?.to_string(),
         Per::Year => sev1_line(r.site, ps, per)?,
     };
-    let areas: Vec<&String> = m.total.by_area.keys().collect();
+    // the area chart and its table show the same series
+    let areas = area_series(m, ps);
+    let area_chart =
+        charts::stacked_bars("chart-area", &format!("Incidents per {noun} by area"), labels, &areas, "incidents")
+            .map_err(chart_err)?;
+    let area_rows: Vec<serde_json::Value> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let counts: Vec<u64> = areas.iter().map(|a| a.values.get(i).copied().unwrap_or(0.0) as u64).collect();
+            serde_json::json!({"row": row, "counts": counts})
+        })
+        .collect();
+    let area_names: Vec<&str> = areas.iter().map(|a| a.name.as_str()).collect();
     let urls = r.urls();
     let views: Vec<serde_json::Value> = [(Per::Quarter, "By quarter"), (Per::Year, "By year")]
         .into_iter()
@@ -117,14 +130,15 @@ fn view<P: Display>(r: &Renderer, ps: &[Period<P>], rows: &[PeriodRow], per: Per
     ctx.insert("views", &views);
     ctx.insert("durations", &durations(m, ps, rows, labels)?);
     ctx.insert("rows", rows);
-    ctx.insert("areas", &areas);
+    ctx.insert("areas", &area_names);
+    ctx.insert("area_rows", &area_rows);
     ctx.insert(
         "charts",
         &serde_json::json!({
             "severity": severity_chart(cfg, ps, per, "chart-severity")?,
             "sev1": sev1,
             "undetected": undetected,
-            "area": area_chart(m, ps, labels, noun)?,
+            "area": area_chart,
             "items": items_chart(ps, labels, noun)?,
         }),
     );
@@ -177,9 +191,9 @@ fn durations<P>(
 /// "other" segment.
 const TOP_AREAS: usize = 5;
 
-/// Incidents per period by area, stacked: the areas with the most
-/// incidents (ties by name), and all others together.
-fn area_chart<P>(m: &Metrics, ps: &[Period<P>], labels: &[String], noun: &str) -> Result<String, RenderError> {
+/// Incidents per period by area: the areas with the most incidents (ties
+/// by name), and all others together as one series.
+fn area_series<P>(m: &Metrics, ps: &[Period<P>]) -> Vec<Series> {
     let mut ranked: Vec<(&String, &usize)> = m.total.by_area.iter().collect();
     ranked.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     let named = ranked.len().min(TOP_AREAS);
@@ -206,8 +220,7 @@ fn area_chart<P>(m: &Metrics, ps: &[Period<P>], labels: &[String], noun: &str) -
                 .collect(),
         });
     }
-    let title = format!("Incidents per {noun} by area");
-    Ok(charts::stacked_bars("chart-area", &title, labels, &series, "incidents").map_err(chart_err)?)
+    series
 }
 
 /// Action items opened, closed and open at each period's end.
