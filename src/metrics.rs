@@ -214,14 +214,18 @@ pub struct ItemState {
     pub overdue: bool,
     /// Today (open) or `closed` (others) minus the incident's start day.
     pub age_days: Option<i64>,
+    /// Today minus the due date, for an overdue item.
+    pub days_overdue: Option<i64>,
 }
 
 pub(crate) fn item_state(item: &ActionItem, start: Option<NaiveDate>, today: NaiveDate) -> ItemState {
     let open = item.status.is_open();
     let end = if open { Some(today) } else { item.closed.as_ref().map(|c| c.date) };
+    let overdue = open && item.due.as_ref().is_some_and(|d| d.date < today);
     ItemState {
         open,
-        overdue: open && item.due.as_ref().is_some_and(|d| d.date < today),
+        overdue,
+        days_overdue: item.due.as_ref().filter(|_| overdue).map(|d| (today - d.date).num_days()),
         age_days: match (start, end) {
             (Some(s), Some(e)) => Some((e - s).num_days()),
             _ => None,
@@ -557,9 +561,13 @@ mod tests {
         assert!(!item_state(&i, start, d("2024-04-01")).overdue); // due today: not overdue
         assert!(item_state(&i, start, d("2024-04-02")).overdue);
         assert_eq!(item_state(&i, start, d("2024-04-02")).age_days, Some(19));
+        // days overdue: today − due, only while overdue
+        assert_eq!(item_state(&i, start, d("2024-04-02")).days_overdue, Some(1));
+        assert_eq!(item_state(&i, start, d("2024-05-01")).days_overdue, Some(30));
+        assert_eq!(item_state(&i, start, d("2024-04-01")).days_overdue, None);
         let done = item(ItemStatus::Done, "2024-04-01", Some("2024-03-28"));
         let s = item_state(&done, start, d("2025-01-01"));
-        assert_eq!((s.open, s.overdue, s.age_days), (false, false, Some(14)));
+        assert_eq!((s.open, s.overdue, s.age_days, s.days_overdue), (false, false, Some(14), None));
         let ip = item(ItemStatus::InProgress, "2024-03-01", None);
         assert!(item_state(&ip, start, d("2024-03-20")).overdue);
     }

@@ -63,6 +63,16 @@ impl ItemStatus {
     pub fn is_open(self) -> bool {
         matches!(self, ItemStatus::Open | ItemStatus::InProgress)
     }
+
+    /// The status for people: `in progress`, `won't do`.
+    pub fn label(self) -> &'static str {
+        match self {
+            ItemStatus::Open => "open",
+            ItemStatus::InProgress => "in progress",
+            ItemStatus::Done => "done",
+            ItemStatus::WontDo => "won't do",
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -24,6 +24,12 @@ pub(crate) enum Route {
     TrackerView(&'static str),
     /// Page `n` (from 1) of the closed action items.
     ClosedItems(usize),
+    /// Page `n` (from 2: page 1 is [`Route::Tracker`]) of the open items.
+    OpenItems(usize),
+    /// The items of one owner or area, by slug.
+    ItemsOf(ItemGroup, String),
+    /// One owner's items as JSON, by slug.
+    OwnerJson(String),
     /// The trends, one row per quarter or per year.
     Trends(Per),
     QuarterList,
@@ -56,6 +62,25 @@ impl Per {
         match self {
             Per::Quarter => "quarter",
             Per::Year => "year",
+        }
+    }
+}
+
+/// Whom or what an action item is filed under on the tracker's own pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum ItemGroup {
+    Owner,
+    /// The area of the item's postmortem.
+    Area,
+}
+
+impl ItemGroup {
+    /// The folder of the group's pages under `action-items/`, which is also
+    /// the folder of the tracker's view by that group.
+    pub(crate) const fn folder(self) -> &'static str {
+        match self {
+            ItemGroup::Owner => "owners",
+            ItemGroup::Area => "areas",
         }
     }
 }
@@ -153,6 +178,8 @@ impl Route {
             Route::TrackerView(dir) => owned(&[ACTION_ITEMS, dir, "/"]),
             Route::ClosedItems(0 | 1) => owned(&[ACTION_ITEMS, "closed/"]),
             Route::ClosedItems(n) => owned(&[ACTION_ITEMS, "closed/", &n.to_string(), "/"]),
+            Route::OpenItems(n) => owned(&[ACTION_ITEMS, "open/", &n.to_string(), "/"]),
+            Route::ItemsOf(g, slug) => owned(&[ACTION_ITEMS, g.folder(), "/", slug, "/"]),
             Route::Trends(Per::Quarter) => Some(TRENDS.into()),
             Route::Trends(Per::Year) => owned(&[TRENDS, "years/"]),
             Route::QuarterList => Some(QUARTERS.into()),
@@ -166,6 +193,7 @@ impl Route {
             | Route::Sitemap
             | Route::SearchIndex
             | Route::Export(_)
+            | Route::OwnerJson(_)
             | Route::Static(_) => None,
         }
     }
@@ -178,6 +206,7 @@ impl Route {
             Route::Sitemap => "sitemap.xml".into(),
             Route::SearchIndex => "search-index.json".into(),
             Route::Export(e) => e.file().into(),
+            Route::OwnerJson(slug) => ["api/owners/", slug, ".json"].concat(),
             Route::Static(name) => [STATIC, name].concat(),
             page => [page.folder().unwrap_or_default().as_ref(), "index.html"].concat(),
         }

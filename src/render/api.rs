@@ -10,6 +10,13 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
 
+/// Action item `k` of the site as in `api/action-items.json`.
+pub(crate) fn item_value(site: &crate::render::site::Site, k: usize) -> serde_json::Value {
+    let (i, j) = site.locate(k);
+    let pm = &site.pms[i];
+    serde_json::to_value(item_json(Some(&pm.id), &pm.action_items[j], &site.m.items[i][j])).unwrap_or_default()
+}
+
 #[derive(Serialize)]
 struct ItemJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -24,6 +31,7 @@ struct ItemJson<'a> {
     link: Option<&'a str>,
     overdue: bool,
     age_days: Option<i64>,
+    days_overdue: Option<i64>,
 }
 
 fn item_json<'a>(pm: Option<&'a str>, i: &'a ActionItem, s: &ItemState) -> ItemJson<'a> {
@@ -39,6 +47,7 @@ fn item_json<'a>(pm: Option<&'a str>, i: &'a ActionItem, s: &ItemState) -> ItemJ
         link: i.link.as_deref(),
         overdue: s.overdue,
         age_days: s.age_days,
+        days_overdue: s.days_overdue,
     }
 }
 

@@ -12,6 +12,7 @@ use super::site::{Site, Taxonomy};
 use super::view::{item_row, pm_row, ItemRow};
 use crate::metrics::Metrics;
 use crate::model::{Postmortem, Report};
+use crate::routes::ItemGroup;
 use crate::text::name_slug;
 
 #[derive(Debug, Default)]
@@ -59,6 +60,9 @@ pub(crate) struct Change {
     pub(crate) quarters: Vec<usize>,
     /// The figures over all quarters differ.
     pub(crate) totals: bool,
+    /// Slugs of the owners of the postmortem's action items, before and
+    /// after.
+    pub(crate) owners: Vec<String>,
     /// The list of quarters or of areas differs: every quarter's row.
     pub(crate) layout: bool,
     /// The trends view the navigation leads to differs: every page.
@@ -121,7 +125,7 @@ impl Change {
             id: is.id.clone(),
             index: x,
             row: row_before != *after.row(x),
-            items: !items_before.iter().eq(items_after),
+            items: !items_before.iter().eq(items_after.iter().copied()),
             open_items: was_items.iter().chain(&after.m.items[x]).any(|s| s.open),
             counts: counts(was_items) != counts(&after.m.items[x]),
             closed_order: closings(before, was_items) != closings(is, &after.m.items[x]),
@@ -133,6 +137,9 @@ impl Change {
             areas: slugs([Taxonomy::Area.names(before), Taxonomy::Area.names(is)].concat()),
             tags: slugs([Taxonomy::Tag.names(before), Taxonomy::Tag.names(is)].concat()),
             related: related.into_iter().map(|j| after.pms[j].id.clone()).collect(),
+            owners: slugs(
+                items_before.iter().chain(items_after.iter().copied()).map(|r| ItemGroup::Owner.name(r)).collect(),
+            ),
             quarters: if layout {
                 (0..qa.len()).collect()
             } else {

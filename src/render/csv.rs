@@ -77,8 +77,20 @@ const PM_HEADER: [&str; 19] = [
     "completeness_score",
 ];
 
-const ITEM_HEADER: [&str; 11] =
-    ["postmortem", "id", "title", "kind", "owner", "due", "status", "closed", "link", "overdue", "age_days"];
+const ITEM_HEADER: [&str; 12] = [
+    "postmortem",
+    "id",
+    "title",
+    "kind",
+    "owner",
+    "due",
+    "status",
+    "closed",
+    "link",
+    "overdue",
+    "age_days",
+    "days_overdue",
+];
 
 /// Postmortem `i`'s line of `api/postmortems.csv`.
 fn pm_line(out: &mut String, pms: &[Postmortem], reports: &[Report], m: &Metrics, cfg: &Config, i: usize) {
@@ -130,6 +142,7 @@ fn item_lines(out: &mut String, pms: &[Postmortem], m: &Metrics, i: usize) {
                 it.link.clone().unwrap_or_default(),
                 s.overdue.to_string(),
                 s.age_days.map_or(String::new(), |x| x.to_string()),
+                s.days_overdue.map_or(String::new(), |x| x.to_string()),
             ],
         );
     }

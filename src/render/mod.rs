@@ -129,7 +129,7 @@ pub(crate) fn render(
 ) -> Result<(), RenderError> {
     use rayon::prelude::*;
     let data = routes.iter().any(|r| matches!(r, Route::SearchIndex | Route::Export(_)) && wanted(r));
-    let templated = |r: &Route| r.is_page() || matches!(r, Route::NotFound | Route::Feed);
+    let templated = |r: &Route| r.is_page() || matches!(r, Route::NotFound | Route::Feed | Route::OwnerJson(_));
     let pages: Vec<&Route> = routes.iter().filter(|r| templated(r) && wanted(r)).collect();
     let sitemap = wanted(&Route::Sitemap);
     // made only when a page is wanted: it holds a slot for every row

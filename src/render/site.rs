@@ -9,7 +9,7 @@ use super::view::{item_row, pm_row, ItemRow, PmRow};
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::model::{Postmortem, Report};
-use crate::routes::Route;
+use crate::routes::{ItemGroup, Route};
 use crate::text::name_slug;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -18,6 +18,9 @@ use std::sync::OnceLock;
 
 /// Postmortems per page of the list of postmortems: about 0.5 MB of HTML.
 pub(crate) const LIST_PER_PAGE: usize = 1000;
+
+/// Open items per page of the open-items list: about 250 KB of HTML.
+pub(crate) const OPEN_PER_PAGE: usize = 500;
 
 /// Closed items per page of the closed-items archive.
 pub(crate) const CLOSED_PER_PAGE: usize = 500;
@@ -33,11 +36,32 @@ fn archive_pages(closed: usize) -> usize {
 pub(crate) type View = (&'static str, &'static str, &'static str, fn(&ItemRow) -> String);
 
 pub(crate) const VIEWS: [View; 4] = [
-    ("owner", "owners", "By owner", |i| i.owner.to_string()),
-    ("area", "areas", "By area", |i| i.area.as_ref().map_or("—", |a| a.name).to_string()),
+    ("owner", ItemGroup::Owner.folder(), "By owner", |i| ItemGroup::Owner.name(i).to_string()),
+    ("area", ItemGroup::Area.folder(), "By area", |i| ItemGroup::Area.name(i).to_string()),
     ("kind", "kinds", "By kind", |i| i.kind.to_string()),
     ("status", "statuses", "By status", |i| i.status_label.to_string()),
 ];
+
+impl ItemGroup {
+    /// The name of the group item `it` is filed under.
+    pub(crate) fn name<'r>(self, it: &'r ItemRow) -> &'r str {
+        match self {
+            ItemGroup::Owner if it.owner != "—" => it.owner,
+            ItemGroup::Owner => "(no owner)",
+            ItemGroup::Area => it.area.as_ref().map_or("(no area)", |a| a.name),
+        }
+    }
+}
+
+/// The action items of one owner or area: the open ones in the tracker's
+/// order (overdue first), the closed ones most recently closed first.
+#[derive(Debug, Default)]
+pub(crate) struct Items {
+    /// The name as first met; names with one slug share a group.
+    pub(crate) name: String,
+    pub(crate) open: Vec<usize>,
+    pub(crate) closed: Vec<usize>,
+}
 
 /// The postmortems of one area or tag.
 #[derive(Debug)]
@@ -109,6 +133,7 @@ pub(crate) struct Site<'a> {
     related: Vec<OnceLock<Vec<usize>>>,
     groups: OnceLock<[BTreeMap<String, Group>; 2]>,
     tracker: OnceLock<(Vec<usize>, Vec<Vec<usize>>)>,
+    item_groups: OnceLock<[BTreeMap<String, Items>; 2]>,
 }
 
 impl<'a> Site<'a> {
@@ -133,6 +158,7 @@ impl<'a> Site<'a> {
             related: (0..pms.len()).map(|_| OnceLock::new()).collect(),
             groups: OnceLock::new(),
             tracker: OnceLock::new(),
+            item_groups: OnceLock::new(),
         }
     }
 
@@ -164,10 +190,16 @@ impl<'a> Site<'a> {
 
     /// Action item `k` of all, in postmortem order.
     pub(crate) fn item(&self, k: usize) -> &ItemRow<'a> {
+        let (i, j) = self.locate(k);
+        &self.items_of_pm(i)[j]
+    }
+
+    /// Action item `k` of all as (its postmortem, its place there).
+    pub(crate) fn locate(&self, k: usize) -> (usize, usize) {
         // the last postmortem whose items start at or before `k` (those
         // without items start where the next one does)
         let i = self.offsets.partition_point(|&o| o <= k) - 1;
-        &self.items_of_pm(i)[k - self.offsets[i]]
+        (i, k - self.offsets[i])
     }
 
     /// Every action item's row, in order, made on all cores.
@@ -199,6 +231,39 @@ impl<'a> Site<'a> {
             Taxonomy::Area => areas,
             Taxonomy::Tag => tags,
         }
+    }
+
+    /// The action items of each owner or area, by slug.
+    pub(crate) fn item_groups(&self, g: ItemGroup) -> &BTreeMap<String, Items> {
+        let [owners, areas] = self.item_groups.get_or_init(|| {
+            let (open, pages) = self.tracker();
+            [ItemGroup::Owner, ItemGroup::Area].map(|g| {
+                let mut groups: BTreeMap<String, Items> = BTreeMap::new();
+                let mut put = |k: usize, closed: bool| {
+                    let name = g.name(self.item(k));
+                    let e = groups
+                        .entry(name_slug(name))
+                        .or_insert_with(|| Items { name: name.to_string(), ..Items::default() });
+                    if closed {
+                        e.closed.push(k)
+                    } else {
+                        e.open.push(k)
+                    }
+                };
+                open.iter().for_each(|&k| put(k, false));
+                pages.iter().flatten().for_each(|&k| put(k, true));
+                groups
+            })
+        });
+        match g {
+            ItemGroup::Owner => owners,
+            ItemGroup::Area => areas,
+        }
+    }
+
+    /// How many pages the list of open items takes: one at least.
+    pub(crate) fn open_pages(&self) -> usize {
+        self.open().len().div_ceil(OPEN_PER_PAGE).max(1)
     }
 
     /// Open items: overdue first, then by due date and id.
@@ -258,6 +323,11 @@ impl<'a> Site<'a> {
         all.extend((1..=archive_pages(closed)).map(Route::ClosedItems));
         all.extend((2..=self.list_pages()).map(Route::PostmortemList));
         all.extend(VIEWS.iter().map(|v| Route::TrackerView(v.1)));
+        all.extend((2..=self.open_pages()).map(Route::OpenItems));
+        for g in [ItemGroup::Owner, ItemGroup::Area] {
+            all.extend(self.item_groups(g).keys().map(|slug| Route::ItemsOf(g, slug.clone())));
+        }
+        all.extend(self.item_groups(ItemGroup::Owner).keys().map(|slug| Route::OwnerJson(slug.clone())));
         all.extend(self.m.quarters.iter().map(|q| Route::Quarter(q.period)));
         for t in [Taxonomy::Area, Taxonomy::Tag] {
             all.extend(self.groups(t).keys().map(|slug| t.route(slug)));

@@ -24,6 +24,7 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = builtin!(
     "action_items_nav.html",
     "action_items_closed.html",
     "action_items_view.html",
+    "action_items_group.html",
     "trends.html",
     "quarter.html",
     "quarters.html",

@@ -186,6 +186,10 @@ pub(crate) struct ItemRow<'a> {
     pub(crate) open: bool,
     pub(crate) overdue: bool,
     pub(crate) age_days: Option<i64>,
+    /// Today − due, for an overdue item.
+    pub(crate) days_overdue: Option<i64>,
+    /// The id the writer gave; none for a generated one (`<postmortem>#3`).
+    pub(crate) given_id: Option<&'a str>,
     pub(crate) postmortem: LinkTo<'a>,
     pub(crate) area: Option<LinkTo<'a>>,
     pub(crate) severity: &'a str,
@@ -213,12 +217,14 @@ pub(crate) fn item_row<'a>(pm: &'a Postmortem, item: &'a ActionItem, s: &ItemSta
         owner: item.owner.as_deref().unwrap_or("—"),
         due: item.due.as_ref().map_or("—", |d| d.raw.as_str()),
         status,
-        status_label: if status.contains('_') { Cow::Owned(status.replace('_', " ")) } else { Cow::Borrowed(status) },
+        status_label: Cow::Borrowed(item.status.label()),
         closed: item.closed.as_ref().map_or("", |d| d.raw.as_str()),
         link: item.link.as_deref().and_then(safe_link),
         open: s.open,
         overdue: s.overdue,
         age_days: s.age_days,
+        days_overdue: s.days_overdue,
+        given_id: Some(item.id.as_str()).filter(|id| !is_generated_id(id, &pm.id)),
         postmortem: LinkTo { name: pm.display_title(), url: urls.postmortem(&pm.id) },
         area: pm.area.as_deref().filter(|a| !a.trim().is_empty()).map(|a| LinkTo { name: a, url: urls.area(a) }),
         severity: pm.severity.as_deref().unwrap_or_default(),
@@ -231,6 +237,12 @@ pub(crate) fn item_row<'a>(pm: &'a Postmortem, item: &'a ActionItem, s: &ItemSta
             2
         },
     }
+}
+
+/// Whether `id` is the one the parser makes for an item without one:
+/// `<postmortem id>#<n>`.
+fn is_generated_id(id: &str, pm_id: &str) -> bool {
+    id.strip_prefix(pm_id).and_then(|r| r.strip_prefix('#')).is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// A timestamp for people: local time in the site's timezone.

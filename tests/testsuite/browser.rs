@@ -240,6 +240,7 @@ const PAGES: &[(&str, &str, &str)] = &[
     ("home", "", "Acme Shop postmortems"),
     ("postmortem", "postmortems/2024-10-03-checkout-pool-exhausted/", "Checkout returned errors for 47 minutes"),
     ("action-items", "action-items/", "Action items"),
+    ("owner", "action-items/owners/dana/", "Owner: dana"),
     ("trends", "trends/", "Trends"),
     ("trends-years", "trends/years/", "Trends by year"),
     ("quarter", "quarters/2025-Q1/", "Quarter 2025-Q1"),

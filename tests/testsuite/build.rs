@@ -115,7 +115,7 @@ fn postmortems_json_is_sorted_by_start_instant_with_durations() {
 #[test]
 fn action_items_have_state_and_age_as_of_today() {
     let (_o, _, _, a) = build_metrics_fixture("2025-08-01");
-    let rows: Vec<(&str, &str, bool, i64)> = a
+    let rows: Vec<(&str, &str, bool, i64, Option<i64>)> = a
         .as_array()
         .unwrap()
         .iter()
@@ -125,22 +125,36 @@ fn action_items_have_state_and_age_as_of_today() {
                 x["id"].as_str().unwrap(),
                 x["overdue"].as_bool().unwrap(),
                 x["age_days"].as_i64().unwrap(),
+                x["days_overdue"].as_i64(),
             )
         })
         .collect();
     assert_eq!(
         rows,
         [
-            ("c-search-index", "SRCH-0", false, 77),   // closed 04-02 − 01-15
-            ("a-payments-pool", "PAY-1", false, 4),    // closed 04-05 − 04-01 (Berlin start day)
-            ("a-payments-pool", "PAY-2", true, 122),   // today 08-01 − 04-01
-            ("b-search-latency", "SRCH-1", false, 83), // today 08-01 − 05-10, due today
+            ("c-search-index", "SRCH-0", false, 77, None),     // closed 04-02 − 01-15
+            ("a-payments-pool", "PAY-1", false, 4, None),      // closed 04-05 − 04-01 (Berlin start day)
+            ("a-payments-pool", "PAY-2", true, 122, Some(92)), // today 08-01 − 04-01; due 05-01: 92 days overdue
+            ("b-search-latency", "SRCH-1", false, 83, None),   // today 08-01 − 05-10, due today
         ]
     );
     let keys: Vec<&str> = a[0].as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(
         keys,
-        ["postmortem", "id", "title", "kind", "owner", "due", "status", "closed", "link", "overdue", "age_days"]
+        [
+            "postmortem",
+            "id",
+            "title",
+            "kind",
+            "owner",
+            "due",
+            "status",
+            "closed",
+            "link",
+            "overdue",
+            "age_days",
+            "days_overdue"
+        ]
     );
 }
 

@@ -15,4 +15,5 @@ mod output_safety;
 mod scaffold;
 mod serve;
 mod site;
+mod tracker;
 mod yaml_suite;

@@ -118,7 +118,12 @@ impl<'r, 'a> Renderer<'r, 'a> {
             Route::PostmortemList(n) => lists::postmortems(self, *n),
             Route::NotFound => lists::not_found(self),
             Route::Postmortem(id) => postmortem::render(self, id),
-            Route::Tracker | Route::TrackerView(_) | Route::ClosedItems(_) => tracker::render(self, route),
+            Route::Tracker
+            | Route::TrackerView(_)
+            | Route::ClosedItems(_)
+            | Route::OpenItems(_)
+            | Route::ItemsOf(..) => tracker::render(self, route),
+            Route::OwnerJson(slug) => tracker::owner_json(self, slug),
             Route::Trends(per) => trends::render(self, *per),
             Route::QuarterList | Route::Quarter(_) => quarter::render(self, route),
             Route::AreaList | Route::Area(_) | Route::TagList | Route::Tag(_) => taxonomy::render(self, route),
@@ -192,7 +197,12 @@ pub(crate) fn depends_on(site: &Site, route: &Route, change: &Change) -> bool {
         Route::PostmortemList(n) => lists::postmortems_depend_on(site, *n, change),
         Route::NotFound => false,
         Route::Postmortem(id) => postmortem::depends_on(id, change),
-        Route::Tracker | Route::TrackerView(_) | Route::ClosedItems(_) => tracker::depends_on(site, route, change),
+        Route::Tracker
+        | Route::TrackerView(_)
+        | Route::ClosedItems(_)
+        | Route::OpenItems(_)
+        | Route::ItemsOf(..)
+        | Route::OwnerJson(_) => tracker::depends_on(site, route, change),
         Route::Trends(_) => trends::depends_on(change),
         Route::QuarterList | Route::Quarter(_) => quarter::depends_on(site, route, change),
         Route::AreaList | Route::Area(_) | Route::TagList | Route::Tag(_) => taxonomy::depends_on(route, change),

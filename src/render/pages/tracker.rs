@@ -1,43 +1,66 @@
-//! The action-item tracker: open items on `/action-items/`, one page per
-//! grouped view (owner, area, kind, status) listing each group's open
-//! items, and closed items in archive pages.
+//! The action-item tracker: open items on `/action-items/` (500 a page,
+//! overdue first), a page per owner and per area with their open items and
+//! the ones they closed lately (and each owner's items as JSON), grouped
+//! views that count the items of every owner, area, kind and status, and
+//! closed items in archive pages.
 
 use super::{Change, RenderError, Renderer};
-use crate::render::site::{Site, VIEWS};
+use crate::render::site::{Items, Site, OPEN_PER_PAGE, VIEWS};
 use crate::render::view::{ItemRow, Link};
 use crate::render::OutputFile;
-use crate::routes::Route;
+use crate::routes::{ItemGroup, Route};
 use crate::text::name_slug;
 use serde::Serialize;
 use std::collections::BTreeMap;
+
+/// How many of a group's items a grouped view by kind or status lists,
+/// and how many recently closed items an owner's or area's page lists.
+const SHOWN: usize = 20;
 
 /// One group of a grouped view.
 #[derive(Serialize)]
 struct Group {
     name: String,
     id: String,
+    /// The group's own page, for owners and areas.
+    url: Option<String>,
     open: usize,
     overdue: usize,
+    /// Days overdue of the group's most overdue item.
+    oldest_overdue: Option<i64>,
     closed: usize,
-    /// the open ones
+    /// Its most overdue open items, for kinds and statuses.
     items: tera::Value,
 }
 
 fn groups(r: &Renderer, key: fn(&ItemRow) -> String, prefix: &str) -> Vec<Group> {
-    let site = r.site;
-    let mut map: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (k, it) in site.all_items().enumerate() {
-        map.entry(key(it)).or_default().push(k);
+    let (site, urls) = (r.site, r.urls());
+    let own_pages = [ItemGroup::Owner, ItemGroup::Area].into_iter().find(|g| g.folder() == prefix);
+    // the open items in the tracker's order, so that each group's first
+    // items are its most overdue
+    let mut map: BTreeMap<String, (Vec<usize>, usize)> = BTreeMap::new();
+    for &k in site.open() {
+        map.entry(key(site.item(k))).or_default().0.push(k);
     }
-    let count = |list: &[usize], f: fn(&ItemRow) -> bool| list.iter().filter(|&&k| f(site.item(k))).count();
+    for it in site.all_items().filter(|it| !it.open) {
+        map.entry(key(it)).or_default().1 += 1;
+    }
     map.into_iter()
-        .map(|(name, list)| Group {
-            id: format!("{prefix}-{}", name_slug(&name)),
-            open: count(&list, |i| i.open),
-            overdue: count(&list, |i| i.overdue),
-            closed: count(&list, |i| !i.open),
-            items: r.items.list(list.into_iter().filter(|&k| site.item(k).open)),
-            name,
+        .map(|(name, (open, closed))| {
+            let overdue = open.iter().filter(|&&k| site.item(k).overdue).count();
+            Group {
+                id: format!("{prefix}-{}", name_slug(&name)),
+                url: own_pages.map(|g| urls.page(&Route::ItemsOf(g, name_slug(&name)))),
+                open: open.len(),
+                overdue,
+                oldest_overdue: open.iter().filter_map(|&k| site.item(k).days_overdue).max(),
+                closed,
+                items: match own_pages {
+                    Some(_) => tera::Value::none(),
+                    None => r.items.list(open.into_iter().take(SHOWN)),
+                },
+                name,
+            }
         })
         .collect()
 }
@@ -73,8 +96,15 @@ fn list_ctx(r: &Renderer, list: &[usize]) -> tera::Context {
     ctx
 }
 
+/// The open items on page `n` (from 1) of their list.
+fn open_page<'s>(site: &'s Site, n: usize) -> &'s [usize] {
+    let open = site.open();
+    let start = (n.max(1) - 1) * OPEN_PER_PAGE;
+    &open[start.min(open.len())..(start + OPEN_PER_PAGE).min(open.len())]
+}
+
 pub(super) fn render(r: &Renderer, route: &Route) -> Result<OutputFile, RenderError> {
-    let site = r.site;
+    let (site, urls) = (r.site, r.urls());
     match route {
         Route::ClosedItems(n) => {
             let chunk = site.closed_pages().get(n.saturating_sub(1)).map_or(&[][..], Vec::as_slice);
@@ -90,7 +120,9 @@ pub(super) fn render(r: &Renderer, route: &Route) -> Result<OutputFile, RenderEr
             let mut ctx = common(r);
             ctx.insert("key", key);
             ctx.insert("title", title);
-            ctx.insert("groups", &groups(r, f, key));
+            ctx.insert("shown", &SHOWN);
+            ctx.insert("own_pages", &[ItemGroup::Owner, ItemGroup::Area].iter().any(|g| g.folder() == *dir));
+            ctx.insert("groups", &groups(r, f, dir));
             r.render(
                 "action_items_view.html",
                 route,
@@ -99,16 +131,79 @@ pub(super) fn render(r: &Renderer, route: &Route) -> Result<OutputFile, RenderEr
                 ctx,
             )
         }
-        _ => r.render("action_items.html", route, "Action items", "Action items", list_ctx(r, site.open())),
+        Route::ItemsOf(g, slug) => {
+            let empty = Items::default();
+            let items = site.item_groups(*g).get(slug).unwrap_or(&empty);
+            let mut ctx = tera::Context::new();
+            let kind = match g {
+                ItemGroup::Owner => "Owner",
+                ItemGroup::Area => "Area",
+            };
+            ctx.insert("kind", kind);
+            ctx.insert("name", &items.name);
+            ctx.insert("open", &items.open.len());
+            ctx.insert("overdue", &items.open.iter().filter(|&&k| site.item(k).overdue).count());
+            ctx.insert("closed_count", &items.closed.len());
+            ctx.insert_value("items", r.items.list(items.open.iter().copied()));
+            ctx.insert_value("closed", r.items.list(items.closed.iter().take(SHOWN).copied()));
+            ctx.insert("shown", &SHOWN);
+            ctx.insert("index", &urls.page(&Route::TrackerView(g.folder())));
+            ctx.insert("json", &matches!(g, ItemGroup::Owner).then(|| urls.page(&Route::OwnerJson(slug.clone()))));
+            let title = format!("Action items of {}", items.name);
+            r.render("action_items_group.html", route, &title, "Action items", ctx)
+        }
+        _ => {
+            let n = match route {
+                Route::OpenItems(n) => *n,
+                _ => 1,
+            };
+            let pages: Vec<Link> = (1..=site.open_pages())
+                .map(|p| {
+                    let route = if p == 1 { Route::Tracker } else { Route::OpenItems(p) };
+                    Link { name: p.to_string(), url: urls.page(&route) }
+                })
+                .collect();
+            let mut ctx = list_ctx(r, open_page(site, n));
+            ctx.insert("pages", &pages);
+            ctx.insert("page_number", &n);
+            let title = if n > 1 { format!("Action items, page {n}") } else { "Action items".into() };
+            r.render("action_items.html", route, &title, "Action items", ctx)
+        }
     }
 }
 
+/// One owner's action items as JSON, for scripts that remind people:
+/// `{"owner", "today", "open": [...], "closed": [...]}`, each item as in
+/// `api/action-items.json` with its postmortem.
+pub(super) fn owner_json(r: &Renderer, slug: &str) -> Result<OutputFile, RenderError> {
+    let site = r.site;
+    let empty = Items::default();
+    let items = site.item_groups(ItemGroup::Owner).get(slug).unwrap_or(&empty);
+    let json = |list: &[usize]| -> Vec<serde_json::Value> {
+        list.iter().map(|&k| crate::render::api::item_value(site, k)).collect()
+    };
+    let value = serde_json::json!({
+        "owner": items.name,
+        "today": site.m.today.format("%Y-%m-%d").to_string(),
+        "open": json(&items.open),
+        "closed": json(&items.closed),
+    });
+    let mut bytes = serde_json::to_vec_pretty(&value).map_err(|e| RenderError::Io(std::io::Error::other(e)))?;
+    bytes.push(b'\n');
+    Ok(OutputFile { path: Route::OwnerJson(slug.to_string()).path(), bytes })
+}
+
 /// Every page shows the counts; the open list shows open items, the views
-/// the open items and counts of every group; an archive page shows its closed items, and shifts when the
-/// edited postmortem's closed items moved.
+/// the counts of every group (and a few items of kinds and statuses), an
+/// owner's or area's page its items; an archive page shows its closed
+/// items, and shifts when the edited postmortem's closed items moved.
 pub(super) fn depends_on(site: &Site, route: &Route, c: &Change) -> bool {
-    if c.counts {
-        return true;
+    // an owner's or area's page shows its own items only, not the counts
+    match route {
+        Route::ItemsOf(ItemGroup::Owner, slug) | Route::OwnerJson(slug) => return c.items && c.owners.contains(slug),
+        Route::ItemsOf(ItemGroup::Area, slug) => return c.items && c.areas.contains(slug),
+        _ if c.counts => return true,
+        _ => {}
     }
     match route {
         Route::ClosedItems(n) => {

@@ -1,0 +1,97 @@
+//! The action-item tracker for the people who own the items: a page and a
+//! JSON file per owner, a page per area, days overdue.
+
+use crate::common::*;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The ids shown in the item table of `section` (`r-open`, `r-closed`) of
+/// a page, and how many rows it has.
+fn ids_in(html: &str, section: &str) -> (BTreeSet<String>, usize) {
+    let start = html.find(&format!("aria-labelledby=\"{section}\"")).unwrap_or_else(|| panic!("no {section}"));
+    let part = &html[start..];
+    let part = &part[..part.find("</section>").unwrap()];
+    let cells: Vec<&str> =
+        part.split("<td class=\"item-title\">").skip(1).map(|cell| &cell[..cell.find("</td>").unwrap()]).collect();
+    let ids = cells
+        .iter()
+        .filter_map(|cell| cell.split("<span class=\"muted\">").nth(1).map(|s| s[..s.find('<').unwrap()].to_string()))
+        .collect();
+    (ids, cells.len())
+}
+
+/// Each owner's page lists exactly that owner's open items, with days
+/// overdue = today − due; its JSON holds the same items.
+#[test]
+fn every_owner_has_a_page_and_json_with_exactly_their_open_items() {
+    let o = tempfile::tempdir().unwrap();
+    let out = o.path().join("public");
+    let r = retro(&repo_root(), &["build", "--output", out.to_str().unwrap(), "--today", "2026-11-22"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let all: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("api/action-items.json")).unwrap()).unwrap();
+    let mut open: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    for item in all.as_array().unwrap() {
+        let owner = item["owner"].as_str().unwrap().to_string();
+        let entry = open.entry(owner).or_default();
+        if matches!(item["status"].as_str(), Some("open" | "in_progress")) {
+            entry.insert(item["id"].as_str().unwrap().to_string());
+        }
+        // days overdue is today − due for an overdue item, null otherwise
+        let due = item["due"].as_str().map(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap());
+        let expected = due.filter(|_| item["overdue"] == true).map(|due| (today - due).num_days());
+        assert_eq!(item["days_overdue"].as_i64(), expected, "{item}");
+    }
+    assert!(open.len() >= 5, "{open:?}");
+    for (owner, ids) in &open {
+        // the example's owners are plain lowercase names: their slug
+        let page = std::fs::read_to_string(out.join(format!("action-items/owners/{owner}/index.html"))).unwrap();
+        assert!(page.contains(&format!("<h1>Owner: {owner}</h1>")));
+        // generated ids (`<postmortem>#n`) are not shown: count those rows
+        let (shown, rows) = ids_in(&page, "r-open");
+        let given: BTreeSet<String> = ids.iter().filter(|id| !id.contains('#')).cloned().collect();
+        assert_eq!((shown, rows), (given, ids.len()), "{owner}'s open items");
+        let json: Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join(format!("api/owners/{owner}.json"))).unwrap())
+                .unwrap();
+        let json_ids: BTreeSet<String> =
+            json["open"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_string()).collect();
+        assert_eq!(&json_ids, ids, "{owner}.json");
+        assert_eq!(json["owner"], owner.as_str());
+        // each overdue row shows its days overdue
+        let shown_overdue = |i: &&Value| i["overdue"] == true && !i["id"].as_str().unwrap().contains('#');
+        for item in json["open"].as_array().unwrap().iter().filter(shown_overdue) {
+            let id = item["id"].as_str().unwrap();
+            let row = &page[page.find(&format!("<span class=\"muted\">{id}</span>")).unwrap()..];
+            let row = &row[..row.find("</tr>").unwrap()];
+            let days = item["days_overdue"].as_i64().unwrap();
+            assert!(row.contains(&format!("data-label=\"Days overdue\">{days}</td>")), "{id}: {row}");
+        }
+    }
+    // the index of owners links each page and counts open and overdue items
+    let index = std::fs::read_to_string(out.join("action-items/owners/index.html")).unwrap();
+    for owner in open.keys() {
+        assert!(index.contains(&format!("href=\"../../action-items/owners/{owner}/index.html\"")), "{owner}");
+    }
+}
+
+/// A generated id (`<postmortem>#2`) is not shown in a title; the writer's
+/// own ids are; statuses read as people write them.
+#[test]
+fn generated_ids_stay_out_of_titles_and_statuses_read_naturally() {
+    let s = TestSite::with_config("title = \"Ids\"\n").postmortem(
+        "2026-01-05-a.md",
+        "---\ntitle: A\nseverity: SEV3\nstatus: draft\ntimeline:\n  started: 2026-01-05T10:00:00Z\naction_items:\n  - title: No id given\n    owner: dana\n    due: 2026-02-01\n    status: wont_do\n    closed: 2026-01-20\n  - id: OPS-7\n    title: With an id\n    owner: dana\n    due: 2026-12-01\n    status: in_progress\n---\n",
+    );
+    let o = tempfile::tempdir().unwrap();
+    let out = o.path().join("public");
+    let r = s.run(&["build", "--output", out.to_str().unwrap(), "--today", "2026-11-22"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let page = std::fs::read_to_string(out.join("action-items/owners/dana/index.html")).unwrap();
+    assert!(page.contains("With an id <span class=\"muted\">OPS-7</span>"));
+    assert!(!page.contains("2026-01-05-a#1"), "generated ids are not shown");
+    assert!(page.contains(">in progress</span>") && page.contains(">won&apos;t do</span>"), "{page}");
+    let json = std::fs::read_to_string(out.join("api/owners/dana.json")).unwrap();
+    assert!(json.contains("\"id\": \"2026-01-05-a#1\""), "exports keep every id");
+}
