@@ -31,7 +31,9 @@ const TOP_KEYS: &[&str] = &[
     "min_sample",
     "trust_html",
     "completeness",
+    "policy",
 ];
+const POLICY_KEYS: &[&str] = &["final_within_days"];
 const COMPLETENESS_KEYS: &[&str] =
     &["min_whys", "placeholders", "action_items_required", "kinds_required", "blame_phrases", "due_within_days"];
 
@@ -48,6 +50,21 @@ struct RawConfig {
     min_sample: Option<Spanned<i64>>,
     trust_html: Option<bool>,
     completeness: Option<RawCompleteness>,
+    policy: Option<RawPolicy>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    final_within_days: Option<Spanned<i64>>,
+}
+
+/// The `[policy]` table: deadlines a team sets itself.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Policy {
+    /// A postmortem is final within this many days of mitigation (of its
+    /// start, without a mitigation time).
+    pub(crate) final_within_days: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -93,6 +110,7 @@ pub struct Config {
     /// Whether raw HTML in bodies is published as written.
     pub(crate) trust_html: bool,
     pub(crate) completeness: Completeness,
+    pub(crate) policy: Policy,
 }
 
 impl Config {
@@ -117,6 +135,7 @@ impl Config {
                 blame_phrases: DEFAULT_BLAME_PHRASES.iter().map(|s| s.to_string()).collect(),
                 due_within_days: BTreeMap::new(),
             },
+            policy: Policy::default(),
         }
     }
 
@@ -240,6 +259,17 @@ impl Config {
         if let Some(c) = raw.completeness {
             completeness(c, &cfg.severities.clone(), &mut cfg.completeness, &at, &mut errs);
         }
+        if let Some(d) = raw.policy.and_then(|p| p.final_within_days) {
+            if (0..=MAX_DUE_DAYS).contains(d.get_ref()) {
+                cfg.policy.final_within_days = Some(*d.get_ref());
+            } else {
+                errs.push(at(
+                    d.span(),
+                    format!("final_within_days must be from 0 to {MAX_DUE_DAYS} days (100 years)"),
+                    "e.g. final_within_days = 14",
+                ));
+            }
+        }
         if errs.is_empty() {
             Ok(cfg)
         } else {
@@ -337,8 +367,13 @@ fn toml_error(text: &str, e: &toml::de::Error) -> Diagnostic {
     let msg = e.message().trim().to_string();
     if let Some(rest) = msg.strip_prefix("unknown field `") {
         let key = rest.split('`').next().unwrap_or_default();
-        let known =
-            if COMPLETENESS_KEYS.contains(&key) || msg.contains("min_whys") { COMPLETENESS_KEYS } else { TOP_KEYS };
+        let known = if COMPLETENESS_KEYS.contains(&key) || msg.contains("min_whys") {
+            COMPLETENESS_KEYS
+        } else if msg.contains("final_within_days") {
+            POLICY_KEYS
+        } else {
+            TOP_KEYS
+        };
         let hint = match closest(key, known) {
             Some(k) => format!("did you mean `{k}`?"),
             None => format!("the known keys here are {}", known.join(", ")),

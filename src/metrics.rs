@@ -233,6 +233,29 @@ pub(crate) fn item_state(item: &ActionItem, start: Option<NaiveDate>, today: Nai
     }
 }
 
+/// Where a postmortem stands against the team's review deadline
+/// (`[policy] final_within_days`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Review {
+    /// The day it should be final by: mitigation (else the start) plus the
+    /// deadline, in the site's timezone. None when it is final or the site
+    /// sets no deadline.
+    pub due: Option<NaiveDate>,
+    /// Still a draft or in review after its due day.
+    pub overdue: bool,
+}
+
+/// Postmortem `pm`'s review deadline as of `today`.
+pub(crate) fn review(pm: &Postmortem, cfg: &Config, today: NaiveDate) -> Review {
+    let (Some(days), false) = (cfg.policy.final_within_days, pm.status == crate::model::Status::Final) else {
+        return Review::default();
+    };
+    let t = &pm.timeline;
+    let from = t.mitigated.as_ref().or(t.started.as_ref()).map(|s| s.at.with_timezone(&cfg.timezone).date_naive());
+    let due = from.and_then(|d| d.checked_add_signed(chrono::TimeDelta::try_days(days)?));
+    Review { due, overdue: due.is_some_and(|d| d < today) }
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PeriodItems {
     /// Items of incidents that started in the period.
@@ -304,6 +327,8 @@ pub struct Metrics {
     pub quarter_of: Vec<Option<Quarter>>,
     /// Per postmortem, per action item.
     pub items: Vec<Vec<ItemState>>,
+    /// Per postmortem, in the order given.
+    pub reviews: Vec<Review>,
 }
 
 fn count_by<'a>(keys: impl Iterator<Item = &'a str>, order: &[String]) -> Vec<(String, usize)> {
@@ -429,6 +454,7 @@ pub fn compute(pms: &[Postmortem], cfg: &Config, today: NaiveDate) -> Metrics {
             overdue: flat().filter(|s| s.overdue).count(),
         },
     };
+    let reviews = pms.iter().map(|p| review(p, cfg, today)).collect();
     Metrics {
         today,
         timezone: cfg.timezone.name().to_string(),
@@ -438,6 +464,7 @@ pub fn compute(pms: &[Postmortem], cfg: &Config, today: NaiveDate) -> Metrics {
         durations: durs,
         quarter_of,
         items,
+        reviews,
     }
 }
 
@@ -570,6 +597,26 @@ mod tests {
         assert_eq!((s.open, s.overdue, s.age_days, s.days_overdue), (false, false, Some(14), None));
         let ip = item(ItemStatus::InProgress, "2024-03-01", None);
         assert!(item_state(&ip, start, d("2024-03-20")).overdue);
+    }
+
+    #[test]
+    fn review_is_due_days_after_mitigation_in_the_site_timezone() {
+        let mut cfg = Config::defaults(Path::new("/s"));
+        let mut p = pm("a", "SEV1", "x", ["2024-03-01T10:00:00Z", "", "2024-03-01T23:30:00Z", ""], vec![]);
+        p.status = Status::Draft;
+        assert_eq!(review(&p, &cfg, d("2030-01-01")), Review::default(), "no deadline set");
+        cfg.policy.final_within_days = Some(14);
+        // mitigated 03-01 in UTC: due 03-15; not overdue on 03-15, overdue on 03-16
+        assert_eq!(review(&p, &cfg, d("2024-03-15")), Review { due: Some(d("2024-03-15")), overdue: false });
+        assert!(review(&p, &cfg, d("2024-03-16")).overdue);
+        // 23:30Z is 03-02 in Berlin: due a day later there
+        cfg.timezone = chrono_tz::Europe::Berlin;
+        assert_eq!(review(&p, &cfg, d("2024-03-16")), Review { due: Some(d("2024-03-16")), overdue: false });
+        // without a mitigation time the start counts; a final one has no deadline
+        p.timeline.mitigated = None;
+        assert_eq!(review(&p, &cfg, d("2024-03-16")).due, Some(d("2024-03-15")));
+        p.status = Status::Final;
+        assert_eq!(review(&p, &cfg, d("2030-01-01")), Review::default());
     }
 
     #[test]

@@ -164,6 +164,8 @@ pub struct Lines {
     pub related: Vec<usize>,
     /// `timeline.started`, or 1 without one.
     pub started: usize,
+    /// The `status` key, or 1 without one (a draft).
+    pub status: usize,
     /// The line on which the body starts.
     pub body: usize,
     /// Each action item's, in order.

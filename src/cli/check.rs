@@ -1,7 +1,9 @@
 //! `retro check`: every problem of every postmortem, like a compiler.
 
 use super::{load_site, report, Format, Stop, EXIT_OK, EXIT_PROBLEMS};
+use crate::config::Config;
 use crate::diagnostic::{summary_line, tally};
+use crate::diagnostic::{Code, Diagnostic};
 use std::path::PathBuf;
 
 pub(crate) struct CheckOptions {
@@ -10,12 +12,19 @@ pub(crate) struct CheckOptions {
     pub(crate) strict: bool,
     /// Also check links in bodies and action items.
     pub(crate) links: bool,
+    /// The date review deadlines are measured against.
+    pub(crate) today: Option<chrono::NaiveDate>,
 }
 
 pub(crate) fn run(opts: &CheckOptions) -> Result<u8, Stop> {
     let started = std::time::Instant::now();
     let cfg = load_site(&opts.root, opts.format)?;
+    let today = super::resolve_today(opts.today, &cfg)?;
     let mut analysis = crate::analyze_with(&cfg, opts.format == Format::Human);
+    if cfg.policy.final_within_days.is_some() {
+        analysis.diags.extend(review_deadlines(&analysis, &cfg, today));
+        crate::diagnostic::sort(&mut analysis.diags);
+    }
     if opts.links {
         analysis.diags.extend(crate::validate::links::check(
             &analysis.postmortems,
@@ -24,15 +33,15 @@ pub(crate) fn run(opts: &CheckOptions) -> Result<u8, Stop> {
             &cfg,
         ));
         crate::diagnostic::sort(&mut analysis.diags);
-        // the link problems need their files' text too
-        let missing: Vec<String> =
-            analysis.diags.iter().filter(|d| analysis.source(&d.file).is_none()).map(|d| d.file.clone()).collect();
-        for f in missing {
-            if analysis.source(&f).is_none() {
-                if let Ok(text) = std::fs::read_to_string(cfg.root.join(&f)) {
-                    analysis.sources.push(crate::load::SourceFile { rel: f, text });
-                    analysis.sources.sort_by(|a, b| a.rel.cmp(&b.rel));
-                }
+    }
+    // the problems found after the analysis need their files' text too
+    let missing: Vec<String> =
+        analysis.diags.iter().filter(|d| analysis.source(&d.file).is_none()).map(|d| d.file.clone()).collect();
+    for f in missing {
+        if analysis.source(&f).is_none() {
+            if let Ok(text) = std::fs::read_to_string(cfg.root.join(&f)) {
+                analysis.sources.push(crate::load::SourceFile { rel: f, text });
+                analysis.sources.sort_by(|a, b| a.rel.cmp(&b.rel));
             }
         }
     }
@@ -40,4 +49,37 @@ pub(crate) fn run(opts: &CheckOptions) -> Result<u8, Stop> {
     let t = tally(&analysis.diags);
     eprintln!("{} ({} ms)", summary_line(t, analysis.file_count), started.elapsed().as_millis());
     Ok(if t.errors > 0 || (opts.strict && t.warnings > 0) { EXIT_PROBLEMS } else { EXIT_OK })
+}
+
+/// W016 for each draft or review postmortem past its review deadline, at
+/// its `status` line.
+fn review_deadlines(analysis: &crate::Analysis, cfg: &Config, today: chrono::NaiveDate) -> Vec<Diagnostic> {
+    let days = cfg.policy.final_within_days.unwrap_or_default();
+    analysis
+        .postmortems
+        .iter()
+        .zip(&analysis.lines)
+        .filter_map(|(pm, lines)| {
+            let review = crate::metrics::review(pm, cfg, today);
+            let due = review.due.filter(|_| review.overdue)?;
+            let late = (today - due).num_days();
+            Some(
+                Diagnostic::new(
+                    Code::W016,
+                    &pm.file,
+                    lines.status,
+                    1,
+                    format!(
+                        "postmortem is still `{}`: it was due to be final on {due}, {late} day{} ago",
+                        pm.status.as_str(),
+                        if late == 1 { "" } else { "s" }
+                    ),
+                )
+                .hint(format!(
+                    "the team's policy is final within {days} days of mitigation (site.toml [policy] final_within_days): \
+                     finish the review and set `status: final`"
+                )),
+            )
+        })
+        .collect()
 }

@@ -76,8 +76,8 @@ pub fn run() -> ExitCode {
     }));
     let args = args::Args::parse();
     let ran = std::panic::catch_unwind(|| match args.command {
-        Command::Check { root, format, strict, links, today: _ } => {
-            check::run(&check::CheckOptions { root, format, strict, links })
+        Command::Check { root, format, strict, links, today } => {
+            check::run(&check::CheckOptions { root, format, strict, links, today })
         }
         Command::Build { root, output, today, base_url } => {
             build::run(&build::BuildOptions { root, output, today, base_url })

@@ -113,6 +113,9 @@ pub enum Code {
     W014,
     /// A start far from every other postmortem's: likely a typo.
     W015,
+    /// A draft or review postmortem past its review deadline
+    /// (`[policy] final_within_days`; `check` only).
+    W016,
     /// site.toml missing or unreadable.
     C001,
     /// site.toml is not valid TOML or has a value of the wrong type.
@@ -166,6 +169,7 @@ impl Code {
             W013 => "W013",
             W014 => "W014",
             W015 => "W015",
+            W016 => "W016",
             C001 => "C001",
             C002 => "C002",
             C003 => "C003",

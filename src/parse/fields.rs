@@ -433,8 +433,15 @@ pub(crate) fn parse_postmortem(
     let id_line = if root.contains_key("id") { ctx.loc.key(&[Key("id")]).line } else { 1 };
     let started_line =
         if timeline.started.is_some() { ctx.loc.key(&[Key("timeline"), Key("started")]).line } else { 1 };
-    let lines =
-        Lines { id: id_line, related: related_lines, started: started_line, body: body_line, items: item_lines };
+    let status_line = if root.contains_key("status") { ctx.loc.key(&[Key("status")]).line } else { 1 };
+    let lines = Lines {
+        id: id_line,
+        related: related_lines,
+        started: started_line,
+        status: status_line,
+        body: body_line,
+        items: item_lines,
+    };
     let pm = Postmortem {
         title: text(ctx, root, &[Key("title")]),
         severity,

@@ -86,6 +86,9 @@ struct PostmortemJson<'a> {
     ttm_minutes: Option<f64>,
     ttr_minutes: Option<f64>,
     completeness: CompletenessJson<'a>,
+    /// The day it should be final by (`[policy] final_within_days`).
+    review_due: Option<String>,
+    review_overdue: bool,
     action_items: Vec<ItemJson<'a>>,
 }
 
@@ -264,6 +267,8 @@ fn pm_json<'a>(
                 })
                 .collect(),
         },
+        review_due: m.reviews[i].due.map(|d| d.format("%Y-%m-%d").to_string()),
+        review_overdue: m.reviews[i].overdue,
         action_items: pm.action_items.iter().zip(&m.items[i]).map(|(it, s)| item_json(None, it, s)).collect(),
     }
 }

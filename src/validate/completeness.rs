@@ -195,7 +195,17 @@ fn action_items(c: &mut Checker, pm: &Postmortem, cfg: &Config) {
             )
         });
         c.check(item.due.is_some(), Code::W007, &base, false, || {
-            (format!("action item `{}` has no due date", item.id), "add `due: YYYY-MM-DD`".to_string())
+            // with a deadline for the severity, the hint names the last day
+            let by = deadline.zip(start_day).and_then(|(days, start)| {
+                start.checked_add_signed(chrono::TimeDelta::try_days(days)?).map(|limit| (days, limit))
+            });
+            let hint = match by {
+                Some((days, limit)) => format!(
+                    "add `due: YYYY-MM-DD`: a {sev} item is due within {days} days of the incident, by {limit} (site.toml due_within_days)"
+                ),
+                None => "add `due: YYYY-MM-DD`".to_string(),
+            };
+            (format!("action item `{}` has no due date", item.id), hint)
         });
         if let (Some(days), Some(due), Some(start), true) = (deadline, &item.due, start_day, item.status.is_open()) {
             // a deadline past the calendar's end is no deadline
@@ -459,5 +469,13 @@ Body.
         let closed =
             COMPLETE.replace("    due: 2024-04-15", "    due: 2024-04-15\n    status: done\n    closed: 2024-04-10");
         assert!(run_with(&closed, &cfg).0.is_empty());
+        // an item without a due date is told the last day the policy allows
+        let undated = COMPLETE.replace("    due: 2024-04-15\n", "");
+        let r = check_file(&SourceFile { rel: "c/x.md".into(), text: undated }, &cfg);
+        let w = r.diags.iter().find(|d| d.code == Code::W007).expect("W007");
+        assert_eq!(
+            w.hint,
+            "add `due: YYYY-MM-DD`: a SEV1 item is due within 30 days of the incident, by 2024-04-13 (site.toml due_within_days)"
+        );
     }
 }

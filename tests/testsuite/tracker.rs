@@ -95,3 +95,50 @@ fn generated_ids_stay_out_of_titles_and_statuses_read_naturally() {
     let json = std::fs::read_to_string(out.join("api/owners/dana.json")).unwrap();
     assert!(json.contains("\"id\": \"2026-01-05-a#1\""), "exports keep every id");
 }
+
+/// A draft mitigated at 23:30 UTC on 1 March is mitigated on 2 March in
+/// Berlin: with `final_within_days = 14` it is due final on 16 March.
+fn review_site() -> TestSite {
+    TestSite::with_config("title = \"Policy\"\ntimezone = \"Europe/Berlin\"\n[policy]\nfinal_within_days = 14\n").postmortem(
+        "2026-03-01-late.md",
+        "---\ntitle: Late review\nseverity: SEV2\nstatus: review\ntimeline:\n  started: 2026-03-01T22:00:00Z\n  mitigated: 2026-03-01T23:30:00Z\n---\n",
+    )
+}
+
+#[test]
+fn a_postmortem_past_its_review_deadline_is_reported_from_the_day_after() {
+    let s = review_site();
+    // due today: nothing to say
+    let r = s.run(&["check", "--strict", "--format", "json", "--today", "2026-03-16"]);
+    assert!(!r.stdout.contains("W016"), "{}", r.stdout);
+    // one day past: a warning at the status line, which --strict fails on
+    let r = s.run(&["check", "--format", "json", "--today", "2026-03-17"]);
+    let w: Vec<_> = json_diags(&r.stdout).into_iter().filter(|d| d.0 == "W016").collect();
+    assert_eq!(
+        w,
+        [("W016".to_string(), "warning".to_string(), "content/2026-03-01-late.md".to_string(), 4)],
+        "{}",
+        r.stdout
+    );
+    assert_eq!(r.code, 0, "a warning");
+    assert!(r.stdout.contains("due to be final on 2026-03-16, 1 day ago"), "{}", r.stdout);
+    assert_eq!(s.run(&["check", "--strict", "--today", "2026-03-17"]).code, 1);
+    // the exports and the pages say the same
+    for (today, overdue) in [("2026-03-16", false), ("2026-03-17", true)] {
+        let o = tempfile::tempdir().unwrap();
+        let out = o.path().join("public");
+        let r = s.run(&["build", "--output", out.to_str().unwrap(), "--today", today]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let pms: Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("api/postmortems.json")).unwrap()).unwrap();
+        assert_eq!(
+            (&pms[0]["review_due"], &pms[0]["review_overdue"]),
+            (&Value::from("2026-03-16"), &Value::from(overdue))
+        );
+        let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+        let tracker = std::fs::read_to_string(out.join("action-items/index.html")).unwrap();
+        for page in [home, tracker] {
+            assert_eq!(page.contains("due final 2026-03-16, 1 day ago"), overdue);
+        }
+    }
+}

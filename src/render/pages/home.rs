@@ -52,6 +52,7 @@ pub(super) fn render(r: &Renderer) -> Result<OutputFile, RenderError> {
     ctx.insert("open_total", &m.total.action_items.open);
     ctx.insert_value("recent", recent);
     ctx.insert("count", &r.rows.len());
+    ctx.insert("awaiting_review", &r.awaiting_review());
     ctx.insert("sev1_chart", r.sev1_chart()?);
     let sev1_rows: Vec<serde_json::Value> = m
         .quarters

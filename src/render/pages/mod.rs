@@ -166,6 +166,23 @@ impl<'r, 'a> Renderer<'r, 'a> {
         Ok(OutputFile { path, bytes: html })
     }
 
+    /// The postmortems awaiting review past their deadline: each one's row,
+    /// due day and days since.
+    fn awaiting_review(&self) -> Vec<serde_json::Value> {
+        let site = self.site;
+        site.awaiting_review()
+            .into_iter()
+            .filter_map(|i| {
+                let due = site.m.reviews[i].due?;
+                Some(serde_json::json!({
+                    "row": site.row(i),
+                    "due": due.format("%Y-%m-%d").to_string(),
+                    "days_late": (site.m.today - due).num_days(),
+                }))
+            })
+            .collect()
+    }
+
     fn urls(&self) -> Urls<'r> {
         Urls { base: &self.site.cfg.base_url }
     }

@@ -164,6 +164,7 @@ pub(super) fn render(r: &Renderer, route: &Route) -> Result<OutputFile, RenderEr
                 })
                 .collect();
             let mut ctx = list_ctx(r, open_page(site, n));
+            ctx.insert("awaiting_review", &r.awaiting_review());
             ctx.insert("pages", &pages);
             ctx.insert("page_number", &n);
             let title = if n > 1 { format!("Action items, page {n}") } else { "Action items".into() };
@@ -215,6 +216,7 @@ pub(super) fn depends_on(site: &Site, route: &Route, c: &Change) -> bool {
         }
         // the views count every item of each group, open or closed
         Route::TrackerView(_) => c.items,
-        _ => c.items && c.open_items,
+        // the open list also names the postmortems awaiting review
+        _ => (c.items && c.open_items) || c.row,
     }
 }
