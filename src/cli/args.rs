@@ -22,6 +22,16 @@ pub(crate) enum Format {
     Github,
 }
 
+/// How `report` prints its digest.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ReportFormat {
+    /// Markdown, to post to a chat or an issue
+    #[default]
+    Markdown,
+    /// JSON, for scripts
+    Json,
+}
+
 #[derive(Subcommand)]
 pub(crate) enum Command {
     /// Report every problem of every postmortem, with file, line and hint.
@@ -55,6 +65,17 @@ pub(crate) enum Command {
         /// Overrides site.toml base_url, e.g. /my-project/.
         #[arg(long)]
         base_url: Option<String>,
+    },
+    /// Print the follow-through digest: overdue items by owner, postmortems awaiting review, items closed lately.
+    Report {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The date to report as of (YYYY-MM-DD); default SOURCE_DATE_EPOCH, then the clock.
+        #[arg(long, value_parser = crate::clock::parse_date)]
+        today: Option<chrono::NaiveDate>,
+        /// markdown: to post to a chat or an issue; json: for scripts.
+        #[arg(long, value_enum, default_value = "markdown")]
+        format: ReportFormat,
     },
     /// Write a new postmortem to fill in: content/<date>-<slug>.md.
     New {

@@ -8,6 +8,7 @@ mod build;
 mod check;
 mod init;
 mod new;
+mod report;
 mod serve;
 
 use crate::config::{self, Config};
@@ -82,6 +83,7 @@ pub fn run() -> ExitCode {
         Command::Build { root, output, today, base_url } => {
             build::run(&build::BuildOptions { root, output, today, base_url })
         }
+        Command::Report { root, today, format } => report::run(&report::ReportOptions { root, today, format }),
         Command::New { title, severity, area, root } => new::run(&new::NewOptions { root, title, severity, area }),
         Command::Init { dir } => init::run(&dir),
         Command::Serve { root, port, bind } => serve::run(&serve::ServeOptions { root, port, bind }),

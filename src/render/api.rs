@@ -11,14 +11,15 @@ use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Action item `k` of the site as in `api/action-items.json`.
-pub(crate) fn item_value(site: &crate::render::site::Site, k: usize) -> serde_json::Value {
+pub(crate) fn item_of<'a>(site: &crate::render::site::Site<'a>, k: usize) -> ItemJson<'a> {
     let (i, j) = site.locate(k);
     let pm = &site.pms[i];
-    serde_json::to_value(item_json(Some(&pm.id), &pm.action_items[j], &site.m.items[i][j])).unwrap_or_default()
+    item_json(Some(&pm.id), &pm.action_items[j], &site.m.items[i][j])
 }
 
+/// An action item in the exports.
 #[derive(Serialize)]
-struct ItemJson<'a> {
+pub(crate) struct ItemJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     postmortem: Option<&'a str>,
     id: &'a str,

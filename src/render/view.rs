@@ -241,7 +241,7 @@ pub(crate) fn item_row<'a>(pm: &'a Postmortem, item: &'a ActionItem, s: &ItemSta
 
 /// Whether `id` is the one the parser makes for an item without one:
 /// `<postmortem id>#<n>`.
-fn is_generated_id(id: &str, pm_id: &str) -> bool {
+pub(crate) fn is_generated_id(id: &str, pm_id: &str) -> bool {
     id.strip_prefix(pm_id).and_then(|r| r.strip_prefix('#')).is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
 }
 

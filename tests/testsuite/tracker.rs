@@ -142,3 +142,40 @@ fn a_postmortem_past_its_review_deadline_is_reported_from_the_day_after() {
         }
     }
 }
+
+/// `retro report` as a CI job posts it, and its JSON counts are the
+/// exports' counts.
+#[test]
+fn the_follow_through_report_matches_the_exports() {
+    let r = retro(&repo_root(), &["report", "--today", "2026-11-22"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!("follow_through_report", r.stdout);
+    let r = retro(&repo_root(), &["report", "--today", "2026-11-22", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let digest: Value = serde_json::from_str(&r.stdout).unwrap();
+    let o = tempfile::tempdir().unwrap();
+    let out = o.path().join("public");
+    let b = retro(&repo_root(), &["build", "--output", out.to_str().unwrap(), "--today", "2026-11-22"]);
+    assert_eq!(b.code, 0, "{}", b.stderr);
+    let items: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("api/action-items.json")).unwrap()).unwrap();
+    let overdue: BTreeSet<&str> =
+        items.as_array().unwrap().iter().filter(|i| i["overdue"] == true).map(|i| i["id"].as_str().unwrap()).collect();
+    let reported: BTreeSet<&str> = digest["overdue"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|o| o["items"].as_array().unwrap())
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(reported, overdue);
+    let pms: Value = serde_json::from_str(&std::fs::read_to_string(out.join("api/postmortems.json")).unwrap()).unwrap();
+    let late = pms.as_array().unwrap().iter().filter(|p| p["review_overdue"] == true).count();
+    assert_eq!(digest["awaiting_review"].as_array().unwrap().len(), late);
+    // an item closed within the last seven days, today included, is recent
+    let recent = retro(&repo_root(), &["report", "--today", "2025-04-16", "--format", "json"]);
+    let recent: Value = serde_json::from_str(&recent.stdout).unwrap();
+    let ids: Vec<&str> =
+        recent["closed_recently"].as_array().unwrap().iter().map(|i| i["closed"].as_str().unwrap()).collect();
+    assert!(!ids.is_empty() && ids.iter().all(|c| *c >= "2025-04-10" && *c <= "2025-04-16"), "{ids:?}");
+}

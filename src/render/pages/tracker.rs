@@ -173,22 +173,30 @@ pub(super) fn render(r: &Renderer, route: &Route) -> Result<OutputFile, RenderEr
     }
 }
 
-/// One owner's action items as JSON, for scripts that remind people:
-/// `{"owner", "today", "open": [...], "closed": [...]}`, each item as in
-/// `api/action-items.json` with its postmortem.
+/// One owner's action items, for scripts that remind people.
+#[derive(Serialize)]
+struct OwnerJson<'a> {
+    owner: &'a str,
+    today: String,
+    /// The most overdue first.
+    open: Vec<crate::render::api::ItemJson<'a>>,
+    /// The most recently closed first.
+    closed: Vec<crate::render::api::ItemJson<'a>>,
+}
+
+/// One owner's action items as JSON: `{"owner", "today", "open": [...],
+/// "closed": [...]}`, each item as in `api/action-items.json`.
 pub(super) fn owner_json(r: &Renderer, slug: &str) -> Result<OutputFile, RenderError> {
     let site = r.site;
     let empty = Items::default();
     let items = site.item_groups(ItemGroup::Owner).get(slug).unwrap_or(&empty);
-    let json = |list: &[usize]| -> Vec<serde_json::Value> {
-        list.iter().map(|&k| crate::render::api::item_value(site, k)).collect()
+    let list = |ks: &[usize]| ks.iter().map(|&k| crate::render::api::item_of(site, k)).collect();
+    let value = OwnerJson {
+        owner: &items.name,
+        today: site.m.today.format("%Y-%m-%d").to_string(),
+        open: list(&items.open),
+        closed: list(&items.closed),
     };
-    let value = serde_json::json!({
-        "owner": items.name,
-        "today": site.m.today.format("%Y-%m-%d").to_string(),
-        "open": json(&items.open),
-        "closed": json(&items.closed),
-    });
     let mut bytes = serde_json::to_vec_pretty(&value).map_err(|e| RenderError::Io(std::io::Error::other(e)))?;
     bytes.push(b'\n');
     Ok(OutputFile { path: Route::OwnerJson(slug.to_string()).path(), bytes })
