@@ -161,7 +161,8 @@ pub(crate) fn pm_row(
         ttm: fmt_minutes(d.ttm),
         ttr: fmt_minutes(d.ttr),
         score: (report.score * 100.0).round() as u32,
-        summary: pm.summary.clone().unwrap_or_default(),
+        // a placeholder summary (`TODO`) is no summary, in lists as on its page
+        summary: pm.summary.clone().filter(|t| !crate::validate::is_placeholder(t, cfg)).unwrap_or_default(),
         open_items: items.iter().filter(|s| s.open).count(),
         overdue_items: items.iter().filter(|s| s.overdue).count(),
     }

@@ -469,6 +469,11 @@ Body.
         let closed =
             COMPLETE.replace("    due: 2024-04-15", "    due: 2024-04-15\n    status: done\n    closed: 2024-04-10");
         assert!(run_with(&closed, &cfg).0.is_empty());
+        // the boundary: due on the last day is in time, a day later is not
+        let on_time = COMPLETE.replace("    due: 2024-04-15", "    due: 2024-04-13");
+        assert!(run_with(&on_time, &cfg).0.is_empty());
+        let a_day_late = COMPLETE.replace("    due: 2024-04-15", "    due: 2024-04-14");
+        assert_eq!(run_with(&a_day_late, &cfg).0.len(), 1);
         // an item without a due date is told the last day the policy allows
         let undated = COMPLETE.replace("    due: 2024-04-15\n", "");
         let r = check_file(&SourceFile { rel: "c/x.md".into(), text: undated }, &cfg);

@@ -6,6 +6,8 @@ pub(crate) mod links;
 mod rules;
 mod site;
 
+pub(crate) use completeness::is_placeholder;
+
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Kind};
 use crate::load::SourceFile;

@@ -512,3 +512,25 @@ fn the_list_of_postmortems_is_split_into_pages_of_a_thousand() {
     assert!(second.contains("<a href=\"../../../postmortems/index.html\">1</a>"));
     assert!(!out.join("postmortems/page/3").exists());
 }
+
+/// A draft says so at the top of its page, and a prompt left as `TODO`
+/// reads "Not answered yet." like an empty one, wherever it is shown.
+#[test]
+fn drafts_carry_a_banner_and_placeholders_read_as_unanswered() {
+    let s = TestSite::with_config("title = \"Drafts\"\n[policy]\nfinal_within_days = 14\n").postmortem(
+        "2026-11-01-draft.md",
+        "---\ntitle: Half written\nseverity: SEV3\nstatus: draft\nsummary: \"TODO: write it\"\nimpact: TBD\nroot_cause: TODO\nfive_whys:\n  - TODO\ntimeline:\n  started: 2026-11-01T10:00:00Z\n  mitigated: 2026-11-01T11:00:00Z\nquestions:\n  prevent: TODO\n  similar: Nothing like it elsewhere\n---\n",
+    );
+    let (_o, out) = build(s.path(), &[]);
+    let page = read(&out.join("postmortems/2026-11-01-draft/index.html"));
+    assert!(page.contains("<p class=\"banner\" role=\"note\"><strong>Draft</strong>: this postmortem is not final yet"));
+    assert!(page.contains("final by 2026-11-15"));
+    let main = &page[page.find("<main").unwrap()..page.find("aria-labelledby=\"r-completeness\"").unwrap()];
+    assert!(!main.contains("TODO") && !main.contains("TBD"), "a placeholder is shown as written");
+    // summary, impact, the whys, the root cause, and three of the questions
+    // (one a placeholder, two not written)
+    assert_eq!(main.matches("Not answered yet.").count(), 7, "{main}");
+    assert!(main.contains("Nothing like it elsewhere"));
+    let list = read(&out.join("postmortems/index.html"));
+    assert!(!list.contains("TODO: write it"));
+}

@@ -6,6 +6,7 @@ use super::{Change, RenderError, Renderer};
 use crate::render::view::{self, fmt_minutes};
 use crate::render::OutputFile;
 use crate::routes::Route;
+use crate::validate::is_placeholder;
 use serde::Serialize;
 
 /// What only a postmortem's own page shows, in the order a theme that
@@ -17,7 +18,7 @@ struct Detail<'a> {
     detection: Option<&'static str>,
     trigger: Option<&'a str>,
     root_cause: Option<&'a str>,
-    whys: &'a [String],
+    whys: Vec<&'a str>,
     file: &'a str,
     tta: String,
 }
@@ -75,7 +76,7 @@ pub(super) fn render(r: &Renderer, id: &str) -> Result<OutputFile, RenderError> 
     let questions: Vec<QuestionRow> = pm
         .questions
         .answers()
-        .map(|(key, question, answer)| QuestionRow { key, question, answer: answer.clone() })
+        .map(|(key, question, answer)| QuestionRow { key, question, answer: answered(answer.as_deref(), cfg) })
         .collect();
     let problems: Vec<ProblemRow> = site.reports[i]
         .problems
@@ -96,11 +97,11 @@ pub(super) fn render(r: &Renderer, id: &str) -> Result<OutputFile, RenderError> 
         "detail",
         &Detail {
             authors: &pm.authors,
-            impact: pm.impact.as_deref(),
+            impact: answered(pm.impact.as_deref(), cfg).map(|_| pm.impact.as_deref().unwrap_or_default()),
             detection: pm.detection.map(|x| x.as_str()),
             trigger: pm.trigger.as_deref(),
-            root_cause: pm.root_cause.as_deref(),
-            whys: &pm.five_whys,
+            root_cause: answered(pm.root_cause.as_deref(), cfg).map(|_| pm.root_cause.as_deref().unwrap_or_default()),
+            whys: pm.five_whys.iter().map(String::as_str).filter(|w| !is_placeholder(w, cfg)).collect(),
             file: &pm.file,
             tta: fmt_minutes(d.tta),
         },
@@ -109,12 +110,20 @@ pub(super) fn render(r: &Renderer, id: &str) -> Result<OutputFile, RenderError> 
     ctx.insert("segments", &segments);
     ctx.insert("impact_time", &fmt_minutes(d.ttm));
     ctx.insert("recovery", &recovery(d));
+    ctx.insert("review_due", &m.reviews[i].due.map(|d| d.format("%Y-%m-%d").to_string()));
+    ctx.insert("review_overdue", &m.reviews[i].overdue);
     ctx.insert("questions", &questions);
     ctx.insert_value("items", pm_items);
     ctx.insert("body", &crate::render::markdown::render(&crate::load::body(pm, &cfg.root), cfg.trust_html));
     ctx.insert("problems", &problems);
     ctx.insert_value("related", related);
     r.render("postmortem.html", &Route::Postmortem(pm.id.clone()), &site.row(i).title, "Postmortems", ctx)
+}
+
+/// A written answer, or none for an empty one or a placeholder (`TODO`,
+/// `TBD`…): every page shows an unanswered prompt the same way.
+fn answered(text: Option<&str>, cfg: &crate::config::Config) -> Option<String> {
+    text.filter(|t| !is_placeholder(t, cfg)).map(str::to_string)
 }
 
 /// The timeline in the site's timezone, each moment with the duration it
