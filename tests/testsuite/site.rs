@@ -524,7 +524,7 @@ fn drafts_carry_a_banner_and_placeholders_read_as_unanswered() {
     let (_o, out) = build(s.path(), &[]);
     let page = read(&out.join("postmortems/2026-11-01-draft/index.html"));
     assert!(page.contains("<p class=\"banner\" role=\"note\"><strong>Draft</strong>: this postmortem is not final yet"));
-    assert!(page.contains("final by 2026-11-15"));
+    assert!(page.contains("By the team's policy it was due final on 2026-11-15."), "built on 2026-11-22");
     let main = &page[page.find("<main").unwrap()..page.find("aria-labelledby=\"r-completeness\"").unwrap()];
     assert!(!main.contains("TODO") && !main.contains("TBD"), "a placeholder is shown as written");
     // summary, impact, the whys, the root cause, and three of the questions
