@@ -166,7 +166,13 @@ pub fn finish(cfg: &Config, state: &mut State, rest: Rest, out: &Path) -> Result
     let new = |r: &Route| change.routes && old.binary_search(&r.path()).is_err();
     let wanted = |r: &Route| *r != own && (crate::render::pages::depends_on(&site, r, &change) || new(r));
     let sink = crate::render::Counting::new(crate::publish::InPlace(out.to_path_buf()));
-    crate::render::render(&site, &state.theme, &routes, &sink, &wanted, Some((&mut state.exports, rest.index)))
+    // its own share of the exports, and those of the postmortems whose
+    // similar ones changed
+    let mut shares: Vec<usize> = change.similar.iter().filter_map(|id| site.index_of(id)).collect();
+    shares.push(rest.index);
+    shares.sort_unstable();
+    shares.dedup();
+    crate::render::render(&site, &state.theme, &routes, &sink, &wanted, Some((&mut state.exports, &shares)))
         .map_err(|e| render_failure(cfg, e, tally(&state.diags), state.sources))?;
     for gone in state.files.iter().filter(|f| files.binary_search(f).is_err()) {
         let path = out.join(gone);

@@ -5,6 +5,7 @@ use super::{Emit, OutputFile};
 use crate::config::Config;
 use crate::metrics::{ItemState, Metrics, Period, Summary};
 use crate::model::{ActionItem, Postmortem, Report};
+use crate::render::similar::Match;
 use crate::routes::{Export, Route};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -90,7 +91,17 @@ struct PostmortemJson<'a> {
     /// The day it should be final by (`[policy] final_within_days`).
     review_due: Option<String>,
     review_overdue: bool,
+    /// The postmortems most like it by what happened, best first.
+    similar: Vec<SimilarJson<'a>>,
     action_items: Vec<ItemJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct SimilarJson<'a> {
+    id: &'a str,
+    /// Cosine similarity, rounded to 3 places.
+    score: f64,
+    reasons: &'a [String],
 }
 
 /// `{"median": …, "median_ci95": [lo, hi] or null, "p90": …}`
@@ -228,6 +239,7 @@ fn pm_json<'a>(
     reports: &'a [Report],
     m: &'a Metrics,
     cfg: &Config,
+    similar: &'a [Match],
     i: usize,
 ) -> PostmortemJson<'a> {
     let pm = &pms[i];
@@ -270,6 +282,14 @@ fn pm_json<'a>(
         },
         review_due: m.reviews[i].due.map(|d| d.format("%Y-%m-%d").to_string()),
         review_overdue: m.reviews[i].overdue,
+        similar: similar
+            .iter()
+            .map(|s| SimilarJson {
+                id: &pms[s.index].id,
+                score: (s.score * 1000.0).round() / 1000.0,
+                reasons: &s.reasons,
+            })
+            .collect(),
         action_items: pm.action_items.iter().zip(&m.items[i]).map(|(it, s)| item_json(None, it, s)).collect(),
     }
 }
@@ -290,8 +310,21 @@ fn sizes(pms: &[Postmortem]) -> (usize, usize) {
 /// memory at a time. `pms` must be in the site's order (started, then id)
 /// and `m` computed from the same slice.
 pub fn exports(pms: &[Postmortem], reports: &[Report], m: &Metrics, cfg: &Config, emit: Emit) -> std::io::Result<()> {
+    let similar = crate::render::similar::rank(&pms.iter().collect::<Vec<_>>());
+    exports_with(pms, reports, m, cfg, &similar, emit)
+}
+
+/// [`exports`] with every postmortem's similar ones already ranked.
+pub(crate) fn exports_with(
+    pms: &[Postmortem],
+    reports: &[Report],
+    m: &Metrics,
+    cfg: &Config,
+    similar: &[Vec<Match>],
+    emit: Emit,
+) -> std::io::Result<()> {
     let (pm_size, item_size) = sizes(pms);
-    let posts = Rows(|| (0..pms.len()).map(|i| pm_json(pms, reports, m, cfg, i)));
+    let posts = Rows(|| (0..pms.len()).map(|i| pm_json(pms, reports, m, cfg, &similar[i], i)));
     emit(to_file(Export::PostmortemsJson, &posts, false, pm_size))?;
     let items = Rows(|| (0..pms.len()).flat_map(|i| items_json(pms, m, i)));
     emit(to_file(Export::ActionItemsJson, &items, false, item_size))?;
@@ -301,9 +334,16 @@ pub fn exports(pms: &[Postmortem], reports: &[Report], m: &Metrics, cfg: &Config
 /// Postmortem `i`'s entry of `api/postmortems.json` and its items'
 /// entries of `api/action-items.json` (joined by commas; empty when it has
 /// none), for [`from_parts`].
-pub(crate) fn parts(pms: &[Postmortem], reports: &[Report], m: &Metrics, cfg: &Config, i: usize) -> (Vec<u8>, Vec<u8>) {
+pub(crate) fn parts(
+    pms: &[Postmortem],
+    reports: &[Report],
+    m: &Metrics,
+    cfg: &Config,
+    similar: &[Match],
+    i: usize,
+) -> (Vec<u8>, Vec<u8>) {
     // serializing cannot fail: see to_file
-    let entry = serde_json::to_vec(&pm_json(pms, reports, m, cfg, i)).unwrap_or_default();
+    let entry = serde_json::to_vec(&pm_json(pms, reports, m, cfg, similar, i)).unwrap_or_default();
     let mut items = Vec::new();
     for (k, it) in items_json(pms, m, i).enumerate() {
         if k > 0 {

@@ -63,6 +63,9 @@ pub(crate) struct Change {
     /// Slugs of the owners of the postmortem's action items, before and
     /// after.
     pub(crate) owners: Vec<String>,
+    /// Ids of the postmortems whose similar postmortems (or their rows)
+    /// are not what they were.
+    pub(crate) similar: Vec<String>,
     /// The list of quarters or of areas differs: every quarter's row.
     pub(crate) layout: bool,
     /// The trends view the navigation leads to differs: every page.
@@ -115,6 +118,19 @@ impl Change {
             before_refs[x] = before;
             related_to(&before_refs, &after_refs, x)
         };
+        let similar = {
+            let mut before_refs: Vec<&Postmortem> = after.pms.iter().collect();
+            before_refs[x] = before;
+            let was = crate::render::similar::rank(&before_refs);
+            let row_changed = row_before != *after.row(x);
+            (0..after.pms.len())
+                .filter(|&i| {
+                    let now = after.similar(i);
+                    was[i] != now || (row_changed && now.iter().any(|m| m.index == x))
+                })
+                .map(|i| after.pms[i].id.clone())
+                .collect()
+        };
         let (qb, qa) = (&before_m.quarters, &after.m.quarters);
         let layout = qb.len() != qa.len()
             || qb.iter().zip(qa).any(|(b, a)| b.period != a.period)
@@ -137,6 +153,7 @@ impl Change {
             areas: slugs([Taxonomy::Area.names(before), Taxonomy::Area.names(is)].concat()),
             tags: slugs([Taxonomy::Tag.names(before), Taxonomy::Tag.names(is)].concat()),
             related: related.into_iter().map(|j| after.pms[j].id.clone()).collect(),
+            similar,
             owners: slugs(
                 items_before.iter().chain(items_after.iter().copied()).map(|r| ItemGroup::Owner.name(r)).collect(),
             ),

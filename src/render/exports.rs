@@ -26,25 +26,27 @@ struct PmParts {
 
 fn pm_parts(site: &Site, i: usize) -> PmParts {
     let (pms, m, cfg) = (site.pms, site.m, site.cfg);
-    let (json, items_json) = api::parts(pms, site.reports, m, cfg, i);
+    let (json, items_json) = api::parts(pms, site.reports, m, cfg, site.similar(i), i);
     let (csv, items_csv) = csv::parts(pms, site.reports, m, cfg, i);
     PmParts { json, items_json, csv, items_csv, search: search::part(site.row(i)) }
 }
 
 /// Hands every export to `emit`. With `kept`, from the kept shares: all
-/// made first when there are none yet, else only postmortem `changed`'s
-/// share again (the others must not have changed since).
-pub(crate) fn write(site: &Site, kept: Option<(&mut Parts, usize)>, emit: Emit) -> std::io::Result<()> {
+/// made first when there are none yet, else only the shares of the
+/// postmortems `changed` again (the others must not have changed since).
+pub(crate) fn write(site: &Site, kept: Option<(&mut Parts, &[usize])>, emit: Emit) -> std::io::Result<()> {
     let (pms, m, cfg) = (site.pms, site.m, site.cfg);
     let Some((parts, changed)) = kept else {
         emit(search::index(&site.all_rows()))?;
-        api::exports(pms, site.reports, m, cfg, emit)?;
+        api::exports_with(pms, site.reports, m, cfg, site.similar_all(), emit)?;
         return csv::exports(pms, site.reports, m, cfg, emit);
     };
     if parts.by_pm.len() != pms.len() {
         parts.by_pm = (0..pms.len()).into_par_iter().map(|i| pm_parts(site, i)).collect();
     } else {
-        parts.by_pm[changed] = pm_parts(site, changed);
+        for &i in changed {
+            parts.by_pm[i] = pm_parts(site, i);
+        }
     }
     let by_pm = &parts.by_pm;
     emit(search::from_parts(by_pm.iter().map(|p| p.search.as_slice())))?;

@@ -13,6 +13,7 @@ pub(crate) mod related;
 pub(crate) mod relative;
 pub(crate) mod search;
 mod shared;
+pub(crate) mod similar;
 pub(crate) mod site;
 pub(crate) mod story;
 pub(crate) mod theme;
@@ -125,7 +126,7 @@ pub(crate) fn render(
     routes: &[Route],
     sink: &dyn Sink,
     wanted: &(dyn Fn(&Route) -> bool + Sync),
-    exports: Option<(&mut exports::Parts, usize)>,
+    exports: Option<(&mut exports::Parts, &[usize])>,
 ) -> Result<(), RenderError> {
     use rayon::prelude::*;
     let data = routes.iter().any(|r| matches!(r, Route::SearchIndex | Route::Export(_)) && wanted(r));

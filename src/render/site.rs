@@ -5,6 +5,7 @@
 //! of every file the site has.
 
 use super::related::Related;
+use super::similar::Match;
 use super::view::{item_row, pm_row, ItemRow, PmRow};
 use crate::config::Config;
 use crate::metrics::Metrics;
@@ -134,6 +135,7 @@ pub(crate) struct Site<'a> {
     groups: OnceLock<[BTreeMap<String, Group>; 2]>,
     tracker: OnceLock<(Vec<usize>, Vec<Vec<usize>>)>,
     item_groups: OnceLock<[BTreeMap<String, Items>; 2]>,
+    similar: OnceLock<Vec<Vec<Match>>>,
 }
 
 impl<'a> Site<'a> {
@@ -159,6 +161,7 @@ impl<'a> Site<'a> {
             groups: OnceLock::new(),
             tracker: OnceLock::new(),
             item_groups: OnceLock::new(),
+            similar: OnceLock::new(),
         }
     }
 
@@ -221,6 +224,17 @@ impl<'a> Site<'a> {
             let index = self.index.get_or_init(|| Related::new(&self.pms.iter().collect::<Vec<_>>()));
             index.of(&self.pms[i], i)
         })
+    }
+
+    /// The postmortems most like postmortem `i` by what happened, best
+    /// first (all of them ranked when first asked for).
+    pub(crate) fn similar(&self, i: usize) -> &[Match] {
+        &self.similar_all()[i]
+    }
+
+    /// Every postmortem's similar ones.
+    pub(crate) fn similar_all(&self) -> &[Vec<Match>] {
+        self.similar.get_or_init(|| super::similar::rank(&self.pms.iter().collect::<Vec<_>>()))
     }
 
     /// The areas or the tags, by slug.

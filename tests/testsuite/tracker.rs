@@ -93,7 +93,7 @@ fn generated_ids_stay_out_of_titles_and_statuses_read_naturally() {
     assert!(!page.contains("2026-01-05-a#1"), "generated ids are not shown");
     assert!(page.contains(">in progress</span>") && page.contains(">won&apos;t do</span>"), "{page}");
     let json = std::fs::read_to_string(out.join("api/owners/dana.json")).unwrap();
-    assert!(json.contains("\"id\": \"2026-01-05-a#1\""), "exports keep every id");
+    assert!(json.contains("\"id\":\"2026-01-05-a#1\""), "exports keep every id");
 }
 
 /// A draft mitigated at 23:30 UTC on 1 March is mitigated on 2 March in

@@ -117,6 +117,14 @@ pub(super) fn render(r: &Renderer, id: &str) -> Result<OutputFile, RenderError> 
     ctx.insert("body", &crate::render::markdown::render(&crate::load::body(pm, &cfg.root), cfg.trust_html));
     ctx.insert("problems", &problems);
     ctx.insert_value("related", related);
+    let similar: Vec<serde_json::Value> = site
+        .similar(i)
+        .iter()
+        .map(
+            |m| serde_json::json!({"row": site.row(m.index), "score": format!("{:.2}", m.score), "reasons": m.reasons}),
+        )
+        .collect();
+    ctx.insert("similar", &similar);
     r.render("postmortem.html", &Route::Postmortem(pm.id.clone()), &site.row(i).title, "Postmortems", ctx)
 }
 
@@ -197,7 +205,7 @@ fn recovery(d: &crate::metrics::Durations) -> Option<String> {
 }
 
 /// Its own page shows everything of it; another page shows it among its
-/// related postmortems.
+/// related postmortems, or its similar ones.
 pub(super) fn depends_on(id: &str, c: &Change) -> bool {
-    id == c.id || ((c.row || c.ranking) && c.related.iter().any(|r| r == id))
+    id == c.id || ((c.row || c.ranking) && c.related.iter().any(|r| r == id)) || c.similar.iter().any(|s| s == id)
 }

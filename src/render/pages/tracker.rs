@@ -180,12 +180,13 @@ struct OwnerJson<'a> {
     today: String,
     /// The most overdue first.
     open: Vec<crate::render::api::ItemJson<'a>>,
-    /// The most recently closed first.
+    /// The [`SHOWN`] most recently closed, the latest first.
     closed: Vec<crate::render::api::ItemJson<'a>>,
 }
 
 /// One owner's action items as JSON: `{"owner", "today", "open": [...],
-/// "closed": [...]}`, each item as in `api/action-items.json`.
+/// "closed": [...]}` (the open ones, and the 20 closed most recently),
+/// each item as in `api/action-items.json`.
 pub(super) fn owner_json(r: &Renderer, slug: &str) -> Result<OutputFile, RenderError> {
     let site = r.site;
     let empty = Items::default();
@@ -195,9 +196,9 @@ pub(super) fn owner_json(r: &Renderer, slug: &str) -> Result<OutputFile, RenderE
         owner: &items.name,
         today: site.m.today.format("%Y-%m-%d").to_string(),
         open: list(&items.open),
-        closed: list(&items.closed),
+        closed: list(&items.closed[..items.closed.len().min(SHOWN)]),
     };
-    let mut bytes = serde_json::to_vec_pretty(&value).map_err(|e| RenderError::Io(std::io::Error::other(e)))?;
+    let mut bytes = serde_json::to_vec(&value).map_err(|e| RenderError::Io(std::io::Error::other(e)))?;
     bytes.push(b'\n');
     Ok(OutputFile { path: Route::OwnerJson(slug.to_string()).path(), bytes })
 }
