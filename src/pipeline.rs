@@ -6,11 +6,13 @@ use crate::diagnostic::{tally, Diagnostic, Kind, Tally};
 use crate::load::SourceFile;
 use crate::model::{Checked, Lines, Postmortem, Report};
 use crate::render::change::Change;
+use crate::render::similar::Ranked;
 use crate::render::site::Site;
 use crate::render::RenderError;
 use crate::routes::Route;
 use chrono::NaiveDate;
 use std::path::Path;
+use std::sync::Arc;
 
 /// What a successful build did.
 #[derive(Debug)]
@@ -43,6 +45,9 @@ pub struct State {
     pub(crate) theme: crate::render::theme::Theme,
     /// The exports' per-postmortem shares, made at the first edit.
     pub(crate) exports: crate::render::exports::Parts,
+    /// Every postmortem's similar ones: ranked again only when an edit
+    /// changes the front matter (a body edit cannot change them).
+    pub(crate) similar: Ranked,
 }
 
 /// Why a build wrote nothing.
@@ -75,6 +80,8 @@ pub struct Rest {
     before: Postmortem,
     report: Report,
     metrics: Option<crate::metrics::Metrics>,
+    /// The similar lists the edit replaced, when it changed the front matter.
+    similar: Option<Ranked>,
 }
 
 /// Applies an edit of the postmortem file `rel` (site-relative) to a site
@@ -123,7 +130,7 @@ pub fn edit(
     state.lines[i] = lines;
     let rest = if same {
         // the front matter is as it was: the body may have changed
-        Rest { index: i, before: new, report, metrics: None }
+        Rest { index: i, before: new, report, metrics: None, similar: None }
     } else {
         let old = std::mem::replace(&mut state.postmortems[i], new);
         let old_report = std::mem::replace(&mut state.reports[i], report);
@@ -135,12 +142,14 @@ pub fn edit(
             return None;
         }
         let metrics = std::mem::replace(&mut state.metrics, crate::metrics::compute(&state.postmortems, cfg, today));
+        let ranked = crate::render::similar::rank(&state.postmortems.iter().collect::<Vec<_>>());
+        let similar = std::mem::replace(&mut state.similar, Arc::new(ranked));
         state.diags.retain(|d| d.file != rel);
         state.diags.extend(after);
         crate::diagnostic::sort(&mut state.diags);
-        Rest { index: i, before: old, report: old_report, metrics: Some(metrics) }
+        Rest { index: i, before: old, report: old_report, metrics: Some(metrics), similar: Some(similar) }
     };
-    let site = Site::new(&state.postmortems, &state.reports, &state.metrics, cfg);
+    let site = Site::new(&state.postmortems, &state.reports, &state.metrics, cfg).with_similar(state.similar.clone());
     Some(
         crate::render::page(&site, &state.theme, &own, &sink)
             .map(|()| Edited { page: own.path(), rest })
@@ -154,10 +163,12 @@ pub fn edit(
 /// uses). Each file is replaced atomically. Returns how many files were
 /// written: none when only the body changed.
 pub fn finish(cfg: &Config, state: &mut State, rest: Rest, out: &Path) -> Result<usize, Failure> {
-    let site = Site::new(&state.postmortems, &state.reports, &state.metrics, cfg);
+    let site = Site::new(&state.postmortems, &state.reports, &state.metrics, cfg).with_similar(state.similar.clone());
     let before = rest.metrics.as_ref().unwrap_or(&state.metrics);
-    let mut change =
-        crate::timing::timed("what changed", || Change::between(&rest.before, &rest.report, before, &site, rest.index));
+    let before_similar = rest.similar.as_deref().unwrap_or(&state.similar);
+    let mut change = crate::timing::timed("what changed", || {
+        Change::between(&rest.before, &rest.report, before, before_similar, &site, rest.index)
+    });
     let routes = crate::render::routes(&site, &state.theme);
     let files = crate::render::paths(&routes);
     change.routes = files != state.files;
@@ -231,13 +242,14 @@ pub fn build(cfg: &Config, today: NaiveDate, out: &Path) -> Result<Built, Failur
     phases.done("metrics");
     let sources = crate::publish::output::Sources::of_site(&cfg.root, &cfg.content_dir);
     let staging = crate::publish::Staging::new(out, &sources).map_err(Failure::Publish)?;
-    let files = match crate::render::site(&analysis.postmortems, &analysis.reports, &metrics, cfg, &theme, &staging) {
-        Ok(files) => files,
-        Err(err) => {
-            staging.abort();
-            return Err(render_failure(cfg, err, t, analysis.file_count));
-        }
-    };
+    let (files, similar) =
+        match crate::render::site(&analysis.postmortems, &analysis.reports, &metrics, cfg, &theme, &staging) {
+            Ok(made) => made,
+            Err(err) => {
+                staging.abort();
+                return Err(render_failure(cfg, err, t, analysis.file_count));
+            }
+        };
     phases.done("render");
     let leftover = staging.commit().map_err(Failure::Publish)?;
     phases.done("publish");
@@ -256,6 +268,7 @@ pub fn build(cfg: &Config, today: NaiveDate, out: &Path) -> Result<Built, Failur
             sources: analysis.file_count,
             theme,
             exports: Default::default(),
+            similar,
         },
     })
 }

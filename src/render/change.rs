@@ -74,11 +74,13 @@ pub(crate) struct Change {
 
 impl Change {
     /// Postmortem `x` of `after` (a site whose metrics are `after.m`) was
-    /// `before`, with the metrics `before_m`.
+    /// `before`, with the metrics `before_m` and the similar lists
+    /// `before_similar`.
     pub(crate) fn between(
         before: &Postmortem,
         before_report: &Report,
         before_m: &Metrics,
+        before_similar: &[Vec<crate::render::similar::Match>],
         after: &Site,
         x: usize,
     ) -> Change {
@@ -119,9 +121,7 @@ impl Change {
             related_to(&before_refs, &after_refs, x)
         };
         let similar = {
-            let mut before_refs: Vec<&Postmortem> = after.pms.iter().collect();
-            before_refs[x] = before;
-            let was = crate::render::similar::rank(&before_refs);
+            let was = before_similar;
             let row_changed = row_before != *after.row(x);
             (0..after.pms.len())
                 .filter(|&i| {
@@ -201,7 +201,7 @@ mod tests {
     ) -> BTreeMap<String, Vec<u8>> {
         let m = crate::metrics::compute(pms, cfg, today());
         let sink = Memory::default();
-        crate::render::site(pms, reports, &m, cfg, theme, &sink).unwrap();
+        let _ = crate::render::site(pms, reports, &m, cfg, theme, &sink).unwrap();
         sink.0.into_inner().unwrap().into_iter().map(|f| (f.path, f.bytes)).collect()
     }
 
@@ -323,7 +323,8 @@ mod tests {
                 let after_files = render_all(&after_pms, &reports, &cfg, &theme);
                 let m = crate::metrics::compute(&after_pms, &cfg, today());
                 let site = Site::new(&after_pms, &reports, &m, &cfg);
-                let mut change = Change::between(&pms[x], &reports[x], &before_m, &site, x);
+                let before_similar = crate::render::similar::rank(&pms.iter().collect::<Vec<_>>());
+                let mut change = Change::between(&pms[x], &reports[x], &before_m, &before_similar, &site, x);
                 let routes = crate::render::routes(&site, &theme);
                 change.routes = crate::render::paths(&routes) != before_files.keys().cloned().collect::<Vec<_>>();
                 let own = Route::Postmortem(change.id.clone());

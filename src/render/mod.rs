@@ -190,9 +190,9 @@ pub(crate) fn site(
     cfg: &Config,
     theme: &theme::Theme,
     sink: &dyn Sink,
-) -> Result<Vec<String>, RenderError> {
+) -> Result<(Vec<String>, similar::Ranked), RenderError> {
     let site = Site::new(pms, reports, m, cfg);
     let routes = routes(&site, theme);
     render(&site, theme, &routes, sink, &|_| true, None)?;
-    Ok(paths(&routes))
+    Ok((paths(&routes), site.similar_shared()))
 }

@@ -390,6 +390,10 @@ pub(crate) const THRESHOLD: f64 = 0.05;
 /// How many matched words a match names.
 const REASONS: usize = 4;
 
+/// Every postmortem's similar ones, in site order, shared between a build
+/// and the edits `retro serve` applies after it.
+pub(crate) type Ranked = std::sync::Arc<Vec<Vec<Match>>>;
+
 /// One similar postmortem.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Match {

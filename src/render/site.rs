@@ -5,7 +5,7 @@
 //! of every file the site has.
 
 use super::related::Related;
-use super::similar::Match;
+use super::similar::{Match, Ranked};
 use super::view::{item_row, pm_row, ItemRow, PmRow};
 use crate::config::Config;
 use crate::metrics::Metrics;
@@ -15,7 +15,7 @@ use crate::text::name_slug;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// Postmortems per page of the list of postmortems: about 0.5 MB of HTML.
 pub(crate) const LIST_PER_PAGE: usize = 1000;
@@ -135,7 +135,7 @@ pub(crate) struct Site<'a> {
     groups: OnceLock<[BTreeMap<String, Group>; 2]>,
     tracker: OnceLock<(Vec<usize>, Vec<Vec<usize>>)>,
     item_groups: OnceLock<[BTreeMap<String, Items>; 2]>,
-    similar: OnceLock<Vec<Vec<Match>>>,
+    similar: OnceLock<Ranked>,
 }
 
 impl<'a> Site<'a> {
@@ -234,7 +234,23 @@ impl<'a> Site<'a> {
 
     /// Every postmortem's similar ones.
     pub(crate) fn similar_all(&self) -> &[Vec<Match>] {
-        self.similar.get_or_init(|| super::similar::rank(&self.pms.iter().collect::<Vec<_>>()))
+        self.similar_shared_ref()
+    }
+
+    /// Every postmortem's similar ones, to keep for the next edit.
+    pub(crate) fn similar_shared(&self) -> Ranked {
+        Arc::clone(self.similar_shared_ref())
+    }
+
+    fn similar_shared_ref(&self) -> &Ranked {
+        self.similar.get_or_init(|| Arc::new(super::similar::rank(&self.pms.iter().collect::<Vec<_>>())))
+    }
+
+    /// The site with every postmortem's similar ones already ranked (for
+    /// these very postmortems): `retro serve` keeps them between edits.
+    pub(crate) fn with_similar(self, similar: Ranked) -> Site<'a> {
+        let _ = self.similar.set(similar);
+        self
     }
 
     /// The areas or the tags, by slug.
