@@ -81,15 +81,24 @@ pub(crate) enum Command {
     New {
         /// The title, e.g. "Checkout returned 500s".
         title: String,
+        /// One of the site's severities (site.toml `severities`); default the least severe.
         #[arg(long)]
         severity: Option<String>,
+        /// The area of the system, e.g. payments.
         #[arg(long)]
         area: Option<String>,
+        /// The day the incident started (YYYY-MM-DD): names the file and fills `started`; default today.
+        #[arg(long, value_parser = crate::clock::parse_date)]
+        date: Option<chrono::NaiveDate>,
+        /// The site folder (holding site.toml).
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
     /// Create a new site in DIR.
-    Init { dir: PathBuf },
+    Init {
+        /// The folder to create the site in: new or empty.
+        dir: PathBuf,
+    },
     /// Build, serve on loopback and reload open pages on every change.
     Serve {
         #[arg(long, default_value = ".")]

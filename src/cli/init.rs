@@ -38,6 +38,14 @@ pub(crate) fn run(dir: &Path) -> Result<u8, Stop> {
             }
         }
     }
-    eprintln!("created a site in {0}: run `retro check --root {0}` and `retro build --root {0}`", dir.display());
+    eprintln!(
+        "created a site in {0}, with an example to read in {0}/{1} (it is not counted).\n\
+         next:\n  \
+         retro new \"What happened\" --date YYYY-MM-DD --root {0}   write your first postmortem\n  \
+         retro serve --root {0}                                      preview the site as you write\n  \
+         retro check --root {0}                                      what is missing, as CI will say",
+        dir.display(),
+        crate::scaffold::EXAMPLE_FILE
+    );
     Ok(EXIT_OK)
 }

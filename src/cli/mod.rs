@@ -84,7 +84,9 @@ pub fn run() -> ExitCode {
             build::run(&build::BuildOptions { root, output, today, base_url })
         }
         Command::Report { root, today, format } => report::run(&report::ReportOptions { root, today, format }),
-        Command::New { title, severity, area, root } => new::run(&new::NewOptions { root, title, severity, area }),
+        Command::New { title, severity, area, date, root } => {
+            new::run(&new::NewOptions { root, title, severity, area, date })
+        }
         Command::Init { dir } => init::run(&dir),
         Command::Serve { root, port, bind } => serve::run(&serve::ServeOptions { root, port, bind }),
     });

@@ -8,6 +8,8 @@ pub(crate) struct NewOptions {
     pub(crate) title: String,
     pub(crate) severity: Option<String>,
     pub(crate) area: Option<String>,
+    /// The day the incident started; default today.
+    pub(crate) date: Option<chrono::NaiveDate>,
 }
 
 pub(crate) fn run(opts: &NewOptions) -> Result<u8, Stop> {
@@ -17,14 +19,21 @@ pub(crate) fn run(opts: &NewOptions) -> Result<u8, Stop> {
     }
     let severity = match &opts.severity {
         Some(s) if !cfg.severities.contains(s) => {
-            let hint = format!("the site's severities are {}", cfg.severities.join(", "));
+            let names: Vec<&str> = cfg.severities.iter().map(String::as_str).collect();
+            let hint = match crate::text::closest(s, &names) {
+                Some(c) => format!("did you mean `{c}`? The site's severities are {}", names.join(", ")),
+                None => format!("the site's severities are {}", names.join(", ")),
+            };
             return Err(Stop::usage(format!("unknown severity `{s}`"), hint));
         }
         Some(s) => s.clone(),
         None => cfg.severities.last().cloned().unwrap_or_default(),
     };
-    let today = resolve_today(None, &cfg)?;
-    let (path, text) = crate::scaffold::new_postmortem(&cfg, &opts.title, &severity, opts.area.as_deref(), today);
+    let day = match opts.date {
+        Some(d) => d,
+        None => resolve_today(None, &cfg)?,
+    };
+    let (path, text) = crate::scaffold::new_postmortem(&cfg, &opts.title, &severity, opts.area.as_deref(), day);
     match crate::scaffold::write_new(&path, &text) {
         Ok(()) => {
             println!("{}", path.display());

@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 
 const NEW: &str = include_str!("new.md");
 const EXAMPLE: &str = include_str!("example.md");
+/// Where `init` puts the example: a name starting with `_` is never read
+/// as a postmortem, so it does not count in a new team's numbers.
+pub(crate) const EXAMPLE_FILE: &str = "content/_example.md";
 const SITE_TOML: &str = include_str!("site.toml");
 
 /// Quotes text as a YAML double-quoted scalar.
@@ -27,16 +30,16 @@ fn yaml_quote(s: &str) -> String {
     out
 }
 
-/// The path and text of a new postmortem titled `title`, started today.
+/// The path and text of a new postmortem titled `title`, started on `day`.
 pub(crate) fn new_postmortem(
     cfg: &Config,
     title: &str,
     severity: &str,
     area: Option<&str>,
-    today: NaiveDate,
+    day: NaiveDate,
 ) -> (PathBuf, String) {
-    let name = format!("{}-{}.md", today.format("%Y-%m-%d"), slugify(title));
-    let now = format!("{}T09:00:00Z", today.format("%Y-%m-%d"));
+    let name = format!("{}-{}.md", day.format("%Y-%m-%d"), slugify(title));
+    let now = format!("{}T09:00:00Z", day.format("%Y-%m-%d"));
     let questions: Vec<String> =
         crate::schema::questions().map(|(key, question)| format!("  # {question}\n  {key}: TODO")).collect();
     let questions = questions.join("\n");
@@ -89,7 +92,7 @@ pub(crate) fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
 
 /// The files of a new site, relative to its folder.
 pub(crate) fn site_files() -> Vec<(&'static str, &'static str)> {
-    vec![("site.toml", SITE_TOML), ("content/2024-03-14-checkout-500s.md", EXAMPLE)]
+    vec![("site.toml", SITE_TOML), (EXAMPLE_FILE, EXAMPLE)]
 }
 
 #[cfg(test)]

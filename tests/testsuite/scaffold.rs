@@ -8,9 +8,14 @@ fn init_creates_a_site_that_checks_clean_and_builds() {
     let site = dir.path().join("handbook");
     let r = retro(dir.path(), &["init", "handbook"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // it says what to do next
+    assert!(r.stderr.contains("retro new \"What happened\" --date YYYY-MM-DD --root handbook"), "{}", r.stderr);
+    assert!(r.stderr.contains("retro serve --root handbook"), "{}", r.stderr);
+    // the example is there to read, and does not count in the team's numbers
+    assert!(site.join("content/_example.md").is_file());
     let r = retro(&site, &["check", "--strict"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.starts_with("no problems in 1 postmortem"), "{}", r.stderr);
+    assert!(r.stderr.starts_with("no problems in 0 postmortems"), "{}", r.stderr);
     let r = retro(&site, &["build", "--today", "2026-11-22"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(site.join("public/api/metrics.json").is_file());
@@ -65,6 +70,15 @@ fn new_rejects_unknown_severities() {
     let r = s.run(&["new", "x", "--severity", "P1"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("SEV1, SEV2, SEV3, SEV4"), "{}", r.stderr);
+    // a severity in the wrong case is named as check names it
+    let r = s.run(&["new", "x", "--severity", "sev1"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("did you mean `SEV1`?"), "{}", r.stderr);
+    // --date names the file after the incident's day, not today
+    let r = s.run(&["new", "Cards declined", "--date", "2026-03-04"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = std::fs::read_to_string(s.path().join("content/2026-03-04-cards-declined.md")).unwrap();
+    assert!(text.contains("e.g. 2026-03-04T09:00:00Z"), "{text}");
 }
 
 #[test]
@@ -72,10 +86,10 @@ fn init_over_existing_files_names_them_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("handbook");
     std::fs::create_dir_all(site.join("content")).unwrap();
-    std::fs::write(site.join("content/2024-03-14-checkout-500s.md"), "mine").unwrap();
+    std::fs::write(site.join("content/_example.md"), "mine").unwrap();
     let r = retro(dir.path(), &["init", "handbook"]);
     assert_eq!(r.code, 1, "{r:?}");
-    assert!(r.stderr.contains("2024-03-14-checkout-500s.md") && r.stderr.contains("already exist"), "{}", r.stderr);
+    assert!(r.stderr.contains("_example.md") && r.stderr.contains("already exist"), "{}", r.stderr);
     assert!(!site.join("site.toml").exists(), "nothing half-written");
-    assert_eq!(std::fs::read_to_string(site.join("content/2024-03-14-checkout-500s.md")).unwrap(), "mine");
+    assert_eq!(std::fs::read_to_string(site.join("content/_example.md")).unwrap(), "mine");
 }
