@@ -256,6 +256,14 @@ pub(crate) fn review(pm: &Postmortem, cfg: &Config, today: NaiveDate) -> Review 
     Review { due, overdue: due.is_some_and(|d| d < today) }
 }
 
+/// The postmortems past their review deadline, the longest late first
+/// (then in site order).
+pub(crate) fn awaiting_review(m: &Metrics) -> Vec<usize> {
+    let mut late: Vec<usize> = (0..m.reviews.len()).filter(|&i| m.reviews[i].overdue).collect();
+    late.sort_by_key(|&i| (m.reviews[i].due, i));
+    late
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PeriodItems {
     /// Items of incidents that started in the period.

@@ -116,8 +116,7 @@ impl<'a> Digest<'a> {
         for list in overdue.values_mut() {
             list.sort_by_key(|&(i, j)| (std::cmp::Reverse(m.items[i][j].days_overdue), i, j));
         }
-        let mut awaiting: Vec<usize> = (0..pms.len()).filter(|&i| m.reviews[i].overdue).collect();
-        awaiting.sort_by_key(|&i| (m.reviews[i].due, i));
+        let awaiting = crate::metrics::awaiting_review(m);
         let closed_day = |(i, j): At| pms[i].action_items[j].closed.as_ref().map(|c| c.date);
         let mut closed: Vec<At> = all()
             .filter(|&at| closed_day(at).is_some_and(|d| d <= today && (today - d).num_days() < RECENT_DAYS))

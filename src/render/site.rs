@@ -294,9 +294,7 @@ impl<'a> Site<'a> {
     /// Postmortems still a draft or in review after their review deadline,
     /// the longest overdue first.
     pub(crate) fn awaiting_review(&self) -> Vec<usize> {
-        let mut late: Vec<usize> = (0..self.pms.len()).filter(|&i| self.m.reviews[i].overdue).collect();
-        late.sort_by_key(|&i| (self.m.reviews[i].due, i));
-        late
+        crate::metrics::awaiting_review(self.m)
     }
 
     /// How many pages the list of open items takes: one at least.

@@ -152,16 +152,7 @@ fn items(site: &Site, urls: &Urls) -> Sentence {
             .link(format!("None of the {} open action items", t.open), tracker)
             .text(" is overdue.");
     }
-    let today = site.m.today;
-    let oldest = site
-        .pms
-        .iter()
-        .zip(&site.m.items)
-        .flat_map(|(pm, states)| pm.action_items.iter().zip(states))
-        .filter(|(_, s)| s.overdue)
-        .filter_map(|(i, _)| i.due.as_ref().map(|d| (today - d.date).num_days()))
-        .max()
-        .unwrap_or(0);
+    let oldest = site.m.items.iter().flatten().filter_map(|s| s.days_overdue).max().unwrap_or(0);
     let verb = if t.overdue == 1 { "is" } else { "are" };
     Sentence::default()
         .link(format!("{} of {} open action items", t.overdue, t.open), tracker)

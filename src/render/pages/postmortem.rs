@@ -76,7 +76,11 @@ pub(super) fn render(r: &Renderer, id: &str) -> Result<OutputFile, RenderError> 
     let questions: Vec<QuestionRow> = pm
         .questions
         .answers()
-        .map(|(key, question, answer)| QuestionRow { key, question, answer: answered(answer.as_deref(), cfg) })
+        .map(|(key, question, answer)| QuestionRow {
+            key,
+            question,
+            answer: answered(answer.as_deref(), cfg).map(str::to_string),
+        })
         .collect();
     let problems: Vec<ProblemRow> = site.reports[i]
         .problems
@@ -97,10 +101,10 @@ pub(super) fn render(r: &Renderer, id: &str) -> Result<OutputFile, RenderError> 
         "detail",
         &Detail {
             authors: &pm.authors,
-            impact: answered(pm.impact.as_deref(), cfg).map(|_| pm.impact.as_deref().unwrap_or_default()),
+            impact: answered(pm.impact.as_deref(), cfg),
             detection: pm.detection.map(|x| x.as_str()),
             trigger: pm.trigger.as_deref(),
-            root_cause: answered(pm.root_cause.as_deref(), cfg).map(|_| pm.root_cause.as_deref().unwrap_or_default()),
+            root_cause: answered(pm.root_cause.as_deref(), cfg),
             whys: pm.five_whys.iter().map(String::as_str).filter(|w| !is_placeholder(w, cfg)).collect(),
             file: &pm.file,
             tta: fmt_minutes(d.tta),
@@ -130,8 +134,8 @@ pub(super) fn render(r: &Renderer, id: &str) -> Result<OutputFile, RenderError> 
 
 /// A written answer, or none for an empty one or a placeholder (`TODO`,
 /// `TBD`…): every page shows an unanswered prompt the same way.
-fn answered(text: Option<&str>, cfg: &crate::config::Config) -> Option<String> {
-    text.filter(|t| !is_placeholder(t, cfg)).map(str::to_string)
+fn answered<'t>(text: Option<&'t str>, cfg: &crate::config::Config) -> Option<&'t str> {
+    text.filter(|t| !is_placeholder(t, cfg))
 }
 
 /// The timeline in the site's timezone, each moment with the duration it
