@@ -121,12 +121,13 @@ impl Field {
 }
 
 /// Words that say nothing of what happened: common English words and the
-/// words every postmortem uses.
+/// words every postmortem uses ("failed", "impact", "requests").
 const STOP: &[&str] = &[
     "able",
     "about",
     "above",
     "across",
+    "affected",
     "after",
     "again",
     "against",
@@ -162,6 +163,9 @@ const STOP: &[&str] = &[
     "came",
     "can",
     "cannot",
+    "caused",
+    "causes",
+    "causing",
     "come",
     "comes",
     "could",
@@ -178,11 +182,19 @@ const STOP: &[&str] = &[
     "each",
     "else",
     "enough",
+    "error",
+    "errors",
     "etc",
     "even",
     "ever",
     "every",
     "everything",
+    "fail",
+    "failed",
+    "failing",
+    "fails",
+    "failure",
+    "failures",
     "far",
     "few",
     "first",
@@ -203,6 +215,7 @@ const STOP: &[&str] = &[
     "had",
     "half",
     "hand",
+    "happened",
     "has",
     "have",
     "having",
@@ -216,9 +229,13 @@ const STOP: &[&str] = &[
     "hours",
     "how",
     "however",
+    "impact",
+    "impacted",
     "incident",
     "incidents",
     "into",
+    "issue",
+    "issues",
     "its",
     "itself",
     "just",
@@ -229,6 +246,7 @@ const STOP: &[&str] = &[
     "last",
     "later",
     "least",
+    "led",
     "left",
     "less",
     "let",
@@ -276,13 +294,20 @@ const STOP: &[&str] = &[
     "own",
     "part",
     "per",
+    "percent",
     "perhaps",
     "place",
+    "problem",
+    "problems",
     "put",
     "quite",
     "ran",
     "rather",
     "really",
+    "request",
+    "requests",
+    "result",
+    "resulted",
     "run",
     "said",
     "same",
@@ -290,6 +315,8 @@ const STOP: &[&str] = &[
     "see",
     "seemed",
     "seen",
+    "service",
+    "services",
     "set",
     "several",
     "shall",
@@ -309,9 +336,13 @@ const STOP: &[&str] = &[
     "still",
     "such",
     "sure",
+    "system",
+    "systems",
     "take",
     "taken",
     "tbd",
+    "team",
+    "teams",
     "ten",
     "than",
     "that",
@@ -379,6 +410,38 @@ const STOP: &[&str] = &[
     "yet",
     "you",
     "your",
+];
+
+/// Words engineers shorten or spell two ways, and the word they are
+/// counted as: "cert" and "certificate" are one term, and so are "expiry"
+/// and "expired", which the stemmer keeps apart.
+const SAME: &[(&str, &str)] = &[
+    ("authn", "authentication"),
+    ("cert", "certificate"),
+    ("certs", "certificate"),
+    ("cfg", "configuration"),
+    ("conf", "configuration"),
+    ("config", "configuration"),
+    ("configs", "configuration"),
+    ("creds", "credentials"),
+    ("db", "database"),
+    ("dbs", "database"),
+    ("env", "environment"),
+    ("envs", "environment"),
+    ("expiration", "expire"),
+    ("expirations", "expire"),
+    ("expiries", "expire"),
+    ("expiry", "expire"),
+    ("infra", "infrastructure"),
+    ("k8s", "kubernetes"),
+    ("oom", "memory"),
+    ("perms", "permissions"),
+    ("prod", "production"),
+    ("ssl", "tls"),
+    ("synchronisation", "synchronization"),
+    ("synchronise", "synchronize"),
+    ("synchronised", "synchronized"),
+    ("x509", "certificate"),
 ];
 
 /// How many of its strongest words a postmortem is matched on.
@@ -586,7 +649,7 @@ fn reasons(query: &[&Term], other: &[Term], surface: &[String]) -> Vec<String> {
 /// `token` as a word that can say what happened — lowercase (in `buf`),
 /// three letters or more, not only digits, not a stop word — or none.
 fn word<'b>(token: &str, buf: &'b mut String) -> Option<&'b str> {
-    if token.len() < 3 || token.bytes().all(|b| b.is_ascii_digit()) {
+    if token.len() < 2 || token.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     buf.clear();
@@ -598,6 +661,12 @@ fn word<'b>(token: &str, buf: &'b mut String) -> Option<&'b str> {
             return None;
         }
         buf.extend(token.chars().flat_map(char::to_lowercase));
+    }
+    if let Ok(k) = SAME.binary_search_by_key(&buf.as_str(), |(w, _)| w) {
+        return Some(SAME[k].1);
+    }
+    if buf.len() < 3 {
+        return None;
     }
     STOP.binary_search(&buf.as_str()).is_err().then_some(buf.as_str())
 }
@@ -747,6 +816,23 @@ mod tests {
                 "Why? Sending is not idempotent",
             ),
         ]
+    }
+
+    #[test]
+    fn word_lists_are_sorted_for_binary_search() {
+        assert!(STOP.windows(2).all(|w| w[0] < w[1]));
+        assert!(SAME.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn short_forms_and_spellings_count_as_one_word() {
+        let mut buf = String::new();
+        assert_eq!(word("Cert", &mut buf), Some("certificate"));
+        assert_eq!(word("DB", &mut buf), Some("database"));
+        assert_eq!(word("expiry", &mut buf), Some("expire"));
+        assert_eq!(word("ab", &mut buf), None);
+        assert_eq!(word("failed", &mut buf), None);
+        assert_eq!(word("Renewal", &mut buf), Some("renewal"));
     }
 
     #[test]

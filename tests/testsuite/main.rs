@@ -14,6 +14,7 @@ mod metrics_props;
 mod output_safety;
 mod scaffold;
 mod serve;
+mod similar;
 mod site;
 mod tracker;
 mod yaml_suite;

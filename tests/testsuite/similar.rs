@@ -1,0 +1,87 @@
+//! "Have we seen this before?" on a corpus built to be hard: eight causes,
+//! each told four times in other words, under other titles and in other
+//! areas, and twelve lookalikes that share an area and tags with a cluster
+//! member but not its cause (tests/fixtures/similar/clusters.txt).
+
+use crate::common::*;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Each postmortem's cluster, or `lookalike`.
+fn clusters() -> BTreeMap<String, String> {
+    let text = std::fs::read_to_string(fixture("similar/clusters.txt")).unwrap();
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let (id, cluster) = l.split_once(": ").unwrap();
+            (id.to_string(), cluster.to_string())
+        })
+        .collect()
+}
+
+/// Each postmortem's similar ones, best first: (id, reasons).
+fn similar(out: &std::path::Path) -> BTreeMap<String, Vec<(String, Vec<String>)>> {
+    let pms: Value = serde_json::from_str(&std::fs::read_to_string(out.join("api/postmortems.json")).unwrap()).unwrap();
+    pms.as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let list = p["similar"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| {
+                    let reasons = m["reasons"].as_array().unwrap().iter().map(|r| r.as_str().unwrap().into()).collect();
+                    (m["id"].as_str().unwrap().to_string(), reasons)
+                })
+                .collect();
+            (p["id"].as_str().unwrap().to_string(), list)
+        })
+        .collect()
+}
+
+#[test]
+fn recurrences_in_other_words_find_each_other_and_lookalikes_rank_below_them() {
+    let o = tempfile::tempdir().unwrap();
+    let out = o.path().join("public");
+    let r = retro(&fixture("similar"), &["build", "--output", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let clusters = clusters();
+    let similar = similar(&out);
+    assert_eq!(similar.len(), clusters.len(), "every postmortem of the corpus is in clusters.txt");
+
+    let (mut pairs, mut in_top3, mut lookalike_above_mate, mut members) = (0, 0, 0, 0);
+    for (id, cluster) in clusters.iter().filter(|(_, c)| *c != "lookalike") {
+        members += 1;
+        let mates: Vec<&String> = clusters.iter().filter(|(o, c)| *c == cluster && *o != id).map(|(o, _)| o).collect();
+        let list = &similar[id];
+        let rank = |other: &str| list.iter().position(|(o, _)| o == other);
+        pairs += mates.len();
+        in_top3 += mates.iter().filter(|m| rank(m).is_some_and(|r| r < 3)).count();
+        let worst_mate = mates.iter().filter_map(|m| rank(m)).max();
+        for (at, (other, reasons)) in list.iter().enumerate() {
+            let above_a_mate = worst_mate.is_some_and(|w| at < w);
+            if above_a_mate && clusters[other] == "lookalike" {
+                lookalike_above_mate += 1;
+            }
+            // a match on area and tags alone never outranks a shared cause
+            let labels_only = reasons.iter().all(|r| r.starts_with("same area:") || r.starts_with("shared tag:"));
+            assert!(!(labels_only && above_a_mate), "{id}: {other} shares only labels, above a mate: {list:?}");
+        }
+        // the best match is never a lookalike
+        assert_ne!(list.first().map(|(o, _)| clusters[o].as_str()), Some("lookalike"), "{id}: {list:?}");
+    }
+    let share = in_top3 as f64 / pairs as f64;
+    println!(
+        "similar incidents on {} postmortems ({members} in 8 clusters, {} lookalikes): \
+         cluster mates in the top 3 for {in_top3} of {pairs} pairs ({:.1} %); \
+         a lookalike above a mate {lookalike_above_mate} times",
+        clusters.len(),
+        clusters.len() - members,
+        share * 100.0
+    );
+    assert!(share >= 0.8, "{in_top3} of {pairs}");
+    assert!(lookalike_above_mate * 10 <= members, "{lookalike_above_mate} lookalikes above a mate");
+    // every match says why, in words of what happened or labels
+    assert!(similar.values().flatten().all(|(_, reasons)| !reasons.is_empty()));
+}
