@@ -25,6 +25,8 @@ pub(crate) fn run(opts: &CheckOptions) -> Result<u8, Stop> {
         analysis.diags.extend(review_deadlines(&analysis, &cfg, today));
         crate::diagnostic::sort(&mut analysis.diags);
     }
+    analysis.diags.extend(recurrences(&analysis));
+    crate::diagnostic::sort(&mut analysis.diags);
     if opts.links {
         analysis.diags.extend(crate::validate::links::check(
             &analysis.postmortems,
@@ -82,4 +84,58 @@ fn review_deadlines(analysis: &crate::Analysis, cfg: &Config, today: chrono::Nai
             )
         })
         .collect()
+}
+
+/// How many likely recurrences are noted on one file, at most.
+const RECURRENCE_NOTES: usize = 3;
+
+/// I001 for each draft or review postmortem that looks like an earlier
+/// final one (similar with a score of at least [`LIKELY`]) that its
+/// `related` does not list, so that the writer links it while writing.
+///
+/// [`LIKELY`]: crate::render::similar::LIKELY
+fn recurrences(analysis: &crate::Analysis) -> Vec<Diagnostic> {
+    use crate::model::Status;
+    use crate::render::similar;
+    let pms = &analysis.postmortems;
+    if !pms.iter().any(|pm| pm.status != Status::Final) {
+        return Vec::new();
+    }
+    let refs: Vec<&crate::model::Postmortem> = pms.iter().collect();
+    let ranked = similar::rank_only(&refs, |i| pms[i].status != Status::Final);
+    let mut out = Vec::new();
+    for ((pm, lines), matches) in pms.iter().zip(&analysis.lines).zip(&ranked) {
+        let started = pm.timeline.started.as_ref().map(|s| s.at);
+        let earlier = matches.iter().filter(|m| {
+            let other = &pms[m.index];
+            m.score >= similar::LIKELY
+                && other.status == Status::Final
+                && !pm.related.contains(&other.id)
+                && !other.related.contains(&pm.id)
+                && match (started, &other.timeline.started) {
+                    (Some(at), Some(o)) => o.at < at,
+                    _ => true,
+                }
+        });
+        for m in earlier.take(RECURRENCE_NOTES) {
+            let other = &pms[m.index];
+            let title = other.title.as_deref().map(|t| format!(" \"{}\"", t.trim())).unwrap_or_default();
+            let hint = if pm.related.is_empty() {
+                format!("if it is, link it: `related: [{}]`; this note never fails the check", other.id)
+            } else {
+                format!("if it is, add `{}` to `related`; this note never fails the check", other.id)
+            };
+            out.push(
+                Diagnostic::new(
+                    Code::I001,
+                    &pm.file,
+                    lines.related.first().copied().unwrap_or(1),
+                    1,
+                    format!("this may be a recurrence of `{}`{title}, similar by {}", other.id, m.reasons.join(", ")),
+                )
+                .hint(hint),
+            );
+        }
+    }
+    out
 }

@@ -14,7 +14,11 @@ pub(crate) fn render_github(diags: &[Diagnostic]) -> String {
         }
         out.push_str(&format!(
             "::{} file={},line={},col={},title={}::{}\n",
-            d.level.as_str(),
+            // the runner's word for information is `notice`
+            match d.level {
+                super::Level::Info => "notice",
+                level => level.as_str(),
+            },
             escape_property(&d.file),
             d.line,
             d.column,

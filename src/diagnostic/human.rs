@@ -16,6 +16,7 @@ pub fn render_human<'s>(diags: &[Diagnostic], source: &dyn Fn(&str) -> Option<&'
         let level = match d.level {
             DLevel::Error => Level::ERROR,
             DLevel::Warning => Level::WARNING,
+            DLevel::Info => Level::INFO,
         };
         if last.as_ref().is_none_or(|l| l.file != d.file || l.line != d.line) {
             last = Some(Shown::of(source(&d.file), d, last.as_ref()));

@@ -21,6 +21,8 @@ use serde::Serialize;
 pub(crate) enum Kind {
     Error,
     Completeness,
+    /// Worth knowing while writing, never a problem: a likely recurrence.
+    Info,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -28,6 +30,8 @@ pub(crate) enum Kind {
 pub enum Level {
     Error,
     Warning,
+    /// Never fails a check, even `--strict`.
+    Info,
 }
 
 impl Level {
@@ -35,12 +39,13 @@ impl Level {
         match self {
             Level::Error => "error",
             Level::Warning => "warning",
+            Level::Info => "info",
         }
     }
 }
 
 /// Stable diagnostic codes. `E…` are errors, `W…` completeness problems,
-/// `C…` problems of site.toml. Never renumber: tools match on them.
+/// `I…` information for the writer, `C…` problems of site.toml. Never renumber: tools match on them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Code {
     /// The file cannot be read.
@@ -116,6 +121,9 @@ pub enum Code {
     /// A draft or review postmortem past its review deadline
     /// (`[policy] final_within_days`; `check` only).
     W016,
+    /// A likely recurrence of an earlier final postmortem that `related`
+    /// does not list (`check` only, on drafts and reviews).
+    I001,
     /// site.toml missing or unreadable.
     C001,
     /// site.toml is not valid TOML or has a value of the wrong type.
@@ -170,6 +178,7 @@ impl Code {
             W014 => "W014",
             W015 => "W015",
             W016 => "W016",
+            I001 => "I001",
             C001 => "C001",
             C002 => "C002",
             C003 => "C003",
@@ -180,12 +189,12 @@ impl Code {
     }
 
     /// Errors and configuration problems make data untrustworthy;
-    /// `W` codes are completeness problems.
+    /// `W` codes are completeness problems, `I` codes information.
     pub(crate) fn kind(self) -> Kind {
-        if self.as_str().starts_with('W') {
-            Kind::Completeness
-        } else {
-            Kind::Error
+        match self.as_str().as_bytes()[0] {
+            b'W' => Kind::Completeness,
+            b'I' => Kind::Info,
+            _ => Kind::Error,
         }
     }
 }
@@ -219,6 +228,7 @@ impl Diagnostic {
         let level = match code.kind() {
             Kind::Error => Level::Error,
             Kind::Completeness => Level::Warning,
+            Kind::Info => Level::Info,
         };
         Diagnostic {
             code,
@@ -260,6 +270,9 @@ pub(crate) fn sort(diags: &mut [Diagnostic]) {
 pub struct Tally {
     pub errors: usize,
     pub warnings: usize,
+    /// Information for the writer: never a problem.
+    pub infos: usize,
+    /// Files with an error or a warning.
     pub files_with_problems: usize,
 }
 
@@ -271,6 +284,10 @@ pub(crate) fn tally(diags: &[Diagnostic]) -> Tally {
         match d.level {
             Level::Error => t.errors += 1,
             Level::Warning => t.warnings += 1,
+            Level::Info => {
+                t.infos += 1;
+                continue;
+            }
         }
         if last_file != Some(d.file.as_str()) {
             files.push(&d.file);
@@ -291,18 +308,25 @@ pub(crate) fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// `3 errors, 5 warnings in 2 of 40 postmortems`
+/// `3 errors, 5 warnings in 2 of 40 postmortems`, and `; 1 note` when
+/// there is information for the writer.
 pub(crate) fn summary_line(t: Tally, postmortems: usize) -> String {
-    if t.errors == 0 && t.warnings == 0 {
-        return format!("no problems in {}", plural(postmortems, "postmortem"));
+    let line = if t.errors == 0 && t.warnings == 0 {
+        format!("no problems in {}", plural(postmortems, "postmortem"))
+    } else {
+        format!(
+            "{}, {} in {} of {}",
+            plural(t.errors, "error"),
+            plural(t.warnings, "warning"),
+            t.files_with_problems,
+            plural(postmortems, "postmortem")
+        )
+    };
+    if t.infos == 0 {
+        line
+    } else {
+        format!("{line}; {}", plural(t.infos, "note"))
     }
-    format!(
-        "{}, {} in {} of {}",
-        plural(t.errors, "error"),
-        plural(t.warnings, "warning"),
-        t.files_with_problems,
-        plural(postmortems, "postmortem")
-    )
 }
 
 #[cfg(test)]
@@ -316,6 +340,9 @@ mod tests {
         let t = tally(&diags);
         assert_eq!(summary_line(t, 40), "1 error, 2 warnings in 2 of 40 postmortems");
         assert_eq!(summary_line(Tally::default(), 1), "no problems in 1 postmortem");
+        let notes = vec![d("a.md", Code::I001), d("a.md", Code::I001)];
+        assert_eq!(summary_line(tally(&notes), 3), "no problems in 3 postmortems; 2 notes");
+        assert_eq!(tally(&notes).files_with_problems, 0);
     }
 
     #[test]
@@ -323,6 +350,7 @@ mod tests {
         assert_eq!(Code::W004.kind(), Kind::Completeness);
         assert_eq!(Diagnostic::new(Code::W004, "f", 1, 1, "m").level, Level::Warning);
         assert_eq!(Diagnostic::new(Code::E004, "f", 1, 1, "m").level, Level::Error);
+        assert_eq!(Diagnostic::new(Code::I001, "f", 1, 1, "m").level, Level::Info);
     }
 
     #[test]

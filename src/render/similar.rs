@@ -450,6 +450,8 @@ const QUERY_TERMS: usize = 24;
 pub(crate) const TOP: usize = 5;
 /// The least similarity (cosine, 0 to 1) shown.
 pub(crate) const THRESHOLD: f64 = 0.05;
+/// The least similarity `check` notes as a likely recurrence (I001).
+pub(crate) const LIKELY: f64 = 0.12;
 /// How many matched words a match names.
 const REASONS: usize = 4;
 
@@ -474,86 +476,131 @@ struct Term {
     fields: u16,
 }
 
-/// The similar postmortems of each of `pms`, best first.
-pub(crate) fn rank(pms: &[&Postmortem]) -> Vec<Vec<Match>> {
-    let stemmer = Stemmer::create(Algorithm::English);
-    let mut vocab: FxMap<String, u32> = FxMap::default();
-    // each word's term, so that a word is stemmed once however often it
-    // comes: a site's words repeat
-    let mut word_terms: FxMap<String, u32> = FxMap::default();
-    // the first form of each stem met, for the reasons
-    let mut surface: Vec<String> = Vec::new();
-    // each postmortem's words, weighted by field, on all cores: (word or
-    // `area:…`/`tags:…` key, weight, fields, is a key)
-    let local: Vec<Vec<(String, f64, u16, bool)>> = pms
-        .par_iter()
-        .map(|pm| {
-            let mut words_of: FxMap<String, (f64, u16, bool)> = FxMap::default();
-            let mut buf = String::new();
-            for field in Field::ALL {
-                for text in field.texts(pm) {
-                    let mut put = |w: &str, key: bool| match words_of.get_mut(w) {
-                        Some(e) => {
+/// How many postmortems a group of [`Chunk`] holds.
+const CHUNK: usize = 256;
+
+/// A group of postmortems' words, each word written once.
+struct Chunk {
+    /// Each word met, in the order first met, and whether it is an
+    /// `area:…` or `tags:…` key rather than a word of text.
+    words: Vec<(String, bool)>,
+    /// Each postmortem's words by their number in `words`, in that order:
+    /// (number, sum of field weights, fields).
+    docs: Vec<Vec<(u32, f64, u16)>>,
+}
+
+impl Chunk {
+    fn of(group: &[&Postmortem]) -> Chunk {
+        let mut numbers: FxMap<String, u32> = FxMap::default();
+        let mut words: Vec<(String, bool)> = Vec::new();
+        let mut buf = String::new();
+        let mut of_doc: FxMap<u32, (f64, u16)> = FxMap::default();
+        let docs = group
+            .iter()
+            .map(|pm| {
+                of_doc.clear();
+                for field in Field::ALL {
+                    for text in field.texts(pm) {
+                        let mut put = |w: &str, key: bool| {
+                            let n = match numbers.get(w) {
+                                Some(&n) => n,
+                                None => {
+                                    let n = words.len() as u32;
+                                    numbers.insert(w.to_string(), n);
+                                    words.push((w.to_string(), key));
+                                    n
+                                }
+                            };
+                            let e = of_doc.entry(n).or_insert((0.0, 0));
                             e.0 += field.weight();
                             e.1 |= field.bit();
-                        }
-                        None => {
-                            words_of.insert(w.to_string(), (field.weight(), field.bit(), key));
-                        }
-                    };
-                    match field {
-                        // an area or tag is one term of its own kind
-                        Field::Area | Field::Tags => {
-                            put(&format!("{}:{}", field.name(), text.trim().to_lowercase()), true)
-                        }
-                        _ => {
-                            for w in text.split(|c: char| !c.is_alphanumeric()) {
-                                if let Some(w) = word(w, &mut buf) {
-                                    put(w, false);
+                        };
+                        match field {
+                            // an area or tag is one term of its own kind
+                            Field::Area | Field::Tags => {
+                                put(&format!("{}:{}", field.name(), text.trim().to_lowercase()), true)
+                            }
+                            _ => {
+                                for w in text.split(|c: char| !c.is_alphanumeric()) {
+                                    if let Some(w) = word(w, &mut buf) {
+                                        put(w, false);
+                                    }
                                 }
                             }
                         }
                     }
                 }
-            }
-            let mut list: Vec<(String, f64, u16, bool)> =
-                words_of.into_iter().map(|(w, (weight, fields, key))| (w, weight, fields, key)).collect();
-            // in a fixed order, so that terms are numbered the same in every build
-            list.sort_by(|a, b| a.0.cmp(&b.0));
-            list
+                let mut list: Vec<(u32, f64, u16)> = of_doc.iter().map(|(&n, &(w, f))| (n, w, f)).collect();
+                list.sort_unstable_by_key(|t| t.0);
+                list
+            })
+            .collect();
+        Chunk { words, docs }
+    }
+}
+
+/// The similar postmortems of each of `pms`, best first.
+pub(crate) fn rank(pms: &[&Postmortem]) -> Vec<Vec<Match>> {
+    rank_only(pms, |_| true)
+}
+
+/// [`rank`] for the postmortems `wanted` picks (by index); the others get
+/// no list. Every postmortem still counts in how rare a word is.
+pub(crate) fn rank_only(pms: &[&Postmortem], wanted: impl Fn(usize) -> bool + Sync) -> Vec<Vec<Match>> {
+    // each group of postmortems, on all cores, numbers the words it meets
+    // once, so that a word costs one allocation per group, not per
+    // postmortem
+    let chunks: Vec<Chunk> = pms.par_chunks(CHUNK).map(Chunk::of).collect();
+    // then the site's terms: the stems, numbered in the order first met,
+    // each word stemmed once however often it comes
+    let stemmer = Stemmer::create(Algorithm::English);
+    let mut vocab: FxMap<String, u32> = FxMap::default();
+    let mut word_terms: FxMap<&str, u32> = FxMap::default();
+    // the first form of each stem met, for the reasons
+    let mut surface: Vec<String> = Vec::new();
+    let maps: Vec<Vec<u32>> = chunks
+        .iter()
+        .map(|c| {
+            c.words
+                .iter()
+                .map(|(w, key)| {
+                    *word_terms.entry(w.as_str()).or_insert_with(|| {
+                        let stem = if *key { w.clone() } else { stemmer.stem(w).into_owned() };
+                        let next = vocab.len() as u32;
+                        *vocab.entry(stem).or_insert_with(|| {
+                            // an area or tag is shown as its name
+                            surface.push(match w.split_once(':').filter(|_| *key) {
+                                Some((_, name)) => name.to_string(),
+                                None => w.clone(),
+                            });
+                            next
+                        })
+                    })
+                })
+                .collect()
         })
         .collect();
-    let mut docs: Vec<Vec<Term>> = Vec::with_capacity(pms.len());
-    for list in local {
-        let mut terms: FxMap<u32, (f64, u16)> = FxMap::default();
-        for (w, weight, fields, key) in list {
-            let id = match word_terms.get(&w) {
-                Some(&id) => id,
-                None => {
-                    let stem = if key { w.clone() } else { stemmer.stem(&w).into_owned() };
-                    let next = vocab.len() as u32;
-                    let id = *vocab.entry(stem).or_insert_with(|| {
-                        // an area or tag is shown as its name
-                        surface.push(if key {
-                            w.split_once(':').map_or(w.clone(), |(_, n)| n.to_string())
-                        } else {
-                            w.clone()
-                        });
-                        next
-                    });
-                    word_terms.insert(w, id);
-                    id
-                }
-            };
-            let e = terms.entry(id).or_insert((0.0, 0));
-            e.0 += weight;
-            e.1 |= fields;
-        }
-        let mut terms: Vec<Term> =
-            terms.into_iter().map(|(id, (weight, fields))| Term { id, weight, fields }).collect();
-        terms.sort_by_key(|t| t.id);
-        docs.push(terms);
-    }
+    let mut docs: Vec<Vec<Term>> = chunks
+        .par_iter()
+        .zip(maps.par_iter())
+        .flat_map_iter(|(c, map)| {
+            c.docs.iter().map(move |list| {
+                let mut terms: Vec<Term> =
+                    list.iter().map(|&(n, weight, fields)| Term { id: map[n as usize], weight, fields }).collect();
+                terms.sort_by_key(|t| t.id);
+                // two words of one stem are one term
+                terms.dedup_by(|t, kept| {
+                    let same = t.id == kept.id;
+                    if same {
+                        kept.weight += t.weight;
+                        kept.fields |= t.fields;
+                    }
+                    same
+                });
+                terms
+            })
+        })
+        .collect();
     let n = docs.len() as f64;
     let mut df = vec![0u32; vocab.len()];
     for d in &docs {
@@ -564,7 +611,7 @@ pub(crate) fn rank(pms: &[&Postmortem]) -> Vec<Vec<Match>> {
     // weights: (1 + ln(1 + tf)) × idf, then each vector to length 1
     for d in &mut docs {
         for t in d.iter_mut() {
-            t.weight = (1.0 + t.weight.ln_1p()) * (n / f64::from(df[t.id as usize])).ln();
+            t.weight = (1.0 + t.weight.ln_1p()) * (n / f64::from(df[t.id as usize])).ln_1p();
         }
         let norm = d.iter().map(|t| t.weight * t.weight).sum::<f64>().sqrt();
         for t in d.iter_mut() {
@@ -585,6 +632,9 @@ pub(crate) fn rank(pms: &[&Postmortem]) -> Vec<Vec<Match>> {
         .map_init(
             || (vec![0.0f64; docs.len()], Vec::<u32>::new()),
             |(acc, touched), i| {
+                if !wanted(i) {
+                    return Vec::new();
+                }
                 let mut query: Vec<&Term> = docs[i].iter().filter(|t| t.weight > 0.0).collect();
                 query.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.id.cmp(&b.id)));
                 query.truncate(QUERY_TERMS);
@@ -662,14 +712,18 @@ fn word<'b>(token: &str, buf: &'b mut String) -> Option<&'b str> {
         }
         buf.extend(token.chars().flat_map(char::to_lowercase));
     }
-    if let Ok(k) = SAME.binary_search_by_key(&buf.as_str(), |(w, _)| w) {
-        return Some(SAME[k].1);
+    match KNOWN.get(buf.as_str()) {
+        Some(&same) => same,
+        None if buf.len() < 3 => None,
+        None => Some(buf.as_str()),
     }
-    if buf.len() < 3 {
-        return None;
-    }
-    STOP.binary_search(&buf.as_str()).is_err().then_some(buf.as_str())
 }
+
+/// The stop words (to nothing) and the words counted as another, in one
+/// map: every word of every postmortem is looked up here.
+static KNOWN: std::sync::LazyLock<FxMap<&'static str, Option<&'static str>>> = std::sync::LazyLock::new(|| {
+    STOP.iter().map(|&w| (w, None)).chain(SAME.iter().map(|&(w, same)| (w, Some(same)))).collect()
+});
 
 #[cfg(test)]
 mod tests {
@@ -819,9 +873,10 @@ mod tests {
     }
 
     #[test]
-    fn word_lists_are_sorted_for_binary_search() {
+    fn word_lists_are_sorted_without_repeats_and_apart() {
         assert!(STOP.windows(2).all(|w| w[0] < w[1]));
         assert!(SAME.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(KNOWN.len(), STOP.len() + SAME.len(), "a word is both a stop word and a short form");
     }
 
     #[test]

@@ -85,3 +85,49 @@ fn recurrences_in_other_words_find_each_other_and_lookalikes_rank_below_them() {
     // every match says why, in words of what happened or labels
     assert!(similar.values().flatten().all(|(_, reasons)| !reasons.is_empty()));
 }
+
+/// A finished earlier postmortem and a later one that tells the same cause
+/// in other words.
+fn earlier_and_later(later_status: &str, related: &str) -> TestSite {
+    let earlier = COMPLETE.replace("title: Checkout failed", "title: Checkout handshakes failed").replace(
+        "five_whys:",
+        "root_cause: The certificate renewal job failed silently, so the certificate expired.\nfive_whys:",
+    );
+    let later = COMPLETE
+        .replace("title: Checkout failed", "title: Partner webhooks rejected")
+        .replace("area: payments", "area: integrations")
+        .replace("2024-03-14", "2024-09-02")
+        .replace("2024-04-01", "2024-10-01")
+        .replace("2024-04-15", "2024-10-15")
+        .replace("status: final", &format!("status: {later_status}\n{related}"))
+        .replace("five_whys:", "root_cause: \"Our cert expired because nothing renewed it: the renewal automation skipped it.\"\nfive_whys:");
+    site("title = \"t\"\n", &[("2024-03-14-handshakes.md", &earlier), ("2024-09-02-webhooks.md", &later)])
+}
+
+#[test]
+fn check_notes_a_likely_recurrence_in_a_draft_without_failing() {
+    let s = earlier_and_later("draft", "");
+    let r = s.run(&["check", "--strict", "--format", "json", "--today", "2024-09-03"]);
+    assert_eq!(r.code, 0, "a note never fails a check, even --strict: {}{}", r.stdout, r.stderr);
+    let diags: Value = serde_json::from_str(&r.stdout).unwrap();
+    let notes: Vec<&Value> = diags.as_array().unwrap().iter().filter(|d| d["code"] == "I001").collect();
+    assert_eq!(notes.len(), 1, "{diags:#}");
+    assert_eq!(notes[0]["level"], "info");
+    assert_eq!(notes[0]["file"], "content/2024-09-02-webhooks.md");
+    let message = notes[0]["message"].as_str().unwrap();
+    assert!(message.contains("`2024-03-14-handshakes`") && message.contains("certificate (root cause)"), "{message}");
+    assert!(notes[0]["hint"].as_str().unwrap().contains("related: [2024-03-14-handshakes]"));
+    assert!(r.stderr.contains("no problems in 2 postmortems; 1 note"), "{}", r.stderr);
+    // a notice in GitHub's format
+    let r = s.run(&["check", "--format", "github", "--today", "2024-09-03"]);
+    assert!(r.stdout.starts_with("::notice file=content/2024-09-02-webhooks.md,line=1,"), "{}", r.stdout);
+}
+
+#[test]
+fn check_notes_no_recurrence_once_linked_or_final() {
+    for (status, related) in [("draft", "related: [2024-03-14-handshakes]"), ("final", "")] {
+        let r = earlier_and_later(status, related).run(&["check", "--format", "json", "--today", "2024-09-03"]);
+        assert_eq!(r.code, 0, "{}", r.stdout);
+        assert!(!r.stdout.contains("I001"), "{status} {related}: {}", r.stdout);
+    }
+}
