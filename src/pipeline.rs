@@ -178,8 +178,9 @@ pub fn finish(cfg: &Config, state: &mut State, rest: Rest, out: &Path) -> Result
     let wanted = |r: &Route| *r != own && (crate::render::pages::depends_on(&site, r, &change) || new(r));
     let sink = crate::render::Counting::new(crate::publish::InPlace(out.to_path_buf()));
     // its own share of the exports, and those of the postmortems whose
-    // similar ones changed
-    let mut shares: Vec<usize> = change.similar.iter().filter_map(|id| site.index_of(id)).collect();
+    // similar ones or possible recurrences changed
+    let mut shares: Vec<usize> =
+        change.similar.iter().chain(&change.recurrences).filter_map(|id| site.index_of(id)).collect();
     shares.push(rest.index);
     shares.sort_unstable();
     shares.dedup();

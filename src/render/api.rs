@@ -5,6 +5,7 @@ use super::{Emit, OutputFile};
 use crate::config::Config;
 use crate::metrics::{ItemState, Metrics, Period, Summary};
 use crate::model::{ActionItem, Postmortem, Report};
+use crate::render::recurrence::Recurrence;
 use crate::render::similar::Match;
 use crate::routes::{Export, Route};
 use serde::ser::SerializeMap;
@@ -93,6 +94,8 @@ struct PostmortemJson<'a> {
     review_overdue: bool,
     /// The postmortems most like it by what happened, best first.
     similar: Vec<SimilarJson<'a>>,
+    /// The earlier postmortems it may be a recurrence of, by start.
+    recurrence_of: Vec<RecurrenceJson<'a>>,
     action_items: Vec<ItemJson<'a>>,
 }
 
@@ -102,6 +105,16 @@ struct SimilarJson<'a> {
     /// Cosine similarity, rounded to 3 places.
     score: f64,
     reasons: &'a [String],
+}
+
+#[derive(Serialize)]
+struct RecurrenceJson<'a> {
+    id: &'a str,
+    /// One of its `prevent` items was closed done before this started.
+    after_fix: bool,
+    /// That item's id, and the day it was closed.
+    item: Option<&'a str>,
+    closed: Option<String>,
 }
 
 /// `{"median": …, "median_ci95": [lo, hi] or null, "p90": …}`
@@ -239,7 +252,7 @@ fn pm_json<'a>(
     reports: &'a [Report],
     m: &'a Metrics,
     cfg: &Config,
-    similar: &'a [Match],
+    learned: Learned<'a>,
     i: usize,
 ) -> PostmortemJson<'a> {
     let pm = &pms[i];
@@ -282,12 +295,26 @@ fn pm_json<'a>(
         },
         review_due: m.reviews[i].due.map(|d| d.format("%Y-%m-%d").to_string()),
         review_overdue: m.reviews[i].overdue,
-        similar: similar
+        similar: learned
+            .similar
             .iter()
             .map(|s| SimilarJson {
                 id: &pms[s.index].id,
                 score: (s.score * 1000.0).round() / 1000.0,
                 reasons: &s.reasons,
+            })
+            .collect(),
+        recurrence_of: learned
+            .recurrence_of
+            .into_iter()
+            .map(|r| {
+                let fix = r.fix.as_ref();
+                RecurrenceJson {
+                    id: &pms[r.earlier].id,
+                    after_fix: fix.is_some(),
+                    item: fix.map(|f| pms[r.earlier].action_items[f.item].id.as_str()),
+                    closed: fix.map(|f| f.closed.format("%Y-%m-%d").to_string()),
+                }
             })
             .collect(),
         action_items: pm.action_items.iter().zip(&m.items[i]).map(|(it, s)| item_json(None, it, s)).collect(),
@@ -310,21 +337,27 @@ fn sizes(pms: &[Postmortem]) -> (usize, usize) {
 /// memory at a time. `pms` must be in the site's order (started, then id)
 /// and `m` computed from the same slice.
 pub fn exports(pms: &[Postmortem], reports: &[Report], m: &Metrics, cfg: &Config, emit: Emit) -> std::io::Result<()> {
-    let similar = crate::render::similar::rank(&pms.iter().collect::<Vec<_>>());
-    exports_with(pms, reports, m, cfg, &similar, emit)
+    let site = crate::render::site::Site::new(pms, reports, m, cfg);
+    exports_of(&site, emit)
 }
 
-/// [`exports`] with every postmortem's similar ones already ranked.
-pub(crate) fn exports_with(
-    pms: &[Postmortem],
-    reports: &[Report],
-    m: &Metrics,
-    cfg: &Config,
-    similar: &[Vec<Match>],
-    emit: Emit,
-) -> std::io::Result<()> {
+/// What was learned across incidents about one postmortem.
+pub(crate) struct Learned<'a> {
+    pub(crate) similar: &'a [Match],
+    pub(crate) recurrence_of: Vec<&'a Recurrence>,
+}
+
+impl<'a> Learned<'a> {
+    pub(crate) fn of(site: &'a crate::render::site::Site, i: usize) -> Learned<'a> {
+        Learned { similar: site.similar(i), recurrence_of: site.recurrence_of(i).collect() }
+    }
+}
+
+/// [`exports`] of a site, with what it has already worked out.
+pub(crate) fn exports_of(site: &crate::render::site::Site, emit: Emit) -> std::io::Result<()> {
+    let (pms, reports, m, cfg) = (site.pms, site.reports, site.m, site.cfg);
     let (pm_size, item_size) = sizes(pms);
-    let posts = Rows(|| (0..pms.len()).map(|i| pm_json(pms, reports, m, cfg, &similar[i], i)));
+    let posts = Rows(|| (0..pms.len()).map(|i| pm_json(pms, reports, m, cfg, Learned::of(site, i), i)));
     emit(to_file(Export::PostmortemsJson, &posts, false, pm_size))?;
     let items = Rows(|| (0..pms.len()).flat_map(|i| items_json(pms, m, i)));
     emit(to_file(Export::ActionItemsJson, &items, false, item_size))?;
@@ -339,11 +372,11 @@ pub(crate) fn parts(
     reports: &[Report],
     m: &Metrics,
     cfg: &Config,
-    similar: &[Match],
+    learned: Learned,
     i: usize,
 ) -> (Vec<u8>, Vec<u8>) {
     // serializing cannot fail: see to_file
-    let entry = serde_json::to_vec(&pm_json(pms, reports, m, cfg, similar, i)).unwrap_or_default();
+    let entry = serde_json::to_vec(&pm_json(pms, reports, m, cfg, learned, i)).unwrap_or_default();
     let mut items = Vec::new();
     for (k, it) in items_json(pms, m, i).enumerate() {
         if k > 0 {

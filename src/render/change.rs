@@ -7,6 +7,7 @@
 //! keep. Each page module's `depends_on` reads it.
 
 use super::pages::default_trends;
+use super::recurrence::{find as find_recurrences, Recurrence};
 use super::related::related_to;
 use super::site::{Site, Taxonomy};
 use super::view::{item_row, pm_row, ItemRow};
@@ -14,6 +15,7 @@ use crate::metrics::Metrics;
 use crate::model::{Postmortem, Report};
 use crate::routes::ItemGroup;
 use crate::text::name_slug;
+use std::collections::BTreeSet;
 
 #[derive(Debug, Default)]
 pub(crate) struct Change {
@@ -66,6 +68,11 @@ pub(crate) struct Change {
     /// Ids of the postmortems whose similar postmortems (or their rows)
     /// are not what they were.
     pub(crate) similar: Vec<String>,
+    /// Ids of the postmortems whose possible recurrences (or their rows)
+    /// are not what they were.
+    pub(crate) recurrences: Vec<String>,
+    /// The fixes that may not have held (or their rows) differ.
+    pub(crate) unheld: bool,
     /// The list of quarters or of areas differs: every quarter's row.
     pub(crate) layout: bool,
     /// The trends view the navigation leads to differs: every page.
@@ -131,6 +138,33 @@ impl Change {
                 .map(|i| after.pms[i].id.clone())
                 .collect()
         };
+        let (recurrences, unheld) = {
+            let after_refs: Vec<&Postmortem> = after.pms.iter().collect();
+            let mut before_refs = after_refs.clone();
+            before_refs[x] = before;
+            let was = find_recurrences(&before_refs, before_similar, cfg.timezone);
+            let now = after.recurrences();
+            // a recurrence as the pages show it: the two postmortems, and
+            // the fix's item and day
+            let key = |pms: &[&Postmortem], r: &Recurrence| {
+                let fix = r.fix.as_ref().map(|f| (pms[r.earlier].action_items[f.item].id.clone(), f.closed));
+                (r.earlier, r.later, fix)
+            };
+            let was_keys: BTreeSet<_> = was.iter().map(|r| key(&before_refs, r)).collect();
+            let now_keys: BTreeSet<_> = now.iter().map(|r| key(&after_refs, r)).collect();
+            let row_changed = row_before != *after.row(x);
+            let with_x = |r: &&Recurrence| r.earlier == x || r.later == x;
+            let mut ids: BTreeSet<usize> = was_keys.symmetric_difference(&now_keys).flat_map(|k| [k.0, k.1]).collect();
+            if row_changed {
+                ids.extend(was.iter().chain(now).filter(with_x).flat_map(|r| [r.earlier, r.later]));
+            }
+            let fixed = |keys: &BTreeSet<_>| {
+                keys.iter().filter(|k: &&(usize, usize, Option<_>)| k.2.is_some()).cloned().collect::<Vec<_>>()
+            };
+            let unheld = fixed(&was_keys) != fixed(&now_keys)
+                || (row_changed && now.iter().filter(with_x).any(|r| r.fix.is_some()));
+            (ids.into_iter().map(|i| after.pms[i].id.clone()).collect(), unheld)
+        };
         let (qb, qa) = (&before_m.quarters, &after.m.quarters);
         let layout = qb.len() != qa.len()
             || qb.iter().zip(qa).any(|(b, a)| b.period != a.period)
@@ -154,6 +188,8 @@ impl Change {
             tags: slugs([Taxonomy::Tag.names(before), Taxonomy::Tag.names(is)].concat()),
             related: related.into_iter().map(|j| after.pms[j].id.clone()).collect(),
             similar,
+            recurrences,
+            unheld,
             owners: slugs(
                 items_before.iter().chain(items_after.iter().copied()).map(|r| ItemGroup::Owner.name(r)).collect(),
             ),

@@ -26,7 +26,7 @@ struct PmParts {
 
 fn pm_parts(site: &Site, i: usize) -> PmParts {
     let (pms, m, cfg) = (site.pms, site.m, site.cfg);
-    let (json, items_json) = api::parts(pms, site.reports, m, cfg, site.similar(i), i);
+    let (json, items_json) = api::parts(pms, site.reports, m, cfg, api::Learned::of(site, i), i);
     let (csv, items_csv) = csv::parts(pms, site.reports, m, cfg, i);
     PmParts { json, items_json, csv, items_csv, search: search::part(site.row(i)) }
 }
@@ -38,7 +38,7 @@ pub(crate) fn write(site: &Site, kept: Option<(&mut Parts, &[usize])>, emit: Emi
     let (pms, m, cfg) = (site.pms, site.m, site.cfg);
     let Some((parts, changed)) = kept else {
         emit(search::index(&site.all_rows()))?;
-        api::exports_with(pms, site.reports, m, cfg, site.similar_all(), emit)?;
+        api::exports_of(site, emit)?;
         return csv::exports(pms, site.reports, m, cfg, emit);
     };
     if parts.by_pm.len() != pms.len() {

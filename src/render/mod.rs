@@ -9,6 +9,7 @@ pub(crate) mod exports;
 pub(crate) mod feed;
 pub(crate) mod markdown;
 pub(crate) mod pages;
+pub(crate) mod recurrence;
 pub(crate) mod related;
 pub(crate) mod relative;
 pub(crate) mod search;

@@ -4,6 +4,7 @@
 //! groups, the order of the action-item tracker, and from these the route
 //! of every file the site has.
 
+use super::recurrence::Recurrence;
 use super::related::Related;
 use super::similar::{Match, Ranked};
 use super::view::{item_row, pm_row, ItemRow, PmRow};
@@ -136,6 +137,16 @@ pub(crate) struct Site<'a> {
     tracker: OnceLock<(Vec<usize>, Vec<Vec<usize>>)>,
     item_groups: OnceLock<[BTreeMap<String, Items>; 2]>,
     similar: OnceLock<Ranked>,
+    recurrences: OnceLock<Recurrences>,
+}
+
+/// The site's possible recurrences, and for each postmortem the ones in
+/// which it is the later or the earlier postmortem (indices into `all`).
+#[derive(Debug)]
+struct Recurrences {
+    all: Vec<Recurrence>,
+    of: Vec<Vec<usize>>,
+    after: Vec<Vec<usize>>,
 }
 
 impl<'a> Site<'a> {
@@ -162,6 +173,7 @@ impl<'a> Site<'a> {
             tracker: OnceLock::new(),
             item_groups: OnceLock::new(),
             similar: OnceLock::new(),
+            recurrences: OnceLock::new(),
         }
     }
 
@@ -244,6 +256,36 @@ impl<'a> Site<'a> {
 
     fn similar_shared_ref(&self) -> &Ranked {
         self.similar.get_or_init(|| Arc::new(super::similar::rank(&self.pms.iter().collect::<Vec<_>>())))
+    }
+
+    fn recurrence_index(&self) -> &Recurrences {
+        self.recurrences.get_or_init(|| {
+            let refs: Vec<&Postmortem> = self.pms.iter().collect();
+            let all = super::recurrence::find(&refs, self.similar_all(), self.cfg.timezone);
+            let (mut of, mut after) = (vec![Vec::new(); self.pms.len()], vec![Vec::new(); self.pms.len()]);
+            for (k, r) in all.iter().enumerate() {
+                of[r.later].push(k);
+                after[r.earlier].push(k);
+            }
+            Recurrences { all, of, after }
+        })
+    }
+
+    /// Every possible recurrence of the site, by the later postmortem.
+    pub(crate) fn recurrences(&self) -> &[Recurrence] {
+        &self.recurrence_index().all
+    }
+
+    /// The earlier postmortems that postmortem `i` may be a recurrence of.
+    pub(crate) fn recurrence_of(&self, i: usize) -> impl Iterator<Item = &Recurrence> {
+        let r = self.recurrence_index();
+        r.of[i].iter().map(|&k| &r.all[k])
+    }
+
+    /// The later postmortems that may be recurrences of postmortem `i`.
+    pub(crate) fn recurred_in(&self, i: usize) -> impl Iterator<Item = &Recurrence> {
+        let r = self.recurrence_index();
+        r.after[i].iter().map(|&k| &r.all[k])
     }
 
     /// The site with every postmortem's similar ones already ranked (for

@@ -131,3 +131,49 @@ fn check_notes_no_recurrence_once_linked_or_final() {
         assert!(!r.stdout.contains("I001"), "{status} {related}: {}", r.stdout);
     }
 }
+
+/// The earlier postmortem's `prevent` item PAY-101 closed done on `closed`;
+/// the later incident started on 2024-09-02.
+fn fixed_on(closed: &str) -> TestSite {
+    let s = earlier_and_later("final", "");
+    let earlier = std::fs::read_to_string(s.path().join("content/2024-03-14-handshakes.md")).unwrap().replace(
+        "  - title: Load test\n    kind: prevent\n    owner: dana\n    due: 2024-04-15\n",
+        &format!("  - id: PAY-101\n    title: Load test\n    kind: prevent\n    owner: dana\n    due: 2024-04-15\n    status: done\n    closed: {closed}\n"),
+    );
+    s.postmortem("2024-03-14-handshakes.md", &earlier)
+}
+
+#[test]
+fn a_recurrence_after_a_fix_closed_the_day_before_and_not_the_day_after() {
+    for (closed, after_fix) in [("2024-09-01", true), ("2024-09-03", false)] {
+        let s = fixed_on(closed);
+        let out = s.path().join("public");
+        let r = s.run(&["build", "--output", out.to_str().unwrap(), "--today", "2024-12-01"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let pms: Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("api/postmortems.json")).unwrap()).unwrap();
+        let later = &pms[1];
+        assert_eq!(later["id"], "2024-09-02-webhooks");
+        let (item, day) =
+            if after_fix { (Value::from("PAY-101"), Value::from(closed)) } else { (Value::Null, Value::Null) };
+        let want =
+            serde_json::json!([{"id": "2024-03-14-handshakes", "after_fix": after_fix, "item": item, "closed": day}]);
+        assert_eq!(later["recurrence_of"], want, "closed {closed}");
+        assert_eq!(pms[0]["recurrence_of"], serde_json::json!([]));
+
+        let page = |id: &str| std::fs::read_to_string(out.join(format!("postmortems/{id}/index.html"))).unwrap();
+        let (earlier_page, later_page) = (page("2024-03-14-handshakes"), page("2024-09-02-webhooks"));
+        let trends = std::fs::read_to_string(out.join("trends/index.html")).unwrap();
+        assert!(later_page.contains("Possible recurrence of"), "closed {closed}");
+        if after_fix {
+            assert!(later_page.contains("after <strong>PAY-101</strong>, a prevent item, was closed on 2024-09-01"));
+            assert!(earlier_page.contains("May not have held"), "closed {closed}");
+            assert!(trends.contains("Fixes that may not have held") && trends.contains("closed 2024-09-01"));
+        } else {
+            assert!(later_page.contains("none of its prevent items was done before this one started"));
+            // closed 2024-09-03, today 2024-12-01: 89 days, nothing since
+            assert!(earlier_page.contains("Has held for 89 days"), "closed {closed}");
+            assert!(!trends.contains("Fixes that may not have held"));
+        }
+    }
+}

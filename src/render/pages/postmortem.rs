@@ -11,6 +11,29 @@ use serde::Serialize;
 
 /// What only a postmortem's own page shows, in the order a theme that
 /// iterates `detail` has always seen.
+/// An earlier postmortem this one may be a recurrence of.
+#[derive(Serialize)]
+struct SeenRow<'a> {
+    row: &'a view::PmRow,
+    /// Its `prevent` item closed done last before this one started.
+    item: Option<&'a str>,
+    closed: Option<String>,
+}
+
+/// A `prevent` item of this postmortem closed done, and how it fared.
+#[derive(Serialize)]
+struct FixRow<'a> {
+    id: &'a str,
+    /// The writer gave the id (a generated `<postmortem>#n` is not shown).
+    given_id: bool,
+    title: &'a str,
+    closed: String,
+    /// Days it has held, when nothing similar came back after it.
+    days: Option<i64>,
+    /// The similar incidents that started after it was closed.
+    broken_by: Vec<&'a view::PmRow>,
+}
+
 #[derive(Serialize)]
 struct Detail<'a> {
     authors: &'a [String],
@@ -129,6 +152,35 @@ pub(super) fn render(r: &Renderer, id: &str) -> Result<OutputFile, RenderError> 
         )
         .collect();
     ctx.insert("similar", &similar);
+    let seen_before: Vec<SeenRow> = site
+        .recurrence_of(i)
+        .map(|rec| {
+            let fix = rec.fix.as_ref();
+            SeenRow {
+                row: site.row(rec.earlier),
+                item: fix.map(|f| site.pms[rec.earlier].action_items[f.item].id.as_str()),
+                closed: fix.map(|f| f.closed.format("%Y-%m-%d").to_string()),
+            }
+        })
+        .collect();
+    ctx.insert("seen_before", &seen_before);
+    let refs: Vec<&crate::model::Postmortem> = site.pms.iter().collect();
+    let recurred: Vec<&crate::render::recurrence::Recurrence> = site.recurred_in(i).collect();
+    let fixes: Vec<FixRow> = crate::render::recurrence::held(&refs, &recurred, i, cfg.timezone, m.today)
+        .into_iter()
+        .map(|h| {
+            let item = &pm.action_items[h.fix.item];
+            FixRow {
+                id: &item.id,
+                given_id: !view::is_generated_id(&item.id, &pm.id),
+                title: item.title.as_deref().unwrap_or(""),
+                closed: h.fix.closed.format("%Y-%m-%d").to_string(),
+                days: h.days,
+                broken_by: h.broken_by.into_iter().map(|k| site.row(k)).collect(),
+            }
+        })
+        .collect();
+    ctx.insert("fixes", &fixes);
     r.render("postmortem.html", &Route::Postmortem(pm.id.clone()), &site.row(i).title, "Postmortems", ctx)
 }
 
@@ -209,7 +261,10 @@ fn recovery(d: &crate::metrics::Durations) -> Option<String> {
 }
 
 /// Its own page shows everything of it; another page shows it among its
-/// related postmortems, or its similar ones.
+/// related postmortems, its similar ones or its possible recurrences.
 pub(super) fn depends_on(id: &str, c: &Change) -> bool {
-    id == c.id || ((c.row || c.ranking) && c.related.iter().any(|r| r == id)) || c.similar.iter().any(|s| s == id)
+    id == c.id
+        || ((c.row || c.ranking) && c.related.iter().any(|r| r == id))
+        || c.similar.iter().any(|s| s == id)
+        || c.recurrences.iter().any(|s| s == id)
 }

@@ -9,7 +9,7 @@ use crate::diagnostic::Diagnostic;
 use crate::metrics::{Durations, Metrics, Period, PeriodItems, Summary};
 use crate::render::charts::{self, palette, Series};
 use crate::render::site::Site;
-use crate::render::view::Link;
+use crate::render::view::{Link, PmRow};
 use crate::render::OutputFile;
 use crate::routes::{Per, Route};
 use std::fmt::Display;
@@ -80,6 +80,45 @@ pub(super) fn render(r: &Renderer, per: Per) -> Result<OutputFile, RenderError> 
     }
 }
 
+/// How many fixes that may not have held the trends pages list.
+const UNHELD: usize = 20;
+
+/// A possible recurrence after a fix.
+#[derive(serde::Serialize)]
+struct UnheldRow<'a> {
+    later: &'a PmRow,
+    earlier: &'a PmRow,
+    item: &'a str,
+    closed: String,
+    /// Days from the fix's close to the later incident's start day.
+    days: i64,
+}
+
+/// The newest possible recurrences after a fix, newest first, and how
+/// many there are in all.
+fn unheld<'a>(site: &'a Site) -> (Vec<UnheldRow<'a>>, usize) {
+    let mut all: Vec<&crate::render::recurrence::Recurrence> =
+        site.recurrences().iter().filter(|r| r.fix.is_some()).collect();
+    // the site's order is by start: the newest last
+    all.sort_by(|a, b| b.later.cmp(&a.later).then(a.earlier.cmp(&b.earlier)));
+    let rows = all
+        .iter()
+        .take(UNHELD)
+        .filter_map(|rec| {
+            let fix = rec.fix.as_ref()?;
+            let started = crate::metrics::start_day(&site.pms[rec.later], site.cfg.timezone)?;
+            Some(UnheldRow {
+                later: site.row(rec.later),
+                earlier: site.row(rec.earlier),
+                item: &site.pms[rec.earlier].action_items[fix.item].id,
+                closed: fix.closed.format("%Y-%m-%d").to_string(),
+                days: (started - fix.closed).num_days(),
+            })
+        })
+        .collect();
+    (rows, all.len())
+}
+
 /// The trends counted by `per`: its charts and tables.
 fn view<P: Display>(r: &Renderer, ps: &[Period<P>], rows: &[PeriodRow], per: Per) -> Result<OutputFile, RenderError> {
     let (cfg, m) = (r.site.cfg, r.site.m);
@@ -142,6 +181,9 @@ fn view<P: Display>(r: &Renderer, ps: &[Period<P>], rows: &[PeriodRow], per: Per
             "items": items_chart(ps, labels, noun)?,
         }),
     );
+    let (unheld, unheld_total) = unheld(r.site);
+    ctx.insert("unheld", &unheld);
+    ctx.insert("unheld_total", &unheld_total);
     let title = match per {
         Per::Quarter => "Trends",
         Per::Year => "Trends by year",
@@ -247,5 +289,5 @@ fn items_chart<P>(ps: &[Period<P>], labels: &[String], noun: &str) -> Result<Str
 
 /// It shows figures only.
 pub(super) fn depends_on(c: &Change) -> bool {
-    c.figures()
+    c.figures() || c.unheld
 }
