@@ -32,6 +32,25 @@ const TOP_KEYS: &[&str] = &[
     "trust_html",
     "completeness",
     "policy",
+    "taxonomy",
+];
+const TAXONOMY_KEYS: &[&str] = &["contributing_factors"];
+
+/// The contributing factors a site starts with: the SRE Workbook's
+/// postmortem analysis, and what teams add to it most.
+pub(crate) const DEFAULT_FACTORS: &[&str] = &[
+    "binary push",
+    "configuration push",
+    "capacity or load",
+    "dependency failure",
+    "hardware or infrastructure",
+    "network",
+    "certificate or secret expiry",
+    "data corruption",
+    "software bug",
+    "process",
+    "monitoring gap",
+    "unknown",
 ];
 const POLICY_KEYS: &[&str] = &["final_within_days"];
 const COMPLETENESS_KEYS: &[&str] =
@@ -51,6 +70,13 @@ struct RawConfig {
     trust_html: Option<bool>,
     completeness: Option<RawCompleteness>,
     policy: Option<RawPolicy>,
+    taxonomy: Option<RawTaxonomy>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTaxonomy {
+    contributing_factors: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -111,6 +137,8 @@ pub struct Config {
     pub(crate) trust_html: bool,
     pub(crate) completeness: Completeness,
     pub(crate) policy: Policy,
+    /// The contributing factors a postmortem may name, in the site's order.
+    pub(crate) factors: Vec<String>,
 }
 
 impl Config {
@@ -136,6 +164,7 @@ impl Config {
                 due_within_days: BTreeMap::new(),
             },
             policy: Policy::default(),
+            factors: DEFAULT_FACTORS.iter().map(|s| s.to_string()).collect(),
         }
     }
 
@@ -270,6 +299,21 @@ impl Config {
                 ));
             }
         }
+        if let Some(f) = raw.taxonomy.and_then(|t| t.contributing_factors) {
+            let list = f.get_ref();
+            let mut seen = std::collections::HashSet::new();
+            if let Some(b) = list.iter().find(|s| s.trim().is_empty()) {
+                errs.push(at(f.span(), format!("contributing factor `{b}` is blank"), "give every factor a name"));
+            } else if let Some(d) = list.iter().find(|s| !seen.insert(s.trim().to_lowercase())) {
+                errs.push(at(
+                    f.span(),
+                    format!("contributing factor `{d}` is listed twice"),
+                    "list each factor once (names are compared without case)",
+                ));
+            } else {
+                cfg.factors = list.iter().map(|s| s.trim().to_string()).collect();
+            }
+        }
         if errs.is_empty() {
             Ok(cfg)
         } else {
@@ -371,6 +415,8 @@ fn toml_error(text: &str, e: &toml::de::Error) -> Diagnostic {
             COMPLETENESS_KEYS
         } else if msg.contains("final_within_days") {
             POLICY_KEYS
+        } else if msg.contains("contributing_factors") {
+            TAXONOMY_KEYS
         } else {
             TOP_KEYS
         };
@@ -457,6 +503,20 @@ fn completeness(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_scaffold_lists_the_default_factors_and_a_taxonomy_replaces_them() {
+        let scaffold = crate::scaffold::site_files().into_iter().find(|(n, _)| *n == "site.toml").unwrap().1;
+        let cfg = Config::parse(Path::new("."), scaffold).unwrap();
+        assert_eq!(cfg.factors, DEFAULT_FACTORS);
+        let cfg = Config::parse(Path::new("."), "[taxonomy]\ncontributing_factors = [\" flaky test \", \"vendor\"]\n")
+            .unwrap();
+        assert_eq!(cfg.factors, ["flaky test", "vendor"]);
+        let err = Config::parse(Path::new("."), "[taxonomy]\ncontributing_factors = [\"a\", \"A\"]\n").unwrap_err();
+        assert!(err[0].message.contains("listed twice"), "{err:?}");
+        let err = Config::parse(Path::new("."), "[taxonomy]\ncontributing_factor = []\n").unwrap_err();
+        assert_eq!(err[0].hint, "did you mean `contributing_factors`?");
+    }
 
     fn parse(t: &str) -> Result<Config, Vec<Diagnostic>> {
         Config::parse(Path::new("/site"), t)

@@ -34,7 +34,7 @@ pub(crate) mod watch;
 pub mod internals {
     pub use crate::load::decode;
     pub use crate::metrics::{compute, percentile, Quarter};
-    pub use crate::model::{ActionItem, Body, Day, ItemStatus, Postmortem, Report, Stamp, Status, Timeline};
+    pub use crate::model::{ActionItem, Body, Day, ItemStatus, PmKind, Postmortem, Report, Stamp, Status, Timeline};
     pub use crate::parse::{split, FrontMatter};
     pub use crate::render::api::exports;
     pub use crate::render::feed::xml_escape;

@@ -2,7 +2,7 @@
 //! quarters, percentiles, undetected share, action-item states.
 
 use crate::config::Config;
-use crate::model::{ActionItem, Postmortem, Stamp};
+use crate::model::{ActionItem, PmKind, Postmortem, Stamp};
 use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 use std::collections::BTreeMap;
@@ -283,6 +283,9 @@ pub struct Period<P> {
     /// figures are "so far" and are not compared with finished periods.
     pub complete: bool,
     pub incidents: usize,
+    /// Near misses that started in it: counted apart, never in the
+    /// incidents, severities or times.
+    pub near_misses: usize,
     /// Every configured severity, most severe first.
     pub by_severity: Vec<(String, usize)>,
     pub by_area: BTreeMap<String, usize>,
@@ -309,6 +312,7 @@ pub struct TotalItems {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Totals {
     pub incidents: usize,
+    pub near_misses: usize,
     pub by_severity: Vec<(String, usize)>,
     pub by_area: BTreeMap<String, usize>,
     pub ttd: Summary,
@@ -372,9 +376,11 @@ fn periods<P: Span>(
     let mut periods = Vec::new();
     // Bucket incidents once; closed dates once; then walk the periods.
     let mut members: BTreeMap<P, Vec<usize>> = BTreeMap::new();
+    let mut near: BTreeMap<P, Vec<usize>> = BTreeMap::new();
     for (i, s) in starts.iter().enumerate() {
         if let Some(s) = s {
-            members.entry(P::of(*s)).or_default().push(i);
+            let to = if pms[i].kind == PmKind::NearMiss { &mut near } else { &mut members };
+            to.entry(P::of(*s)).or_default().push(i);
         }
     }
     let (Some(&first), Some(&latest)) = (members.keys().next(), members.keys().next_back()) else {
@@ -397,6 +403,7 @@ fn periods<P: Span>(
     let mut p = first;
     loop {
         let idx = members.remove(&p).unwrap_or_default();
+        let near_idx = near.remove(&p).unwrap_or_default();
         let end = p.last_day();
         let pick = |f: fn(&Durations) -> Option<f64>| Summary::of(idx.iter().filter_map(|&i| f(&durs[i])).collect());
         let pd: Vec<Durations> = idx.iter().map(|&i| durs[i]).collect();
@@ -404,6 +411,7 @@ fn periods<P: Span>(
             period: p,
             complete: end < today,
             incidents: idx.len(),
+            near_misses: near_idx.len(),
             by_severity: count_by(idx.iter().filter_map(|&i| pms[i].severity.as_deref()), &cfg.severities),
             by_area: areas(idx.iter().map(|&i| &pms[i])),
             ttd: pick(|d| d.ttd),
@@ -411,7 +419,7 @@ fn periods<P: Span>(
             ttr: pick(|d| d.ttr),
             undetected_share: undetected_share(&pd),
             action_items: PeriodItems {
-                opened: idx.iter().map(|&i| pms[i].action_items.len()).sum(),
+                opened: idx.iter().chain(&near_idx).map(|&i| pms[i].action_items.len()).sum(),
                 closed: closed_in.get(&p).copied().unwrap_or(0),
                 open_at_end: spans.iter().filter(|(s, c)| *s <= end && c.is_none_or(|c| c > end)).count(),
             },
@@ -445,16 +453,21 @@ pub fn compute(pms: &[Postmortem], cfg: &Config, today: NaiveDate) -> Metrics {
     let quarters = periods::<Quarter>(pms, cfg, &durs, &starts, today);
     let years = periods::<Year>(pms, cfg, &durs, &starts, today);
 
-    let all = |f: fn(&Durations) -> Option<f64>| Summary::of(durs.iter().filter_map(f).collect());
+    // near misses are counted apart: no severity, area counts or times
+    let incident = |i: &usize| pms[*i].kind == PmKind::Incident;
+    let incidents: Vec<usize> = (0..pms.len()).filter(incident).collect();
+    let all = |f: fn(&Durations) -> Option<f64>| Summary::of(incidents.iter().filter_map(|&i| f(&durs[i])).collect());
     let flat = || items.iter().flatten();
+    let incident_durs: Vec<Durations> = incidents.iter().map(|&i| durs[i]).collect();
     let total = Totals {
-        incidents: pms.len(),
-        by_severity: count_by(pms.iter().filter_map(|p| p.severity.as_deref()), &cfg.severities),
-        by_area: areas(pms.iter()),
+        incidents: incidents.len(),
+        near_misses: pms.len() - incidents.len(),
+        by_severity: count_by(incidents.iter().filter_map(|&i| pms[i].severity.as_deref()), &cfg.severities),
+        by_area: areas(incidents.iter().map(|&i| &pms[i])),
         ttd: all(|d| d.ttd),
         ttm: all(|d| d.ttm),
         ttr: all(|d| d.ttr),
-        undetected_share: undetected_share(&durs),
+        undetected_share: undetected_share(&incident_durs),
         action_items: TotalItems {
             opened: pms.iter().map(|p| p.action_items.len()).sum(),
             closed: pms.iter().flat_map(|p| &p.action_items).filter(|i| i.closed.is_some()).count(),
@@ -531,6 +544,9 @@ mod tests {
             root_cause: None,
             questions: Default::default(),
             action_items: items,
+            kind: crate::model::PmKind::Incident,
+            contributing_factors: vec![],
+            lucky: None,
             related: vec![],
             body: Body::Memory(String::new()),
         }

@@ -46,6 +46,10 @@ word_enum!(
     Status { Draft = "draft", Review = "review", Final = "final" }
 );
 word_enum!(
+    /// Whether users were hurt, or it nearly happened.
+    PmKind { Incident = "incident", NearMiss = "near_miss" }
+);
+word_enum!(
     /// What an action item is meant to achieve.
     ItemKind { Prevent = "prevent", Detect = "detect", Mitigate = "mitigate", Process = "process" }
 );
@@ -129,6 +133,9 @@ pub struct Postmortem {
     pub title: Option<String>,
     pub severity: Option<String>,
     pub status: Status,
+    /// An incident, or a near miss: counted apart, without severity or
+    /// times in the metrics.
+    pub kind: PmKind,
     pub area: Option<String>,
     pub tags: Vec<String>,
     pub authors: Vec<String>,
@@ -139,6 +146,10 @@ pub struct Postmortem {
     pub trigger: Option<String>,
     pub five_whys: Vec<String>,
     pub root_cause: Option<String>,
+    /// Names from the site's taxonomy, as the taxonomy writes them.
+    pub contributing_factors: Vec<String>,
+    /// Where we got lucky.
+    pub lucky: Option<String>,
     pub questions: Questions,
     pub action_items: Vec<ActionItem>,
     pub related: Vec<String>,

@@ -40,6 +40,8 @@ pub(crate) enum Route {
     TagList,
     /// By slug.
     Tag(String),
+    /// The contributing factors: a Pareto by year, each one's postmortems.
+    Factors,
     NotFound,
     Feed,
     Sitemap,
@@ -121,6 +123,7 @@ const QUARTERS: &str = "quarters/";
 const TRENDS: &str = "trends/";
 const AREAS: &str = "areas/";
 const TAGS: &str = "tags/";
+const FACTORS: &str = "contributing-factors/";
 const STATIC: &str = "static/";
 /// The folder of the list's later pages, under `postmortems/`.
 const LIST_PAGES: &str = "page/";
@@ -151,6 +154,7 @@ impl Route {
             Route::QuarterList,
             Route::AreaList,
             Route::TagList,
+            Route::Factors,
             Route::NotFound,
             Route::Feed,
             Route::Sitemap,
@@ -188,6 +192,7 @@ impl Route {
             Route::Area(slug) => owned(&[AREAS, slug, "/"]),
             Route::TagList => Some(TAGS.into()),
             Route::Tag(slug) => owned(&[TAGS, slug, "/"]),
+            Route::Factors => Some(FACTORS.into()),
             Route::NotFound
             | Route::Feed
             | Route::Sitemap

@@ -117,6 +117,7 @@ fields! {
         required "a one-line statement of what users saw: `title: Checkout API returned 500s for 47 minutes`";
     Top "severity": Text, "`severity: SEV2`", required "`severity: SEV2` — one of the site's severities";
     Top "status": Text, "`status: draft`";
+    Top "kind": Text, "`kind: incident` (or `near_miss`)";
     Top "area": Text, "`area: payments`", required "the product area or service that failed: `area: payments`";
     Top "tags": TextList, "a list: `[a, b]`, or one `- item` per line";
     Top "authors": TextList, "a list: `[a, b]`, or one `- item` per line",
@@ -130,6 +131,8 @@ fields! {
     Top "trigger": Text, "`trigger: deploy`";
     Top "five_whys": TextList, "a list with one `- Why …?` per line";
     Top "root_cause": Text, "`root_cause: …`";
+    Top "contributing_factors": TextList, "a list of the site's factors: `[configuration push, monitoring gap]`";
+    Top "lucky": Text, "text: `lucky: >` and where we got lucky on the next lines";
     Top "questions": Fields(Questions), "a mapping: `questions:` then `  prevent: …` on the next line";
     Top "action_items": FieldsList(Item), "a list with one `- title: …` mapping per item";
     Top "related": TextList, "a list of postmortem ids: `[2023-11-02-payments-timeout]`";
@@ -140,10 +143,10 @@ fields! {
     Timeline "resolved": Text, "`2024-03-14T09:02:00Z`",
         once_final "the root cause was fixed; required once status is final";
     Questions "prevent": Text, "`prevent: we will …`", asks "How can we prevent this problem from happening again?";
-    Questions "similar": Text, "`prevent: we will …`",
+    Questions "similar": Text, "`similar: …`",
         asks "Are there other areas with similar characteristics that we should improve?";
-    Questions "detect": Text, "`prevent: we will …`", asks "If this happens again, how can we catch it earlier?";
-    Questions "mitigate": Text, "`prevent: we will …`", asks "If this happens again, how can we mitigate it sooner?";
+    Questions "detect": Text, "`detect: …`", asks "If this happens again, how can we catch it earlier?";
+    Questions "mitigate": Text, "`mitigate: …`", asks "If this happens again, how can we mitigate it sooner?";
     Item "id": Text, "`id: PAY-101`";
     Item "title": Text, "`title: Alert on pool saturation`";
     Item "kind": Text, "`kind: prevent`";
@@ -153,6 +156,10 @@ fields! {
     Item "closed": Text, "`2024-04-01`";
     Item "link": Text, "`link: https://tracker.example.com/PAY-101`";
 }
+
+/// The required fields a near miss (`kind: near_miss`) need not have: it
+/// hurt no one, so it has no severity, impact or impact times.
+pub(crate) const NOT_ASKED_OF_NEAR_MISSES: &[&str] = &["severity", "impact", "detected", "mitigated", "resolved"];
 
 /// The fields of a level, in order.
 pub(crate) fn at(level: Level) -> impl Iterator<Item = &'static Field> {
@@ -192,7 +199,7 @@ mod tests {
             assert!(field(f.level, f.name).is_some(), "{}", f.name);
         }
         let all: std::collections::HashSet<&str> = FIELDS.iter().map(|f| f.name).collect();
-        assert_eq!(all.len(), 31);
+        assert_eq!(all.len(), 33);
         for other in ["", "Title", "titles", "tag", " id", "id ", "action-items", "due_date"] {
             assert_eq!(field_name(other), None, "{other:?}");
         }

@@ -66,7 +66,7 @@ pub enum Code {
     E008,
     /// Unknown status (of a postmortem or an action item).
     E009,
-    /// Unknown action-item kind.
+    /// Unknown kind of an action item or a postmortem.
     E010,
     /// Unknown detection.
     E011,
@@ -88,6 +88,8 @@ pub enum Code {
     E019,
     /// An id that is not a safe slug.
     E020,
+    /// A contributing factor not in the site's taxonomy.
+    E021,
     /// A required field is missing or empty.
     W001,
     /// Fewer than `min_whys` non-empty, distinct whys.
@@ -162,6 +164,7 @@ impl Code {
             E018 => "E018",
             E019 => "E019",
             E020 => "E020",
+            E021 => "E021",
             W001 => "W001",
             W002 => "W002",
             W003 => "W003",

@@ -8,8 +8,8 @@ use super::node::{Key as MapKey, Mapping, Node as Value};
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{
-    ActionItem, Body, Day, Detection, ItemKind, ItemLines, ItemStatus, Lines, Postmortem, Questions, Stamp, Status,
-    Timeline,
+    ActionItem, Body, Day, Detection, ItemKind, ItemLines, ItemStatus, Lines, PmKind, Postmortem, Questions, Stamp,
+    Status, Timeline,
 };
 use crate::schema::{self, Level};
 use crate::text::closest;
@@ -406,6 +406,8 @@ pub(crate) fn parse_postmortem(
     );
     let status = word(ctx, root, &[Key("status")], Status::WORDS, Status::parse, Code::E009).unwrap_or(Status::Draft);
     let detection = word(ctx, root, &[Key("detection")], Detection::WORDS, Detection::parse, Code::E011);
+    let kind = word(ctx, root, &[Key("kind")], PmKind::WORDS, PmKind::parse, Code::E010).unwrap_or(PmKind::Incident);
+    let contributing_factors = factors(ctx, root);
 
     let mut timeline = Timeline::default();
     if let Some(mut t) = mapping(ctx, root, &[Key("timeline")]) {
@@ -456,6 +458,9 @@ pub(crate) fn parse_postmortem(
         trigger: text(ctx, root, &[Key("trigger")]),
         five_whys: text_list(ctx, root, &[Key("five_whys")]),
         root_cause: text(ctx, root, &[Key("root_cause")]),
+        contributing_factors,
+        lucky: text(ctx, root, &[Key("lucky")]),
+        kind,
         questions,
         action_items,
         related,
@@ -464,6 +469,39 @@ pub(crate) fn parse_postmortem(
         body: Body::Memory(body.to_string()),
     };
     (pm, lines)
+}
+
+/// The contributing factors, each as the site's taxonomy writes it (the
+/// case may differ); an unknown one is an error at its line.
+fn factors(ctx: &mut Ctx, root: &mut Mapping) -> Vec<String> {
+    use Seg::{Index, Key};
+    let names = text_list(ctx, root, &[Key("contributing_factors")]);
+    let mut out: Vec<String> = Vec::with_capacity(names.len());
+    for (i, name) in names.iter().enumerate() {
+        let name = name.trim();
+        match ctx.cfg.factors.iter().find(|f| f.eq_ignore_ascii_case(name)) {
+            Some(f) if !out.contains(f) => out.push(f.clone()),
+            Some(_) => {}
+            None => {
+                let known: Vec<&str> = ctx.cfg.factors.iter().map(String::as_str).collect();
+                let lower = name.to_lowercase();
+                let hint = match closest(&lower, &known) {
+                    Some(f) => format!("did you mean `{f}`? The site's factors: {}", known.join(", ")),
+                    None => format!(
+                        "the site's factors: {}; a team adds its own under [taxonomy] contributing_factors in site.toml",
+                        known.join(", ")
+                    ),
+                };
+                ctx.at_value(
+                    Code::E021,
+                    &[Key("contributing_factors"), Index(i)],
+                    format!("unknown contributing factor `{name}`"),
+                    hint,
+                );
+            }
+        }
+    }
+    out
 }
 
 /// The action items, and where each is in the file.

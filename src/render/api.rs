@@ -74,6 +74,8 @@ struct PostmortemJson<'a> {
     title: Option<&'a str>,
     severity: Option<&'a str>,
     status: &'static str,
+    /// `incident` or `near_miss`.
+    kind: &'static str,
     area: Option<&'a str>,
     tags: &'a [String],
     authors: &'a [String],
@@ -92,6 +94,8 @@ struct PostmortemJson<'a> {
     /// The day it should be final by (`[policy] final_within_days`).
     review_due: Option<String>,
     review_overdue: bool,
+    contributing_factors: &'a [String],
+    lucky: Option<&'a str>,
     /// The postmortems most like it by what happened, best first.
     similar: Vec<SimilarJson<'a>>,
     /// The earlier postmortems it may be a recurrence of, by start.
@@ -161,6 +165,7 @@ struct PeriodJson<'a> {
     year: Option<i32>,
     complete: bool,
     incidents: usize,
+    near_misses: usize,
     by_severity: Ordered<'a>,
     by_area: &'a BTreeMap<String, usize>,
     ttd_minutes: SummaryJson,
@@ -177,6 +182,7 @@ impl<'a> PeriodJson<'a> {
             year,
             complete: p.complete,
             incidents: p.incidents,
+            near_misses: p.near_misses,
             by_severity: Ordered(&p.by_severity),
             by_area: &p.by_area,
             ttd_minutes: (&p.ttd).into(),
@@ -203,6 +209,7 @@ struct TotalItemsJson {
 #[derive(Serialize)]
 struct TotalJson<'a> {
     incidents: usize,
+    near_misses: usize,
     by_severity: Ordered<'a>,
     by_area: &'a BTreeMap<String, usize>,
     ttd_minutes: SummaryJson,
@@ -266,6 +273,7 @@ fn pm_json<'a>(
         title: pm.title.as_deref(),
         severity: pm.severity.as_deref(),
         status: pm.status.as_str(),
+        kind: pm.kind.as_str(),
         area: pm.area.as_deref(),
         tags: &pm.tags,
         authors: &pm.authors,
@@ -295,6 +303,8 @@ fn pm_json<'a>(
         },
         review_due: m.reviews[i].due.map(|d| d.format("%Y-%m-%d").to_string()),
         review_overdue: m.reviews[i].overdue,
+        contributing_factors: &pm.contributing_factors,
+        lucky: pm.lucky.as_deref(),
         similar: learned
             .similar
             .iter()
@@ -422,6 +432,7 @@ fn metrics_file(m: &Metrics) -> OutputFile {
         years: m.years.iter().map(|y| PeriodJson::of(y, None, Some(y.period.0))).collect(),
         total: TotalJson {
             incidents: m.total.incidents,
+            near_misses: m.total.near_misses,
             by_severity: Ordered(&m.total.by_severity),
             by_area: &m.total.by_area,
             ttd_minutes: (&m.total.ttd).into(),

@@ -73,6 +73,9 @@ pub(crate) struct Change {
     pub(crate) recurrences: Vec<String>,
     /// The fixes that may not have held (or their rows) differ.
     pub(crate) unheld: bool,
+    /// Its contributing factors differ, or its row while it names one:
+    /// the factors page.
+    pub(crate) factors: bool,
     /// The list of quarters or of areas differs: every quarter's row.
     pub(crate) layout: bool,
     /// The trends view the navigation leads to differs: every page.
@@ -190,6 +193,9 @@ impl Change {
             similar,
             recurrences,
             unheld,
+            factors: before.contributing_factors != is.contributing_factors
+                || (row_before != *after.row(x)
+                    && !(before.contributing_factors.is_empty() && is.contributing_factors.is_empty())),
             owners: slugs(
                 items_before.iter().chain(items_after.iter().copied()).map(|r| ItemGroup::Owner.name(r)).collect(),
             ),
@@ -272,6 +278,16 @@ mod tests {
                 d.at += chrono::Duration::days(3);
             }
         }),
+        ("kind", |p, _| {
+            p.kind = match p.kind {
+                crate::model::PmKind::Incident => crate::model::PmKind::NearMiss,
+                crate::model::PmKind::NearMiss => crate::model::PmKind::Incident,
+            }
+        }),
+        ("contributing factors", |p, _| {
+            p.contributing_factors = if p.contributing_factors.is_empty() { vec!["network".into()] } else { vec![] }
+        }),
+        ("lucky", |p, _| p.lucky = Some("It happened on a quiet day.".into())),
         ("an item done", |p, _| {
             if let Some(it) = p.action_items.iter_mut().find(|i| i.status.is_open()) {
                 it.status = ItemStatus::Done;

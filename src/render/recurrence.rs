@@ -145,6 +145,9 @@ mod tests {
                     link: None,
                 })
                 .collect(),
+            kind: crate::model::PmKind::Incident,
+            contributing_factors: vec![],
+            lucky: None,
             related: vec![],
             body: Body::Memory(String::new()),
         }

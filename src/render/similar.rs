@@ -61,10 +61,11 @@ enum Field {
     Answers,
     Area,
     Tags,
+    Factors,
 }
 
 impl Field {
-    const ALL: [Field; 8] = [
+    const ALL: [Field; 9] = [
         Field::RootCause,
         Field::Trigger,
         Field::Whys,
@@ -73,6 +74,7 @@ impl Field {
         Field::Answers,
         Field::Area,
         Field::Tags,
+        Field::Factors,
     ];
 
     fn weight(self) -> f64 {
@@ -82,6 +84,8 @@ impl Field {
             Field::Title => 2.0,
             Field::Summary | Field::Answers => 1.5,
             Field::Area | Field::Tags => 0.5,
+            // a factor says something of the cause, more than a label
+            Field::Factors => 1.0,
         }
     }
 
@@ -95,6 +99,7 @@ impl Field {
             Field::Answers => "answers",
             Field::Area => "area",
             Field::Tags => "tags",
+            Field::Factors => "factors",
         }
     }
 
@@ -116,6 +121,7 @@ impl Field {
             }
             Field::Area => pm.area.as_deref().into_iter().collect(),
             Field::Tags => pm.tags.iter().map(String::as_str).collect(),
+            Field::Factors => pm.contributing_factors.iter().map(String::as_str).collect(),
         }
     }
 }
@@ -517,7 +523,7 @@ impl Chunk {
                         };
                         match field {
                             // an area or tag is one term of its own kind
-                            Field::Area | Field::Tags => {
+                            Field::Area | Field::Tags | Field::Factors => {
                                 put(&format!("{}:{}", field.name(), text.trim().to_lowercase()), true)
                             }
                             _ => {
@@ -687,6 +693,7 @@ fn reasons(query: &[&Term], other: &[Term], surface: &[String]) -> Vec<String> {
                 [] => word.clone(),
                 ["area"] => format!("same area: {word}"),
                 ["tags"] => format!("shared tag: {word}"),
+                ["factors"] => format!("shared factor: {word}"),
                 _ => format!("{word} ({})", fields.join(", ")),
             };
             Some((t.weight * o.weight, text))
@@ -751,6 +758,9 @@ mod tests {
             root_cause: Some(root.into()),
             questions: Default::default(),
             action_items: vec![],
+            kind: crate::model::PmKind::Incident,
+            contributing_factors: vec![],
+            lucky: None,
             related: vec![],
             body: Body::Memory(String::new()),
         }

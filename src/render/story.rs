@@ -54,8 +54,18 @@ fn count(n: usize, what: &str) -> String {
 const NAMED: usize = 3;
 
 /// "2026-Q4 so far (to 2026-11-22): 3 incidents, 1 SEV1 (Card payments
-/// declined)." with links to the quarter and the SEV1s.
+/// declined)." with links to the quarter and the SEV1s, and " 1 near miss."
+/// when there were near misses: they are counted apart.
 fn incidents(site: &Site, q: &Period<Quarter>, urls: &Urls) -> Sentence {
+    let s = incidents_only(site, q, urls);
+    match q.near_misses {
+        0 => s,
+        1 => s.text(" 1 near miss."),
+        n => s.text(format!(" {n} near misses.")),
+    }
+}
+
+fn incidents_only(site: &Site, q: &Period<Quarter>, urls: &Urls) -> Sentence {
     let mut s = Sentence::default().link(q.period.to_string(), urls.quarter(q.period));
     if !q.complete {
         s = s.text(format!(" so far (to {})", site.m.today));
@@ -235,6 +245,7 @@ mod tests {
             period: crate::metrics::Year(year),
             complete,
             incidents: ttm.len(),
+            near_misses: 0,
             by_severity: vec![],
             by_area: Default::default(),
             ttd: Summary::default(),

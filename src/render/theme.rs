@@ -30,6 +30,7 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = builtin!(
     "quarters.html",
     "taxonomy.html",
     "taxonomy_list.html",
+    "contributing_factors.html",
     "404.html",
     "feed.xml",
     "sitemap.xml",

@@ -4,7 +4,7 @@
 
 use crate::config::Config;
 use crate::metrics::{Durations, ItemState, Metrics, Quarter, Summary};
-use crate::model::{ActionItem, Postmortem, Report, Stamp};
+use crate::model::{ActionItem, PmKind, Postmortem, Report, Stamp};
 use crate::routes::Route;
 use crate::stats;
 use serde::Serialize;
@@ -145,8 +145,15 @@ pub(crate) fn pm_row(
         id: pm.id.clone(),
         url: urls.postmortem(&pm.id),
         title: pm.display_title().to_string(),
-        severity: pm.severity.clone().unwrap_or_else(|| "—".into()),
-        sev_class: sev_class(cfg, pm.severity.as_deref()),
+        // a near miss hurt no one: its badge says so instead of a severity
+        severity: match pm.kind {
+            PmKind::NearMiss => "near miss".into(),
+            PmKind::Incident => pm.severity.clone().unwrap_or_else(|| "—".into()),
+        },
+        sev_class: match pm.kind {
+            PmKind::NearMiss => "near-miss".into(),
+            PmKind::Incident => sev_class(cfg, pm.severity.as_deref()),
+        },
         status: pm.status.as_str().to_string(),
         area: urls.area_link(pm),
         tags: pm

@@ -15,7 +15,7 @@
 
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Kind, Level};
-use crate::model::{Postmortem, Report, Status};
+use crate::model::{PmKind, Postmortem, Report, Status};
 use crate::parse::{Locator, Seg};
 use crate::schema::{self, Level as At, Need};
 use memchr::memmem;
@@ -103,6 +103,9 @@ fn answers(c: &mut Checker, pm: &Postmortem, loc: &Locator, cfg: &Config) {
             Need::RequiredOnceFinal(what) if final_ => what,
             _ => continue,
         };
+        if pm.kind == PmKind::NearMiss && schema::NOT_ASKED_OF_NEAR_MISSES.contains(&f.name) {
+            continue;
+        }
         let t = &pm.timeline;
         let given = match f.name {
             "title" => filled(&pm.title),

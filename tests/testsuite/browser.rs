@@ -246,6 +246,9 @@ const PAGES: &[(&str, &str, &str)] = &[
     ("quarter", "quarters/2025-Q1/", "Quarter 2025-Q1"),
     ("area", "areas/payments/", "Area: payments"),
     ("tag", "tags/certificates/", "Tag: certificates"),
+    ("factors", "contributing-factors/", "Contributing factors"),
+    ("near-miss", "postmortems/2026-08-12-near-miss-expired-signing-key/", "A payment signing key"),
+    ("recurrence", "postmortems/2026-03-26-ci-runner-token-expired/", "Staging deploys blocked"),
 ];
 
 const PROBE: &str = r#"return {

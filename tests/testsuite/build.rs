@@ -109,7 +109,7 @@ fn postmortems_json_is_sorted_by_start_instant_with_durations() {
     assert_eq!(b["action_items"][0]["id"], "SRCH-1");
     assert!(b["action_items"][0].get("postmortem").is_none());
     let keys: Vec<&str> = p[0].as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys.len(), 24, "{keys:?}");
+    assert_eq!(keys.len(), 27, "{keys:?}");
     // the fixture sets no review deadline
     assert_eq!((&p[0]["review_due"], &p[0]["review_overdue"]), (&Value::Null, &Value::from(false)));
 }

@@ -8,6 +8,7 @@ mod charts;
 mod check;
 mod ci_recipes;
 mod common;
+mod factors;
 mod hostile;
 mod incremental;
 mod metrics_props;

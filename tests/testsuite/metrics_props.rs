@@ -53,6 +53,9 @@ fn postmortem(i: usize, start_min: i64, ttd: i64, ttm: i64, items: &[(i64, Optio
         root_cause: None,
         questions: Default::default(),
         action_items,
+        kind: retro::internals::PmKind::Incident,
+        contributing_factors: vec![],
+        lucky: None,
         related: vec![],
         body: Body::Memory(String::new()),
     }

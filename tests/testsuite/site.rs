@@ -363,7 +363,7 @@ fn search_index_is_compact() {
     let (_o, out) = example();
     let idx: Value = serde_json::from_str(&read(&out.join("search-index.json"))).unwrap();
     let n = idx.as_array().unwrap().len();
-    assert_eq!(n, 21);
+    assert_eq!(n, 22);
     let size = std::fs::metadata(out.join("search-index.json")).unwrap().len() as usize;
     assert!(size / n < 600, "{} bytes per postmortem", size / n);
 }

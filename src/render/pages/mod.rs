@@ -3,6 +3,7 @@
 //! theme's templates, and says with `depends_on` which of its pages an
 //! edit of one postmortem changes ([`Change`]).
 
+mod factors;
 mod feeds;
 mod home;
 mod lists;
@@ -127,6 +128,7 @@ impl<'r, 'a> Renderer<'r, 'a> {
             Route::Trends(per) => trends::render(self, *per),
             Route::QuarterList | Route::Quarter(_) => quarter::render(self, route),
             Route::AreaList | Route::Area(_) | Route::TagList | Route::Tag(_) => taxonomy::render(self, route),
+            Route::Factors => factors::render(self),
             Route::Feed => feeds::feed(self),
             Route::Sitemap | Route::SearchIndex | Route::Export(_) | Route::Static(_) => return None,
         })
@@ -223,6 +225,7 @@ pub(crate) fn depends_on(site: &Site, route: &Route, change: &Change) -> bool {
         Route::Trends(_) => trends::depends_on(change),
         Route::QuarterList | Route::Quarter(_) => quarter::depends_on(site, route, change),
         Route::AreaList | Route::Area(_) | Route::TagList | Route::Tag(_) => taxonomy::depends_on(route, change),
+        Route::Factors => factors::depends_on(change),
         // the data files show every field but the body
         Route::Feed | Route::SearchIndex | Route::Export(_) => change.front_matter,
         Route::Sitemap => change.routes,

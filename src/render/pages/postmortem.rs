@@ -15,6 +15,8 @@ use serde::Serialize;
 #[derive(Serialize)]
 struct SeenRow<'a> {
     row: &'a view::PmRow,
+    /// The earlier one was a near miss: it foreshadowed this one.
+    near_miss: bool,
     /// Its `prevent` item closed done last before this one started.
     item: Option<&'a str>,
     closed: Option<String>,
@@ -44,6 +46,11 @@ struct Detail<'a> {
     whys: Vec<&'a str>,
     file: &'a str,
     tta: String,
+    /// Each with its link on the contributing factors page.
+    factors: Vec<view::Link>,
+    /// Where we got lucky.
+    lucky: Option<&'a str>,
+    near_miss: bool,
 }
 
 #[derive(Serialize)]
@@ -131,6 +138,16 @@ pub(super) fn render(r: &Renderer, id: &str) -> Result<OutputFile, RenderError> 
             whys: pm.five_whys.iter().map(String::as_str).filter(|w| !is_placeholder(w, cfg)).collect(),
             file: &pm.file,
             tta: fmt_minutes(d.tta),
+            factors: pm
+                .contributing_factors
+                .iter()
+                .map(|f| view::Link {
+                    name: f.clone(),
+                    url: format!("{}#f-{}", r.urls().page(&Route::Factors), crate::text::name_slug(f)),
+                })
+                .collect(),
+            lucky: answered(pm.lucky.as_deref(), cfg),
+            near_miss: pm.kind == crate::model::PmKind::NearMiss,
         },
     );
     ctx.insert("timeline", &timeline);
@@ -158,6 +175,7 @@ pub(super) fn render(r: &Renderer, id: &str) -> Result<OutputFile, RenderError> 
             let fix = rec.fix.as_ref();
             SeenRow {
                 row: site.row(rec.earlier),
+                near_miss: site.pms[rec.earlier].kind == crate::model::PmKind::NearMiss,
                 item: fix.map(|f| site.pms[rec.earlier].action_items[f.item].id.as_str()),
                 closed: fix.map(|f| f.closed.format("%Y-%m-%d").to_string()),
             }

@@ -71,6 +71,10 @@ pub(super) fn render(r: &Renderer, route: &Route) -> Result<OutputFile, RenderEr
     ctx.insert("prev", &qi.checked_sub(1).map(|p| link(m.quarters[p].period)));
     ctx.insert("next", &m.quarters.get(qi + 1).map(|n| link(n.period)));
     ctx.insert_value("incidents", r.rows.list(q.members.iter().copied()));
+    // near misses are counted apart, and listed apart
+    let near = (0..site.pms.len())
+        .filter(|&i| m.quarter_of[i] == Some(q.period) && site.pms[i].kind == crate::model::PmKind::NearMiss);
+    ctx.insert_value("near_misses", r.rows.list(near));
     ctx.insert("sev1s", &sev1s);
     ctx.insert("sev1_name", &sev1);
     ctx.insert_value("opened", opened);
@@ -86,7 +90,8 @@ pub(super) fn render(r: &Renderer, route: &Route) -> Result<OutputFile, RenderEr
 pub(super) fn depends_on(site: &Site, route: &Route, c: &Change) -> bool {
     let Route::Quarter(quarter) = route else { return c.layout || !c.quarters.is_empty() };
     let Some(qi) = site.m.quarters.iter().position(|q| q.period == *quarter) else { return true };
-    let member = site.m.quarters[qi].members.contains(&c.index);
+    // an incident or a near miss of the quarter, before or after the edit
+    let member = site.m.quarters[qi].members.contains(&c.index) || site.m.quarter_of[c.index] == Some(*quarter);
     // its figures compare with the quarter before; its chart shows the
     // quarters before it
     let shown = |k: usize| k <= qi && qi - k < CHART_QUARTERS;

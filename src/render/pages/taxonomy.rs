@@ -23,8 +23,10 @@ struct SliceFigures {
     overdue_items: usize,
 }
 
-fn slice_figures(idx: &[usize], site: &Site) -> SliceFigures {
+fn slice_figures(all: &[usize], site: &Site) -> SliceFigures {
     let (pms, m, cfg) = (site.pms, site.m, site.cfg);
+    // near misses are counted apart: no severity or times
+    let idx: Vec<usize> = all.iter().copied().filter(|&i| pms[i].kind == crate::model::PmKind::Incident).collect();
     let durs: Vec<_> = idx.iter().map(|&i| m.durations[i]).collect();
     let pick = |f: fn(&crate::metrics::Durations) -> Option<f64>| Summary::of(durs.iter().filter_map(f).collect());
     SliceFigures {
@@ -38,8 +40,8 @@ fn slice_figures(idx: &[usize], site: &Site) -> SliceFigures {
         ttm: summary_row(&pick(|d| d.ttm)),
         ttr: summary_row(&pick(|d| d.ttr)),
         undetected: fmt_share(crate::metrics::undetected_share(&durs)),
-        open_items: idx.iter().flat_map(|&i| &m.items[i]).filter(|s| s.open).count(),
-        overdue_items: idx.iter().flat_map(|&i| &m.items[i]).filter(|s| s.overdue).count(),
+        open_items: all.iter().flat_map(|&i| &m.items[i]).filter(|s| s.open).count(),
+        overdue_items: all.iter().flat_map(|&i| &m.items[i]).filter(|s| s.overdue).count(),
     }
 }
 

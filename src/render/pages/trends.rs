@@ -157,13 +157,18 @@ fn view<P: Display>(r: &Renderer, ps: &[Period<P>], rows: &[PeriodRow], per: Per
         .collect();
     let area_names: Vec<&str> = areas.iter().map(|a| a.name.as_str()).collect();
     let urls = r.urls();
-    let views: Vec<serde_json::Value> = [(Per::Quarter, "By quarter"), (Per::Year, "By year")]
-        .into_iter()
-        .map(|(p, name)| {
-            let link = Link { name: name.into(), url: urls.page(&Route::Trends(p)) };
-            serde_json::json!({"link": link, "current": p == per})
-        })
-        .collect();
+    let views: Vec<serde_json::Value> = [
+        (Route::Trends(Per::Quarter), "By quarter"),
+        (Route::Trends(Per::Year), "By year"),
+        (Route::Factors, "Contributing factors"),
+    ]
+    .into_iter()
+    .map(|(route, name)| {
+        let current = route == Route::Trends(per);
+        let link = Link { name: name.into(), url: urls.page(&route) };
+        serde_json::json!({"link": link, "current": current})
+    })
+    .collect();
     let mut ctx = tera::Context::new();
     ctx.insert("per", noun);
     ctx.insert("views", &views);
