@@ -55,7 +55,8 @@ fn num(x: Option<f64>) -> String {
     x.map_or(String::new(), |v| v.to_string())
 }
 
-const PM_HEADER: [&str; 19] = [
+/// New columns go last, so that a spreadsheet's formulas keep their cells.
+const PM_HEADER: [&str; 21] = [
     "id",
     "title",
     "severity",
@@ -75,6 +76,8 @@ const PM_HEADER: [&str; 19] = [
     "ttm_minutes",
     "ttr_minutes",
     "completeness_score",
+    "kind",
+    "contributing_factors",
 ];
 
 const ITEM_HEADER: [&str; 12] = [
@@ -120,6 +123,8 @@ fn pm_line(out: &mut String, pms: &[Postmortem], reports: &[Report], m: &Metrics
             num(d.ttm),
             num(d.ttr),
             reports[i].score.to_string(),
+            pm.kind.as_str().into(),
+            pm.contributing_factors.join("; "),
         ],
     );
 }

@@ -61,6 +61,9 @@ fn near_misses_are_counted_apart_from_incidents_severities_and_times() {
         !problems.iter().any(|p| p.contains("severity") || p.contains("impact") || p.contains("timeline")),
         "{problems:?}"
     );
+    let csv = std::fs::read_to_string(out.join("api/postmortems.csv")).unwrap();
+    assert!(csv.lines().next().unwrap().ends_with(",completeness_score,kind,contributing_factors"));
+    assert!(csv.lines().nth(3).unwrap().ends_with(",near_miss,configuration push"), "{csv}");
     let home = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(home.contains("1 near miss."), "the home page counts them apart");
     let page = std::fs::read_to_string(out.join("postmortems/c/index.html")).unwrap();
