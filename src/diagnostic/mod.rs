@@ -123,9 +123,13 @@ pub enum Code {
     /// A draft or review postmortem past its review deadline
     /// (`[policy] final_within_days`; `check` only).
     W016,
+    /// An action item without a title, or with a placeholder (`TODO`).
+    W017,
     /// A likely recurrence of an earlier final postmortem that `related`
     /// does not list (`check` only, on drafts and reviews).
     I001,
+    /// Completeness checks that wait until a value in error is fixed.
+    I002,
     /// site.toml missing or unreadable.
     C001,
     /// site.toml is not valid TOML or has a value of the wrong type.
@@ -181,7 +185,9 @@ impl Code {
             W014 => "W014",
             W015 => "W015",
             W016 => "W016",
+            W017 => "W017",
             I001 => "I001",
+            I002 => "I002",
             C001 => "C001",
             C002 => "C002",
             C003 => "C003",

@@ -21,19 +21,33 @@ pub(crate) struct Ctx<'a> {
     pub(crate) loc: &'a Locator<'a>,
     pub(crate) cfg: &'a Config,
     pub(crate) diags: Vec<Diagnostic>,
+    /// The fields (`timeline.started`, `action_items[2].due`) whose value
+    /// is in error: the checks that need them wait until they are fixed.
+    pub(crate) broken: Vec<String>,
+    /// The known fields an unknown key was likely meant to be (`sumary` →
+    /// `summary`): that they are missing is the same problem.
+    pub(crate) misspelled: Vec<String>,
 }
 
 impl Ctx<'_> {
     /// Reports a problem at the value of `path`.
     pub(crate) fn at_value(&mut self, code: Code, path: &[Seg], msg: String, hint: impl Into<String>) {
+        self.note_broken(code, path);
         let l = self.loc.value(path);
         self.diags.push(Diagnostic::new(code, self.file, l.line, l.col, msg).hint(hint).span(l.len));
     }
 
     /// Reports a problem at the key of `path`.
     pub(crate) fn at_key(&mut self, code: Code, path: &[Seg], msg: String, hint: impl Into<String>) {
+        self.note_broken(code, path);
         let l = self.loc.key(path);
         self.diags.push(Diagnostic::new(code, self.file, l.line, l.col, msg).hint(hint).span(l.len));
+    }
+
+    fn note_broken(&mut self, code: Code, path: &[Seg]) {
+        if code.kind() == crate::diagnostic::Kind::Error {
+            self.broken.push(path_name(path));
+        }
     }
 
     fn wrong_type(&mut self, path: &[Seg], name: &str, want: &str, found: &Value, example: &str) {
@@ -217,13 +231,18 @@ fn stamp(ctx: &mut Ctx, map: &mut Mapping, path: &[Seg]) -> Option<Stamp> {
     let name = || path_name(path);
     match parse_stamp(raw) {
         Ok(at) => Some(Stamp { raw: raw.to_string(), at }),
-        Err(StampError::NoOffset) => {
-            ctx.at_value(
-                Code::E013,
-                path,
-                format!("`{}` has no UTC offset: `{raw}`", name()),
-                format!("add `Z` for UTC or the offset it was taken in, e.g. `{raw}Z` or `{raw}+01:00`"),
-            );
+        Err(StampError::NoOffset(local)) => {
+            let utc = format!("{}Z", local.format("%Y-%m-%dT%H:%M:%S"));
+            let tz = ctx.cfg.timezone;
+            let site =
+                chrono::TimeZone::from_local_datetime(&tz, &local).earliest().map(|t| t.fixed_offset().to_rfc3339());
+            let hint = match site {
+                Some(at) if tz != chrono_tz::UTC => {
+                    format!("write it with the offset it was taken in: `{at}` in {} (the site's timezone), or `{utc}` if it was UTC", tz.name())
+                }
+                _ => format!("write it with the offset it was taken in: `{utc}` if it was UTC"),
+            };
+            ctx.at_value(Code::E013, path, format!("`{}` has no UTC offset: `{raw}`", name()), hint);
             None
         }
         Err(StampError::Invalid) => {
@@ -240,7 +259,8 @@ fn stamp(ctx: &mut Ctx, map: &mut Mapping, path: &[Seg]) -> Option<Stamp> {
 
 #[derive(Debug, PartialEq)]
 enum StampError {
-    NoOffset,
+    /// A date and time without an offset: the time as written.
+    NoOffset(NaiveDateTime),
     Invalid,
 }
 
@@ -249,8 +269,8 @@ fn parse_stamp(raw: &str) -> Result<DateTime<chrono::FixedOffset>, StampError> {
         return Ok(t);
     }
     for f in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
-        if NaiveDateTime::parse_from_str(raw, f).is_ok() {
-            return Err(StampError::NoOffset);
+        if let Ok(local) = NaiveDateTime::parse_from_str(raw, f) {
+            return Err(StampError::NoOffset(local));
         }
     }
     Err(StampError::Invalid)
@@ -329,7 +349,21 @@ fn check_keys(ctx: &mut Ctx, map: &Mapping, path: &[Seg], level: Level) {
                 let mut p = path.to_vec();
                 p.push(Seg::Key(s));
                 let hint = match closest(s, known) {
-                    Some(c) => format!("did you mean `{c}`?"),
+                    Some(c) => {
+                        // the field it was meant to be, when the file lacks it
+                        let given = map.keys().any(|k| matches!(k, MapKey::Field(f) if *f == c));
+                        let mut meant = path.to_vec();
+                        meant.push(Seg::Key(c));
+                        if !given {
+                            ctx.misspelled.push(path_name(&meant));
+                        }
+                        match schema::field(level, c).map(|f| f.need) {
+                            Some(schema::Need::Required(_) | schema::Need::Question(_)) if !given => {
+                                format!("did you mean `{c}`? `{c}` is required, and counts as missing until renamed")
+                            }
+                            _ => format!("did you mean `{c}`?"),
+                        }
+                    }
                     None => format!("known keys here: {}", known.join(", ")),
                 };
                 ctx.at_key(Code::W008, &p, format!("unknown key `{}`", path_name(&p)), hint);
@@ -567,8 +601,9 @@ mod tests {
         assert!(parse_stamp("2024-03-14T09:02:00Z").is_ok());
         assert!(parse_stamp("2024-03-14T09:02:00+01:00").is_ok());
         assert!(parse_stamp("2024-03-14 09:02:00Z").is_ok());
-        assert_eq!(parse_stamp("2024-03-14T09:02:00"), Err(StampError::NoOffset));
-        assert_eq!(parse_stamp("2024-03-14 09:02"), Err(StampError::NoOffset));
+        let local = |s| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").unwrap();
+        assert_eq!(parse_stamp("2024-03-14T09:02:00"), Err(StampError::NoOffset(local("2024-03-14T09:02:00"))));
+        assert_eq!(parse_stamp("2024-03-14 09:02"), Err(StampError::NoOffset(local("2024-03-14T09:02:00"))));
         assert_eq!(parse_stamp("yesterday"), Err(StampError::Invalid));
         assert_eq!(parse_stamp("2024-02-30T09:02:00Z"), Err(StampError::Invalid));
     }

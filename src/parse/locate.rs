@@ -164,6 +164,11 @@ impl<'a> Locator<'a> {
         }
     }
 
+    /// Whether the whole `path` is written in the block (in block style).
+    pub(crate) fn has(&self, path: &[Seg]) -> bool {
+        matches!(self.find(path), Some((_, true)))
+    }
+
     /// Where the key at the end of `path` is written (for a list item: its
     /// dash). Falls back to the nearest enclosing key, then to line 1.
     pub(crate) fn key(&self, path: &[Seg]) -> Loc {

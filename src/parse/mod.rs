@@ -6,7 +6,7 @@ mod locate;
 mod node;
 mod read;
 
-pub(crate) use fields::{parse_postmortem, type_name, Ctx};
+pub(crate) use fields::{parse_postmortem, path_name, type_name, Ctx};
 pub use frontmatter::{split, FrontMatter};
 pub(crate) use locate::{Locator, Seg};
 pub(crate) use node::Node;

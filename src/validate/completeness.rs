@@ -8,7 +8,7 @@
 //! - one for the whys; one per question (four);
 //! - one for having action items, where the severity requires them;
 //! - one per kind the severity requires;
-//! - two per action item (owner, due);
+//! - three per action item (title, owner, due);
 //! - one for unknown keys; one for blame-assigning language;
 //! - one per open action item with a due date, where the severity has a
 //!   deadline (`due_within_days`).
@@ -21,29 +21,77 @@ use crate::schema::{self, Level as At, Need};
 use memchr::memmem;
 use std::sync::{Arc, Mutex, OnceLock};
 
-/// A value that is not an answer: empty, a placeholder such as `TBD`, or a
-/// placeholder followed by a colon (`TODO: ask the DBAs`).
+/// A value that is not an answer: empty, a placeholder such as `TBD`, a
+/// placeholder followed by a colon (`TODO: ask the DBAs`, `N/A: later`),
+/// or a placeholder word followed by more words (`TODO fix it`).
 pub(crate) fn is_placeholder(value: &str, cfg: &Config) -> bool {
     let v = value.trim().to_lowercase();
     if v.is_empty() {
         return true;
     }
+    let written = value.trim();
     cfg.completeness.placeholders.iter().any(|p| {
+        // a word written in capitals before more words: `TODO fix it`,
+        // not `Todo list app fails`
+        let shouted = p.chars().all(char::is_alphabetic)
+            && written
+                .strip_prefix(p.to_uppercase().as_str())
+                .is_some_and(|rest| rest.starts_with(|c: char| !c.is_alphanumeric()));
         v == *p
+            || shouted
             || v.strip_prefix(p.as_str())
                 .is_some_and(|rest| rest.starts_with(':') && p.chars().any(char::is_alphanumeric))
     })
 }
 
+/// What the completeness check must not report: fields whose value is in
+/// error, and fields an unknown key was likely meant to be.
+#[derive(Default)]
+pub(crate) struct Waiting<'a> {
+    /// Path names: `summary`, `timeline.started`, `action_items[2].due`.
+    pub(crate) broken: &'a [String],
+    pub(crate) misspelled: &'a [String],
+}
+
+impl Waiting<'_> {
+    /// The broken field `name` depends on (itself, or a mapping or list
+    /// holding it), if any.
+    fn broken_for(&self, name: &str) -> Option<&str> {
+        self.broken
+            .iter()
+            .find(|b| {
+                name == b.as_str()
+                    || name.strip_prefix(b.as_str()).is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+            })
+            .map(String::as_str)
+    }
+}
+
 struct Checker<'a> {
     file: &'a str,
     loc: &'a Locator<'a>,
+    waiting: &'a Waiting<'a>,
+    /// The broken fields that checks waited for, in order.
+    waited: Vec<String>,
     applicable: usize,
     passed: usize,
     out: Vec<Diagnostic>,
 }
 
 impl Checker<'_> {
+    /// Whether the checks of field `name` wait: its value, or one they
+    /// need, is in error, or a misspelled key stands for it.
+    fn waits(&mut self, names: &[&str]) -> bool {
+        if names.iter().any(|n| self.waiting.misspelled.iter().any(|m| m == n)) {
+            return true;
+        }
+        let Some(b) = names.iter().find_map(|n| self.waiting.broken_for(n)) else { return false };
+        if !self.waited.iter().any(|w| w == b) {
+            self.waited.push(b.to_string());
+        }
+        true
+    }
+
     /// Counts one check; reports it at `path` when it fails.
     fn check(&mut self, ok: bool, code: Code, path: &[Seg], at_value: bool, msg: impl FnOnce() -> (String, String)) {
         self.applicable += 1;
@@ -60,8 +108,16 @@ impl Checker<'_> {
 /// Adds completeness problems to `diags` (which may already hold unknown-key
 /// warnings), raises them to errors for final postmortems, and sets the
 /// postmortem's `problems` and `score`.
-pub(crate) fn check(pm: &Postmortem, diags: &mut Vec<Diagnostic>, loc: &Locator, text: &str, cfg: &Config) -> Report {
-    let mut c = Checker { file: &pm.file, loc, applicable: 0, passed: 0, out: Vec::new() };
+/// Also returns the broken fields that checks waited for.
+pub(crate) fn check(
+    pm: &Postmortem,
+    diags: &mut Vec<Diagnostic>,
+    loc: &Locator,
+    text: &str,
+    cfg: &Config,
+    waiting: &Waiting,
+) -> (Report, Vec<String>) {
+    let mut c = Checker { file: &pm.file, loc, waiting, waited: Vec::new(), applicable: 0, passed: 0, out: Vec::new() };
     answers(&mut c, pm, loc, cfg);
     action_items(&mut c, pm, cfg);
     let final_ = pm.status == Status::Final;
@@ -78,17 +134,18 @@ pub(crate) fn check(pm: &Postmortem, diags: &mut Vec<Diagnostic>, loc: &Locator,
     }
     c.out.extend(blame);
 
-    let (applicable, passed) = (c.applicable, c.passed);
+    let (applicable, passed, waited) = (c.applicable, c.passed, c.waited);
     diags.extend(c.out);
     if final_ {
         for d in diags.iter_mut().filter(|d| d.kind() == Kind::Completeness) {
             d.level = Level::Error;
         }
     }
-    Report {
+    let report = Report {
         problems: diags.iter().filter(|d| d.kind() == Kind::Completeness).cloned().collect(),
         score: if applicable == 0 { 1.0 } else { passed as f64 / applicable as f64 },
-    }
+    };
+    (report, waited)
 }
 
 /// The fields, whys and questions a finished retrospective has answered.
@@ -107,6 +164,16 @@ fn answers(c: &mut Checker, pm: &Postmortem, loc: &Locator, cfg: &Config) {
             continue;
         }
         let t = &pm.timeline;
+        // a text that is there but a placeholder (`TODO: …`) says so
+        let placeholder =
+            |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty() && is_placeholder(s, cfg));
+        let is_placeholder_value = match f.name {
+            "title" => placeholder(&pm.title),
+            "area" => placeholder(&pm.area),
+            "summary" => placeholder(&pm.summary),
+            "impact" => placeholder(&pm.impact),
+            _ => false,
+        };
         let given = match f.name {
             "title" => filled(&pm.title),
             "severity" => pm.severity.is_some(),
@@ -123,29 +190,55 @@ fn answers(c: &mut Checker, pm: &Postmortem, loc: &Locator, cfg: &Config) {
         };
         let (timeline, key) = (f.level == At::Timeline, f.name);
         let path: &[Seg] = if timeline { &[Key("timeline"), Key(key)] } else { &[Key(key)] };
+        if c.waits(&[&crate::parse::path_name(path)]) {
+            continue;
+        }
         c.check(given, Code::W001, path, false, || {
             let name = if timeline { format!("timeline.{key}") } else { key.to_string() };
             let hint = if timeline {
-                format!("add `{key}: 2024-03-14T09:02:00Z` under `timeline:` — when {what}")
+                // an example from the file's own timeline: its latest time
+                let t = &pm.timeline;
+                let latest = [&t.started, &t.detected, &t.acknowledged, &t.mitigated, &t.resolved]
+                    .into_iter()
+                    .flatten()
+                    .map(|s| s.at)
+                    .max()
+                    .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+                match latest {
+                    Some(at) => {
+                        format!("add `{key}:` under `timeline:`, a time with its offset like `{at}` — when {what}")
+                    }
+                    None => format!("add `{key}: 2024-03-14T09:02:00Z` under `timeline:` — when {what}"),
+                }
             } else {
                 what.to_string()
             };
-            (missing_msg(&name, pm_has_key(loc, path)), hint)
+            let msg = if is_placeholder_value {
+                format!("`{name}` is a placeholder, not an answer")
+            } else {
+                missing_msg(&name, pm_has_key(loc, path))
+            };
+            (msg, hint)
         });
     }
 
     let mut seen = std::collections::HashSet::new();
     let whys = pm.five_whys.iter().filter(|w| !is_placeholder(w, cfg) && seen.insert(w.trim().to_lowercase())).count();
     let min = cfg.completeness.min_whys;
-    c.check(whys >= min, Code::W002, &[Key("five_whys")], false, || {
+    if !c.waits(&["five_whys"]) {
+        c.check(whys >= min, Code::W002, &[Key("five_whys")], false, || {
         (
             format!("only {whys} of {min} whys answered (non-empty and distinct)"),
             "keep asking why until the answer is about how the organisation works, not what one person did; site.toml completeness.min_whys sets how many".to_string(),
         )
-    });
+        });
+    }
 
     for (key, question, answer) in pm.questions.answers() {
         let path = [Key("questions"), Key(key)];
+        if c.waits(&[&format!("questions.{key}")]) {
+            continue;
+        }
         let state = match answer.as_deref() {
             None => "is not answered",
             Some(a) if a.trim().is_empty() => "is empty",
@@ -163,7 +256,12 @@ fn answers(c: &mut Checker, pm: &Postmortem, loc: &Locator, cfg: &Config) {
 fn action_items(c: &mut Checker, pm: &Postmortem, cfg: &Config) {
     use Seg::{Index, Key};
     let sev = pm.severity.clone().unwrap_or_default();
-    if cfg.completeness.action_items_required.contains(&sev) {
+    if c.waits(&["action_items"]) {
+        return;
+    }
+    // what the severity asks waits for a severity in error
+    let sev_read = !c.waits(&["severity"]);
+    if sev_read && cfg.completeness.action_items_required.contains(&sev) {
         c.check(!pm.action_items.is_empty(), Code::W004, &[Key("action_items")], false, || {
             (
                 format!("a {sev} postmortem has no action items"),
@@ -171,10 +269,15 @@ fn action_items(c: &mut Checker, pm: &Postmortem, cfg: &Config) {
             )
         });
     }
-    if let Some(kinds) = cfg.completeness.kinds_required.get(&sev) {
+    // an item without a real title is not yet an action: it does not
+    // count for a kind the severity asks for
+    let titled = |i: &crate::model::ActionItem| i.title.as_deref().is_some_and(|t| !is_placeholder(t, cfg));
+    let kind_fields: Vec<String> = (0..pm.action_items.len()).map(|i| format!("action_items[{i}].kind")).collect();
+    let kinds_read = !c.waits(&kind_fields.iter().map(String::as_str).collect::<Vec<_>>());
+    if let Some(kinds) = cfg.completeness.kinds_required.get(&sev).filter(|_| kinds_read && sev_read) {
         for kind in kinds {
             c.check(
-                pm.action_items.iter().any(|i| i.kind == Some(*kind)),
+                pm.action_items.iter().any(|i| i.kind == Some(*kind) && titled(i)),
                 Code::W005,
                 &[Key("action_items")],
                 false,
@@ -187,16 +290,36 @@ fn action_items(c: &mut Checker, pm: &Postmortem, cfg: &Config) {
             );
         }
     }
-    let deadline = cfg.completeness.due_within_days.get(&sev).copied();
+    let deadline = cfg.completeness.due_within_days.get(&sev).copied().filter(|_| sev_read);
     let start_day = crate::metrics::start_day(pm, cfg.timezone);
     for (i, item) in pm.action_items.iter().enumerate() {
         let base = [Key("action_items"), Index(i)];
-        c.check(item.owner.is_some(), Code::W006, &base, false, || {
-            (
-                format!("action item `{}` has no owner", item.id),
-                "add `owner:` — one person who answers for it, not a team".to_string(),
-            )
-        });
+        let name = |field: &str| format!("action_items[{i}].{field}");
+        if !c.waits(&[&name("title")]) {
+            c.check(titled(item), Code::W017, &base, false, || {
+                let what = if item.title.as_deref().is_some_and(|t| !t.trim().is_empty()) {
+                    "a placeholder title"
+                } else {
+                    "no title"
+                };
+                (
+                    format!("action item `{}` has {what}", item.id),
+                    "write what will be done, as a task someone can finish: `title: Alert on pool saturation above 80%`"
+                        .to_string(),
+                )
+            });
+        }
+        if !c.waits(&[&name("owner")]) {
+            c.check(item.owner.is_some(), Code::W006, &base, false, || {
+                (
+                    format!("action item `{}` has no owner", item.id),
+                    "add `owner:` — one person who answers for it, not a team".to_string(),
+                )
+            });
+        }
+        if c.waits(&[&name("due")]) {
+            continue;
+        }
         c.check(item.due.is_some(), Code::W007, &base, false, || {
             // with a deadline for the severity, the hint names the last day
             let by = deadline.zip(start_day).and_then(|(days, start)| {
@@ -229,13 +352,7 @@ fn action_items(c: &mut Checker, pm: &Postmortem, cfg: &Config) {
 }
 
 fn pm_has_key(loc: &Locator, path: &[Seg]) -> bool {
-    let l = loc.key(path);
-    // the locator falls back to an enclosing key or line 1; an exact hit
-    // spans the key itself
-    match path.last() {
-        Some(Seg::Key(k)) => l.len == k.chars().count() && l.line > 1,
-        _ => false,
-    }
+    loc.has(path)
 }
 
 fn missing_msg(key: &str, present: bool) -> String {
@@ -374,7 +491,9 @@ Body.
     #[test]
     fn placeholders_are_not_answers() {
         let cfg = Config::defaults(Path::new("/s"));
-        for p in ["TBD", " todo ", "N/A", "-", "?", "...", "FIXME", "TODO: ask the DBAs", ""] {
+        for p in
+            ["TBD", " todo ", "N/A", "-", "?", "...", "FIXME", "TODO: ask the DBAs", "", "TODO fix it", "TBD - later"]
+        {
             assert!(is_placeholder(p, &cfg), "{p:?}");
         }
         for a in ["Todo list app fails", "Nothing to add: the pool is unique", "-1 replicas"] {
@@ -388,8 +507,8 @@ Body.
             COMPLETE.replace("area: payments\n", "").replace("  detect: Alert at 80% pool use.", "  detect: TBD");
         let (d, score) = run(&text);
         assert_eq!(d, [("W001".into(), 1, Level::Error), ("W003".into(), 22, Level::Error)]);
-        // 10 fields + whys + 4 questions + items + 2 kinds + 2×2 item checks + keys + blame = 24 checks, 22 passed
-        assert!((score - 22.0 / 24.0).abs() < 1e-12, "{score}");
+        // 10 fields + whys + 4 questions + items + 2 kinds + 2×3 item checks + keys + blame = 26 checks, 24 passed
+        assert!((score - 24.0 / 26.0).abs() < 1e-12, "{score}");
     }
 
     #[test]

@@ -11,7 +11,7 @@ pub(crate) use completeness::is_placeholder;
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Kind};
 use crate::load::SourceFile;
-use crate::model::{Checked, Lines, Postmortem, Report};
+use crate::model::{Checked, Lines, Postmortem};
 use crate::parse::{self, Locator};
 use crate::text::line_col;
 
@@ -59,7 +59,7 @@ pub fn check_file(src: &SourceFile, cfg: &Config) -> FileResult {
         other => return fail(not_a_mapping(file, &other)),
     };
     let loc = Locator::new(fm.yaml, fm.yaml_line);
-    let mut ctx = parse::Ctx { file, loc: &loc, cfg, diags: Vec::new() };
+    let mut ctx = parse::Ctx { file, loc: &loc, cfg, diags: Vec::new(), broken: Vec::new(), misspelled: Vec::new() };
     let (pm, lines) = parse::parse_postmortem(&mut ctx, &mut root, &default_id(file), fm.body, fm.body_line);
     rules::check(&pm, &mut ctx);
     if crate::render::markdown::html_too_deep(fm.body) {
@@ -78,14 +78,28 @@ pub fn check_file(src: &SourceFile, cfg: &Config) -> FileResult {
         );
     }
     let has_errors = ctx.diags.iter().any(|d| d.kind() == Kind::Error);
-    let mut diags = ctx.diags;
-    // Completeness is judged once the data can be trusted: a field with a
-    // wrong type would otherwise also be reported as missing.
-    let report = if has_errors {
-        Report { problems: Vec::new(), score: 1.0 }
-    } else {
-        completeness::check(&pm, &mut diags, &loc, &src.text, cfg)
-    };
+    let parse::Ctx { diags, broken, misspelled, .. } = ctx;
+    let mut diags = diags;
+    // Completeness is judged whatever errors the file has, so that one run
+    // reports every problem; only the checks that need a value in error
+    // wait (a bad timestamp is not also "missing"), and the file says so
+    // once. A misspelled key's field is not also reported missing.
+    let waiting = completeness::Waiting { broken: &broken, misspelled: &misspelled };
+    let (report, waited) = completeness::check(&pm, &mut diags, &loc, &src.text, cfg, &waiting);
+    if !waited.is_empty() {
+        let them = waited.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ");
+        let (it, is) = if waited.len() == 1 { ("it", "is") } else { ("they", "are") };
+        diags.push(
+            Diagnostic::new(
+                Code::I002,
+                file,
+                1,
+                1,
+                format!("the completeness checks of {them} wait until {it} {is} fixed"),
+            )
+            .hint("fix the errors in this file and run `retro check` again"),
+        );
+    }
     FileResult { checked: Some(Checked { pm, lines, report }), has_errors, diags }
 }
 
@@ -315,10 +329,19 @@ mod tests {
     #[test]
     fn every_wrong_field_is_reported_in_one_run_at_its_line() {
         let r = run("---\nseverity: SEV9\nstatus: done\ndetection: pager\ntimeline:\n  started: 2024-01-01T10:00:00\n  detected: soon\ntags: web\n---\n");
+        let errors = [("E008", 2), ("E009", 3), ("E011", 4), ("E013", 6), ("E013", 7), ("E007", 8)];
+        // and in the same run every completeness problem that does not
+        // need a broken value (title, area, authors, summary, impact,
+        // mitigated, whys, the four questions); started and detected are
+        // not also "missing", and the file says once what waits
+        let rest = [("W001", 1); 5].into_iter().chain([("W001", 5), ("W002", 1)]).chain([("W003", 1); 4]);
+        let want: Vec<(String, usize)> =
+            errors.into_iter().chain(rest).chain([("I002", 1)]).map(|(c, l)| (c.to_string(), l)).collect();
+        assert_eq!(codes(&r), want);
+        let waits = r.diags.last().unwrap();
         assert_eq!(
-            codes(&r),
-            [("E008", 2), ("E009", 3), ("E011", 4), ("E013", 6), ("E013", 7), ("E007", 8)]
-                .map(|(c, l)| (c.to_string(), l))
+            waits.message,
+            "the completeness checks of `severity`, `timeline.started`, `timeline.detected` wait until they are fixed"
         );
         assert!(r.has_errors);
         assert_eq!(r.diags[0].hint, "did you mean `SEV1`? severity is one of: SEV1, SEV2, SEV3, SEV4");

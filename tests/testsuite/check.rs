@@ -110,14 +110,14 @@ fn problems_are_sorted_by_file_and_line() {
 fn github_format_writes_escaped_workflow_commands() {
     let r = retro(&fixture("errors"), &["check", "--format", "github"]);
     assert_eq!(r.code, 1);
-    let line = r.stdout.lines().find(|l| l.contains("e012-out-of-order")).unwrap();
+    let line = r.stdout.lines().find(|l| l.contains("e012-out-of-order") && l.contains("E012")).unwrap();
     assert!(
         line.starts_with(
             "::error file=content/e012-out-of-order.md,line=5,col=13,title=E012 timeline out of order%3A detected is before started::timeline out of order: detected is before started%0Ahelp: "
         ),
         "{line}"
     );
-    assert!(r.stdout.lines().all(|l| l.starts_with("::error ") || l.starts_with("::warning ")));
+    assert!(r.stdout.lines().all(|l| ["::error ", "::warning ", "::notice "].iter().any(|p| l.starts_with(p))));
 }
 
 #[test]
@@ -235,4 +235,16 @@ fn a_missing_content_folder_is_a_configuration_error() {
         assert_eq!(r.code, 2, "{cmd}: {}", r.stderr);
         assert!(r.stderr.contains("error[C005]: the content folder `content` does not exist"), "{}", r.stderr);
     }
+}
+
+/// A file with a problem in every field: one run reports every one that
+/// does not need a broken value, says once what waits, and each hint is a
+/// fix that is itself valid (a timestamp with its offset, the file's own
+/// dates).
+#[test]
+fn one_run_reports_every_problem_of_a_file() {
+    let r = retro(&fixture("every-problem"), &["check", "--today", "2026-12-01"]);
+    assert_eq!(r.code, 1);
+    let (report, _) = r.stderr.trim_end().rsplit_once(" (").unwrap();
+    insta::assert_snapshot!("check_every_problem_human", report);
 }
