@@ -127,7 +127,14 @@ pub(crate) fn check(
     if !diags.iter().any(|d| d.code == Code::W008) {
         c.passed += 1;
     }
-    let blame = blame(&pm.file, text, cfg);
+    let names: Vec<String> = pm
+        .authors
+        .iter()
+        .chain(pm.action_items.iter().filter_map(|i| i.owner.as_ref()))
+        .map(|n| n.trim().to_lowercase())
+        .filter(|n| !n.is_empty())
+        .collect();
+    let blame = blame(&pm.file, text, cfg, &names);
     c.applicable += 1;
     if blame.is_empty() {
         c.passed += 1;
@@ -388,24 +395,31 @@ fn blame_finders(phrases: &[String]) -> Option<Arc<Vec<memmem::Finder<'static>>>
     }
 }
 
-/// Every blame-assigning phrase in the file, with its line and column
-/// (ASCII letter case ignored). Where phrases overlap, the one starting
-/// first wins, the longest among those starting together.
-fn blame(file: &str, text: &str, cfg: &Config) -> Vec<Diagnostic> {
+/// The hint of a site's own blame phrase.
+const PHRASE_HINT: &str = "describe what the system allowed and why it made sense at the time, not who failed";
+
+/// Every blame-assigning phrase in the file (the site's phrases, ASCII
+/// letter case ignored, and the rules of `blame.rs`; `names` are the
+/// file's people, lowercased), with its line and column. Where findings
+/// overlap, the one starting first wins, the longest among those starting
+/// together.
+fn blame(file: &str, text: &str, cfg: &Config, names: &[String]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let Some(finders) = blame_finders(&cfg.completeness.blame_phrases) else { return out };
-    if finders.is_empty() {
-        return out;
-    }
     // ASCII lowercasing keeps every byte in place: a match in `lower` is
     // the same range of `text`, on character boundaries (phrases are
     // whole UTF-8 strings)
     let lower = text.to_ascii_lowercase();
-    let mut hits: Vec<(usize, usize)> =
-        finders.iter().flat_map(|f| f.find_iter(lower.as_bytes()).map(move |at| (at, at + f.needle().len()))).collect();
+    let mut hits: Vec<(usize, usize, &str)> = match blame_finders(&cfg.completeness.blame_phrases) {
+        Some(finders) => finders
+            .iter()
+            .flat_map(|f| f.find_iter(lower.as_bytes()).map(move |at| (at, at + f.needle().len(), PHRASE_HINT)))
+            .collect(),
+        None => Vec::new(),
+    };
+    hits.extend(super::blame::find(text, &lower, names).into_iter().map(|f| (f.start, f.end, f.rule.hint())));
     hits.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
     let (mut line, mut line_start, mut scanned, mut taken) = (1, 0, 0, 0);
-    for (at, end) in hits {
+    for (at, end, hint) in hits {
         let Some(found) = text.get(at..end).filter(|_| at >= taken) else { continue };
         // whole words only at the start: "default of" is not "fault of"
         if text[..at].chars().next_back().is_some_and(char::is_alphanumeric) {
@@ -422,7 +436,7 @@ fn blame(file: &str, text: &str, cfg: &Config) -> Vec<Diagnostic> {
         let col = text[line_start..at].chars().count() + 1;
         out.push(
             Diagnostic::new(Code::W009, file, line, col, format!("blame-assigning language: \"{found}\""))
-                .hint("describe what the system allowed and why it made sense at the time, not who failed")
+                .hint(hint)
                 .span(found.chars().count()),
         );
     }
@@ -566,7 +580,7 @@ Body.
         cfg.completeness.blame_phrases = vec!["should have".into(), "should have known".into(), "have known".into()];
         let text = "x: SHOULD HAVE KNOWN better, and should have asked.\nNégligent ünd Should have";
         let found: Vec<(usize, usize, String)> =
-            blame("f.md", text, &cfg).into_iter().map(|d| (d.line, d.column, d.message)).collect();
+            blame("f.md", text, &cfg, &[]).into_iter().map(|d| (d.line, d.column, d.message)).collect();
         assert_eq!(
             found,
             [
@@ -576,9 +590,10 @@ Body.
             ]
         );
         cfg.completeness.blame_phrases = vec!["négligent".into(), String::new()];
-        // non-ASCII letters match as written; an empty phrase matches nothing
-        let found: Vec<(usize, usize)> = blame("f.md", text, &cfg).iter().map(|d| (d.line, d.column)).collect();
-        assert_eq!(found, [(2, 1)]);
+        // non-ASCII letters match as written; an empty phrase matches
+        // nothing; the built-in rules still find "should have known"
+        let found: Vec<(usize, usize)> = blame("f.md", text, &cfg, &[]).iter().map(|d| (d.line, d.column)).collect();
+        assert_eq!(found, [(1, 4), (2, 1)]);
     }
 
     #[test]

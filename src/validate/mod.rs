@@ -1,6 +1,7 @@
 //! Checking postmortems: errors that make data untrustworthy, and
 //! completeness problems that say a retrospective is unfinished.
 
+mod blame;
 mod completeness;
 pub(crate) mod links;
 mod rules;

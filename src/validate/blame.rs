@@ -1,0 +1,502 @@
+//! Blame where it hides (W009), beyond the site's fixed phrases: words that
+//! judge people ("sloppy", "didn't bother", "Tom's fault"), and a person as
+//! the subject of a failure verb ("John forgot", "the on-call failed to
+//! notice", "Lee, who didn't read it") — the SRE Workbook's animated
+//! language and counterfactual reasoning. A system as the subject is not
+//! blame: "the check failed to run because the queue was full".
+//!
+//! A person is a pronoun (he, she), a name the file knows (its authors and
+//! action-item owners), a role (the engineer, the on-call, the reviewer) or
+//! a capitalised word. A capitalised word at the start of a sentence may be
+//! a system ("Monitoring failed to alert"): there it is a person only with
+//! a verb machines do not do (forgot, should have, neglected) or a human
+//! act as the object ("failed to notice", "missed the alert").
+//! Measured on a labelled set of 160 sentences (tests/fixtures/blame).
+
+/// What a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Rule {
+    /// A word that judges a person: sloppy, careless, didn't bother.
+    Judgement,
+    /// A person as the subject of a failure verb.
+    PersonFailed,
+}
+
+impl Rule {
+    /// How to write it instead.
+    pub(crate) fn hint(self) -> &'static str {
+        match self {
+            Rule::Judgement => {
+                "describe what happened and what made it reasonable at the time, not what the person is: what did the system or the process allow?"
+            }
+            Rule::PersonFailed => {
+                "describe what made the action reasonable at the time (what the person saw, the tools, the pressure) and what the system did not catch, not who failed"
+            }
+        }
+    }
+}
+
+/// A finding: a byte range of the text.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Finding {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) rule: Rule,
+}
+
+/// Words that judge whoever they are said of.
+const JUDGEMENT: &[&str] = &[
+    "careless",
+    "carelessly",
+    "carelessness",
+    "incompetence",
+    "incompetent",
+    "irresponsible",
+    "lazy",
+    "negligence",
+    "negligent",
+    "reckless",
+    "recklessly",
+    "sloppy",
+];
+
+/// Phrases that judge, as words.
+const JUDGEMENT_PHRASES: &[&[&str]] = &[
+    &["didn't", "bother"],
+    &["did", "not", "bother"],
+    &["dropped", "the", "ball"],
+    &["screwed", "up"],
+    &["messed", "up"],
+    &["made", "a", "mistake"],
+    &["human", "error"],
+    &["fault", "of"],
+    &["should", "have", "known"],
+    &["should've", "known"],
+];
+
+/// Verbs only people do: any person-like subject is blame.
+const HUMAN_VERBS: &[&[&str]] = &[
+    &["forgot"],
+    &["forgets"],
+    &["forgotten"],
+    &["neglected"],
+    &["should", "have"],
+    &["should've"],
+    &["shouldn't", "have"],
+    &["supposed", "to"],
+];
+
+/// Verbs systems do too: blame with a person, or a human act as object.
+const FAILURE_VERBS: &[&[&str]] =
+    &[&["failed", "to"], &["fails", "to"], &["missed"], &["ignored"], &["overlooked"], &["didn't"], &["did", "not"]];
+
+/// What people do that a failure verb can say they did not.
+const HUMAN_ACTS: &[&str] = &[
+    "ask",
+    "check",
+    "communicate",
+    "double-check",
+    "escalate",
+    "follow",
+    "inform",
+    "notice",
+    "read",
+    "realise",
+    "realize",
+    "remember",
+    "review",
+    "tell",
+    "test",
+    "update",
+    "verify",
+];
+
+/// What people miss or ignore.
+const HUMAN_OBJECTS: &[&str] = &[
+    "alert",
+    "alerts",
+    "comment",
+    "comments",
+    "deprecation",
+    "handover",
+    "message",
+    "note",
+    "page",
+    "review",
+    "signs",
+    "step",
+    "warning",
+    "warnings",
+    "bug",
+    "test",
+    "capacity",
+    "obvious",
+    "failing",
+    "reviewer's",
+];
+
+/// Roles that name a person.
+const ROLES: &[&str] = &[
+    "admin",
+    "administrator",
+    "author",
+    "contractor",
+    "dba",
+    "developer",
+    "engineer",
+    "intern",
+    "on-call",
+    "oncall",
+    "operator",
+    "reviewer",
+    "sre",
+];
+
+/// Words between a subject and its verb ("Raj was supposed to").
+const SKIPPED: &[&str] = &[
+    "again",
+    "already",
+    "also",
+    "apparently",
+    "clearly",
+    "completely",
+    "just",
+    "had",
+    "has",
+    "have",
+    "never",
+    "obviously",
+    "probably",
+    "simply",
+    "still",
+    "then",
+    "was",
+    "were",
+];
+
+/// Capitalised words that are not people.
+const NOT_NAMES: &[&str] = &["it", "its", "our", "that", "the", "their", "there", "these", "they", "this", "we", "you"];
+
+struct Word<'t> {
+    start: usize,
+    end: usize,
+    /// ASCII-lowercased, with a typographic apostrophe as `'`.
+    lower: std::borrow::Cow<'t, str>,
+    text: &'t str,
+    /// The first word of its sentence.
+    first: bool,
+}
+
+/// The words of `text` with their places (`lower` is `text` with ASCII
+/// letters lowercased: the same bytes in the same places); a sentence ends
+/// at `.`, `!`, `?`, `;`, `:` or a blank line. Read as bytes: every file's
+/// whole text passes here. A word is ASCII letters and digits, `'`, `-`,
+/// and any non-ASCII character (`’`, `é`).
+fn words<'t>(text: &'t str, lower: &'t str) -> Vec<Word<'t>> {
+    let bytes = lower.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len() / 6);
+    let (mut first, mut newlines, mut i) = (true, 0, 0);
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'\'' || b == b'-' || b >= 0x80;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if !is_word(b) {
+            if b == b'\n' {
+                newlines += 1;
+            } else if !b.is_ascii_whitespace() {
+                newlines = 0;
+            }
+            if matches!(b, b'.' | b'!' | b'?' | b';' | b':') || newlines >= 2 {
+                first = true;
+            }
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_word(bytes[i]) {
+            i += 1;
+        }
+        newlines = 0;
+        // quotes and dashes around a word are not part of it
+        let (mut s, mut e) = (start, i);
+        loop {
+            let before = (s, e);
+            if s < e && (bytes[s] == b'\'' || bytes[s] == b'-') {
+                s += 1;
+            } else if lower[s..e].starts_with('’') {
+                s += '’'.len_utf8();
+            }
+            if s < e && (bytes[e - 1] == b'\'' || bytes[e - 1] == b'-') {
+                e -= 1;
+            } else if lower[s..e].ends_with('’') {
+                e -= '’'.len_utf8();
+            }
+            if (s, e) == before || s >= e {
+                break;
+            }
+        }
+        if s >= e || !lower.is_char_boundary(s) || !lower.is_char_boundary(e) {
+            continue;
+        }
+        let l = &lower[s..e];
+        let l = if l.contains('’') { l.replace('’', "'").into() } else { l.into() };
+        out.push(Word { start: s, end: e, lower: l, text: &text[s..e], first });
+        first = false;
+    }
+    out
+}
+
+/// Whether `word` (lowercased bytes) may start a rule, by its length and
+/// first letter alone: most words stop here, never made into text.
+fn may_start_a_rule(word: &[u8]) -> bool {
+    word.len() <= 15 && !BY_SHAPE[shape(word)].is_empty()
+}
+
+/// A word's length (to 15) and first byte, as one index.
+fn shape(word: &[u8]) -> usize {
+    (word.len().min(15) << 8) | usize::from(word[0])
+}
+
+/// The first words of the rules, by [`shape`]: a word is compared with
+/// the one or two of its length and first letter, not with all.
+static BY_SHAPE: std::sync::LazyLock<Vec<Vec<&'static str>>> = std::sync::LazyLock::new(|| {
+    let mut by = vec![Vec::new(); 16 << 8];
+    let firsts =
+        JUDGEMENT.iter().copied().chain(JUDGEMENT_PHRASES.iter().chain(HUMAN_VERBS).chain(FAILURE_VERBS).map(|p| p[0]));
+    for w in firsts {
+        let list: &mut Vec<&str> = &mut by[shape(w.as_bytes())];
+        if !list.contains(&w) {
+            list.push(w);
+        }
+    }
+    by
+});
+
+/// Whether a finding can start at this (lowercased) word: a judging word,
+/// the first word of a phrase or verb of the rules, or a possessive.
+fn starts_a_rule(w: &str) -> bool {
+    w.ends_with("'s") || (may_start_a_rule(w.as_bytes()) && BY_SHAPE[shape(w.as_bytes())].contains(&w))
+}
+
+/// Whether `ws[at..]` starts with `phrase`.
+fn starts(ws: &[Word], at: usize, phrase: &[&str]) -> bool {
+    phrase.iter().enumerate().all(|(k, p)| ws.get(at + k).is_some_and(|w| w.lower == *p))
+}
+
+/// Every finding in `text`; `lower` is `text` with ASCII letters
+/// lowercased; `names` are the lowercased names the file knows. The text
+/// is first scanned for the words a rule starts with; only their
+/// sentences are read word by word.
+pub(crate) fn find(text: &str, lower: &str, names: &[String]) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::new();
+    for (at, sentence) in triggers(lower) {
+        if out.last().is_some_and(|f| at < f.end) {
+            continue;
+        }
+        // the sentence, to its end (at most a few hundred bytes on)
+        let bytes = lower.as_bytes();
+        let mut end = (at..bytes.len()).find(|&i| matches!(bytes[i], b'.' | b'!' | b'?' | b';')).unwrap_or(bytes.len());
+        end = end.min(at + 400);
+        while !lower.is_char_boundary(end) {
+            end -= 1;
+        }
+        let ws = words(&text[sentence..end], &lower[sentence..end]);
+        let Some(i) = ws.iter().position(|w| w.start + sentence == at) else { continue };
+        if let Some(mut f) = rule_at(&ws, i, names) {
+            f.start += sentence;
+            f.end += sentence;
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// Where a word a rule starts with is, and where its sentence starts.
+fn triggers(lower: &str) -> Vec<(usize, usize)> {
+    // each byte's class, looked up: this loop reads every byte of every file
+    const OTHER: u8 = 0;
+    const WORD: u8 = 1;
+    const END: u8 = 2;
+    const LINE: u8 = 3;
+    const SPACE: u8 = 4;
+    static CLASS: [u8; 256] = {
+        let mut t = [OTHER; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            t[b] = if c.is_ascii_alphanumeric() || c == b'\'' || c == b'-' || c >= 0x80 {
+                WORD
+            } else if matches!(c, b'.' | b'!' | b'?' | b';' | b':') {
+                END
+            } else if c == b'\n' {
+                LINE
+            } else if c.is_ascii_whitespace() {
+                SPACE
+            } else {
+                OTHER
+            };
+            b += 1;
+        }
+        t
+    };
+    let bytes = lower.as_bytes();
+    let (mut out, mut sentence, mut newlines, mut i) = (Vec::new(), 0, 0, 0);
+    while i < bytes.len() {
+        match CLASS[usize::from(bytes[i])] {
+            WORD => {}
+            class => {
+                match class {
+                    LINE => newlines += 1,
+                    SPACE => {}
+                    _ => newlines = 0,
+                }
+                if class == END || newlines >= 2 {
+                    sentence = i + 1;
+                }
+                i += 1;
+                continue;
+            }
+        }
+        let start = i;
+        while i < bytes.len() && CLASS[usize::from(bytes[i])] == WORD {
+            i += 1;
+        }
+        newlines = 0;
+        let s = start + bytes[start..i].iter().take_while(|&&b| b == b'\'' || b == b'-').count();
+        // most words are too long, or start with a letter no rule word
+        // starts with: looked at as bytes, not made into text
+        let word = &bytes[s..i];
+        let possessive = word.ends_with(b"'s") || word.ends_with("’s".as_bytes());
+        if word.is_empty() || (!possessive && !may_start_a_rule(word)) {
+            continue;
+        }
+        let Some(w) = lower.get(s..i).map(|w| w.trim_end_matches(['\'', '-', '’'])) else { continue };
+        let w: std::borrow::Cow<str> = if w.contains('’') { w.replace('’', "'").into() } else { w.into() };
+        if !w.is_empty() && starts_a_rule(&w) {
+            out.push((s, sentence));
+        }
+    }
+    out
+}
+
+/// The finding that starts at word `i` of a sentence's words, if any.
+fn rule_at(ws: &[Word], i: usize, names: &[String]) -> Option<Finding> {
+    let w = &ws[i];
+    if JUDGEMENT.contains(&w.lower.as_ref()) {
+        return Some(Finding { start: w.start, end: w.end, rule: Rule::Judgement });
+    }
+    if let Some(p) = JUDGEMENT_PHRASES.iter().find(|p| starts(ws, i, p)) {
+        return Some(Finding { start: w.start, end: ws[i + p.len() - 1].end, rule: Rule::Judgement });
+    }
+    // "Tom's fault", "Jo's mistake"
+    if w.lower.ends_with("'s") && ws.get(i + 1).is_some_and(|n| n.lower == "fault" || n.lower == "mistake") {
+        return Some(Finding { start: w.start, end: ws[i + 1].end, rule: Rule::Judgement });
+    }
+    let human = HUMAN_VERBS.iter().find(|p| starts(ws, i, p));
+    let failure = FAILURE_VERBS.iter().find(|p| starts(ws, i, p));
+    let verb = human.or(failure)?;
+    let after = i + verb.len();
+    // what follows the verb: a human act ("failed to notice") or what
+    // people miss ("missed the alert")
+    let next: Vec<&str> = ws[after..ws.len().min(after + 4)].iter().map(|w| w.lower.as_ref()).collect();
+    let acts = next.first().is_some_and(|n| HUMAN_ACTS.contains(n));
+    let objects = next.iter().any(|n| HUMAN_OBJECTS.contains(n));
+    let negation = verb == &["didn't"] || verb == &["did", "not"];
+    if negation && !acts {
+        return None;
+    }
+    // "failed to notice" is a person's; "missed the alert" too
+    let takes_object = matches!(verb.first(), Some(&("missed" | "ignored" | "overlooked")));
+    let by_person = human.is_some() || if takes_object { objects } else { acts };
+    let subject = subject(ws, i, names, by_person)?;
+    Some(Finding { start: ws[subject].start, end: ws[after - 1].end, rule: Rule::PersonFailed })
+}
+
+/// The word before the verb at `verb` that is a person, if its subject is
+/// one. `by_person`: the verb or its object is something people do, so a
+/// capitalised first word of a sentence counts as a name.
+fn subject(ws: &[Word], verb: usize, names: &[String], by_person: bool) -> Option<usize> {
+    if ws[verb].first {
+        return None;
+    }
+    let mut k = verb;
+    while k > 0 {
+        k -= 1;
+        if !SKIPPED.contains(&ws[k].lower.as_ref()) || ws[k].first {
+            break;
+        }
+    }
+    // "Lee, who didn't read it", "the engineer who deployed it should have"
+    let who = (k.saturating_sub(4)..=k).rev().find(|&j| ws[j].lower == "who" && !ws[j].first);
+    let at = who.map_or(k, |j| j - 1);
+    let w = &ws[at];
+    let person = match w.lower.as_ref() {
+        "he" | "she" => true,
+        l if names.iter().any(|n| n == l) => true,
+        l if ROLES.contains(&l) => true,
+        l if NOT_NAMES.contains(&l) => false,
+        _ => {
+            let mut chars = w.text.chars();
+            let capital = chars.next().is_some_and(char::is_uppercase) && chars.all(|c| !c.is_uppercase());
+            capital && w.text.chars().count() > 1 && (!w.first || by_person)
+        }
+    };
+    person.then_some(at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flagged(s: &str) -> bool {
+        !find(s, &s.to_ascii_lowercase(), &["dana".into(), "lee".into(), "marek".into()]).is_empty()
+    }
+
+    #[test]
+    fn a_person_failing_is_blame_a_system_failing_is_not() {
+        assert!(flagged("John forgot to set the variable."));
+        assert!(flagged("John was sloppy and should have noticed."));
+        assert!(!flagged("The check failed to run because the queue was full."));
+        assert!(!flagged("Monitoring failed to alert because the threshold was wrong."));
+        assert!(flagged("Priya missed the alert."));
+        assert!(!flagged("The alert missed the spike."));
+    }
+
+    /// The labelled set: precision and recall of what `check` reports.
+    #[test]
+    fn precision_and_recall_on_the_labelled_set() {
+        let set = include_str!("../../tests/fixtures/blame/sentences.txt");
+        let (mut tp, mut fp, mut fn_, mut tn) = (0, 0, 0, 0);
+        let mut wrong = Vec::new();
+        for line in set.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+            let (label, sentence) = line.split_once(": ").unwrap();
+            let blame = label == "B";
+            match (blame, flagged(sentence)) {
+                (true, true) => tp += 1,
+                (false, true) => {
+                    fp += 1;
+                    wrong.push(format!("false positive: {sentence}"));
+                }
+                (true, false) => {
+                    fn_ += 1;
+                    wrong.push(format!("missed: {sentence}"));
+                }
+                (false, false) => tn += 1,
+            }
+        }
+        let precision = tp as f64 / (tp + fp) as f64;
+        let recall = tp as f64 / (tp + fn_) as f64;
+        println!(
+            "blame rules on {} sentences ({} blameful): precision {precision:.3} ({tp} of {}), recall {recall:.3} ({tp} of {}); {tn} true negatives",
+            tp + fp + fn_ + tn,
+            tp + fn_,
+            tp + fp,
+            tp + fn_
+        );
+        for w in &wrong {
+            println!("  {w}");
+        }
+        assert!(tp + fp + fn_ + tn >= 150);
+        assert!(precision >= 0.9, "precision {precision}");
+        assert!(recall >= 0.8, "recall {recall}");
+    }
+}
