@@ -32,7 +32,7 @@ pub(crate) fn run(opts: &BuildOptions) -> Result<u8, Stop> {
         Ok(b) => {
             let problems = match b.tally.errors + b.tally.warnings {
                 0 => String::new(),
-                n => format!("; {} (run `retro check`)", plural(n, "completeness problem")),
+                n => format!("; {} (run `{}`)", plural(n, "completeness problem"), super::command(&cfg.root, "check")),
             };
             eprintln!(
                 "built {} into {}: {} files in {} ms{problems}",

@@ -123,6 +123,18 @@ pub(crate) fn load_config(root: &Path, format: Format) -> Result<Config, Stop> {
 
 /// Loads site.toml and makes sure the content folder exists (`new` makes
 /// it; `check`, `build` and `serve` need it).
+/// A command to quote in a hint, with the `--root` the user passed:
+/// `retro check`, or `retro check --root '../My Site'`.
+pub(crate) fn command(root: &Path, args: &str) -> String {
+    if root.as_os_str().is_empty() || root == Path::new(".") {
+        return format!("retro {args}");
+    }
+    let r = root.display().to_string();
+    let safe = r.chars().all(|c| c.is_alphanumeric() || "/._-+:@,".contains(c));
+    let quoted = if safe { r } else { format!("'{}'", r.replace('\'', "'\\''")) };
+    format!("retro {args} --root {quoted}")
+}
+
 pub(crate) fn load_site(root: &Path, format: Format) -> Result<Config, Stop> {
     let cfg = load_config(root, format)?;
     if let Some(d) = missing_content(&cfg) {
@@ -144,7 +156,10 @@ pub(crate) fn missing_content(cfg: &Config) -> Option<Diagnostic> {
             1,
             format!("the content folder `{}` does not exist", cfg.content_dir),
         )
-        .hint("create it and put postmortems in it (`retro new \"Title\"` does both), set `content_dir` in site.toml, or pass the right --root"),
+        .hint(format!(
+            "create it and put postmortems in it (`{}` does both), set `content_dir` in site.toml, or pass the right --root",
+            command(&cfg.root, "new \"Title\"")
+        )),
     )
 }
 
@@ -154,4 +169,17 @@ pub(crate) fn resolve_today(flag: Option<chrono::NaiveDate>, cfg: &Config) -> Re
     crate::clock::today(flag, env.as_deref(), cfg.timezone).map_err(|e| {
         Stop::usage(e, "unset SOURCE_DATE_EPOCH or set it to seconds since 1970-01-01, or pass --today YYYY-MM-DD")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hints_quote_commands_with_the_root_the_user_passed() {
+        assert_eq!(command(Path::new("."), "check"), "retro check");
+        assert_eq!(command(Path::new("site"), "check"), "retro check --root site");
+        assert_eq!(command(Path::new("/tmp/my site"), "new \"T\""), "retro new \"T\" --root '/tmp/my site'");
+        assert_eq!(command(Path::new("it's"), "check"), "retro check --root 'it'\\''s'");
+    }
 }

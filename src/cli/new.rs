@@ -37,7 +37,7 @@ pub(crate) fn run(opts: &NewOptions) -> Result<u8, Stop> {
     match crate::scaffold::write_new(&path, &text) {
         Ok(()) => {
             println!("{}", path.display());
-            eprintln!("wrote {}: fill in the TODOs, then run `retro check`", path.display());
+            eprintln!("wrote {}: fill in the TODOs, then run `{}`", path.display(), super::command(&cfg.root, "check"));
             Ok(EXIT_OK)
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Stop::Failed {

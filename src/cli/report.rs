@@ -37,7 +37,7 @@ pub(crate) fn run(opts: &ReportOptions) -> Result<u8, Stop> {
             format: Format::Human,
             notes: vec![
                 summary_line(tally(&analysis.diags), analysis.file_count),
-                "report failed: fix the errors first (`retro check`)".to_string(),
+                format!("report failed: fix the errors first (`{}`)", super::command(&cfg.root, "check")),
             ],
             code: EXIT_PROBLEMS,
         });

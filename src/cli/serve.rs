@@ -160,8 +160,8 @@ fn listen(opts: &ServeOptions) -> Result<TcpListener, Stop> {
         std::io::ErrorKind::AddrInUse => Stop::usage(
             format!("port {} on {} is busy", opts.port, opts.bind),
             format!(
-                "another `retro serve` may be running; try `retro serve --port {}`",
-                opts.port.wrapping_add(1).max(1024)
+                "another `retro serve` may be running; try `{}`",
+                super::command(&opts.root, &format!("serve --port {}", opts.port.wrapping_add(1).max(1024)))
             ),
         ),
         _ => Stop::usage(format!("cannot listen on {}:{}: {e}", opts.bind, opts.port), "check --bind and --port"),

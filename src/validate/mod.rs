@@ -98,7 +98,7 @@ pub fn check_file(src: &SourceFile, cfg: &Config) -> FileResult {
                 1,
                 format!("the completeness checks of {them} wait until {it} {is} fixed"),
             )
-            .hint("fix the errors in this file and run `retro check` again"),
+            .hint("fix the errors in this file; the next check runs them"),
         );
     }
     FileResult { checked: Some(Checked { pm, lines, report }), has_errors, diags }

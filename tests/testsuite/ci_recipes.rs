@@ -16,6 +16,11 @@ fn github_actions_recipe_checks_pull_requests_and_publishes_main() {
     assert!(check.contains("retro check --format github"), "{check}");
     let publish = serde_yaml::to_string(&y["jobs"]["publish"]).unwrap();
     assert!(publish.contains("retro build") && publish.contains("deploy-pages"), "{publish}");
+    // the cached binary's key changes with retro's commit, which is installed
+    for job in [&check, &publish] {
+        assert!(job.contains("key: retro-${{ runner.os }}-${{ steps.retro.outputs.rev }}"), "{job}");
+        assert!(job.contains("--rev \"${{ steps.retro.outputs.rev }}\""), "{job}");
+    }
 }
 
 #[test]
@@ -24,4 +29,7 @@ fn gitlab_recipe_checks_merge_requests_and_publishes_pages() {
     let check = serde_yaml::to_string(&y["check"]).unwrap();
     assert!(check.contains("retro check"), "{check}");
     assert_eq!(y["pages"]["artifacts"]["paths"][0], "public");
+    // the cache key follows the retro revision that is installed
+    assert_eq!(y["default"]["cache"]["key"], "retro-$RETRO_REV");
+    assert!(serde_yaml::to_string(&y["default"]["before_script"]).unwrap().contains("--rev \"$RETRO_REV\""));
 }
