@@ -186,7 +186,15 @@ impl Config {
 
     /// Parses the text of a site.toml.
     pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
-        let raw: RawConfig = toml::from_str(text).map_err(|e| vec![toml_error(text, &e)])?;
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            // every syntax error, unknown key and wrong type in one run
+            let all = every_toml_error(text);
+            if all.is_empty() {
+                vec![toml_error(text, &e)]
+            } else {
+                all
+            }
+        })?;
         let mut cfg = Config::defaults(root);
         let mut errs = Vec::new();
         let at = |span: std::ops::Range<usize>, msg: String, hint: &str| {
@@ -404,6 +412,75 @@ fn output_dir_problem(value: &str, content_dir: &str) -> Option<&'static str> {
     None
 }
 
+/// The tables of site.toml and the keys each knows.
+const TABLES: &[(&str, &[&str])] =
+    &[("completeness", COMPLETENESS_KEYS), ("policy", POLICY_KEYS), ("taxonomy", TAXONOMY_KEYS)];
+
+/// Every syntax error of site.toml; or, when it parses, every unknown key
+/// and every value of the wrong type, each read on its own so that one
+/// does not hide the next.
+fn every_toml_error(text: &str) -> Vec<Diagnostic> {
+    use toml::de::{DeTable, DeValue};
+    let (table, errors) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        return errors.iter().map(|e| toml_error(text, e)).collect();
+    }
+    let mut out = Vec::new();
+    let unknown = |key: &str, span: std::ops::Range<usize>, known: &[&str]| {
+        let (line, col) = line_col(text, span.start);
+        let hint = match closest(key, known) {
+            Some(k) => format!("did you mean `{k}`?"),
+            None => format!("the known keys here are {}", known.join(", ")),
+        };
+        Diagnostic::new(Code::C003, FILE_NAME, line, col, format!("unknown key `{key}` in site.toml"))
+            .hint(hint)
+            .span(key.chars().count())
+    };
+    // a value read alone, as the only key of its table
+    let typed = |header: &str, key: &str, span: std::ops::Range<usize>| {
+        let snippet = format!("{header}{key} = {}\n", &text[span.clone()]);
+        let e = toml::from_str::<RawConfig>(&snippet).err()?;
+        let (line, col) = line_col(text, span.start);
+        // serde's names for types, in the words of TOML
+        let message = [
+            ("expected i64", "expected a whole number"),
+            ("expected a map", "expected a table such as { SEV1 = 14 }"),
+            ("expected a sequence", "expected a list such as [\"a\", \"b\"]"),
+            ("expected a string", "expected text in quotes"),
+            ("expected a boolean", "expected true or false"),
+        ]
+        .iter()
+        .fold(e.message().trim().to_string(), |m, (from, to)| m.replace(from, to));
+        Some(
+            Diagnostic::new(Code::C002, FILE_NAME, line, col, format!("site.toml: `{key}`: {message}"))
+                .hint("see the site.toml reference in docs/site-toml.md")
+                .span(span.len()),
+        )
+    };
+    for (k, v) in table.get_ref().iter() {
+        let key = k.get_ref().as_ref();
+        let Some(&top) = TOP_KEYS.iter().find(|t| **t == key) else {
+            out.push(unknown(key, k.span(), TOP_KEYS));
+            continue;
+        };
+        match (TABLES.iter().find(|(t, _)| *t == top), v.get_ref()) {
+            (Some((name, known)), DeValue::Table(inner)) => {
+                for (ik, iv) in inner.iter() {
+                    let sub = ik.get_ref().as_ref();
+                    if known.contains(&sub) {
+                        out.extend(typed(&format!("[{name}]\n"), sub, iv.span()));
+                    } else {
+                        out.push(unknown(sub, ik.span(), known));
+                    }
+                }
+            }
+            _ => out.extend(typed("", key, v.span())),
+        }
+    }
+    crate::diagnostic::sort(&mut out);
+    out
+}
+
 /// Maps a TOML error to a diagnostic at its line, suggesting the closest
 /// known key for an unknown one.
 fn toml_error(text: &str, e: &toml::de::Error) -> Diagnostic {
@@ -503,6 +580,19 @@ fn completeness(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_unknown_key_and_wrong_type_of_site_toml_is_reported_in_one_run() {
+        let text = "title = \"t\"\ntimezon = \"UTC\"\nmin_sample = \"five\"\n\n[completeness]\nmin_why = 3\ndue_within_days = 7\n\n[policy]\nfinal_within_days = \"x\"\n";
+        let errs = Config::parse(Path::new("."), text).unwrap_err();
+        let got: Vec<(&str, usize)> = errs.iter().map(|d| (d.code.as_str(), d.line)).collect();
+        assert_eq!(got, [("C003", 2), ("C002", 3), ("C003", 6), ("C002", 7), ("C002", 10)]);
+        assert_eq!(errs[0].hint, "did you mean `timezone`?");
+        assert_eq!(errs[1].message, "site.toml: `min_sample`: invalid type: string \"five\", expected a whole number");
+        // a syntax error stops there: nothing after it can be read
+        let errs = Config::parse(Path::new("."), "title = \ntimezone = [\n").unwrap_err();
+        assert!(errs.iter().all(|d| d.code == Code::C002), "{errs:?}");
+    }
 
     #[test]
     fn the_scaffold_lists_the_default_factors_and_a_taxonomy_replaces_them() {
