@@ -509,9 +509,21 @@ pub(crate) fn parse_postmortem(
 /// case may differ); an unknown one is an error at its line.
 fn factors(ctx: &mut Ctx, root: &mut Mapping) -> Vec<String> {
     use Seg::{Index, Key};
+    // each kept name's place in the list as written (an item that is not
+    // text is an error of its own and is left out)
+    let places: Vec<usize> = match root.get("contributing_factors").map(untag) {
+        Some(Value::Sequence(items)) => items
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| !matches!(untag(v), Value::Sequence(_) | Value::Mapping(_)))
+            .map(|(i, _)| i)
+            .collect(),
+        _ => Vec::new(),
+    };
     let names = text_list(ctx, root, &[Key("contributing_factors")]);
     let mut out: Vec<String> = Vec::with_capacity(names.len());
-    for (i, name) in names.iter().enumerate() {
+    for (k, name) in names.iter().enumerate() {
+        let i = places.get(k).copied().unwrap_or(k);
         let name = name.trim();
         match ctx.cfg.factors.iter().find(|f| f.eq_ignore_ascii_case(name)) {
             Some(f) if !out.contains(f) => out.push(f.clone()),
@@ -526,12 +538,12 @@ fn factors(ctx: &mut Ctx, root: &mut Mapping) -> Vec<String> {
                         known.join(", ")
                     ),
                 };
-                ctx.at_value(
-                    Code::E021,
-                    &[Key("contributing_factors"), Index(i)],
-                    format!("unknown contributing factor `{name}`"),
-                    hint,
-                );
+                let message = if name.is_empty() {
+                    "a contributing factor is empty".to_string()
+                } else {
+                    format!("unknown contributing factor `{name}`")
+                };
+                ctx.at_value(Code::E021, &[Key("contributing_factors"), Index(i)], message, hint);
             }
         }
     }

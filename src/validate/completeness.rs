@@ -167,7 +167,7 @@ fn answers(c: &mut Checker, pm: &Postmortem, loc: &Locator, cfg: &Config) {
             Need::RequiredOnceFinal(what) if final_ => what,
             _ => continue,
         };
-        if pm.kind == PmKind::NearMiss && schema::NOT_ASKED_OF_NEAR_MISSES.contains(&f.name) {
+        if schema::NOT_ASKED_OF_NEAR_MISSES.contains(&f.name) && (pm.kind == PmKind::NearMiss || c.waits(&["kind"])) {
             continue;
         }
         let t = &pm.timeline;

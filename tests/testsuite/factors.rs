@@ -118,3 +118,23 @@ fn an_unknown_factor_is_an_error_at_its_line_with_the_closest_one() {
     assert_eq!(e["message"], "unknown contributing factor `config push`");
     assert!(e["hint"].as_str().unwrap().starts_with("did you mean `configuration push`?"), "{e}");
 }
+
+#[test]
+fn a_factor_after_an_item_that_is_not_text_is_reported_at_its_own_line() {
+    let text = "---\ntitle: y\nkind: near_miss\ncontributing_factors:\n  - {a: 1}\n  - network\n  - \"\"\n---\n";
+    let r = site_of(&[("a.md", text.to_string())]).run(&["check", "--format", "json"]);
+    let d: Value = serde_json::from_str(&r.stdout).unwrap();
+    let at = |code: &str| d.as_array().unwrap().iter().find(|x| x["code"] == code).map(|x| x["line"].as_u64());
+    assert_eq!((at("E007"), at("E021")), (Some(Some(5)), Some(Some(7))), "{d:#}");
+}
+
+#[test]
+fn an_unknown_kind_does_not_also_ask_for_what_only_incidents_need() {
+    let text = "---\ntitle: y\nkind: nearmiss\n---\n";
+    let r = site_of(&[("a.md", text.to_string())]).run(&["check", "--format", "json"]);
+    let d: Value = serde_json::from_str(&r.stdout).unwrap();
+    let messages: Vec<&str> = d.as_array().unwrap().iter().map(|x| x["message"].as_str().unwrap()).collect();
+    assert!(messages.iter().any(|m| m.contains("unknown kind `nearmiss`")), "{messages:?}");
+    assert!(!messages.iter().any(|m| m.contains("severity") || m.contains("impact")), "{messages:?}");
+    assert!(messages.iter().any(|m| m.contains("wait until it is fixed")), "{messages:?}");
+}
