@@ -86,12 +86,12 @@ pub(crate) struct Held {
 
 /// Each `prevent` fix of postmortem `i` and how it fared, given the
 /// recurrences in which `i` is the earlier postmortem.
-pub(crate) fn held(pms: &[&Postmortem], recurred: &[&Recurrence], i: usize, tz: Tz, today: NaiveDate) -> Vec<Held> {
-    fixes(pms[i])
+pub(crate) fn held(pms: &[Postmortem], recurred: &[&Recurrence], i: usize, tz: Tz, today: NaiveDate) -> Vec<Held> {
+    fixes(&pms[i])
         .map(|fix| {
             let broken_by: Vec<usize> = recurred
                 .iter()
-                .filter(|r| r.earlier == i && start_day(pms[r.later], tz).is_some_and(|s| fix.closed < s))
+                .filter(|r| r.earlier == i && start_day(&pms[r.later], tz).is_some_and(|s| fix.closed < s))
                 .map(|r| r.later)
                 .collect();
             let days = broken_by.is_empty().then(|| (today - fix.closed).num_days().max(0));
@@ -172,7 +172,8 @@ mod tests {
             assert_eq!(found.len(), 1);
             assert_eq!((found[0].earlier, found[0].later), (0, 1));
             assert_eq!(found[0].fix.is_some(), after_fix, "closed {closed}");
-            let held = held(&pms, &found.iter().collect::<Vec<_>>(), 0, Tz::UTC, day("2025-06-01"));
+            let owned = [earlier.clone(), later.clone()];
+            let held = held(&owned, &found.iter().collect::<Vec<_>>(), 0, Tz::UTC, day("2025-06-01"));
             assert_eq!(held[0].broken_by.is_empty(), !after_fix);
             assert_eq!(held[0].days, (!after_fix).then(|| (day("2025-06-01") - day(closed)).num_days()));
         }

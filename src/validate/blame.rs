@@ -189,34 +189,71 @@ struct Word<'t> {
 
 /// The words of `text` with their places (`lower` is `text` with ASCII
 /// letters lowercased: the same bytes in the same places); a sentence ends
-/// at `.`, `!`, `?`, `;`, `:` or a blank line. Read as bytes: every file's
-/// whole text passes here. A word is ASCII letters and digits, `'`, `-`,
-/// and any non-ASCII character (`’`, `é`).
+/// at `.`, `!`, `?`, `;`, `:` or a blank line. A word is ASCII letters and
+/// digits, `'`, `-`, and any non-ASCII character (`’`, `é`).
 fn words<'t>(text: &'t str, lower: &'t str) -> Vec<Word<'t>> {
+    let mut out = Vec::new();
+    scan(lower, |s, e, _, first| {
+        let l = &lower[s..e];
+        let l = if l.contains('’') { l.replace('’', "'").into() } else { l.into() };
+        out.push(Word { start: s, end: e, lower: l, text: &text[s..e], first });
+    });
+    out
+}
+
+/// Walks the words of `lower`: for each, its byte range (quotes and dashes
+/// around it left out), where its sentence starts, and whether it is the
+/// sentence's first word. A byte's class is looked up in a table: this
+/// loop reads every byte of every file.
+fn scan(lower: &str, mut each: impl FnMut(usize, usize, usize, bool)) {
+    const OTHER: u8 = 0;
+    const WORD: u8 = 1;
+    const END: u8 = 2;
+    const LINE: u8 = 3;
+    const SPACE: u8 = 4;
+    static CLASS: [u8; 256] = {
+        let mut t = [OTHER; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            t[b] = if c.is_ascii_alphanumeric() || c == b'\'' || c == b'-' || c >= 0x80 {
+                WORD
+            } else if matches!(c, b'.' | b'!' | b'?' | b';' | b':') {
+                END
+            } else if c == b'\n' {
+                LINE
+            } else if c.is_ascii_whitespace() {
+                SPACE
+            } else {
+                OTHER
+            };
+            b += 1;
+        }
+        t
+    };
     let bytes = lower.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len() / 6);
-    let (mut first, mut newlines, mut i) = (true, 0, 0);
-    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'\'' || b == b'-' || b >= 0x80;
+    let (mut sentence, mut first, mut newlines, mut i) = (0, true, 0, 0);
     while i < bytes.len() {
-        let b = bytes[i];
-        if !is_word(b) {
-            if b == b'\n' {
-                newlines += 1;
-            } else if !b.is_ascii_whitespace() {
-                newlines = 0;
+        match CLASS[usize::from(bytes[i])] {
+            WORD => {}
+            class => {
+                match class {
+                    LINE => newlines += 1,
+                    SPACE => {}
+                    _ => newlines = 0,
+                }
+                if class == END || newlines >= 2 {
+                    (sentence, first) = (i + 1, true);
+                }
+                i += 1;
+                continue;
             }
-            if matches!(b, b'.' | b'!' | b'?' | b';' | b':') || newlines >= 2 {
-                first = true;
-            }
-            i += 1;
-            continue;
         }
         let start = i;
-        while i < bytes.len() && is_word(bytes[i]) {
+        while i < bytes.len() && CLASS[usize::from(bytes[i])] == WORD {
             i += 1;
         }
         newlines = 0;
-        // quotes and dashes around a word are not part of it
         let (mut s, mut e) = (start, i);
         loop {
             let before = (s, e);
@@ -234,15 +271,11 @@ fn words<'t>(text: &'t str, lower: &'t str) -> Vec<Word<'t>> {
                 break;
             }
         }
-        if s >= e || !lower.is_char_boundary(s) || !lower.is_char_boundary(e) {
-            continue;
+        if s < e && lower.is_char_boundary(s) && lower.is_char_boundary(e) {
+            each(s, e, sentence, first);
+            first = false;
         }
-        let l = &lower[s..e];
-        let l = if l.contains('’') { l.replace('’', "'").into() } else { l.into() };
-        out.push(Word { start: s, end: e, lower: l, text: &text[s..e], first });
-        first = false;
     }
-    out
 }
 
 /// Whether `word` (lowercased bytes) may start a rule, by its length and
@@ -312,69 +345,21 @@ pub(crate) fn find(text: &str, lower: &str, names: &[String]) -> Vec<Finding> {
 
 /// Where a word a rule starts with is, and where its sentence starts.
 fn triggers(lower: &str) -> Vec<(usize, usize)> {
-    // each byte's class, looked up: this loop reads every byte of every file
-    const OTHER: u8 = 0;
-    const WORD: u8 = 1;
-    const END: u8 = 2;
-    const LINE: u8 = 3;
-    const SPACE: u8 = 4;
-    static CLASS: [u8; 256] = {
-        let mut t = [OTHER; 256];
-        let mut b = 0;
-        while b < 256 {
-            let c = b as u8;
-            t[b] = if c.is_ascii_alphanumeric() || c == b'\'' || c == b'-' || c >= 0x80 {
-                WORD
-            } else if matches!(c, b'.' | b'!' | b'?' | b';' | b':') {
-                END
-            } else if c == b'\n' {
-                LINE
-            } else if c.is_ascii_whitespace() {
-                SPACE
-            } else {
-                OTHER
-            };
-            b += 1;
-        }
-        t
-    };
-    let bytes = lower.as_bytes();
-    let (mut out, mut sentence, mut newlines, mut i) = (Vec::new(), 0, 0, 0);
-    while i < bytes.len() {
-        match CLASS[usize::from(bytes[i])] {
-            WORD => {}
-            class => {
-                match class {
-                    LINE => newlines += 1,
-                    SPACE => {}
-                    _ => newlines = 0,
-                }
-                if class == END || newlines >= 2 {
-                    sentence = i + 1;
-                }
-                i += 1;
-                continue;
-            }
-        }
-        let start = i;
-        while i < bytes.len() && CLASS[usize::from(bytes[i])] == WORD {
-            i += 1;
-        }
-        newlines = 0;
-        let s = start + bytes[start..i].iter().take_while(|&&b| b == b'\'' || b == b'-').count();
+    let mut out = Vec::new();
+    scan(lower, |s, e, sentence, _| {
         // most words are too long, or start with a letter no rule word
         // starts with: looked at as bytes, not made into text
-        let word = &bytes[s..i];
+        let word = &lower.as_bytes()[s..e];
         let possessive = word.ends_with(b"'s") || word.ends_with("’s".as_bytes());
-        if word.is_empty() || (!possessive && !may_start_a_rule(word)) {
-            continue;
+        if !possessive && !may_start_a_rule(word) {
+            return;
         }
-        let Some(w) = lower.get(s..i).map(|w| w.trim_end_matches(['\'', '-', '’'])) else { continue };
+        let w = &lower[s..e];
         let w: std::borrow::Cow<str> = if w.contains('’') { w.replace('’', "'").into() } else { w.into() };
-        if !w.is_empty() && starts_a_rule(&w) {
+        if starts_a_rule(&w) {
             out.push((s, sentence));
         }
-    }
+    });
     out
 }
 

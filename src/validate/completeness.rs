@@ -223,7 +223,7 @@ fn answers(c: &mut Checker, pm: &Postmortem, loc: &Locator, cfg: &Config) {
             let msg = if is_placeholder_value {
                 format!("`{name}` is a placeholder, not an answer")
             } else {
-                missing_msg(&name, pm_has_key(loc, path))
+                missing_msg(&name, loc.has(path))
             };
             (msg, hint)
         });
@@ -356,10 +356,6 @@ fn action_items(c: &mut Checker, pm: &Postmortem, cfg: &Config) {
             });
         }
     }
-}
-
-fn pm_has_key(loc: &Locator, path: &[Seg]) -> bool {
-    loc.has(path)
 }
 
 fn missing_msg(key: &str, present: bool) -> String {

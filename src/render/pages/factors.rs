@@ -4,12 +4,10 @@
 //! nearly hurt is worth as much attention as one that did.
 
 use super::{Change, RenderError, Renderer};
-use crate::metrics::start_day;
 use crate::render::view::PmRow;
 use crate::render::OutputFile;
 use crate::routes::Route;
 use crate::text::name_slug;
-use chrono::Datelike;
 use serde::Serialize;
 
 /// A factor's line of the table.
@@ -45,7 +43,8 @@ fn percent(n: usize, of: usize) -> String {
 pub(super) fn render(r: &Renderer) -> Result<OutputFile, RenderError> {
     let site = r.site;
     let (pms, cfg) = (site.pms, site.cfg);
-    let year_of = |i: usize| start_day(&pms[i], cfg.timezone).map(|d| d.year());
+    // the year each started in, in the site's timezone, as the metrics have it
+    let year_of = |i: usize| site.m.quarter_of[i].map(|q| q.year);
     let with_factors: Vec<usize> = (0..pms.len()).filter(|&i| !pms[i].contributing_factors.is_empty()).collect();
     let mut years: Vec<i32> = with_factors.iter().filter_map(|&i| year_of(i)).collect();
     years.sort_unstable();

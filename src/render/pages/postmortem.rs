@@ -182,9 +182,8 @@ pub(super) fn render(r: &Renderer, id: &str) -> Result<OutputFile, RenderError> 
         })
         .collect();
     ctx.insert("seen_before", &seen_before);
-    let refs: Vec<&crate::model::Postmortem> = site.pms.iter().collect();
     let recurred: Vec<&crate::render::recurrence::Recurrence> = site.recurred_in(i).collect();
-    let fixes: Vec<FixRow> = crate::render::recurrence::held(&refs, &recurred, i, cfg.timezone, m.today)
+    let fixes: Vec<FixRow> = crate::render::recurrence::held(site.pms, &recurred, i, cfg.timezone, m.today)
         .into_iter()
         .map(|h| {
             let item = &pm.action_items[h.fix.item];
