@@ -94,6 +94,12 @@ pub(crate) enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Print a JSON Schema of the front matter, for editors and CMSs.
+    Schema {
+        /// The site folder (its severities and contributing factors are in the schema).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Create a new site in DIR.
     Init {
         /// The folder to create the site in: new or empty.

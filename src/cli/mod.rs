@@ -88,6 +88,10 @@ pub fn run() -> ExitCode {
             new::run(&new::NewOptions { root, title, severity, area, date })
         }
         Command::Init { dir } => init::run(&dir),
+        Command::Schema { root } => load_config(&root, Format::Human).map(|cfg| {
+            print!("{}", crate::schema::json_schema(&cfg));
+            EXIT_OK
+        }),
         Command::Serve { root, port, bind } => serve::run(&serve::ServeOptions { root, port, bind }),
     });
     ExitCode::from(match ran {

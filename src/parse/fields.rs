@@ -258,13 +258,13 @@ fn stamp(ctx: &mut Ctx, map: &mut Mapping, path: &[Seg]) -> Option<Stamp> {
 }
 
 #[derive(Debug, PartialEq)]
-enum StampError {
+pub(crate) enum StampError {
     /// A date and time without an offset: the time as written.
     NoOffset(NaiveDateTime),
     Invalid,
 }
 
-fn parse_stamp(raw: &str) -> Result<DateTime<chrono::FixedOffset>, StampError> {
+pub(crate) fn parse_stamp(raw: &str) -> Result<DateTime<chrono::FixedOffset>, StampError> {
     if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
         return Ok(t);
     }
@@ -300,7 +300,7 @@ fn day(ctx: &mut Ctx, map: &mut Mapping, path: &[Seg]) -> Option<Day> {
     }
 }
 
-fn parse_day(raw: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_day(raw: &str) -> Option<NaiveDate> {
     let b = raw.as_bytes();
     let shaped = b.len() == 10 && b[4] == b'-' && b[7] == b'-';
     if !shaped {

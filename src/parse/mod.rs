@@ -6,6 +6,8 @@ mod locate;
 mod node;
 mod read;
 
+#[cfg(test)]
+pub(crate) use fields::{parse_day, parse_stamp};
 pub(crate) use fields::{parse_postmortem, path_name, type_name, Ctx};
 pub use frontmatter::{split, FrontMatter};
 pub(crate) use locate::{Locator, Seg};

@@ -14,6 +14,7 @@ mod incremental;
 mod metrics_props;
 mod output_safety;
 mod scaffold;
+mod schema;
 mod serve;
 mod similar;
 mod site;

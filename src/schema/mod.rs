@@ -7,6 +7,9 @@
 //! page and `retro new`'s scaffold read it from here; docs/format.md
 //! describes it for people.
 
+mod json_schema;
+
+pub(crate) use json_schema::json_schema;
 use std::sync::LazyLock;
 
 /// Where a mapping sits in a front matter.
@@ -33,6 +36,69 @@ pub(crate) enum Shape {
     Any,
 }
 
+/// What the value of a field is: what the parser accepts, what `retro
+/// schema` states, what `retro lsp` completes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Type {
+    /// Free text: any scalar, kept as written.
+    Text,
+    /// One of a closed set of words.
+    Word(Words),
+    /// An RFC 3339 date and time with an offset.
+    Stamp,
+    /// A `YYYY-MM-DD` calendar date.
+    Date,
+    /// A list of free texts.
+    Texts,
+    /// A list of names of the site's contributing factors.
+    Factors,
+    /// A list of ids of other postmortems.
+    Ids,
+    /// A mapping of the fields of a level.
+    Fields(Level),
+    /// A list of mappings of the fields of a level.
+    Items(Level),
+}
+
+impl Type {
+    /// How a value of this type is read from YAML.
+    pub(crate) const fn shape(self) -> Shape {
+        match self {
+            Type::Text | Type::Word(_) | Type::Stamp | Type::Date => Shape::Text,
+            Type::Texts | Type::Factors | Type::Ids => Shape::TextList,
+            Type::Fields(level) => Shape::Fields(level),
+            Type::Items(level) => Shape::FieldsList(level),
+        }
+    }
+}
+
+/// The closed sets of words: the site's severities, and the sets of the
+/// format, each stated once in the model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Words {
+    Severity,
+    Status,
+    Kind,
+    Detection,
+    ItemKind,
+    ItemStatus,
+}
+
+impl Words {
+    /// The words, in the order they are documented.
+    pub(crate) fn list(self, cfg: &crate::config::Config) -> Vec<&str> {
+        use crate::model::{Detection, ItemKind, ItemStatus, PmKind, Status};
+        match self {
+            Words::Severity => cfg.severities.iter().map(String::as_str).collect(),
+            Words::Status => Status::WORDS.to_vec(),
+            Words::Kind => PmKind::WORDS.to_vec(),
+            Words::Detection => Detection::WORDS.to_vec(),
+            Words::ItemKind => ItemKind::WORDS.to_vec(),
+            Words::ItemStatus => ItemStatus::WORDS.to_vec(),
+        }
+    }
+}
+
 /// What the completeness check asks of a field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Need {
@@ -50,6 +116,7 @@ pub(crate) enum Need {
 pub(crate) struct Field {
     pub(crate) level: Level,
     pub(crate) name: &'static str,
+    pub(crate) ty: Type,
     /// How to write it, for the hint of a value of the wrong type.
     pub(crate) example: &'static str,
     pub(crate) need: Need,
@@ -70,21 +137,25 @@ macro_rules! need {
     };
 }
 
-macro_rules! shape {
-    ($shape:ident) => {
-        Shape::$shape
+macro_rules! ty {
+    ($ty:ident) => {
+        Type::$ty
     };
-    ($shape:ident($level:ident)) => {
-        Shape::$shape(Level::$level)
+    (Word($words:ident)) => {
+        Type::Word(Words::$words)
+    };
+    ($ty:ident($level:ident)) => {
+        Type::$ty(Level::$level)
     };
 }
 
 macro_rules! fields {
-    ($($level:ident $name:literal: $shape:ident $(($inner:ident))?, $example:literal $(, $need:ident $text:literal)?;)*) => {
+    ($($level:ident $name:literal: $ty:ident $(($inner:ident))?, $example:literal $(, $need:ident $text:literal)?;)*) => {
         /// Every field, in the order a scaffold writes them.
         pub(crate) const FIELDS: &[Field] = &[$(Field {
             level: Level::$level,
             name: $name,
+            ty: ty!($ty $(($inner))?),
             example: $example,
             need: need!($($need $text)?),
         },)*];
@@ -104,7 +175,7 @@ macro_rules! fields {
         /// How the value of the key `name` of a mapping at `level` is read.
         pub(crate) fn shape(level: Level, name: &str) -> Shape {
             match (level, name) {
-                $((Level::$level, $name) => shape!($shape $(($inner))?),)*
+                $((Level::$level, $name) => ty!($ty $(($inner))?).shape(),)*
                 _ => Shape::Any,
             }
         }
@@ -115,32 +186,32 @@ fields! {
     Top "id": Text, "`id: 2024-03-14-checkout-500s`";
     Top "title": Text, "`title: Checkout API returned 500s`",
         required "a one-line statement of what users saw: `title: Checkout API returned 500s for 47 minutes`";
-    Top "severity": Text, "`severity: SEV2`", required "`severity: SEV2` — one of the site's severities";
-    Top "status": Text, "`status: draft`";
-    Top "kind": Text, "`kind: incident` (or `near_miss`)";
+    Top "severity": Word(Severity), "`severity: SEV2`", required "`severity: SEV2` — one of the site's severities";
+    Top "status": Word(Status), "`status: draft`";
+    Top "kind": Word(Kind), "`kind: incident` (or `near_miss`)";
     Top "area": Text, "`area: payments`", required "the product area or service that failed: `area: payments`";
-    Top "tags": TextList, "a list: `[a, b]`, or one `- item` per line";
-    Top "authors": TextList, "a list: `[a, b]`, or one `- item` per line",
+    Top "tags": Texts, "a list: `[a, b]`, or one `- item` per line";
+    Top "authors": Texts, "a list: `[a, b]`, or one `- item` per line",
         required "who wrote this: `authors: [dana, lee]`";
     Top "summary": Text, "text: `summary: >` and a paragraph on the next lines",
         required "one paragraph: what happened, to whom, for how long";
     Top "impact": Text, "text: `impact: >` and a paragraph on the next lines",
         required "who and what was affected, in numbers where possible";
     Top "timeline": Fields(Timeline), "a mapping: `timeline:` then `  started: 2024-03-14T09:02:00Z` on the next line";
-    Top "detection": Text, "`detection: alert`";
+    Top "detection": Word(Detection), "`detection: alert`";
     Top "trigger": Text, "`trigger: deploy`";
-    Top "five_whys": TextList, "a list with one `- Why …?` per line";
+    Top "five_whys": Texts, "a list with one `- Why …?` per line";
     Top "root_cause": Text, "`root_cause: …`";
-    Top "contributing_factors": TextList, "a list of the site's factors: `[configuration push, monitoring gap]`";
+    Top "contributing_factors": Factors, "a list of the site's factors: `[configuration push, monitoring gap]`";
     Top "lucky": Text, "text: `lucky: >` and where we got lucky on the next lines";
     Top "questions": Fields(Questions), "a mapping: `questions:` then `  prevent: …` on the next line";
-    Top "action_items": FieldsList(Item), "a list with one `- title: …` mapping per item";
-    Top "related": TextList, "a list of postmortem ids: `[2023-11-02-payments-timeout]`";
-    Timeline "started": Text, "`2024-03-14T09:02:00Z`", required "impact began";
-    Timeline "detected": Text, "`2024-03-14T09:02:00Z`", required "a person or an alert knew";
-    Timeline "acknowledged": Text, "`2024-03-14T09:02:00Z`";
-    Timeline "mitigated": Text, "`2024-03-14T09:02:00Z`", required "impact ended for users";
-    Timeline "resolved": Text, "`2024-03-14T09:02:00Z`",
+    Top "action_items": Items(Item), "a list with one `- title: …` mapping per item";
+    Top "related": Ids, "a list of postmortem ids: `[2023-11-02-payments-timeout]`";
+    Timeline "started": Stamp, "`2024-03-14T09:02:00Z`", required "impact began";
+    Timeline "detected": Stamp, "`2024-03-14T09:02:00Z`", required "a person or an alert knew";
+    Timeline "acknowledged": Stamp, "`2024-03-14T09:02:00Z`";
+    Timeline "mitigated": Stamp, "`2024-03-14T09:02:00Z`", required "impact ended for users";
+    Timeline "resolved": Stamp, "`2024-03-14T09:02:00Z`",
         once_final "the root cause was fixed; required once status is final";
     Questions "prevent": Text, "`prevent: we will …`", asks "How can we prevent this problem from happening again?";
     Questions "similar": Text, "`similar: …`",
@@ -149,11 +220,11 @@ fields! {
     Questions "mitigate": Text, "`mitigate: …`", asks "If this happens again, how can we mitigate it sooner?";
     Item "id": Text, "`id: PAY-101`";
     Item "title": Text, "`title: Alert on pool saturation`";
-    Item "kind": Text, "`kind: prevent`";
+    Item "kind": Word(ItemKind), "`kind: prevent`";
     Item "owner": Text, "`owner: lee`";
-    Item "due": Text, "`2024-04-01`";
-    Item "status": Text, "`status: open`";
-    Item "closed": Text, "`2024-04-01`";
+    Item "due": Date, "`2024-04-01`";
+    Item "status": Word(ItemStatus), "`status: open`";
+    Item "closed": Date, "`2024-04-01`";
     Item "link": Text, "`link: https://tracker.example.com/PAY-101`";
 }
 
