@@ -11,6 +11,7 @@ pub(crate) mod clock;
 pub mod config;
 pub mod diagnostic;
 pub(crate) mod load;
+pub(crate) mod lsp;
 pub(crate) mod metrics;
 pub(crate) mod model;
 pub(crate) mod parse;
@@ -95,7 +96,7 @@ pub(crate) fn analyze_with(cfg: &Config, show_progress: bool) -> Analysis {
     let mut diags = found.problems;
     diags.extend(render::theme::links_out(cfg));
     // read and check each file in one pass on all cores
-    let checked: Vec<(Result<validate::FileResult, Diagnostic>, Option<SourceFile>)> = found
+    let checked: Vec<CheckedFile> = found
         .paths
         .par_iter()
         .map(|(rel, path)| {
@@ -105,6 +106,20 @@ pub(crate) fn analyze_with(cfg: &Config, show_progress: bool) -> Analysis {
         .collect();
     progress.finish();
     phases.done("check");
+    let mut analysis = assemble(diags, checked, file_count);
+    add_missing_texts(&analysis.diags, &mut analysis.sources, cfg);
+    phases.done("order");
+    analysis
+}
+
+/// One file read and checked (or why it could not be), and its text when
+/// it has something to show.
+pub(crate) type CheckedFile = (Result<validate::FileResult, Diagnostic>, Option<SourceFile>);
+
+/// The analysis of a site from each file's own check: runs the cross-file
+/// checks, and orders the postmortems without errors. `diags` are the
+/// problems found before any file was read.
+pub(crate) fn assemble(mut diags: Vec<Diagnostic>, checked: Vec<CheckedFile>, file_count: usize) -> Analysis {
     // few passes over the postmortems, each moved as little as possible:
     // they are large, and at 100,000 every extra move of them all costs
     // about a hundred milliseconds
@@ -124,10 +139,8 @@ pub(crate) fn analyze_with(cfg: &Config, show_progress: bool) -> Analysis {
         }
         sources.extend(src);
     }
-    phases.done("collect");
     // ids and related ids of files with errors count too
     let site_diags = validate::check_site(&read.iter().flatten().map(|c| (&c.pm, &c.lines)).collect::<Vec<_>>());
-    phases.done("cross-file");
     diags.extend(site_diags);
     // A file named in a cross-file error cannot be trusted either.
     let bad: std::collections::HashSet<&str> =
@@ -157,19 +170,13 @@ pub(crate) fn analyze_with(cfg: &Config, show_progress: bool) -> Analysis {
         reports.push(c.report);
     }
     drop(read);
-    phases.done("order");
     diagnostic::sort(&mut diags);
-    add_missing_texts(&diags, &mut sources, cfg);
     Analysis { postmortems, lines, reports, diags, sources, file_count }
 }
 
 /// Reads and checks one file; keeps its text only when it has something
 /// to show, so that a large site is never held in memory twice.
-fn check_one(
-    rel: &str,
-    path: &std::path::Path,
-    cfg: &Config,
-) -> (Result<validate::FileResult, Diagnostic>, Option<SourceFile>) {
+pub(crate) fn check_one(rel: &str, path: &std::path::Path, cfg: &Config) -> CheckedFile {
     match load::read(rel, path) {
         Ok(src) => {
             let mut r = validate::check_file(&src, cfg);

@@ -94,6 +94,12 @@ pub(crate) enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Run the language server on stdin and stdout, for editors.
+    Lsp {
+        /// The site folder; default the editor's workspace folder when it holds a site.toml, else the working folder.
+        #[arg(long)]
+        root: Option<PathBuf>,
+    },
     /// Print a JSON Schema of the front matter, for editors and CMSs.
     Schema {
         /// The site folder (its severities and contributing factors are in the schema).

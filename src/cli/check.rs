@@ -1,9 +1,7 @@
 //! `retro check`: every problem of every postmortem, like a compiler.
 
 use super::{load_site, report, Format, Stop, EXIT_OK, EXIT_PROBLEMS};
-use crate::config::Config;
 use crate::diagnostic::{summary_line, tally};
-use crate::diagnostic::{Code, Diagnostic};
 use std::path::PathBuf;
 
 pub(crate) struct CheckOptions {
@@ -21,11 +19,7 @@ pub(crate) fn run(opts: &CheckOptions) -> Result<u8, Stop> {
     let cfg = load_site(&opts.root, opts.format)?;
     let today = super::resolve_today(opts.today, &cfg)?;
     let mut analysis = crate::analyze_with(&cfg, opts.format == Format::Human);
-    if cfg.policy.final_within_days.is_some() {
-        analysis.diags.extend(review_deadlines(&analysis, &cfg, today));
-        crate::diagnostic::sort(&mut analysis.diags);
-    }
-    analysis.diags.extend(recurrences(&analysis));
+    analysis.diags.extend(crate::validate::history::check(&analysis, &cfg, today, |_| true));
     crate::diagnostic::sort(&mut analysis.diags);
     if opts.links {
         analysis.diags.extend(crate::validate::links::check(
@@ -51,91 +45,4 @@ pub(crate) fn run(opts: &CheckOptions) -> Result<u8, Stop> {
     let t = tally(&analysis.diags);
     eprintln!("{} ({} ms)", summary_line(t, analysis.file_count), started.elapsed().as_millis());
     Ok(if t.errors > 0 || (opts.strict && t.warnings > 0) { EXIT_PROBLEMS } else { EXIT_OK })
-}
-
-/// W016 for each draft or review postmortem past its review deadline, at
-/// its `status` line.
-fn review_deadlines(analysis: &crate::Analysis, cfg: &Config, today: chrono::NaiveDate) -> Vec<Diagnostic> {
-    let days = cfg.policy.final_within_days.unwrap_or_default();
-    analysis
-        .postmortems
-        .iter()
-        .zip(&analysis.lines)
-        .filter_map(|(pm, lines)| {
-            let review = crate::metrics::review(pm, cfg, today);
-            let due = review.due.filter(|_| review.overdue)?;
-            let late = (today - due).num_days();
-            Some(
-                Diagnostic::new(
-                    Code::W016,
-                    &pm.file,
-                    lines.status,
-                    1,
-                    format!(
-                        "postmortem is still `{}`: it was due to be final on {due}, {late} day{} ago",
-                        pm.status.as_str(),
-                        if late == 1 { "" } else { "s" }
-                    ),
-                )
-                .hint(format!(
-                    "the team's policy is final within {days} days of mitigation (site.toml [policy] final_within_days): \
-                     finish the review and set `status: final`"
-                )),
-            )
-        })
-        .collect()
-}
-
-/// How many likely recurrences are noted on one file, at most.
-const RECURRENCE_NOTES: usize = 3;
-
-/// I001 for each draft or review postmortem that looks like an earlier
-/// final one (similar with a score of at least [`LIKELY`]) that its
-/// `related` does not list, so that the writer links it while writing.
-///
-/// [`LIKELY`]: crate::render::similar::LIKELY
-fn recurrences(analysis: &crate::Analysis) -> Vec<Diagnostic> {
-    use crate::model::Status;
-    use crate::render::similar;
-    let pms = &analysis.postmortems;
-    if !pms.iter().any(|pm| pm.status != Status::Final) {
-        return Vec::new();
-    }
-    let refs: Vec<&crate::model::Postmortem> = pms.iter().collect();
-    let ranked = similar::rank_only(&refs, |i| pms[i].status != Status::Final);
-    let mut out = Vec::new();
-    for ((pm, lines), matches) in pms.iter().zip(&analysis.lines).zip(&ranked) {
-        let started = pm.timeline.started.as_ref().map(|s| s.at);
-        let earlier = matches.iter().filter(|m| {
-            let other = &pms[m.index];
-            m.score >= similar::LIKELY
-                && other.status == Status::Final
-                && !pm.related.contains(&other.id)
-                && !other.related.contains(&pm.id)
-                && match (started, &other.timeline.started) {
-                    (Some(at), Some(o)) => o.at < at,
-                    _ => true,
-                }
-        });
-        for m in earlier.take(RECURRENCE_NOTES) {
-            let other = &pms[m.index];
-            let title = other.title.as_deref().map(|t| format!(" \"{}\"", t.trim())).unwrap_or_default();
-            let hint = if pm.related.is_empty() {
-                format!("if it is, link it: `related: [{}]`; this note never fails the check", other.id)
-            } else {
-                format!("if it is, add `{}` to `related`; this note never fails the check", other.id)
-            };
-            out.push(
-                Diagnostic::new(
-                    Code::I001,
-                    &pm.file,
-                    lines.related.first().copied().unwrap_or(1),
-                    1,
-                    format!("this may be a recurrence of `{}`{title}, similar by {}", other.id, m.reasons.join(", ")),
-                )
-                .hint(hint),
-            );
-        }
-    }
-    out
 }

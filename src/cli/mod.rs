@@ -7,6 +7,7 @@ mod args;
 mod build;
 mod check;
 mod init;
+mod lsp;
 mod new;
 mod report;
 mod serve;
@@ -88,6 +89,7 @@ pub fn run() -> ExitCode {
             new::run(&new::NewOptions { root, title, severity, area, date })
         }
         Command::Init { dir } => init::run(&dir),
+        Command::Lsp { root } => lsp::run(root),
         Command::Schema { root } => load_config(&root, Format::Human).map(|cfg| {
             print!("{}", crate::schema::json_schema(&cfg));
             EXIT_OK

@@ -228,6 +228,18 @@ pub struct Diagnostic {
     /// `column` (0: to the end of the line). Used to draw the caret.
     #[serde(skip)]
     pub span: usize,
+    /// When the hint is a "did you mean": the text as written on the
+    /// diagnostic's line (at or after `column`) and what to write instead,
+    /// which an editor offers as a quick fix.
+    #[serde(skip)]
+    pub suggestion: Option<Box<Suggestion>>,
+}
+
+/// A replacement of a text on a diagnostic's line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Suggestion {
+    pub replace: String,
+    pub with: String,
 }
 
 impl Diagnostic {
@@ -248,11 +260,18 @@ impl Diagnostic {
             message: message.into(),
             hint: String::new(),
             span: 0,
+            suggestion: None,
         }
     }
 
     pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = hint.into();
+        self
+    }
+
+    /// Offers `with` in place of `replace`, the text on the line.
+    pub(crate) fn suggest(mut self, replace: &str, with: &str) -> Self {
+        self.suggestion = Some(Box::new(Suggestion { replace: replace.to_string(), with: with.to_string() }));
         self
     }
 

@@ -44,6 +44,13 @@ impl Ctx<'_> {
         self.diags.push(Diagnostic::new(code, self.file, l.line, l.col, msg).hint(hint).span(l.len));
     }
 
+    /// Offers `with` in place of `replace` for the last problem reported.
+    fn suggest_last(&mut self, replace: &str, with: &str) {
+        if let Some(d) = self.diags.pop() {
+            self.diags.push(d.suggest(replace, with));
+        }
+    }
+
     fn note_broken(&mut self, code: Code, path: &[Seg]) {
         if code.kind() == crate::diagnostic::Kind::Error {
             self.broken.push(path_name(path));
@@ -213,11 +220,15 @@ fn word<T>(
         return Some(v);
     }
     let name = path_name(path);
-    let hint = match closest(t, words).or_else(|| words.iter().copied().find(|w| w.eq_ignore_ascii_case(t))) {
+    let meant = closest(t, words).or_else(|| words.iter().copied().find(|w| w.eq_ignore_ascii_case(t)));
+    let hint = match meant {
         Some(w) => format!("did you mean `{w}`? {name} is one of: {}", words.join(", ")),
         None => format!("{name} is one of: {}", words.join(", ")),
     };
     ctx.at_value(code, path, format!("unknown {} `{t}`", name.rsplit('.').next().unwrap_or(&name)), hint);
+    if let Some(w) = meant {
+        ctx.suggest_last(t, w);
+    }
     None
 }
 
@@ -348,7 +359,8 @@ fn check_keys(ctx: &mut Ctx, map: &Mapping, path: &[Seg], level: Level) {
             Ok(s) => {
                 let mut p = path.to_vec();
                 p.push(Seg::Key(s));
-                let hint = match closest(s, known) {
+                let meant = closest(s, known);
+                let hint = match meant {
                     Some(c) => {
                         // the field it was meant to be, when the file lacks it
                         let given = map.keys().any(|k| matches!(k, MapKey::Field(f) if *f == c));
@@ -367,6 +379,9 @@ fn check_keys(ctx: &mut Ctx, map: &Mapping, path: &[Seg], level: Level) {
                     None => format!("known keys here: {}", known.join(", ")),
                 };
                 ctx.at_key(Code::W008, &p, format!("unknown key `{}`", path_name(&p)), hint);
+                if let Some(c) = meant {
+                    ctx.suggest_last(s, c);
+                }
             }
             Err(other) => {
                 let l = ctx.loc.key(path);
@@ -531,7 +546,8 @@ fn factors(ctx: &mut Ctx, root: &mut Mapping) -> Vec<String> {
             None => {
                 let known: Vec<&str> = ctx.cfg.factors.iter().map(String::as_str).collect();
                 let lower = name.to_lowercase();
-                let hint = match closest(&lower, &known) {
+                let meant = closest(&lower, &known);
+                let hint = match meant {
                     Some(f) => format!("did you mean `{f}`? The site's factors: {}", known.join(", ")),
                     None => format!(
                         "the site's factors: {}; a team adds its own under [taxonomy] contributing_factors in site.toml",
@@ -544,6 +560,9 @@ fn factors(ctx: &mut Ctx, root: &mut Mapping) -> Vec<String> {
                     format!("unknown contributing factor `{name}`")
                 };
                 ctx.at_value(Code::E021, &[Key("contributing_factors"), Index(i)], message, hint);
+                if let Some(f) = meant.filter(|_| !name.is_empty()) {
+                    ctx.suggest_last(name, f);
+                }
             }
         }
     }

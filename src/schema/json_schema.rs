@@ -66,13 +66,7 @@ fn fields(level: Level, cfg: &Config) -> Node {
 
 /// The schema of one field, with what it is for.
 fn field(f: &Field, cfg: &Config) -> Node {
-    let what = match f.need {
-        Need::Optional => format!("E.g. {}", f.example),
-        Need::Required(text) => format!("Required: {text}."),
-        Need::RequiredOnceFinal(text) => format!("Required: {text}."),
-        Need::Question(text) => format!("{text} E.g. {}", f.example),
-    };
-    Node { description: Some(what), ..value(f.ty, cfg) }
+    Node { description: Some(f.description()), ..value(f.ty, cfg) }
 }
 
 /// The schema of a value of type `ty`.

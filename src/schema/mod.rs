@@ -228,6 +228,18 @@ fields! {
     Item "link": Text, "`link: https://tracker.example.com/PAY-101`";
 }
 
+impl Field {
+    /// What the field is for and how to write it, for people: the hover
+    /// of an editor and the schema's descriptions.
+    pub(crate) fn description(&self) -> String {
+        match self.need {
+            Need::Optional => format!("E.g. {}", self.example),
+            Need::Required(text) | Need::RequiredOnceFinal(text) => format!("Required: {text}."),
+            Need::Question(text) => format!("{text} E.g. {}", self.example),
+        }
+    }
+}
+
 /// The required fields a near miss (`kind: near_miss`) need not have: it
 /// hurt no one, so it has no severity, impact or impact times.
 pub(crate) const NOT_ASKED_OF_NEAR_MISSES: &[&str] = &["severity", "impact", "detected", "mitigated", "resolved"];

@@ -3,6 +3,7 @@
 
 mod blame;
 mod completeness;
+pub(crate) mod history;
 pub(crate) mod links;
 mod rules;
 mod site;
@@ -17,7 +18,7 @@ use crate::parse::{self, Locator};
 use crate::text::line_col;
 
 /// One file, checked.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct FileResult {
     /// Whatever could be read, present once the front matter is a mapping;
     /// to be trusted as data only when `has_errors` is false.

@@ -65,14 +65,17 @@ pub(crate) fn check(pms: &[(&Postmortem, &Lines)]) -> Vec<Diagnostic> {
                 continue;
             }
             let s = suggest.get_or_insert_with(|| Suggestions::new(by_id.keys().copied()));
-            let hint = match s.closest(r) {
+            let meant = s.closest(r);
+            let hint = match meant {
                 Some(c) => format!("did you mean `{c}`?"),
                 None => "use the id of another postmortem: its `id:` or its file name without .md".to_string(),
             };
-            out.push(
-                Diagnostic::new(Code::E019, &pm.file, *line, 1, format!("related postmortem `{r}` does not exist"))
-                    .hint(hint),
-            );
+            let d = Diagnostic::new(Code::E019, &pm.file, *line, 1, format!("related postmortem `{r}` does not exist"))
+                .hint(hint);
+            out.push(match meant {
+                Some(c) => d.suggest(r, c),
+                None => d,
+            });
         }
     }
     out

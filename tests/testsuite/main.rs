@@ -11,6 +11,7 @@ mod common;
 mod factors;
 mod hostile;
 mod incremental;
+mod lsp;
 mod metrics_props;
 mod output_safety;
 mod scaffold;
