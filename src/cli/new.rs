@@ -33,7 +33,8 @@ pub(crate) fn run(opts: &NewOptions) -> Result<u8, Stop> {
         Some(d) => d,
         None => resolve_today(None, &cfg)?,
     };
-    let (path, text) = crate::scaffold::new_postmortem(&cfg, &opts.title, &severity, opts.area.as_deref(), day);
+    let (path, text) =
+        crate::scaffold::new_postmortem(&cfg, &opts.title, &severity, opts.area.as_deref(), day, opts.date.is_some());
     match crate::scaffold::write_new(&path, &text) {
         Ok(()) => {
             println!("{}", path.display());

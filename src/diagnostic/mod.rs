@@ -125,6 +125,8 @@ pub enum Code {
     W016,
     /// An action item without a title, or with a placeholder (`TODO`).
     W017,
+    /// A timeline time given as a day only: still to be written.
+    W018,
     /// A likely recurrence of an earlier final postmortem that `related`
     /// does not list (`check` only, on drafts and reviews).
     I001,
@@ -186,6 +188,7 @@ impl Code {
             W015 => "W015",
             W016 => "W016",
             W017 => "W017",
+            W018 => "W018",
             I001 => "I001",
             I002 => "I002",
             C001 => "C001",

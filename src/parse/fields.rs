@@ -24,9 +24,10 @@ pub(crate) struct Ctx<'a> {
     /// The fields (`timeline.started`, `action_items[2].due`) whose value
     /// is in error: the checks that need them wait until they are fixed.
     pub(crate) broken: Vec<String>,
-    /// The known fields an unknown key was likely meant to be (`sumary` →
-    /// `summary`): that they are missing is the same problem.
-    pub(crate) misspelled: Vec<String>,
+    /// Fields whose absence is already reported another way, not to be
+    /// reported missing too: the field an unknown key was likely meant to
+    /// be (`sumary` → `summary`), a time given as a day only.
+    pub(crate) reported: Vec<String>,
 }
 
 impl Ctx<'_> {
@@ -242,6 +243,27 @@ fn stamp(ctx: &mut Ctx, map: &mut Mapping, path: &[Seg]) -> Option<Stamp> {
     let name = || path_name(path);
     match parse_stamp(raw) {
         Ok(at) => Some(Stamp { raw: raw.to_string(), at }),
+        Err(StampError::Invalid) if parse_day(raw).is_some() => {
+            // the day is known, the time still to be written: unfinished,
+            // not wrong (`retro new --date` writes `started` so)
+            let example =
+                chrono::TimeZone::from_local_datetime(&ctx.cfg.timezone, &parse_day(raw)?.and_hms_opt(9, 0, 0)?)
+                    .earliest()
+                    .map(|t| t.fixed_offset().to_rfc3339())?;
+            let l = ctx.loc.value(path);
+            let d = Diagnostic::new(
+                Code::W018,
+                ctx.file,
+                l.line,
+                l.col,
+                format!("`{}` has the day but not the time yet: `{raw}`", name()),
+            )
+            .hint(format!("write the time with its offset, e.g. `{example}`"))
+            .span(l.len);
+            ctx.diags.push(d);
+            ctx.reported.push(name());
+            None
+        }
         Err(StampError::NoOffset(local)) => {
             let utc = format!("{}Z", local.format("%Y-%m-%dT%H:%M:%S"));
             let tz = ctx.cfg.timezone;
@@ -367,7 +389,7 @@ fn check_keys(ctx: &mut Ctx, map: &Mapping, path: &[Seg], level: Level) {
                         let mut meant = path.to_vec();
                         meant.push(Seg::Key(c));
                         if !given {
-                            ctx.misspelled.push(path_name(&meant));
+                            ctx.reported.push(path_name(&meant));
                         }
                         match schema::field(level, c).map(|f| f.need) {
                             Some(schema::Need::Required(_) | schema::Need::Question(_)) if !given => {

@@ -30,16 +30,24 @@ fn yaml_quote(s: &str) -> String {
     out
 }
 
-/// The path and text of a new postmortem titled `title`, started on `day`.
+/// The path and text of a new postmortem titled `title`, started on `day`:
+/// the day names the file, and `started` holds it when the writer gave it
+/// (`dated`), for the time to be added (W018 until then).
 pub(crate) fn new_postmortem(
     cfg: &Config,
     title: &str,
     severity: &str,
     area: Option<&str>,
     day: NaiveDate,
+    dated: bool,
 ) -> (PathBuf, String) {
     let name = format!("{}-{}.md", day.format("%Y-%m-%d"), slugify(title));
     let now = format!("{}T09:00:00Z", day.format("%Y-%m-%d"));
+    let started = if dated {
+        format!("{:<29}# impact began: add the time, e.g. {now}", format!("started: {}", day.format("%Y-%m-%d")))
+    } else {
+        format!("{:<29}# impact began", "started:")
+    };
     let questions: Vec<String> =
         crate::schema::questions().map(|(key, question)| format!("  # {question}\n  {key}: TODO")).collect();
     let questions = questions.join("\n");
@@ -50,6 +58,7 @@ pub(crate) fn new_postmortem(
             ("severity", severity),
             ("area", &area.map(yaml_quote).unwrap_or_default()),
             ("now", &now),
+            ("started", &started),
             ("questions", &questions),
         ],
     );
@@ -103,20 +112,22 @@ mod tests {
     fn new_postmortem_quotes_the_title_and_names_the_file_by_date_and_slug() {
         let cfg = Config::defaults(Path::new("/site"));
         let day = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-        let (path, text) = new_postmortem(&cfg, "Checkout: \"500s\"", "SEV2", Some("payments"), day);
+        let (path, text) = new_postmortem(&cfg, "Checkout: \"500s\"", "SEV2", Some("payments"), day, true);
         assert_eq!(path, Path::new("/site/content/2026-11-22-checkout-500s.md"));
         assert!(text.contains("title: \"Checkout: \\\"500s\\\"\"\n"), "{text}");
         assert!(text.contains("severity: SEV2"));
         assert!(text.contains("area: \"payments\""));
         let v: serde_yaml::Value = serde_yaml::from_str(text.split("---").nth(1).unwrap()).unwrap();
         assert_eq!(v["title"].as_str(), Some("Checkout: \"500s\""));
+        assert_eq!(v["timeline"]["started"].as_str(), Some("2026-11-22"), "the day, for the time to be added");
     }
 
     #[test]
     fn user_text_is_never_read_as_a_template() {
         let cfg = Config::defaults(Path::new("/site"));
         let day = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-        let (_, text) = new_postmortem(&cfg, "{{area}} and {{severity}} {{now}} {{", "SEV2", Some("{{title}}"), day);
+        let (_, text) =
+            new_postmortem(&cfg, "{{area}} and {{severity}} {{now}} {{", "SEV2", Some("{{title}}"), day, false);
         let v: serde_yaml::Value = serde_yaml::from_str(text.split("---").nth(1).unwrap()).unwrap();
         assert_eq!(v["title"].as_str(), Some("{{area}} and {{severity}} {{now}} {{"));
         assert_eq!(v["area"].as_str(), Some("{{title}}"));

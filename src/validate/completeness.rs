@@ -50,7 +50,7 @@ pub(crate) fn is_placeholder(value: &str, cfg: &Config) -> bool {
 pub(crate) struct Waiting<'a> {
     /// Path names: `summary`, `timeline.started`, `action_items[2].due`.
     pub(crate) broken: &'a [String],
-    pub(crate) misspelled: &'a [String],
+    pub(crate) reported: &'a [String],
 }
 
 impl Waiting<'_> {
@@ -80,9 +80,9 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     /// Whether the checks of field `name` wait: its value, or one they
-    /// need, is in error, or a misspelled key stands for it.
+    /// need, is in error, or a reported key stands for it.
     fn waits(&mut self, names: &[&str]) -> bool {
-        if names.iter().any(|n| self.waiting.misspelled.iter().any(|m| m == n)) {
+        if names.iter().any(|n| self.waiting.reported.iter().any(|m| m == n)) {
             return true;
         }
         let Some(b) = names.iter().find_map(|n| self.waiting.broken_for(n)) else { return false };

@@ -61,7 +61,7 @@ pub fn check_file(src: &SourceFile, cfg: &Config) -> FileResult {
         other => return fail(not_a_mapping(file, &other)),
     };
     let loc = Locator::new(fm.yaml, fm.yaml_line);
-    let mut ctx = parse::Ctx { file, loc: &loc, cfg, diags: Vec::new(), broken: Vec::new(), misspelled: Vec::new() };
+    let mut ctx = parse::Ctx { file, loc: &loc, cfg, diags: Vec::new(), broken: Vec::new(), reported: Vec::new() };
     let (pm, lines) = parse::parse_postmortem(&mut ctx, &mut root, &default_id(file), fm.body, fm.body_line);
     rules::check(&pm, &mut ctx);
     if crate::render::markdown::html_too_deep(fm.body) {
@@ -80,13 +80,13 @@ pub fn check_file(src: &SourceFile, cfg: &Config) -> FileResult {
         );
     }
     let has_errors = ctx.diags.iter().any(|d| d.kind() == Kind::Error);
-    let parse::Ctx { diags, broken, misspelled, .. } = ctx;
+    let parse::Ctx { diags, broken, reported, .. } = ctx;
     let mut diags = diags;
     // Completeness is judged whatever errors the file has, so that one run
     // reports every problem; only the checks that need a value in error
     // wait (a bad timestamp is not also "missing"), and the file says so
-    // once. A misspelled key's field is not also reported missing.
-    let waiting = completeness::Waiting { broken: &broken, misspelled: &misspelled };
+    // once. A reported key's field is not also reported missing.
+    let waiting = completeness::Waiting { broken: &broken, reported: &reported };
     let (report, waited) = completeness::check(&pm, &mut diags, &loc, &src.text, cfg, &waiting);
     if !waited.is_empty() {
         let them = waited.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ");

@@ -82,6 +82,31 @@ fn new_rejects_unknown_severities() {
 }
 
 #[test]
+fn new_with_a_date_fills_started_with_the_day_and_check_asks_for_the_time() {
+    let s = site("timezone = \"Europe/Berlin\"\n", &[]);
+    assert_eq!(s.run(&["new", "Cards declined", "--date", "2026-03-04"]).code, 0);
+    let text = std::fs::read_to_string(s.path().join("content/2026-03-04-cards-declined.md")).unwrap();
+    let line =
+        text.lines().position(|l| l.trim_start().starts_with("started: 2026-03-04")).expect("started filled") + 1;
+    let r = s.run(&["check", "--format", "json"]);
+    assert_eq!(r.code, 0, "a draft with the day only is unfinished, not wrong: {}", r.stdout);
+    let diags: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap();
+    let started: Vec<&serde_json::Value> = diags.iter().filter(|d| d["line"] == line).collect();
+    assert_eq!(started.len(), 1, "one problem at started, not also `missing`: {started:?}");
+    assert_eq!(started[0]["code"], "W018");
+    assert_eq!(started[0]["hint"], "write the time with its offset, e.g. `2026-03-04T09:00:00+01:00`");
+    // once final, the time is required
+    std::fs::write(
+        s.path().join("content/2026-03-04-cards-declined.md"),
+        text.replace("status: draft", "status: final"),
+    )
+    .unwrap();
+    let r = s.run(&["check", "--format", "json"]);
+    let diags: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap();
+    assert!(diags.iter().any(|d| d["code"] == "W018" && d["level"] == "error"), "{diags:?}");
+}
+
+#[test]
 fn init_over_existing_files_names_them_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("handbook");
