@@ -46,6 +46,8 @@ pub(crate) enum Route {
     Feed,
     Sitemap,
     SearchIndex,
+    /// A file of the site's search index.
+    Search(SearchFile),
     Export(Export),
     /// A theme's static file, by name.
     Static(String),
@@ -83,6 +85,34 @@ impl ItemGroup {
         match self {
             ItemGroup::Owner => "owners",
             ItemGroup::Area => "areas",
+        }
+    }
+}
+
+/// The files of the search index, under `search/`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum SearchFile {
+    /// What every search loads first: facets, the shards there are.
+    Root,
+    /// The terms starting with these two characters.
+    Shard(String),
+    /// The metadata of the postmortems of the `n`th group.
+    Docs(usize),
+    /// The text postmortem `n` is quoted from.
+    Fragment(usize),
+}
+
+impl SearchFile {
+    fn path(&self) -> String {
+        match self {
+            SearchFile::Root => [SEARCH, "root.js"].concat(),
+            // any characters, as a safe file name: their UTF-8 in hex
+            SearchFile::Shard(key) => {
+                let hex: String = key.bytes().map(|b| format!("{b:02x}")).collect();
+                [SEARCH, "t/", &hex, ".js"].concat()
+            }
+            SearchFile::Docs(n) => format!("{SEARCH}d/{n}.js"),
+            SearchFile::Fragment(n) => format!("{SEARCH}f/{n}.js"),
         }
     }
 }
@@ -125,6 +155,7 @@ const AREAS: &str = "areas/";
 const TAGS: &str = "tags/";
 const FACTORS: &str = "contributing-factors/";
 const STATIC: &str = "static/";
+const SEARCH: &str = "search/";
 /// The folder of the list's later pages, under `postmortems/`.
 const LIST_PAGES: &str = "page/";
 
@@ -197,6 +228,7 @@ impl Route {
             | Route::Feed
             | Route::Sitemap
             | Route::SearchIndex
+            | Route::Search(_)
             | Route::Export(_)
             | Route::OwnerJson(_)
             | Route::Static(_) => None,
@@ -210,6 +242,7 @@ impl Route {
             Route::Feed => "feed.xml".into(),
             Route::Sitemap => "sitemap.xml".into(),
             Route::SearchIndex => "search-index.json".into(),
+            Route::Search(f) => f.path(),
             Route::Export(e) => e.file().into(),
             Route::OwnerJson(slug) => ["api/owners/", slug, ".json"].concat(),
             Route::Static(name) => [STATIC, name].concat(),

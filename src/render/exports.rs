@@ -28,7 +28,7 @@ fn pm_parts(site: &Site, i: usize) -> PmParts {
     let (pms, m, cfg) = (site.pms, site.m, site.cfg);
     let (json, items_json) = api::parts(pms, site.reports, m, cfg, api::Learned::of(site, i), i);
     let (csv, items_csv) = csv::parts(pms, site.reports, m, cfg, i);
-    PmParts { json, items_json, csv, items_csv, search: search::part(site.row(i)) }
+    PmParts { json, items_json, csv, items_csv, search: search::list::part(site.row(i)) }
 }
 
 /// Hands every export to `emit`. With `kept`, from the kept shares: all
@@ -37,7 +37,7 @@ fn pm_parts(site: &Site, i: usize) -> PmParts {
 pub(crate) fn write(site: &Site, kept: Option<(&mut Parts, &[usize])>, emit: Emit) -> std::io::Result<()> {
     let (pms, m, cfg) = (site.pms, site.m, site.cfg);
     let Some((parts, changed)) = kept else {
-        emit(search::index(&site.all_rows()))?;
+        emit(search::list::index(&site.all_rows()))?;
         api::exports_of(site, emit)?;
         return csv::exports(pms, site.reports, m, cfg, emit);
     };
@@ -49,7 +49,7 @@ pub(crate) fn write(site: &Site, kept: Option<(&mut Parts, &[usize])>, emit: Emi
         }
     }
     let by_pm = &parts.by_pm;
-    emit(search::from_parts(by_pm.iter().map(|p| p.search.as_slice())))?;
+    emit(search::list::from_parts(by_pm.iter().map(|p| p.search.as_slice())))?;
     api::from_parts(pms, m, by_pm.iter().map(|p| (p.json.as_slice(), p.items_json.as_slice())), emit)?;
     csv::from_parts(pms, by_pm.iter().map(|p| (p.csv.as_str(), p.items_csv.as_str())), emit)
 }

@@ -156,6 +156,13 @@ pub(crate) fn render(
             if data {
                 crate::timing::timed("exports", || exports::write(site, exports, &mut emit))?;
             }
+            if routes.iter().any(|r| matches!(r, Route::Search(_)) && wanted(r)) {
+                for (route, bytes) in &site.search().files {
+                    if wanted(route) {
+                        emit(OutputFile { path: route.path(), bytes: bytes.clone() })?;
+                    }
+                }
+            }
             for (name, bytes) in &theme.statics {
                 let route = Route::Static(name.clone());
                 if wanted(&route) {

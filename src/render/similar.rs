@@ -421,7 +421,7 @@ const STOP: &[&str] = &[
 /// Words engineers shorten or spell two ways, and the word they are
 /// counted as: "cert" and "certificate" are one term, and so are "expiry"
 /// and "expired", which the stemmer keeps apart.
-const SAME: &[(&str, &str)] = &[
+pub(crate) const SAME: &[(&str, &str)] = &[
     ("authn", "authentication"),
     ("cert", "certificate"),
     ("certs", "certificate"),

@@ -132,6 +132,8 @@ pub(crate) struct Site<'a> {
     items: Vec<OnceLock<Vec<ItemRow<'a>>>>,
     item_count: usize,
     index: OnceLock<Related<'a>>,
+    /// The search index's files, made once.
+    search: OnceLock<crate::render::search::index::Index>,
     related: Vec<OnceLock<Vec<usize>>>,
     groups: OnceLock<[BTreeMap<String, Group>; 2]>,
     tracker: OnceLock<(Vec<usize>, Vec<Vec<usize>>)>,
@@ -174,7 +176,13 @@ impl<'a> Site<'a> {
             item_groups: OnceLock::new(),
             similar: OnceLock::new(),
             recurrences: OnceLock::new(),
+            search: OnceLock::new(),
         }
+    }
+
+    /// The search index.
+    pub(crate) fn search(&self) -> &crate::render::search::index::Index {
+        self.search.get_or_init(|| crate::render::search::index::build(self))
     }
 
     /// Postmortem `i`'s row in lists.
@@ -196,7 +204,7 @@ impl<'a> Site<'a> {
     }
 
     /// The rows of postmortem `i`'s action items.
-    fn items_of_pm(&self, i: usize) -> &[ItemRow<'a>] {
+    pub(crate) fn items_of_pm(&self, i: usize) -> &[ItemRow<'a>] {
         self.items[i].get_or_init(|| {
             let pm = &self.pms[i];
             pm.action_items.iter().zip(&self.m.items[i]).map(|(it, s)| item_row(pm, it, s, self.cfg)).collect()
@@ -410,6 +418,7 @@ impl<'a> Site<'a> {
         for t in [Taxonomy::Area, Taxonomy::Tag] {
             all.extend(self.groups(t).keys().map(|slug| t.route(slug)));
         }
+        all.extend(self.search().files.iter().map(|(r, _)| r.clone()));
         all.extend(Route::fixed());
         all
     }

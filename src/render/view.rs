@@ -198,6 +198,8 @@ pub(crate) struct ItemRow<'a> {
     pub(crate) days_overdue: Option<i64>,
     /// The id the writer gave; none for a generated one (`<postmortem>#3`).
     pub(crate) given_id: Option<&'a str>,
+    /// The id of its row on its postmortem's page, for links to it.
+    pub(crate) anchor: String,
     pub(crate) postmortem: LinkTo<'a>,
     pub(crate) area: Option<LinkTo<'a>>,
     pub(crate) severity: &'a str,
@@ -233,6 +235,7 @@ pub(crate) fn item_row<'a>(pm: &'a Postmortem, item: &'a ActionItem, s: &ItemSta
         age_days: s.age_days,
         days_overdue: s.days_overdue,
         given_id: Some(item.id.as_str()).filter(|id| !is_generated_id(id, &pm.id)),
+        anchor: format!("item-{}", crate::text::slugify(&item.id)),
         postmortem: LinkTo { name: pm.display_title(), url: urls.postmortem(&pm.id) },
         area: pm.area.as_deref().filter(|a| !a.trim().is_empty()).map(|a| LinkTo { name: a, url: urls.area(a) }),
         severity: pm.severity.as_deref().unwrap_or_default(),

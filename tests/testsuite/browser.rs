@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 const CHROMIUM: &str = "/usr/bin/chromium";
 const DRIVER: &str = "/usr/bin/chromedriver";
 
-fn tools_present() -> bool {
+pub(crate) fn tools_present() -> bool {
     let ok = Path::new(CHROMIUM).exists() && Path::new(DRIVER).exists();
     if !ok {
         assert!(
@@ -33,7 +33,7 @@ fn tools_present() -> bool {
     ok
 }
 
-struct Killed(Child);
+pub(crate) struct Killed(Child);
 impl Drop for Killed {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -70,7 +70,7 @@ fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Value {
     serde_json::from_slice(&body).unwrap_or(Value::Null)
 }
 
-struct Browser {
+pub(crate) struct Browser {
     port: u16,
     session: String,
     _driver: Killed,
@@ -78,7 +78,7 @@ struct Browser {
 }
 
 impl Browser {
-    fn start(javascript: bool) -> Browser {
+    pub(crate) fn start(javascript: bool) -> Browser {
         let port = free_port();
         let driver = Killed(
             Command::new(DRIVER)
@@ -109,17 +109,17 @@ impl Browser {
         Browser { port, session, _driver: driver, _profile: profile }
     }
 
-    fn cmd(&self, method: &str, path: &str, body: Option<&Value>) -> Value {
+    pub(crate) fn cmd(&self, method: &str, path: &str, body: Option<&Value>) -> Value {
         http(self.port, method, &format!("/session/{}{path}", self.session), body)["value"].clone()
     }
 
-    fn size(&self, width: u32, height: u32) {
+    pub(crate) fn size(&self, width: u32, height: u32) {
         self.cmd("POST", "/window/rect", Some(&json!({"width": width, "height": height})));
     }
 
     /// Opens `url` and waits until it has loaded with everything it uses
     /// (chromedriver sometimes answers while the page is still loading).
-    fn go(&self, url: &str) {
+    pub(crate) fn go(&self, url: &str) {
         self.cmd("POST", "/url", Some(&json!({ "url": url })));
         let start = Instant::now();
         while self.js("return document.readyState;") != json!("complete") {
@@ -128,12 +128,12 @@ impl Browser {
         }
     }
 
-    fn js(&self, script: &str) -> Value {
+    pub(crate) fn js(&self, script: &str) -> Value {
         self.cmd("POST", "/execute/sync", Some(&json!({"script": script, "args": []})))
     }
 
     /// Console messages at level SEVERE since the last call.
-    fn console_errors(&self) -> Vec<String> {
+    pub(crate) fn console_errors(&self) -> Vec<String> {
         let logs = self.cmd("POST", "/se/log", Some(&json!({"type": "browser"})));
         logs.as_array()
             .map(|a| a.iter().filter(|l| l["level"] == "SEVERE").map(|l| l["message"].to_string()).collect())
@@ -146,7 +146,7 @@ impl Browser {
     }
 
     /// Pages from now on see `prefers-color-scheme: dark` (or light).
-    fn dark(&self, on: bool) {
+    pub(crate) fn dark(&self, on: bool) {
         let scheme = if on { "dark" } else { "light" };
         self.cdp(
             "Emulation.setEmulatedMedia",
@@ -155,7 +155,7 @@ impl Browser {
     }
 
     /// The whole page, not only what the window shows, as PNG.
-    fn screenshot(&self, path: &Path) {
+    pub(crate) fn screenshot(&self, path: &Path) {
         let shot = self.cdp("Page.captureScreenshot", json!({"format": "png", "captureBeyondViewport": true}));
         let bytes = base64_decode(shot["data"].as_str().unwrap_or(""));
         assert!(bytes.starts_with(b"\x89PNG"), "not a PNG screenshot");
@@ -202,7 +202,7 @@ fn base64_decode(s: &str) -> Vec<u8> {
 }
 
 /// `retro serve` on the example site.
-fn serve_example() -> (Killed, String) {
+pub(crate) fn serve_example() -> (Killed, String) {
     let (server, base, _log) = serve(&repo_root());
     (server, base)
 }
@@ -392,7 +392,7 @@ fn save(file: &Path, text: &str) {
 
 /// Polls `check` (a script returning true or false) in the page until it
 /// holds.
-fn wait_in_page(browser: &Browser, what: &str, check: &str) {
+pub(crate) fn wait_in_page(browser: &Browser, what: &str, check: &str) {
     let start = Instant::now();
     while browser.js(check) != json!(true) {
         assert!(start.elapsed() < Duration::from_secs(20), "timed out waiting for {what}");

@@ -15,6 +15,7 @@ mod lsp;
 mod metrics_props;
 mod output_safety;
 mod scaffold;
+mod search;
 mod schema;
 mod serve;
 mod similar;

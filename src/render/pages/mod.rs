@@ -130,7 +130,7 @@ impl<'r, 'a> Renderer<'r, 'a> {
             Route::AreaList | Route::Area(_) | Route::TagList | Route::Tag(_) => taxonomy::render(self, route),
             Route::Factors => factors::render(self),
             Route::Feed => feeds::feed(self),
-            Route::Sitemap | Route::SearchIndex | Route::Export(_) | Route::Static(_) => return None,
+            Route::Sitemap | Route::SearchIndex | Route::Search(_) | Route::Export(_) | Route::Static(_) => return None,
         })
     }
 
@@ -228,6 +228,8 @@ pub(crate) fn depends_on(site: &Site, route: &Route, change: &Change) -> bool {
         Route::Factors => factors::depends_on(change),
         // the data files show every field but the body
         Route::Feed | Route::SearchIndex | Route::Export(_) => change.front_matter,
+        // the search index holds the body's words too
+        Route::Search(_) => true,
         Route::Sitemap => change.routes,
         // the theme is the same before and after
         Route::Static(_) => false,

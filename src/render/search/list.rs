@@ -1,8 +1,9 @@
-//! The compact search index: title, summary (cut to 160 characters), area,
-//! tags, severity, date and URL of each postmortem — no bodies.
+//! `search-index.json`: the compact list of every postmortem (title,
+//! summary cut to 160 characters, area, tags, severity, date and URL), for
+//! scripts; the site's own search reads the index of `search/index.rs`.
 
-use super::view::PmRow;
-use super::OutputFile;
+use crate::render::view::PmRow;
+use crate::render::OutputFile;
 use serde::Serialize;
 
 #[derive(Serialize)]
