@@ -160,8 +160,9 @@ pub fn edit(
 /// Renders what an [`edit`] left: every file whose content the edit
 /// changed (each page module's `depends_on` decides), and the pages that
 /// are new; removes the files the site no longer has (a tag no postmortem
-/// uses). Each file is replaced atomically. Returns how many files were
-/// written: none when only the body changed.
+/// uses). Each file is replaced atomically. Returns how many pages were
+/// written: none when only the body changed (its page was written first,
+/// and the search index, which no open page shows).
 pub fn finish(cfg: &Config, state: &mut State, rest: Rest, out: &Path) -> Result<usize, Failure> {
     let site = Site::new(&state.postmortems, &state.reports, &state.metrics, cfg).with_similar(state.similar.clone());
     let before = rest.metrics.as_ref().unwrap_or(&state.metrics);

@@ -98,8 +98,8 @@ pub(crate) enum SearchFile {
     Shard(String),
     /// The metadata of the postmortems of the `n`th group.
     Docs(usize),
-    /// The text postmortem `n` is quoted from.
-    Fragment(usize),
+    /// The texts the postmortems of the `n`th group are quoted from.
+    Quotes(usize),
 }
 
 impl SearchFile {
@@ -112,7 +112,7 @@ impl SearchFile {
                 [SEARCH, "t/", &hex, ".js"].concat()
             }
             SearchFile::Docs(n) => format!("{SEARCH}d/{n}.js"),
-            SearchFile::Fragment(n) => format!("{SEARCH}f/{n}.js"),
+            SearchFile::Quotes(n) => format!("{SEARCH}q/{n}.js"),
         }
     }
 }

@@ -107,7 +107,7 @@ fn apply_edit(cfg: &Config, out: &Path, live: &Live, state: &mut State, path: &P
         Ok(0) => Applied::Done,
         Ok(n) => {
             live.publish_scoped(None, Scope::Except(vec![url]));
-            eprintln!("updated {n} more files in {} ms", started.elapsed().as_millis());
+            eprintln!("updated {n} more pages in {} ms", started.elapsed().as_millis());
             Applied::Done
         }
         Err(_) => Applied::Rebuild,

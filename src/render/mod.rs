@@ -55,7 +55,9 @@ impl<S> Counting<S> {
         Counting { inner, count: std::sync::atomic::AtomicUsize::new(0) }
     }
 
-    /// How many files were put so far.
+    /// How many pages (HTML files) were put so far: what open pages
+    /// reload for; data files (exports, the search index) are read when
+    /// used.
     pub(crate) fn count(&self) -> usize {
         self.count.load(std::sync::atomic::Ordering::Relaxed)
     }
@@ -63,8 +65,11 @@ impl<S> Counting<S> {
 
 impl<S: Sink> Sink for Counting<S> {
     fn put(&self, file: OutputFile) -> std::io::Result<()> {
+        let page = file.path.ends_with(".html");
         self.inner.put(file)?;
-        self.count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if page {
+            self.count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
         Ok(())
     }
 }

@@ -18,7 +18,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 /// these maps are built from a site's own text, not from an attacker's
 /// choice of keys, and SipHash was most of the time spent.
 #[derive(Default)]
-struct Fx(u64);
+pub(crate) struct Fx(u64);
 
 impl Hasher for Fx {
     fn finish(&self) -> u64 {
@@ -48,7 +48,7 @@ impl Fx {
     }
 }
 
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
 /// Where a word stands, and how much it counts there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -182,7 +182,7 @@ impl<'a> Site<'a> {
 
     /// The search index.
     pub(crate) fn search(&self) -> &crate::render::search::index::Index {
-        self.search.get_or_init(|| crate::render::search::index::build(self))
+        self.search.get_or_init(|| crate::timing::timed("search index", || crate::render::search::index::build(self)))
     }
 
     /// Postmortem `i`'s row in lists.

@@ -40,13 +40,11 @@ fn search(b: &Browser, query: &str) -> Vec<Value> {
     );
     // the panel shows the answer to the last key typed
     std::thread::sleep(std::time::Duration::from_millis(150));
-    let found = b.js(
-        "return Array.from(document.querySelectorAll('#r-results li')).map(li => ({
+    let found = b.js("return Array.from(document.querySelectorAll('#r-results li')).map(li => ({
            title: li.querySelector('.result-title').textContent,
            href: li.querySelector('.result-title').href,
            quote: (li.querySelector('.snippet') || {}).innerHTML || '',
-         }));",
-    );
+         }));");
     found.as_array().unwrap().clone()
 }
 
@@ -93,7 +91,10 @@ fn the_search_box_finds_people_ids_stems_and_body_words() {
 
     // words in other forms than the title's: `expiry` finds `expired`
     let found = search(&b, "certificate expiry");
-    assert!(titles(&found).contains(&"Card payments declined for two hours after a client certificate expired"), "{found:?}");
+    assert!(
+        titles(&found).contains(&"Card payments declined for two hours after a client certificate expired"),
+        "{found:?}"
+    );
 
     // a word only in a body, quoted with the word marked
     let found = search(&b, "pager");
@@ -126,13 +127,21 @@ fn the_search_box_finds_people_ids_stems_and_body_words() {
     keys(&b, ARROW_DOWN);
     assert_eq!(b.js("return document.getElementById('r-q').getAttribute('aria-activedescendant');"), json!("r-hit-0"));
     keys(&b, ENTER);
-    wait_in_page(&b, "the chosen postmortem", "return location.pathname.includes('2024-10-03-checkout-pool-exhausted');");
+    wait_in_page(
+        &b,
+        "the chosen postmortem",
+        "return location.pathname.includes('2024-10-03-checkout-pool-exhausted');",
+    );
 
     // Enter without a choice lists every result
     b.go(&base);
     search(&b, "certificate");
     keys(&b, ENTER);
-    wait_in_page(&b, "the results page", "return location.pathname.endsWith('/postmortems/') && location.search === '?q=certificate';");
+    wait_in_page(
+        &b,
+        "the results page",
+        "return location.pathname.endsWith('/postmortems/') && location.search === '?q=certificate';",
+    );
     wait_in_page(&b, "its results", "return document.querySelectorAll('.find-list li').length > 0;");
     assert!(b.console_errors().is_empty(), "{:?}", b.console_errors());
 }
@@ -157,7 +166,8 @@ fn the_postmortem_list_is_filtered_by_facets_and_words_from_the_url() {
     // a shared URL with words and a facet opens with its results
     b.go(&format!("{base}postmortems/?q=certificate&area=payments"));
     wait_in_page(&b, "results", "return document.querySelectorAll('.find-list li').length > 0;");
-    let lines = b.js("return Array.from(document.querySelectorAll('.find-list li .result-meta')).map(e => e.textContent);");
+    let lines =
+        b.js("return Array.from(document.querySelectorAll('.find-list li .result-meta')).map(e => e.textContent);");
     assert!(lines.as_array().unwrap().iter().all(|l| l.as_str().unwrap().contains("payments")), "{lines}");
     assert_eq!(b.js("return document.getElementById('r-find-q').value;"), json!("certificate"));
 
@@ -179,10 +189,8 @@ fn the_postmortem_list_is_filtered_by_facets_and_words_from_the_url() {
     // without JavaScript the full list stays and the search stays hidden
     let off = Browser::start(false);
     off.go(&format!("{base}postmortems/?severity=SEV1"));
-    let state = off.js(
-        "return [document.getElementById('r-all').hidden, !!document.querySelector('.find-list'),
-                 document.querySelectorAll('#r-all tbody tr').length];",
-    );
+    let state = off.js("return [document.getElementById('r-all').hidden, !!document.querySelector('.find-list'),
+                 document.querySelectorAll('#r-all tbody tr').length];");
     assert_eq!(state[0], json!(false), "{state}");
     assert_eq!(state[1], json!(false), "{state}");
     assert!(state[2].as_u64().unwrap() >= 20, "{state}");
@@ -208,4 +216,55 @@ fn search_works_on_a_site_opened_from_disk() {
     assert_eq!(b.js("return !!document.getElementById('item-pay-201');"), json!(true));
     b.go(&format!("file://{}?severity=SEV1", out.join("postmortems/index.html").display()));
     wait_in_page(&b, "SEV1 results from disk", "return document.querySelectorAll('.find-list li').length === 5;");
+}
+
+/// The index's budget on a large site: its size, the bytes five typical
+/// queries fetch (gzip, as served) and how fast they answer, and the
+/// build's time. Needs a corpus (`cargo run --release --example gen_corpus
+/// -- --n 10000 --out DIR`), and is run by hand, in release:
+/// `RETRO_SEARCH_CORPUS=DIR cargo test --release -- --ignored search_budget --nocapture`.
+#[test]
+#[ignore]
+fn search_budget_on_a_large_site() {
+    let Some(corpus) = std::env::var_os("RETRO_SEARCH_CORPUS") else {
+        panic!("set RETRO_SEARCH_CORPUS to a generated corpus");
+    };
+    let o = tempfile::tempdir().unwrap();
+    let out = o.path().join("public");
+    let r =
+        retro(std::path::Path::new(&corpus), &["build", "--output", out.to_str().unwrap(), "--today", "2026-11-22"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let files = files(&out.join("search"));
+    let size: u64 = files.iter().map(|f| f.metadata().unwrap().len()).sum();
+    println!("search index: {} files, {:.1} MB", files.len(), size as f64 / 1e6);
+    let gzipped = |path: &std::path::Path| -> usize {
+        let z = std::process::Command::new("gzip").arg("-c").arg(path).output().unwrap();
+        z.stdout.len()
+    };
+    let b = Browser::start(true);
+    b.size(1280, 900);
+    for query in ["database", "certificate", "payments timeout", "connection pool", "deploy rollback"] {
+        b.go(&format!("file://{}", out.join("index.html").display()));
+        wait_in_page(&b, "the index files", "return !!window.retroSearch && typeof retroSearch.find === 'function';");
+        let q = serde_json::to_string(query).unwrap();
+        let find = |script: String| b.cmd("POST", "/execute/async", Some(&json!({"script": script, "args": []})));
+        let n = find(format!("const done = arguments[0]; retroSearch.find({q}).then(n => done(n));"));
+        let loaded = b.js("return Array.from(document.querySelectorAll('script[src*=\"search/\"]')).map(s => s.src);");
+        let mut bytes = 0;
+        for url in loaded.as_array().unwrap() {
+            let path = url.as_str().unwrap().trim_start_matches("file://");
+            bytes += gzipped(std::path::Path::new(path));
+        }
+        // answered again, all its files loaded: the time of the search itself
+        let ms = find(format!(
+            "const done = arguments[0]; const t = performance.now(); retroSearch.find({q}).then(() => done(performance.now() - t));"
+        ));
+        println!(
+            "query {query:?}: {n} results, {} files, {:.0} KB gzip fetched, {:.1} ms once loaded",
+            loaded.as_array().unwrap().len(),
+            bytes as f64 / 1024.0,
+            ms.as_f64().unwrap_or(f64::NAN)
+        );
+        assert!(bytes <= 300 * 1024, "{query}: {bytes} bytes");
+    }
 }

@@ -130,7 +130,9 @@ impl<'r, 'a> Renderer<'r, 'a> {
             Route::AreaList | Route::Area(_) | Route::TagList | Route::Tag(_) => taxonomy::render(self, route),
             Route::Factors => factors::render(self),
             Route::Feed => feeds::feed(self),
-            Route::Sitemap | Route::SearchIndex | Route::Search(_) | Route::Export(_) | Route::Static(_) => return None,
+            Route::Sitemap | Route::SearchIndex | Route::Search(_) | Route::Export(_) | Route::Static(_) => {
+                return None
+            }
         })
     }
 

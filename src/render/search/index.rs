@@ -9,19 +9,30 @@
 //! trigger counts most), computed here: each posting carries its score for
 //! its term, and a query adds the scores of its words.
 
-use super::words::{shard_key, Words, STOP};
+use super::words::{Words, STOP};
 use crate::model::{Postmortem, Status};
 use crate::render::similar::SAME;
 use crate::render::site::Site;
 use crate::routes::{Route, SearchFile};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// How many postmortems' metadata one file holds.
 pub(crate) const DOCS_PER_FILE: usize = 500;
-/// How much of a body is kept for quoting in results.
-const QUOTED_BODY: usize = 20_000;
+/// How much of a body is kept for quoting in results (bytes, about).
+const QUOTED_BODY: usize = 2_000;
+/// How many postmortems' quotes one file holds: a result loads its
+/// group's.
+pub(crate) const QUOTES_PER_FILE: usize = 8;
+/// How much of a body is searched (bytes, about): the beginning of a
+/// postmortem's story says what happened; reading every byte of long
+/// bodies would cost more than the rest of the index.
+const SEARCHED_BODY: usize = 4_000;
+/// The size a shard is split at (bytes, about): by the next character of
+/// its terms, so that a query loads little even for the commonest words.
+const SHARD_SIZE: usize = 48 * 1024;
 /// BM25's saturation and length normalisation.
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
@@ -31,13 +42,32 @@ pub(crate) struct Index {
     pub(crate) files: Vec<(Route, Vec<u8>)>,
 }
 
-/// One postmortem's words: each term with its weighted count, each word
-/// form met with its term, and its weighted length.
-struct DocWords {
-    terms: BTreeMap<String, f64>,
-    forms: BTreeMap<String, String>,
-    length: f64,
+/// How many postmortems are read together: their words are stemmed once
+/// per group, and each group's terms merged into the site's once.
+const CHUNK: usize = 256;
+
+/// A group of postmortems' words: its terms by number, the word forms met
+/// (with their term numbers), and each postmortem's terms with their
+/// weighted counts in its headline (title, trigger, ids, labels, people)
+/// and in the rest, and the weighted length of both. Each part saturates
+/// on its own (BM25F), so that a word of the title counts fully however
+/// long a body repeats another.
+struct Chunk {
+    words: Words,
+    docs: Vec<DocTerms>,
+    /// The files of quotes of its postmortems, by group number.
+    quotes: Vec<(usize, Vec<u8>)>,
 }
+
+/// A postmortem's terms by number with their weighted counts in the
+/// headline and the rest, and the weighted lengths of both.
+type DocTerms = (Vec<(u32, [f32; 2])>, [f64; 2]);
+
+/// A quoted part of a postmortem: label, anchor on its page, text.
+type Quote = (String, String, String);
+
+/// How much a headline hit counts against one in the rest.
+const HEADLINE: f64 = 3.0;
 
 /// Where a text stands, and how much its words count there.
 const TITLE: f64 = 3.0;
@@ -45,67 +75,89 @@ const TRIGGER: f64 = 2.5;
 const ID: f64 = 3.0;
 const LABEL: f64 = 2.0;
 const PEOPLE: f64 = 2.0;
-const HEADING: f64 = 2.0;
+const HEADING: f64 = 1.75;
 const CAUSE: f64 = 1.5;
 const ITEM: f64 = 1.5;
 const TEXT: f64 = 1.0;
 
 /// The texts of a postmortem with their weights, and the parts a result
 /// quotes: (label, anchor on its page, text).
-fn texts(site: &Site, i: usize) -> (Vec<(f64, String)>, Vec<(String, String, String)>) {
+fn texts<'s>(site: &'s Site, i: usize) -> (Vec<(f64, Cow<'s, str>)>, Vec<Quote>) {
     let pm: &Postmortem = &site.pms[i];
-    let mut weighted: Vec<(f64, String)> = Vec::new();
-    let mut quoted: Vec<(String, String, String)> = Vec::new();
-    let mut add = |w: f64, label: &str, text: &str, quote: bool| {
+    let mut weighted: Vec<(f64, Cow<'s, str>)> = Vec::with_capacity(32);
+    let mut quoted: Vec<Quote> = Vec::with_capacity(16);
+    let mut add = |w: f64, label: &str, text: Cow<'s, str>, quoted_too: bool| {
         if text.trim().is_empty() {
             return;
         }
-        weighted.push((w, text.to_string()));
-        if quote {
-            quoted.push((label.to_string(), String::new(), text.split_whitespace().collect::<Vec<_>>().join(" ")));
+        if quoted_too {
+            quoted.push((label.to_string(), String::new(), squeeze(&text, usize::MAX)));
         }
+        weighted.push((w, text));
     };
-    add(TITLE, "Title", pm.display_title(), false);
-    add(ID, "Id", &pm.id, false);
-    add(TRIGGER, "Trigger", pm.trigger.as_deref().unwrap_or(""), true);
-    add(LABEL, "Area", pm.area.as_deref().unwrap_or(""), false);
-    add(LABEL, "Tags", &pm.tags.join(" "), false);
-    add(PEOPLE, "Authors", &pm.authors.join(" "), false);
-    add(TEXT, "Summary", pm.summary.as_deref().unwrap_or(""), true);
-    add(TEXT, "Impact", pm.impact.as_deref().unwrap_or(""), true);
-    add(CAUSE, "Root cause", pm.root_cause.as_deref().unwrap_or(""), true);
-    add(TEXT, "Five whys", &pm.five_whys.join(" "), true);
-    add(TEXT, "Contributing factors", &pm.contributing_factors.join(", "), false);
+    let field = |f: &'s Option<String>| Cow::Borrowed(f.as_deref().unwrap_or(""));
+    add(TITLE, "Title", Cow::Borrowed(pm.display_title()), false);
+    add(ID, "Id", Cow::Borrowed(&pm.id), false);
+    add(TRIGGER, "Trigger", field(&pm.trigger), true);
+    add(LABEL, "Area", field(&pm.area), false);
+    add(LABEL, "Tags", Cow::Owned(pm.tags.join(" ")), false);
+    add(PEOPLE, "Authors", Cow::Owned(pm.authors.join(" ")), false);
+    add(TEXT, "Summary", field(&pm.summary), true);
+    add(TEXT, "Impact", field(&pm.impact), true);
+    add(CAUSE, "Root cause", field(&pm.root_cause), true);
+    add(TEXT, "Five whys", Cow::Owned(pm.five_whys.join(" ")), true);
+    add(TEXT, "Contributing factors", Cow::Owned(pm.contributing_factors.join(", ")), false);
     let q = &pm.questions;
-    for (label, answer) in [("Prevent", &q.prevent), ("Similar", &q.similar), ("Detect", &q.detect), ("Mitigate", &q.mitigate)]
+    for (label, answer) in
+        [("Prevent", &q.prevent), ("Similar", &q.similar), ("Detect", &q.detect), ("Mitigate", &q.mitigate)]
     {
-        add(TEXT, label, answer.as_deref().unwrap_or(""), true);
+        add(TEXT, label, field(answer), true);
     }
     for item in site.items_of_pm(i) {
         let text = [item.title, item.owner, item.given_id.unwrap_or("")].join(" · ");
-        weighted.push((ITEM, item.title.to_string()));
-        weighted.push((PEOPLE, item.owner.to_string()));
-        weighted.push((ID, item.id.to_string()));
-        quoted.push((format!("Action item {}", item.given_id.unwrap_or("")).trim().to_string(), item.anchor.clone(), text));
+        let label = format!("Action item {}", item.given_id.unwrap_or("")).trim().to_string();
+        quoted.push((label, item.anchor.clone(), text));
+        weighted.push((ITEM, Cow::Borrowed(item.title)));
+        weighted.push((PEOPLE, Cow::Borrowed(item.owner)));
+        weighted.push((ID, Cow::Borrowed(item.id)));
     }
     let body = crate::load::body(pm, &site.cfg.root);
-    let (headings, plain) = plain_text(&body);
-    weighted.push((HEADING, headings));
-    weighted.push((TEXT, plain.clone()));
-    let cut = plain.char_indices().nth(QUOTED_BODY).map_or(plain.len(), |(b, _)| b);
-    if cut > 0 {
-        quoted.push(("Body".to_string(), String::new(), plain[..cut].to_string()));
+    let (headings, plain) = plain_text(&body, SEARCHED_BODY);
+    let quote = squeeze(&plain, QUOTED_BODY);
+    if !quote.is_empty() {
+        quoted.push(("Body".to_string(), String::new(), quote));
     }
+    weighted.push((HEADING, Cow::Owned(headings)));
+    weighted.push((TEXT, Cow::Owned(plain)));
     (weighted, quoted)
 }
 
+/// `text` with each run of whitespace one space, up to about `limit` bytes.
+fn squeeze(text: &str, limit: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(limit));
+    for word in text.split_ascii_whitespace() {
+        if out.len() >= limit {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 /// A Markdown body as plain text for words and quotes, and its headings
-/// apart: markup characters and link targets left out. Not a Markdown
-/// parser: good enough to find and quote words, and linear.
-fn plain_text(body: &str) -> (String, String) {
-    let (mut headings, mut text) = (String::new(), String::with_capacity(body.len()));
+/// apart: markup characters and link targets left out, up to about `limit`
+/// bytes. Not a Markdown parser: good enough to find and quote words, and
+/// linear, copying runs of text whole.
+fn plain_text(body: &str, limit: usize) -> (String, String) {
+    let (mut headings, mut text) = (String::new(), String::with_capacity(body.len().min(limit)));
     let mut fenced = false;
     for line in body.lines() {
+        if text.len() >= limit {
+            break;
+        }
         let t = line.trim_start();
         if t.starts_with("```") || t.starts_with("~~~") {
             fenced = !fenced;
@@ -118,40 +170,55 @@ fn plain_text(body: &str) -> (String, String) {
             headings.push_str(h.trim_start_matches('#').trim());
             headings.push(' ');
         }
-        let t = t.trim_start_matches(['#', '>', '-', '*', '+', '|', ' ']);
-        let mut rest = t;
-        while !rest.is_empty() {
+        let mut rest = t.trim_start_matches(['#', '>', '-', '*', '+', '|', ' ']);
+        while let Some(at) = rest.find(['*', '_', '`', '[', ']', '|', '<', '>']) {
+            text.push_str(&rest[..at]);
+            text.push(' ');
+            let after = &rest[at + 1..];
             // `](target)` of a link: the target is not text
-            if let Some(after) = rest.strip_prefix("](") {
-                rest = after.split_once(')').map_or("", |(_, r)| r);
-                text.push(' ');
-                continue;
-            }
-            let c = rest.chars().next().unwrap_or(' ');
-            if !matches!(c, '*' | '_' | '`' | '[' | ']' | '|' | '<' | '>') {
-                text.push(c);
-            } else {
-                text.push(' ');
-            }
-            rest = &rest[c.len_utf8()..];
+            rest = if rest[at..].starts_with("](") { after[1..].split_once(')').map_or("", |(_, r)| r) } else { after };
         }
+        text.push_str(rest);
         text.push('\n');
     }
     (headings, text)
 }
 
-fn doc_words(weighted: &[(f64, String)], words: &mut Words) -> DocWords {
-    let mut d = DocWords { terms: BTreeMap::new(), forms: BTreeMap::new(), length: 0.0 };
-    for (w, text) in weighted {
-        words.each(text, |form, term| {
-            *d.terms.entry(term.to_string()).or_default() += w;
-            d.length += w;
-            if form != term && !d.forms.contains_key(form) {
-                d.forms.insert(form.to_string(), term.to_string());
+fn chunk(site: &Site, range: std::ops::Range<usize>) -> Chunk {
+    let mut words = Words::new();
+    let mut of_doc: crate::render::similar::FxMap<u32, [f32; 2]> = Default::default();
+    let mut quoted: Vec<Vec<Quote>> = Vec::with_capacity(range.len());
+    let docs = range
+        .clone()
+        .map(|i| {
+            of_doc.clear();
+            let mut length = [0.0; 2];
+            let (weighted, quotes) = texts(site, i);
+            quoted.push(quotes);
+            for (w, text) in &weighted {
+                let w = *w;
+                // the headline's texts are those weighted above the rest's
+                let part = usize::from(w < LABEL);
+                words.each(text, |n| {
+                    of_doc.entry(n).or_default()[part] += w as f32;
+                    length[part] += w;
+                });
             }
-        });
-    }
-    d
+            let mut list: Vec<(u32, [f32; 2])> = of_doc.iter().map(|(&n, &tf)| (n, tf)).collect();
+            list.sort_unstable_by_key(|t| t.0);
+            (list, length)
+        })
+        .collect();
+    // chunks start at multiples of the group size: groups lie in one chunk
+    let quotes = quoted
+        .chunks(QUOTES_PER_FILE)
+        .enumerate()
+        .map(|(k, group)| {
+            let n = range.start / QUOTES_PER_FILE + k;
+            (n, script("quotes", &n, &group))
+        })
+        .collect();
+    Chunk { words, docs, quotes }
 }
 
 /// A shard: the terms starting with its two characters, each with its
@@ -177,6 +244,7 @@ struct Root<'a> {
     /// How many postmortems, numbered in the site's order (oldest first).
     n: usize,
     per_file: usize,
+    quotes_per_file: usize,
     shards: Vec<&'a str>,
     facets: Vec<Facet>,
     /// Short forms and the terms they count as (`cert`: `certif`).
@@ -187,11 +255,6 @@ struct Root<'a> {
 /// A postmortem's line in results: title, link from the site's root, start
 /// day, severity (or `near miss`), area, status, the badge's class.
 type Meta<'a> = (&'a str, String, &'a str, &'a str, &'a str, &'a str, &'a str);
-
-#[derive(Serialize)]
-struct Fragment<'a> {
-    parts: &'a [(String, String, String)],
-}
 
 /// `retroSearch.<method>(<key>, <json>);`
 fn script(method: &str, key: &impl Serialize, data: &impl Serialize) -> Vec<u8> {
@@ -207,25 +270,45 @@ fn script(method: &str, key: &impl Serialize, data: &impl Serialize) -> Vec<u8> 
 /// The index of the site's postmortems.
 pub(crate) fn build(site: &Site) -> Index {
     let n = site.pms.len();
-    let read: Vec<(DocWords, Vec<(String, String, String)>)> = (0..n)
-        .into_par_iter()
-        .map_init(Words::new, |words, i| {
-            let (weighted, quoted) = texts(site, i);
-            (doc_words(&weighted, words), quoted)
-        })
-        .collect();
-    let avg = (read.iter().map(|d| d.0.length).sum::<f64>() / n.max(1) as f64).max(1.0);
-    let mut postings: BTreeMap<&str, Vec<(u32, f64)>> = BTreeMap::new();
-    let mut forms: BTreeMap<&str, &str> = BTreeMap::new();
-    for (doc, (d, _)) in read.iter().enumerate() {
-        for (term, tf) in &d.terms {
-            postings.entry(term).or_default().push((doc as u32, tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * d.length / avg))));
+    let chunks: Vec<Chunk> =
+        (0..n.div_ceil(CHUNK)).into_par_iter().map(|c| chunk(site, c * CHUNK..((c + 1) * CHUNK).min(n))).collect();
+    let lengths = || chunks.iter().flat_map(|c| c.docs.iter().map(|d| d.1));
+    let avg = |part: usize| (lengths().map(|l| l[part]).sum::<f64>() / n.max(1) as f64).max(1.0);
+    let avg = [avg(0), avg(1)];
+    let saturated = |tf: f64, len: f64, avg: f64| tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / avg));
+    // the site's terms, numbered as first met; each chunk's numbers mapped
+    let mut number: crate::render::similar::FxMap<&str, u32> = Default::default();
+    let mut terms: Vec<&str> = Vec::new();
+    let mut postings: Vec<Vec<(u32, f64)>> = Vec::new();
+    let mut forms: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut doc = 0u32;
+    for c in &chunks {
+        let global: Vec<u32> = c
+            .words
+            .terms
+            .iter()
+            .map(|t| {
+                *number.entry(t.as_str()).or_insert_with(|| {
+                    terms.push(t.as_str());
+                    postings.push(Vec::new());
+                    (terms.len() - 1) as u32
+                })
+            })
+            .collect();
+        for (form, k) in c.words.forms() {
+            forms.entry(form).or_insert(global[k as usize]);
         }
-        for (form, term) in &d.forms {
-            forms.entry(form).or_insert(term);
+        for (list, len) in &c.docs {
+            for &(k, tf) in list {
+                let s = HEADLINE * saturated(tf[0].into(), len[0], avg[0]) + saturated(tf[1].into(), len[1], avg[1]);
+                postings[global[k as usize] as usize].push((doc, s));
+            }
+            doc += 1;
         }
     }
-    let mut shards: BTreeMap<String, Shard> = BTreeMap::new();
+    let forms: BTreeMap<&str, &str> = forms.into_iter().map(|(f, k)| (f, terms[k as usize])).collect();
+    let postings: BTreeMap<&str, Vec<(u32, f64)>> = terms.iter().copied().zip(postings).collect();
+    let mut scored: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     for (term, list) in postings {
         let df = list.len() as f64;
         let idf = (1.0 + (n as f64 - df + 0.5) / (df + 0.5)).ln();
@@ -237,10 +320,26 @@ pub(crate) fn build(site: &Site) -> Index {
             flat.push(((s * idf * 10.0).round() as u32).max(1));
             last = doc;
         }
-        shards.entry(shard_key(term)).or_default().t.insert(term.to_string(), flat);
+        scored.insert(term, flat);
+    }
+    let keys = shard_keys(&scored, &forms);
+    let key_of = |word: &str| -> String {
+        let mut key: String = word.chars().take(2).collect();
+        for c in word.chars().skip(2) {
+            let longer = format!("{key}{c}");
+            if keys.binary_search(&longer).is_err() {
+                break;
+            }
+            key = longer;
+        }
+        key
+    };
+    let mut shards: BTreeMap<String, Shard> = BTreeMap::new();
+    for (term, flat) in scored {
+        shards.entry(key_of(term)).or_default().t.insert(term.to_string(), flat);
     }
     for (form, term) in forms {
-        shards.entry(shard_key(form)).or_default().f.insert(form.to_string(), term.to_string());
+        shards.entry(key_of(form)).or_default().f.insert(form.to_string(), term.to_string());
     }
 
     let mut files: Vec<(Route, Vec<u8>)> = Vec::new();
@@ -248,6 +347,7 @@ pub(crate) fn build(site: &Site) -> Index {
     let root = Root {
         n,
         per_file: DOCS_PER_FILE,
+        quotes_per_file: QUOTES_PER_FILE,
         shards: keys,
         facets: facets(site),
         same: {
@@ -266,15 +366,59 @@ pub(crate) fn build(site: &Site) -> Index {
                 let r = site.row(i);
                 let area = r.area.as_ref().map_or("", |a| a.name.as_str());
                 let link = Route::Postmortem(r.id.clone()).link();
-                (r.title.as_str(), link, r.date.as_str(), r.severity.as_str(), area, r.status.as_str(), r.sev_class.as_str())
+                (
+                    r.title.as_str(),
+                    link,
+                    r.date.as_str(),
+                    r.severity.as_str(),
+                    area,
+                    r.status.as_str(),
+                    r.sev_class.as_str(),
+                )
             })
             .collect();
         files.push((Route::Search(SearchFile::Docs(k)), script("docs", &k, &metas)));
     }
-    for (i, (_, quoted)) in read.iter().enumerate() {
-        files.push((Route::Search(SearchFile::Fragment(i)), script("fragment", &i, &Fragment { parts: quoted })));
+    for c in chunks {
+        files.extend(c.quotes.into_iter().map(|(k, bytes)| (Route::Search(SearchFile::Quotes(k)), bytes)));
     }
     Index { files }
+}
+
+/// The keys of the shards: the first two characters of the terms and word
+/// forms, and longer prefixes where a shard would pass [`SHARD_SIZE`]: a
+/// word lies in the shard of the longest key it starts with. Sorted.
+fn shard_keys(scored: &BTreeMap<&str, Vec<u32>>, forms: &BTreeMap<&str, &str>) -> Vec<String> {
+    // each word's size in its shard, about: its text and its postings
+    let mut sized: Vec<(&str, usize)> = scored.iter().map(|(t, p)| (*t, t.len() + 4 + p.len() * 3)).collect();
+    sized.extend(forms.iter().map(|(f, t)| (*f, f.len() + t.len() + 6)));
+    sized.sort_unstable();
+    let mut keys = Vec::new();
+    split(&sized, 2, &mut keys);
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// Adds the keys of `words` (sorted, sharing their first `depth - 1`
+/// characters) by their first `depth` characters, splitting a group too
+/// large by one more.
+fn split(words: &[(&str, usize)], depth: usize, keys: &mut Vec<String>) {
+    let prefix = |w: &str| -> String { w.chars().take(depth).collect() };
+    let mut start = 0;
+    while start < words.len() {
+        let key = prefix(words[start].0);
+        let end = start + words[start..].iter().take_while(|(w, _)| prefix(w) == key).count();
+        let group = &words[start..end];
+        let size: usize = group.iter().map(|g| g.1).sum();
+        keys.push(key.clone());
+        if size > SHARD_SIZE {
+            // the words no longer than the key stay in its shard
+            let longer: Vec<(&str, usize)> = group.iter().copied().filter(|(w, _)| w.chars().count() > depth).collect();
+            split(&longer, depth + 1, keys);
+        }
+        start = end;
+    }
 }
 
 /// The facets a search can be narrowed by, each postmortem's value by its
@@ -319,13 +463,16 @@ fn facets(site: &Site) -> Vec<Facet> {
         if used.iter().all(|u| *u) {
             continue;
         }
-        let map: Vec<u32> = used.iter().scan(0u32, |next, &u| {
-            let at = *next;
-            if u {
-                *next += 1;
-            }
-            Some(at)
-        }).collect();
+        let map: Vec<u32> = used
+            .iter()
+            .scan(0u32, |next, &u| {
+                let at = *next;
+                if u {
+                    *next += 1;
+                }
+                Some(at)
+            })
+            .collect();
         f.of = f.of.iter().map(|&v| map[v as usize]).collect();
         let mut k = 0;
         f.values.retain(|_| {
@@ -342,9 +489,12 @@ mod tests {
 
     #[test]
     fn markdown_is_read_as_text_with_its_headings_apart() {
-        let (h, t) = plain_text("# Timeline\nThe **cert** [expired](https://x.example/a_b) at `09:00`.\n```\ncode_here\n```\n");
+        let (h, t) = plain_text(
+            "# Timeline\nThe **cert** [expired](https://x.example/a_b) at `09:00` (UTC).\n```\ncode_here\n```\n",
+            usize::MAX,
+        );
         assert_eq!(h.trim(), "Timeline");
-        assert_eq!(t.split_whitespace().collect::<Vec<_>>().join(" "), "Timeline The cert expired at 09:00 .");
+        assert_eq!(t.split_whitespace().collect::<Vec<_>>().join(" "), "Timeline The cert expired at 09:00 (UTC).");
         assert!(!t.contains("x.example") && !t.contains("code_here"), "{t:?}");
     }
 }

@@ -4,73 +4,131 @@
 //! stemmed (Snowball English, as the similar incidents are). An id such as
 //! `PAY-201` is also one word of its own, so that it is found exactly.
 
-use crate::render::similar::SAME;
+use crate::render::similar::{FxMap, SAME};
 use rust_stemmers::{Algorithm, Stemmer};
-use std::collections::HashMap;
 
 /// Words too common to find anything by. The search box leaves them out
 /// of a query too (the list is in the index's root file).
 pub(crate) const STOP: &[&str] = &[
-    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "before", "but",
-    "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have", "he", "her", "his", "how",
-    "i", "if", "in", "into", "is", "it", "its", "may", "more", "most", "no", "not", "of", "on", "only", "or",
-    "other", "our", "out", "over", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them",
-    "then", "there", "these", "they", "this", "those", "to", "too", "up", "us", "was", "we", "were", "what",
-    "when", "where", "which", "while", "who", "why", "will", "with", "would", "you", "your",
+    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "before", "but", "by",
+    "can", "could", "did", "do", "does", "for", "from", "had", "has", "have", "he", "her", "his", "how", "i", "if",
+    "in", "into", "is", "it", "its", "may", "more", "most", "no", "not", "of", "on", "only", "or", "other", "our",
+    "out", "over", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there",
+    "these", "they", "this", "those", "to", "too", "up", "us", "was", "we", "were", "what", "when", "where", "which",
+    "while", "who", "why", "will", "with", "would", "you", "your",
 ];
 
-/// Reads words into terms, stemming each distinct word once.
+/// Reads words into terms, each distinct word stemmed once, each term
+/// numbered in the order first met.
 pub(crate) struct Words {
     stemmer: Stemmer,
-    /// Each word met, and its term (`None`: a stop word).
-    seen: HashMap<String, Option<String>>,
+    /// Each word met and its term's number (`None`: a stop word).
+    seen: FxMap<String, Option<u32>>,
+    /// The terms by number.
+    pub(crate) terms: Vec<String>,
+    numbers: FxMap<String, u32>,
+    buf: String,
 }
 
 impl Words {
     pub(crate) fn new() -> Words {
-        Words { stemmer: Stemmer::create(Algorithm::English), seen: HashMap::new() }
+        Words {
+            stemmer: Stemmer::create(Algorithm::English),
+            seen: FxMap::default(),
+            terms: Vec::new(),
+            numbers: FxMap::default(),
+            buf: String::new(),
+        }
     }
 
-    /// Calls `put(word, term)` for each word of `text` that is a term: the
-    /// word as written (lowercase) and the term it counts as.
-    pub(crate) fn each(&mut self, text: &str, mut put: impl FnMut(&str, &str)) {
-        for token in text.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_')) {
-            let token = token.trim_matches(|c| c == '-' || c == '_');
-            if token.is_empty() {
+    /// Calls `put(term number)` for each word of `text` that is a term.
+    /// Runs of ASCII are read byte by byte (most text); a word with other
+    /// characters is taken apart by Unicode's classes.
+    pub(crate) fn each(&mut self, text: &str, mut put: impl FnMut(u32)) {
+        let b = text.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] < 0x80 && !WORD_BYTE[b[i] as usize] {
+                i += 1;
                 continue;
             }
-            // `PAY-201`, `INC_42`: an id, found whole
-            if token.contains(['-', '_']) {
-                if is_id(token) {
-                    let id = token.to_lowercase();
-                    put(&id, &id);
-                }
-                for part in token.split(['-', '_']).filter(|p| !p.is_empty()) {
-                    self.word(part, &mut put);
-                }
+            let start = i;
+            let mut ascii = true;
+            while i < b.len() && (b[i] >= 0x80 || WORD_BYTE[b[i] as usize]) {
+                ascii &= b[i] < 0x80;
+                i += 1;
+            }
+            // both ends are at ASCII bytes or the text's ends: char boundaries
+            let token = &text[start..i];
+            if ascii {
+                self.token(token, &mut put);
             } else {
-                self.word(token, &mut put);
+                for t in token.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_')) {
+                    self.token(t, &mut put);
+                }
             }
         }
     }
 
-    fn word(&mut self, token: &str, put: &mut impl FnMut(&str, &str)) {
-        let lower = token.to_lowercase();
-        if lower.chars().count() < 2 {
+    fn token(&mut self, token: &str, put: &mut impl FnMut(u32)) {
+        let token = token.trim_matches(|c| c == '-' || c == '_');
+        if token.len() < 2 {
             return;
         }
-        if !self.seen.contains_key(&lower) {
-            let term = self.term(&lower);
-            self.seen.insert(lower.clone(), term);
+        // `PAY-201`, `INC_42`: an id, found whole, and its parts
+        if token.contains(['-', '_']) {
+            if is_id(token) {
+                if let Some(n) = self.word(token, true) {
+                    put(n);
+                }
+            }
+            for part in token.split(['-', '_']) {
+                if let Some(n) = self.word(part, false) {
+                    put(n);
+                }
+            }
+        } else if let Some(n) = self.word(token, false) {
+            put(n);
         }
-        if let Some(Some(term)) = self.seen.get(&lower) {
-            put(&lower, term);
+    }
+
+    /// The number of the term of `token`, if it is one; `whole`: kept as
+    /// written (an id), not stemmed.
+    fn word(&mut self, token: &str, whole: bool) -> Option<u32> {
+        self.buf.clear();
+        if token.is_ascii() {
+            self.buf.push_str(token);
+            self.buf.make_ascii_lowercase();
+        } else {
+            self.buf.extend(token.chars().flat_map(char::to_lowercase));
         }
+        if let Some(&n) = self.seen.get(self.buf.as_str()) {
+            return n;
+        }
+        let word = self.buf.clone();
+        let term = if whole { Some(word.clone()) } else { self.term(&word) };
+        let n = term.map(|t| match self.numbers.get(&t) {
+            Some(&n) => n,
+            None => {
+                let n = self.terms.len() as u32;
+                self.numbers.insert(t.clone(), n);
+                self.terms.push(t);
+                n
+            }
+        });
+        self.seen.insert(word, n);
+        n
+    }
+
+    /// Each word met that is not its own term, with its term's number:
+    /// the forms the search box looks up (`expired`: `expir`).
+    pub(crate) fn forms(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.seen.iter().filter_map(|(w, n)| n.filter(|&n| self.terms[n as usize] != *w).map(|n| (w.as_str(), n)))
     }
 
     /// The term of a lowercase word.
     pub(crate) fn term(&self, word: &str) -> Option<String> {
-        if STOP.contains(&word) {
+        if word.chars().count() < 2 || STOP.contains(&word) {
             return None;
         }
         let long = SAME.iter().find(|(short, _)| *short == word).map_or(word, |(_, long)| long);
@@ -81,6 +139,18 @@ impl Words {
     }
 }
 
+/// The ASCII bytes of words: letters, digits, `-` and `_`.
+static WORD_BYTE: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+        c += 1;
+    }
+    t
+};
+
 /// Whether a token with `-` or `_` is an id: letters and digits on both
 /// sides of each separator, with a digit somewhere (`PAY-201`,
 /// `2024-03-14-checkout`; not `follow-up`).
@@ -88,19 +158,26 @@ fn is_id(token: &str) -> bool {
     token.bytes().any(|b| b.is_ascii_digit()) && token.split(['-', '_']).all(|p| !p.is_empty())
 }
 
-/// The first two characters of a term: the shard of the index it lies in.
-pub(crate) fn shard_key(term: &str) -> String {
-    term.chars().take(2).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn terms(text: &str) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        Words::new().each(text, |w, t| out.push((w.to_string(), t.to_string())));
-        out
+        let mut w = Words::new();
+        let mut numbers = Vec::new();
+        w.each(text, |n| numbers.push(n));
+        let forms: FxMap<u32, Vec<&str>> = w.forms().fold(FxMap::default(), |mut m, (f, n)| {
+            m.entry(n).or_default().push(f);
+            m
+        });
+        numbers
+            .iter()
+            .map(|&n| {
+                let term = w.terms[n as usize].clone();
+                let form = forms.get(&n).and_then(|f| f.first()).map_or(term.clone(), |f| f.to_string());
+                (form, term)
+            })
+            .collect()
     }
 
     #[test]

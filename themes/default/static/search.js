@@ -22,8 +22,11 @@
     root: function (_, d) { R.root = d; },
     shard: function (k, d) { R.shards[k] = d; },
     docs: function (k, d) { R.docs[k] = d; },
-    fragment: function (k, d) { R.frags[k] = d; }
+    quotes: function (k, d) { d.forEach(function (parts, j) { R.frags[k * R.root.quotes_per_file + j] = { parts: parts }; }); }
   };
+
+  // how many results the panel shows
+  var SHOWN = 8;
 
   // ---- loading the index's files ----
   var loading = {};
@@ -44,12 +47,37 @@
     new TextEncoder().encode(key).forEach(function (b) { out += (b < 16 ? "0" : "") + b.toString(16); });
     return out;
   }
-  function shardKey(term) { return Array.from(term).slice(0, 2).join(""); }
-  function loadRoot() { return load("root.js").then(function () { return R.root; }); }
-  function loadShards(terms) {
-    var keys = {};
-    terms.forEach(function (t) { var k = shardKey(t); if (R.root.shards.indexOf(k) !== -1) keys[k] = 1; });
-    return Promise.all(Object.keys(keys).map(function (k) { return load("t/" + hex(k) + ".js"); }));
+  // A word lies in the shard of the longest key it starts with (two
+  // characters, more where the index split a large shard).
+  var keys = null;
+  function shardKey(word) {
+    var cs = Array.from(word);
+    for (var n = cs.length; n > 2; n--) {
+      var k = cs.slice(0, n).join("");
+      if (keys.has(k)) return k;
+    }
+    return cs.slice(0, 2).join("");
+  }
+  // The shards a word needs: its own and those of its shorter prefixes
+  // (where an unseen form's stem lies), and as a prefix a few more.
+  function shardsOf(word, prefix) {
+    var own = shardKey(word), out = [own], cs = Array.from(own);
+    for (var i = 2; i < cs.length; i++) if (keys.has(cs.slice(0, i).join(""))) out.push(cs.slice(0, i).join(""));
+    if (prefix) {
+      R.root.shards.forEach(function (k) {
+        if (k !== own && k.indexOf(word) === 0 && out.length < 8) out.push(k);
+      });
+    }
+    return out;
+  }
+  function loadRoot() {
+    return load("root.js").then(function () {
+      if (R.root && !keys) keys = new Set(R.root.shards);
+      return R.root;
+    });
+  }
+  function loadShards(list) {
+    return Promise.all(list.filter(function (k) { return keys.has(k); }).map(function (k) { return load("t/" + hex(k) + ".js"); }));
   }
   function loadDocs(docs) {
     var files = {};
@@ -107,17 +135,22 @@
     if (sh) {
       if (sh.t[w]) out[w] = 1;
       if (sh.f[w]) out[sh.f[w]] = 1;
-      if (!Object.keys(out).length && !/\d/.test(w)) {
-        var v = w.replace(/y$/, "i");
-        for (var n = v.length - 1; n >= Math.max(3, v.length - 5); n--) {
-          if (sh.t[v.slice(0, n)]) { out[v.slice(0, n)] = 1; break; }
-        }
+    }
+    if (!Object.keys(out).length && !/\d/.test(w)) {
+      var v = w.replace(/y$/, "i");
+      for (var n = v.length - 1; n >= Math.max(3, v.length - 5); n--) {
+        var stem = v.slice(0, n), in_ = R.shards[shardKey(stem)];
+        if (in_ && in_.t[stem]) { out[stem] = 1; break; }
       }
-      if (prefix) {
-        var found = 0;
-        for (var k in sh.t) { if (k.indexOf(w) === 0 && found++ < 50) out[k] = 1; }
-        for (var f in sh.f) { if (f.indexOf(w) === 0 && found++ < 80) out[sh.f[f]] = 1; }
-      }
+    }
+    if (prefix) {
+      var found = 0;
+      shardsOf(w, true).forEach(function (k) {
+        var s = R.shards[k];
+        if (!s) return;
+        for (var term in s.t) { if (term.indexOf(w) === 0 && found++ < 50) out[term] = 1; }
+        for (var f in s.f) { if (f.indexOf(w) === 0 && found++ < 80) out[s.f[f]] = 1; }
+      });
     }
     return Object.keys(out);
   }
@@ -142,8 +175,12 @@
     return loadRoot().then(function (root) {
       if (!root) return { hits: [], terms: [], words: [] };
       var p = parse(q);
-      var all = p.words.concat(p.not);
-      return loadShards(all.map(lookupKey).concat(all)).then(function () {
+      var needed = [];
+      p.words.concat(p.not).forEach(function (w, i) {
+        var open = p.open && i === p.words.length - 1;
+        needed = needed.concat(shardsOf(lookupKey(w), false), shardsOf(w, open));
+      });
+      return loadShards(needed).then(function () {
         var total = null, matched = [];
         p.words.forEach(function (w, i) {
           var ts = termsOf(w, p.open && i === p.words.length - 1 && p.not.indexOf(w) === -1);
@@ -246,17 +283,24 @@
   }
   // The metadata of `docs` and the text of the first `quoted`, loaded.
   function ready(docs, quoted, words) {
-    var frags = words.length ? docs.slice(0, quoted).map(function (d) { return load("f/" + d + ".js"); }) : [];
+    var frags = words.length ? docs.slice(0, quoted).map(function (d) { return load("q/" + Math.floor(d / R.root.quotes_per_file) + ".js"); }) : [];
     return Promise.all([loadDocs(docs)].concat(frags));
   }
   function plural(n, one) { return n + " " + one + (n === 1 ? "" : "s"); }
+
+  // what the search box does for a query, for scripts and tests: resolves
+  // to the number of results once the best are ready to show
+  window.retroSearch.find = function (q, filters) {
+    return run(q, filters || {}).then(function (r) {
+      return ready(r.hits.slice(0, SHOWN), SHOWN, r.words).then(function () { return r.hits.length; });
+    });
+  };
 
   // ---- the search box and its panel ----
   var input = form.querySelector("input");
   var panel = form.querySelector(".search-panel");
   var list = form.querySelector(".search-results");
   var count = form.querySelector(".search-count");
-  var SHOWN = 8;
   var active = -1, asked = 0;
   form.hidden = false;
 
@@ -355,7 +399,7 @@
       any.value = "";
       s.appendChild(any);
       facet.values.forEach(function (v) {
-        var o = el("option", "", v);
+        var o = el("option", "", v.replace(/_/g, " "));
         o.value = v;
         s.appendChild(o);
       });
@@ -399,7 +443,7 @@
     function fill(counts) {
       root.facets.forEach(function (facet) {
         var options = selects[facet.name].options;
-        facet.values.forEach(function (v, k) { options[k + 1].textContent = v + " (" + counts[facet.name][k] + ")"; });
+        facet.values.forEach(function (v, k) { options[k + 1].textContent = v.replace(/_/g, " ") + " (" + counts[facet.name][k] + ")"; });
       });
     }
     words.addEventListener("input", function () { refresh(true); });
