@@ -48,6 +48,11 @@ pub struct State {
     /// Every postmortem's similar ones: ranked again only when an edit
     /// changes the front matter (a body edit cannot change them).
     pub(crate) similar: Ranked,
+    /// The words and quotes of the search index: read again for the
+    /// edited postmortem's group only.
+    pub(crate) search: crate::render::search::index::Read,
+    /// A hash of each file of the search index as last written.
+    pub(crate) search_sums: std::collections::BTreeMap<String, u64>,
 }
 
 /// Why a build wrote nothing.
@@ -165,6 +170,8 @@ pub fn edit(
 /// and the search index, which no open page shows).
 pub fn finish(cfg: &Config, state: &mut State, rest: Rest, out: &Path) -> Result<usize, Failure> {
     let site = Site::new(&state.postmortems, &state.reports, &state.metrics, cfg).with_similar(state.similar.clone());
+    state.search = crate::render::search::index::read_again(&site, &state.search, rest.index);
+    let site = site.with_search_read(state.search.clone());
     let before = rest.metrics.as_ref().unwrap_or(&state.metrics);
     let before_similar = rest.similar.as_deref().unwrap_or(&state.similar);
     let mut change = crate::timing::timed("what changed", || {
@@ -176,7 +183,13 @@ pub fn finish(cfg: &Config, state: &mut State, rest: Rest, out: &Path) -> Result
     let own = Route::Postmortem(change.id.clone());
     let old = &state.files;
     let new = |r: &Route| change.routes && old.binary_search(&r.path()).is_err();
-    let wanted = |r: &Route| *r != own && (crate::render::pages::depends_on(&site, r, &change) || new(r));
+    // of the search index, the files whose bytes the edit changed
+    let sums = site.search().sums();
+    let search_changed = |r: &Route| sums.get(&r.path()) != state.search_sums.get(&r.path());
+    let wanted = |r: &Route| match r {
+        Route::Search(_) => search_changed(r),
+        _ => *r != own && (crate::render::pages::depends_on(&site, r, &change) || new(r)),
+    };
     let sink = crate::render::Counting::new(crate::publish::InPlace(out.to_path_buf()));
     // its own share of the exports, and those of the postmortems whose
     // similar ones or possible recurrences changed
@@ -200,6 +213,7 @@ pub fn finish(cfg: &Config, state: &mut State, rest: Rest, out: &Path) -> Result
         }
     }
     state.files = files;
+    state.search_sums = sums;
     Ok(sink.count())
 }
 
@@ -244,20 +258,19 @@ pub fn build(cfg: &Config, today: NaiveDate, out: &Path) -> Result<Built, Failur
     phases.done("metrics");
     let sources = crate::publish::output::Sources::of_site(&cfg.root, &cfg.content_dir);
     let staging = crate::publish::Staging::new(out, &sources).map_err(Failure::Publish)?;
-    let (files, similar) =
-        match crate::render::site(&analysis.postmortems, &analysis.reports, &metrics, cfg, &theme, &staging) {
-            Ok(made) => made,
-            Err(err) => {
-                staging.abort();
-                return Err(render_failure(cfg, err, t, analysis.file_count));
-            }
-        };
+    let made = match crate::render::site(&analysis.postmortems, &analysis.reports, &metrics, cfg, &theme, &staging) {
+        Ok(made) => made,
+        Err(err) => {
+            staging.abort();
+            return Err(render_failure(cfg, err, t, analysis.file_count));
+        }
+    };
     phases.done("render");
     let leftover = staging.commit().map_err(Failure::Publish)?;
     phases.done("publish");
     Ok(Built {
         postmortems: analysis.postmortems.len(),
-        files: files.len(),
+        files: made.files.len(),
         tally: t,
         leftover,
         state: State {
@@ -266,11 +279,13 @@ pub fn build(cfg: &Config, today: NaiveDate, out: &Path) -> Result<Built, Failur
             reports: analysis.reports,
             diags: analysis.diags,
             metrics,
-            files,
+            files: made.files,
             sources: analysis.file_count,
             theme,
             exports: Default::default(),
-            similar,
+            similar: made.similar,
+            search: made.search,
+            search_sums: made.search_sums,
         },
     })
 }

@@ -194,8 +194,16 @@ pub(crate) fn page(site: &Site, theme: &theme::Theme, route: &Route, sink: &dyn 
     Ok(())
 }
 
-/// Renders every file of the site into `sink`; returns their paths,
-/// sorted.
+/// What a whole build made that `retro serve` keeps for its edits.
+pub(crate) struct Made {
+    /// The paths of every file, sorted.
+    pub(crate) files: Vec<String>,
+    pub(crate) similar: similar::Ranked,
+    pub(crate) search: search::index::Read,
+    pub(crate) search_sums: std::collections::BTreeMap<String, u64>,
+}
+
+/// Renders every file of the site into `sink`.
 pub(crate) fn site(
     pms: &[Postmortem],
     reports: &[Report],
@@ -203,9 +211,14 @@ pub(crate) fn site(
     cfg: &Config,
     theme: &theme::Theme,
     sink: &dyn Sink,
-) -> Result<(Vec<String>, similar::Ranked), RenderError> {
+) -> Result<Made, RenderError> {
     let site = Site::new(pms, reports, m, cfg);
     let routes = routes(&site, theme);
     render(&site, theme, &routes, sink, &|_| true, None)?;
-    Ok((paths(&routes), site.similar_shared()))
+    Ok(Made {
+        files: paths(&routes),
+        similar: site.similar_shared(),
+        search: site.search_read().clone(),
+        search_sums: site.search().sums(),
+    })
 }

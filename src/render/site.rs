@@ -134,6 +134,8 @@ pub(crate) struct Site<'a> {
     index: OnceLock<Related<'a>>,
     /// The search index's files, made once.
     search: OnceLock<crate::render::search::index::Index>,
+    /// The words and quotes the search index is made from.
+    search_read: OnceLock<crate::render::search::index::Read>,
     related: Vec<OnceLock<Vec<usize>>>,
     groups: OnceLock<[BTreeMap<String, Group>; 2]>,
     tracker: OnceLock<(Vec<usize>, Vec<Vec<usize>>)>,
@@ -177,12 +179,27 @@ impl<'a> Site<'a> {
             similar: OnceLock::new(),
             recurrences: OnceLock::new(),
             search: OnceLock::new(),
+            search_read: OnceLock::new(),
         }
     }
 
     /// The search index.
     pub(crate) fn search(&self) -> &crate::render::search::index::Index {
-        self.search.get_or_init(|| crate::timing::timed("search index", || crate::render::search::index::build(self)))
+        self.search.get_or_init(|| {
+            crate::timing::timed("search index", || crate::render::search::index::build(self, self.search_read()))
+        })
+    }
+
+    /// The words and quotes of every postmortem, read once.
+    pub(crate) fn search_read(&self) -> &crate::render::search::index::Read {
+        self.search_read.get_or_init(|| crate::render::search::index::read(self))
+    }
+
+    /// This site with the words and quotes of its postmortems as read
+    /// before (`retro serve` reads again only what an edit changed).
+    pub(crate) fn with_search_read(self, read: crate::render::search::index::Read) -> Site<'a> {
+        let _ = self.search_read.set(read);
+        self
     }
 
     /// Postmortem `i`'s row in lists.

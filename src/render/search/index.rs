@@ -42,6 +42,22 @@ pub(crate) struct Index {
     pub(crate) files: Vec<(Route, Vec<u8>)>,
 }
 
+impl Index {
+    /// Each file's path and a hash of its bytes: `retro serve` writes
+    /// again only the files an edit changed.
+    pub(crate) fn sums(&self) -> BTreeMap<String, u64> {
+        use std::hash::Hasher;
+        self.files
+            .iter()
+            .map(|(route, bytes)| {
+                let mut h = crate::render::similar::Fx::default();
+                h.write(bytes);
+                (route.path(), h.finish())
+            })
+            .collect()
+    }
+}
+
 /// How many postmortems are read together: their words are stemmed once
 /// per group, and each group's terms merged into the site's once.
 const CHUNK: usize = 256;
@@ -52,7 +68,7 @@ const CHUNK: usize = 256;
 /// and in the rest, and the weighted length of both. Each part saturates
 /// on its own (BM25F), so that a word of the title counts fully however
 /// long a body repeats another.
-struct Chunk {
+pub(crate) struct Chunk {
     words: Words,
     docs: Vec<DocTerms>,
     /// The files of quotes of its postmortems, by group number.
@@ -184,6 +200,40 @@ fn plain_text(body: &str, limit: usize) -> (String, String) {
     (headings, text)
 }
 
+/// Every postmortem's words and quotes, in groups of [`CHUNK`]: kept by
+/// `retro serve` between edits, which read again only the edited one's
+/// group.
+pub(crate) type Read = std::sync::Arc<Vec<std::sync::Arc<Chunk>>>;
+
+impl std::fmt::Debug for Chunk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Chunk({} postmortems, {} terms)", self.docs.len(), self.words.terms.len())
+    }
+}
+
+/// Reads the words and quotes of every postmortem.
+pub(crate) fn read(site: &Site) -> Read {
+    let n = site.pms.len();
+    let chunks =
+        (0..n.div_ceil(CHUNK)).into_par_iter().map(|c| std::sync::Arc::new(chunk(site, group(c, n)))).collect();
+    std::sync::Arc::new(chunks)
+}
+
+/// `kept` with the group of postmortem `i` read again.
+pub(crate) fn read_again(site: &Site, kept: &Read, i: usize) -> Read {
+    let mut chunks: Vec<std::sync::Arc<Chunk>> = kept.as_ref().clone();
+    let c = i / CHUNK;
+    if c < chunks.len() {
+        chunks[c] = std::sync::Arc::new(chunk(site, group(c, site.pms.len())));
+    }
+    std::sync::Arc::new(chunks)
+}
+
+/// The postmortems of group `c`.
+fn group(c: usize, n: usize) -> std::ops::Range<usize> {
+    c * CHUNK..((c + 1) * CHUNK).min(n)
+}
+
 fn chunk(site: &Site, range: std::ops::Range<usize>) -> Chunk {
     let mut words = Words::new();
     let mut of_doc: crate::render::similar::FxMap<u32, [f32; 2]> = Default::default();
@@ -268,10 +318,8 @@ fn script(method: &str, key: &impl Serialize, data: &impl Serialize) -> Vec<u8> 
 }
 
 /// The index of the site's postmortems.
-pub(crate) fn build(site: &Site) -> Index {
+pub(crate) fn build(site: &Site, chunks: &Read) -> Index {
     let n = site.pms.len();
-    let chunks: Vec<Chunk> =
-        (0..n.div_ceil(CHUNK)).into_par_iter().map(|c| chunk(site, c * CHUNK..((c + 1) * CHUNK).min(n))).collect();
     let lengths = || chunks.iter().flat_map(|c| c.docs.iter().map(|d| d.1));
     let avg = |part: usize| (lengths().map(|l| l[part]).sum::<f64>() / n.max(1) as f64).max(1.0);
     let avg = [avg(0), avg(1)];
@@ -282,7 +330,7 @@ pub(crate) fn build(site: &Site) -> Index {
     let mut postings: Vec<Vec<(u32, f64)>> = Vec::new();
     let mut forms: BTreeMap<&str, u32> = BTreeMap::new();
     let mut doc = 0u32;
-    for c in &chunks {
+    for c in chunks.iter() {
         let global: Vec<u32> = c
             .words
             .terms
@@ -379,8 +427,8 @@ pub(crate) fn build(site: &Site) -> Index {
             .collect();
         files.push((Route::Search(SearchFile::Docs(k)), script("docs", &k, &metas)));
     }
-    for c in chunks {
-        files.extend(c.quotes.into_iter().map(|(k, bytes)| (Route::Search(SearchFile::Quotes(k)), bytes)));
+    for c in chunks.iter() {
+        files.extend(c.quotes.iter().map(|(k, bytes)| (Route::Search(SearchFile::Quotes(*k)), bytes.clone())));
     }
     Index { files }
 }

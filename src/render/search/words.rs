@@ -53,14 +53,22 @@ impl Words {
                 continue;
             }
             let start = i;
-            let mut ascii = true;
+            let (mut ascii, mut joined) = (true, false);
             while i < b.len() && (b[i] >= 0x80 || WORD_BYTE[b[i] as usize]) {
                 ascii &= b[i] < 0x80;
+                joined |= b[i] == b'-' || b[i] == b'_';
                 i += 1;
             }
             // both ends are at ASCII bytes or the text's ends: char boundaries
             let token = &text[start..i];
-            if ascii {
+            if ascii && !joined {
+                // the usual word: letters and digits only
+                if token.len() >= 2 {
+                    if let Some(n) = self.word(token, false) {
+                        put(n);
+                    }
+                }
+            } else if ascii {
                 self.token(token, &mut put);
             } else {
                 for t in token.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_')) {
