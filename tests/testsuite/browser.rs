@@ -352,6 +352,16 @@ fn pages_show_all_content_with_javascript_off() {
     assert!(html.as_str().unwrap_or("").contains("Items per owner"));
 }
 
+/// The example site built into a temporary folder: the folder (removed
+/// when dropped) and the site in it.
+pub(crate) fn built_example() -> (tempfile::TempDir, PathBuf) {
+    let o = tempfile::tempdir().unwrap();
+    let out = o.path().join("public");
+    let r = retro(&repo_root(), &["build", "--output", out.to_str().unwrap(), "--today", "2026-11-22"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    (o, out)
+}
+
 /// A built site opened from disk (a CI artifact downloaded and unpacked)
 /// is styled, and its links lead to its pages: every link is relative.
 #[test]
@@ -359,10 +369,7 @@ fn a_built_site_opened_from_disk_is_styled_and_its_links_work() {
     if !tools_present() {
         return;
     }
-    let o = tempfile::tempdir().unwrap();
-    let out = o.path().join("public");
-    let r = retro(&repo_root(), &["build", "--output", out.to_str().unwrap(), "--today", "2026-11-22"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (_o, out) = built_example();
     let browser = Browser::start(true);
     browser.size(1280, 900);
     let page = out.join("postmortems/2024-10-03-checkout-pool-exhausted/index.html");

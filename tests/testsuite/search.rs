@@ -202,10 +202,7 @@ fn search_works_on_a_site_opened_from_disk() {
     if !tools_present() {
         return;
     }
-    let o = tempfile::tempdir().unwrap();
-    let out = o.path().join("public");
-    let r = retro(&repo_root(), &["build", "--output", out.to_str().unwrap(), "--today", "2026-11-22"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (_o, out) = crate::browser::built_example();
     let b = Browser::start(true);
     b.size(1280, 900);
     b.go(&format!("file://{}", out.join("areas/payments/index.html").display()));
