@@ -104,6 +104,11 @@ fn the_search_box_finds_people_ids_stems_and_body_words() {
     let count = b.js("return document.querySelector('.search-count').getAttribute('aria-live');");
     assert_eq!(count, json!("polite"), "screen readers hear the count");
 
+    // only common words: nothing is searched, and the panel says why
+    assert!(search(&b, "the").is_empty());
+    let said = b.js("return document.querySelector('.search-count').textContent;");
+    assert!(said.as_str().unwrap().starts_with("Type a word"), "{said}");
+
     // an unfinished last word matches as a prefix, and the panel lies over
     // the page instead of pushing it down
     let top = b.js("return document.querySelector('main').getBoundingClientRect().top;");

@@ -175,6 +175,8 @@
     return loadRoot().then(function (root) {
       if (!root) return { hits: [], terms: [], words: [] };
       var p = parse(q);
+      // only common words, or one letter: nothing to look for yet
+      if (q.trim() && !p.words.length && !p.not.length) return { hits: [], terms: [], words: [], counts: null, empty: true };
       var needed = [];
       p.words.concat(p.not).forEach(function (w, i) {
         var open = p.open && i === p.words.length - 1;
@@ -335,7 +337,7 @@
           list.appendChild(li);
         });
         var more = r.hits.length > SHOWN;
-        count.textContent = r.hits.length ? plural(r.hits.length, "postmortem") + (more ? ", the best " + SHOWN + " shown; Enter for all" : "") : "No postmortem matches.";
+        count.textContent = r.empty ? "Type a word of two letters or more; common words such as \u201cthe\u201d are not searched." : r.hits.length ? plural(r.hits.length, "postmortem") + (more ? ", the best " + SHOWN + " shown; Enter for all" : "") : "No postmortem matches.";
         panel.hidden = false;
         input.setAttribute("aria-expanded", "true");
         active = -1;
@@ -428,14 +430,14 @@
       out.hidden = !on;
       var me = ++mine;
       run(words.value, filters).then(function (r) {
-        fill(r.counts);
+        if (r.counts) fill(r.counts);
         if (!on) return;
         var shown = r.hits.slice(0, 100);
         return ready(shown, 20, r.words).then(function () {
           if (me !== mine) return;
           found.textContent = "";
           shown.forEach(function (d) { found.appendChild(result(d, r)); });
-          said.textContent = r.hits.length ? plural(r.hits.length, "postmortem") + " found" + (r.hits.length > 100 ? ", the first 100 shown" : "") : "No postmortem matches.";
+          said.textContent = r.empty ? "Type a word of two letters or more." : r.hits.length ? plural(r.hits.length, "postmortem") + " found" + (r.hits.length > 100 ? ", the first 100 shown" : "") : "No postmortem matches.";
         });
       });
     }
