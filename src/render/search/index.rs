@@ -60,7 +60,7 @@ impl Index {
 
 /// How many postmortems are read together: their words are stemmed once
 /// per group, and each group's terms merged into the site's once.
-const CHUNK: usize = 256;
+const CHUNK: usize = 64;
 
 /// A group of postmortems' words: its terms by number, the word forms met
 /// (with their term numbers), and each postmortem's terms with their
