@@ -103,6 +103,12 @@ impl Words {
     /// The number of the term of `token`, if it is one; `whole`: kept as
     /// written (an id), not stemmed.
     fn word(&mut self, token: &str, whole: bool) -> Option<u32> {
+        // most words are written in lowercase: looked up as they are
+        if !token.bytes().any(|b| b.is_ascii_uppercase()) && token.is_ascii() {
+            if let Some(&n) = self.seen.get(token) {
+                return n;
+            }
+        }
         self.buf.clear();
         if token.is_ascii() {
             self.buf.push_str(token);
