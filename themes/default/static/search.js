@@ -228,6 +228,31 @@
     if (text !== undefined) e.textContent = text;
     return e;
   }
+  // Where in `text` words of the `wanted` terms stand, as [start, end]
+  // pairs; the terms found are added to `seen`.
+  function hitsIn(text, wanted, seen) {
+    var hits = [], re = /[\p{L}\p{N}_-]+/gu, m;
+    while ((m = re.exec(text))) {
+      var w = m[0].toLowerCase().replace(/^[-_]+|[-_]+$/g, "");
+      var found = [w].concat(termsKnown(w)).filter(function (t) { return wanted.has(t); });
+      if (found.length) {
+        hits.push([m.index, m.index + m[0].length]);
+        if (seen) found.forEach(function (t) { seen.add(t); });
+      }
+    }
+    return hits;
+  }
+  // Appends text[start..end] to `parent`, the `hits` in it marked.
+  function marked(parent, text, hits, start, end) {
+    var at = start;
+    hits.forEach(function (h) {
+      if (h[0] < at || h[1] > end) return;
+      parent.appendChild(document.createTextNode(text.slice(at, h[0])));
+      parent.appendChild(el("mark", "", text.slice(h[0], h[1])));
+      at = h[1];
+    });
+    parent.appendChild(document.createTextNode(text.slice(at, end)));
+  }
   // The part of a postmortem's text that matches most of the query's
   // terms, as a short quote with the matched words marked.
   function quote(d, terms, words) {
@@ -236,12 +261,7 @@
     var wanted = new Set(terms);
     var best = null;
     frag.parts.forEach(function (part) {
-      var text = part[2], hits = [], seen = new Set(), re = /[\p{L}\p{N}_-]+/gu, m;
-      while ((m = re.exec(text))) {
-        var w = m[0].toLowerCase().replace(/^[-_]+|[-_]+$/g, "");
-        var ts = [w].concat(termsKnown(w));
-        if (ts.some(function (t) { return wanted.has(t); })) { hits.push([m.index, m.index + m[0].length]); ts.forEach(function (t) { if (wanted.has(t)) seen.add(t); }); }
-      }
+      var seen = new Set(), hits = hitsIn(part[2], wanted, seen);
       if (hits.length && (!best || seen.size > best.seen)) best = { part: part, hits: hits, seen: seen.size };
     });
     if (!best) return null;
@@ -250,14 +270,8 @@
     var q = el("p", "snippet");
     q.appendChild(el("span", "muted", best.part[0] + ": "));
     if (start > 0) q.appendChild(document.createTextNode("…"));
-    var at = start;
-    best.hits.forEach(function (h) {
-      if (h[0] < at || h[1] > end) return;
-      q.appendChild(document.createTextNode(text.slice(at, h[0])));
-      q.appendChild(el("mark", "", text.slice(h[0], h[1])));
-      at = h[1];
-    });
-    q.appendChild(document.createTextNode(text.slice(at, end) + (end < text.length ? "…" : "")));
+    marked(q, text, best.hits, start, end);
+    if (end < text.length) q.appendChild(document.createTextNode("…"));
     return { node: q, anchor: best.part[1] };
   }
   function termsKnown(w) {
@@ -269,7 +283,8 @@
   function result(d, r, tag) {
     var m = meta(d);
     var li = el(tag || "li", "result");
-    var a = el("a", "result-title", m.title);
+    var a = el("a", "result-title");
+    marked(a, m.title, r.words.length ? hitsIn(m.title, new Set(r.terms)) : [], 0, m.title.length);
     a.href = pageUrl(m.url);
     var line = el("div", "result-meta muted");
     line.appendChild(el("span", "badge " + m.badge, m.severity));
