@@ -267,6 +267,9 @@
     if (!best) return null;
     var text = best.part[2], first = best.hits[0][0];
     var start = Math.max(0, first - 60), end = Math.min(text.length, first + 160);
+    // a quote starts and ends between words
+    if (start > 0) start = Math.min(first, text.indexOf(" ", start) + 1 || first);
+    if (end < text.length) end = Math.max(best.hits[0][1], text.lastIndexOf(" ", end));
     var q = el("p", "snippet");
     q.appendChild(el("span", "muted", best.part[0] + ": "));
     if (start > 0) q.appendChild(document.createTextNode("…"));
