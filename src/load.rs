@@ -158,7 +158,8 @@ pub fn decode(rel: &str, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
     Ok(SourceFile { rel: rel.to_string(), text })
 }
 
-fn is_hidden(name: &std::ffi::OsStr) -> bool {
+/// Whether a file or folder name is skipped: it starts with `_` or `.`.
+pub(crate) fn is_hidden(name: &std::ffi::OsStr) -> bool {
     let name = name.to_string_lossy();
     name.starts_with('_') || name.starts_with('.')
 }

@@ -49,7 +49,7 @@ impl Workspace {
         let parts: Vec<&str> = inside.iter().map(|p| p.to_str()).collect::<Option<_>>()?;
         let rel = parts.join("/");
         let in_content = rel.strip_prefix(self.cfg.content_dir.trim_end_matches('/'))?.strip_prefix('/')?;
-        let skipped = in_content.split('/').any(|p| p.starts_with('_') || p.starts_with('.'));
+        let skipped = in_content.split('/').any(|p| crate::load::is_hidden(p.as_ref()));
         (!skipped && rel.ends_with(".md")).then_some(rel)
     }
 

@@ -162,9 +162,9 @@ pub(crate) fn render(
                 crate::timing::timed("exports", || exports::write(site, exports, &mut emit))?;
             }
             if routes.iter().any(|r| matches!(r, Route::Search(_)) && wanted(r)) {
-                for (route, bytes) in &site.search().files {
-                    if wanted(route) {
-                        emit(OutputFile { path: route.path(), bytes: bytes.clone() })?;
+                for (route, bytes) in site.search().files() {
+                    if wanted(&route) {
+                        emit(OutputFile { path: route.path(), bytes: bytes.to_vec() })?;
                     }
                 }
             }

@@ -435,7 +435,7 @@ impl<'a> Site<'a> {
         for t in [Taxonomy::Area, Taxonomy::Tag] {
             all.extend(self.groups(t).keys().map(|slug| t.route(slug)));
         }
-        all.extend(self.search().files.iter().map(|(r, _)| r.clone()));
+        all.extend(self.search().files().map(|(r, _)| r));
         all.extend(Route::fixed());
         all
     }

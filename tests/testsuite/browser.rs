@@ -201,6 +201,13 @@ fn base64_decode(s: &str) -> Vec<u8> {
     out
 }
 
+/// The folder screenshots are written to, made when missing.
+pub(crate) fn screenshots() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 /// `retro serve` on the example site.
 pub(crate) fn serve_example() -> (Killed, String) {
     let (server, base, _log) = serve(&repo_root());
@@ -270,8 +277,7 @@ fn every_kind_of_page_works_in_chromium_on_a_phone_and_a_desktop() {
         return;
     }
     let (_server, base) = serve_example();
-    let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
+    let shots = screenshots();
     let browser = Browser::start(true);
     for ((width, height), dark) in [(375u32, 812u32), (1280, 900)].into_iter().flat_map(|s| [(s, false), (s, true)]) {
         browser.size(width, height);

@@ -3,11 +3,10 @@
 //! body, facets without words, shared URLs, the keyboard, and all of it
 //! from disk. Screenshots of the results go to `target/screenshots/`.
 
-use crate::browser::{serve_example, tools_present, wait_in_page, Browser};
+use crate::browser::{screenshots, serve_example, tools_present, wait_in_page, Browser};
 use crate::common::*;
 use serde_json::{json, Value};
 use std::ffi::OsStr;
-use std::path::PathBuf;
 
 /// Presses keys in the focused element, as a person types: text, or
 /// WebDriver key codes (`\u{E015}` arrow down, `\u{E007}` Enter).
@@ -51,12 +50,6 @@ fn search(b: &Browser, query: &str) -> Vec<Value> {
 
 fn titles(found: &[Value]) -> Vec<&str> {
     found.iter().map(|r| r["title"].as_str().unwrap()).collect()
-}
-
-fn shots() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 #[test]
@@ -120,7 +113,7 @@ fn the_search_box_finds_people_ids_stems_and_body_words() {
         b.dark(scheme);
         search(&b, "certificate expiry");
         let name = format!("search-{width}-{}.png", if scheme { "dark" } else { "light" });
-        b.screenshot(&shots().join(name));
+        b.screenshot(&screenshots().join(name));
     }
     b.dark(false);
     b.size(1280, 900);
@@ -188,7 +181,7 @@ fn the_postmortem_list_is_filtered_by_facets_and_words_from_the_url() {
         let overflow = b.js("return document.documentElement.scrollWidth - window.innerWidth;");
         assert!(overflow.as_i64().unwrap() <= 0, "the results overflow a {width} px window by {overflow}");
         let name = format!("search-results-{width}-{}.png", if scheme { "dark" } else { "light" });
-        b.screenshot(&shots().join(name));
+        b.screenshot(&screenshots().join(name));
     }
     assert!(b.console_errors().is_empty(), "{:?}", b.console_errors());
 

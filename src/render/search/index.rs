@@ -39,16 +39,27 @@ const B: f64 = 0.75;
 
 /// The files of the index, by route.
 pub(crate) struct Index {
-    pub(crate) files: Vec<(Route, Vec<u8>)>,
+    /// The root, the shards and the results' lines.
+    files: Vec<(Route, Vec<u8>)>,
+    /// The quotes, as the groups of postmortems read made them.
+    quotes: Read,
 }
 
 impl Index {
+    /// Every file of the index, with its bytes.
+    pub(crate) fn files(&self) -> impl Iterator<Item = (Route, &[u8])> {
+        let quotes = self.quotes.iter().flat_map(|c| c.quotes.iter());
+        self.files
+            .iter()
+            .map(|(route, bytes)| (route.clone(), bytes.as_slice()))
+            .chain(quotes.map(|(k, bytes)| (Route::Search(SearchFile::Quotes(*k)), bytes.as_slice())))
+    }
+
     /// Each file's path and a hash of its bytes: `retro serve` writes
     /// again only the files an edit changed.
     pub(crate) fn sums(&self) -> BTreeMap<String, u64> {
         use std::hash::Hasher;
-        self.files
-            .iter()
+        self.files()
             .map(|(route, bytes)| {
                 let mut h = crate::render::similar::Fx::default();
                 h.write(bytes);
@@ -427,10 +438,7 @@ pub(crate) fn build(site: &Site, chunks: &Read) -> Index {
             .collect();
         files.push((Route::Search(SearchFile::Docs(k)), script("docs", &k, &metas)));
     }
-    for c in chunks.iter() {
-        files.extend(c.quotes.iter().map(|(k, bytes)| (Route::Search(SearchFile::Quotes(*k)), bytes.clone())));
-    }
-    Index { files }
+    Index { files, quotes: chunks.clone() }
 }
 
 /// The keys of the shards: the first two characters of the terms and word
@@ -474,59 +482,36 @@ fn split(words: &[(&str, usize)], depth: usize, keys: &mut Vec<String>) {
 /// the site has near misses.
 fn facets(site: &Site) -> Vec<Facet> {
     let n = site.pms.len();
-    let facet = |name, label, value: &dyn Fn(usize) -> String, order: Option<Vec<String>>| {
+    // `order`: the values in the order to show them, those no postmortem
+    // has left out (a severity nobody has is no filter); others follow
+    // in the order met
+    let facet = |name, label, value: &dyn Fn(usize) -> String, order: &[&str]| {
         let of_each: Vec<String> = (0..n).map(value).collect();
-        let mut values: Vec<String> = order.unwrap_or_default();
+        let mut values: Vec<String> =
+            order.iter().filter(|o| of_each.iter().any(|v| v == *o)).map(|o| o.to_string()).collect();
         for v in &of_each {
             if !values.contains(v) {
                 values.push(v.clone());
             }
         }
-        if name == "area" || name == "year" {
+        if name == "area" {
             values.sort();
         }
         if name == "year" {
-            values.reverse();
+            values.sort_by(|a, b| b.cmp(a));
         }
         let of = of_each.iter().map(|v| values.iter().position(|x| x == v).unwrap_or(0) as u32).collect();
         Facet { name, label, values, of }
     };
+    let severities: Vec<&str> = site.cfg.severities.iter().map(String::as_str).collect();
     let mut out = vec![
-        facet("severity", "Severity", &|i| site.row(i).severity.clone(), Some(site.cfg.severities.clone())),
-        facet("area", "Area", &|i| site.row(i).area.as_ref().map_or("—".to_string(), |a| a.name.clone()), None),
-        facet("year", "Year", &|i| site.row(i).date.get(..4).unwrap_or("—").to_string(), None),
-        facet(
-            "status",
-            "Status",
-            &|i| site.pms[i].status.as_str().to_string(),
-            Some([Status::Draft, Status::Review, Status::Final].map(|s| s.as_str().to_string()).to_vec()),
-        ),
+        facet("severity", "Severity", &|i| site.row(i).severity.clone(), &severities),
+        facet("area", "Area", &|i| site.row(i).area.as_ref().map_or("—".to_string(), |a| a.name.clone()), &[]),
+        facet("year", "Year", &|i| site.row(i).date.get(..4).unwrap_or("—").to_string(), &[]),
+        facet("status", "Status", &|i| site.pms[i].status.as_str().to_string(), Status::WORDS),
     ];
     if site.pms.iter().any(|p| p.kind == crate::model::PmKind::NearMiss) {
-        out.push(facet("kind", "Kind", &|i| site.pms[i].kind.as_str().to_string(), None));
-    }
-    // a severity no postmortem has is no filter
-    for f in &mut out {
-        let used: Vec<bool> = (0..f.values.len()).map(|k| f.of.contains(&(k as u32))).collect();
-        if used.iter().all(|u| *u) {
-            continue;
-        }
-        let map: Vec<u32> = used
-            .iter()
-            .scan(0u32, |next, &u| {
-                let at = *next;
-                if u {
-                    *next += 1;
-                }
-                Some(at)
-            })
-            .collect();
-        f.of = f.of.iter().map(|&v| map[v as usize]).collect();
-        let mut k = 0;
-        f.values.retain(|_| {
-            k += 1;
-            used[k - 1]
-        });
+        out.push(facet("kind", "Kind", &|i| site.pms[i].kind.as_str().to_string(), &[]));
     }
     out
 }
