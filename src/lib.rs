@@ -82,16 +82,28 @@ impl Analysis {
 
 /// Loads, parses and checks every postmortem of the site.
 pub fn analyze(cfg: &Config) -> Analysis {
-    analyze_with(cfg, false)
+    analyze_with(cfg, Reading { progress: false, head: 0 })
 }
 
-/// [`analyze`], with a progress bar on a terminal when `show_progress`.
-pub(crate) fn analyze_with(cfg: &Config, show_progress: bool) -> Analysis {
+/// How [`analyze_with`] reads a site: with a progress bar on a terminal,
+/// and how many bytes of each body it keeps in memory (`head`: a build's
+/// search index reads a body's beginning; `check` keeps none).
+#[derive(Clone, Copy)]
+pub(crate) struct Reading {
+    pub(crate) progress: bool,
+    pub(crate) head: usize,
+}
+
+/// [`analyze`], read as `reading` says.
+pub(crate) fn analyze_with(cfg: &Config, reading: Reading) -> Analysis {
     let mut phases = timing::Phases::start();
     let found = load::discover(cfg);
     phases.done("discover");
-    let progress =
-        if show_progress { progress::Progress::new("checking", found.paths.len()) } else { progress::Progress::none() };
+    let progress = if reading.progress {
+        progress::Progress::new("checking", found.paths.len())
+    } else {
+        progress::Progress::none()
+    };
     let file_count = found.paths.len();
     let mut diags = found.problems;
     diags.extend(render::theme::links_out(cfg));
@@ -101,7 +113,7 @@ pub(crate) fn analyze_with(cfg: &Config, show_progress: bool) -> Analysis {
         .par_iter()
         .map(|(rel, path)| {
             progress.inc();
-            check_one(rel, path, cfg)
+            check_one(rel, path, cfg, reading.head)
         })
         .collect();
     progress.finish();
@@ -175,14 +187,15 @@ pub(crate) fn assemble(mut diags: Vec<Diagnostic>, checked: Vec<CheckedFile>, fi
 }
 
 /// Reads and checks one file; keeps its text only when it has something
-/// to show, so that a large site is never held in memory twice.
-pub(crate) fn check_one(rel: &str, path: &std::path::Path, cfg: &Config) -> CheckedFile {
+/// to show, so that a large site is never held in memory twice, and of
+/// its body only the first `head` bytes.
+pub(crate) fn check_one(rel: &str, path: &std::path::Path, cfg: &Config, head: usize) -> CheckedFile {
     match load::read(rel, path) {
         Ok(src) => {
             let mut r = validate::check_file(&src, cfg);
             // the body is read again when its page is rendered
             if let Some(c) = r.checked.as_mut() {
-                c.pm.body = model::Body::OnDisk;
+                c.pm.body = c.pm.body.on_disk(head);
             }
             let keep = !r.diags.is_empty();
             (Ok(r), keep.then_some(src))

@@ -211,6 +211,21 @@ pub(crate) fn body<'p>(pm: &'p crate::model::Postmortem, root: &Path) -> BodyTex
     }
 }
 
+/// The first `bytes` bytes of `pm`'s body (cut at a character's start):
+/// from memory, or read again.
+pub(crate) fn body_head<'p>(pm: &'p crate::model::Postmortem, root: &Path, bytes: usize) -> BodyText<'p> {
+    match &pm.body {
+        crate::model::Body::OnDisk { head: Some(head) } => BodyText::Memory(crate::text::head(head, bytes)),
+        _ => match body(pm, root) {
+            BodyText::Memory(text) => BodyText::Memory(crate::text::head(text, bytes)),
+            BodyText::File(mut text, start) => {
+                text.truncate(start + crate::text::head(&text[start..], bytes).len());
+                BodyText::File(text, start)
+            }
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -198,8 +198,23 @@ pub enum Body {
     Memory(String),
     /// Dropped from memory after checking and read from the file again
     /// when its page is rendered (`load::body`): a large site is never
-    /// held in memory whole.
-    OnDisk,
+    /// held in memory whole. `head`: its first bytes, when they are kept
+    /// (a build's search index reads a body's beginning).
+    OnDisk {
+        head: Option<String>,
+    },
+}
+
+impl Body {
+    /// This body dropped from memory, its first `head` bytes kept (none
+    /// when 0).
+    pub(crate) fn on_disk(&self, head: usize) -> Body {
+        let head = match self {
+            Body::Memory(text) => (head > 0).then(|| crate::text::head(text, head).to_string()),
+            Body::OnDisk { head } => head.clone(),
+        };
+        Body::OnDisk { head }
+    }
 }
 
 /// What the completeness check found in a postmortem.

@@ -121,7 +121,7 @@ pub fn edit(
         return Some(Err(Failure::Problems { diags: errors, sources: vec![src], tally: t, files: state.sources }));
     }
     let Checked { pm: mut new, lines, report } = checked.checked?;
-    new.body = crate::model::Body::OnDisk;
+    new.body = new.body.on_disk(crate::render::search::index::SEARCHED_BODY);
     let old = &state.postmortems[i];
     let start = |p: &Postmortem| p.timeline.started.as_ref().map(|s| s.at);
     if new.id != old.id || start(&new) != start(old) {
@@ -241,7 +241,15 @@ fn render_failure(cfg: &Config, err: RenderError, tally: Tally, files: usize) ->
 pub fn build(cfg: &Config, today: NaiveDate, out: &Path) -> Result<Built, Failure> {
     let mut phases = crate::timing::Phases::start();
     // the templates are parsed while the postmortems are checked
-    let (analysis, theme) = rayon::join(|| crate::analyze_with(cfg, true), || crate::render::theme::load(cfg));
+    let (analysis, theme) = rayon::join(
+        || {
+            crate::analyze_with(
+                cfg,
+                crate::Reading { progress: true, head: crate::render::search::index::SEARCHED_BODY },
+            )
+        },
+        || crate::render::theme::load(cfg),
+    );
     phases.done("analyze");
     let t = tally(&analysis.diags);
     if analysis.has_errors() {

@@ -10,6 +10,11 @@ pub(crate) fn line_col(text: &str, byte: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// `text` up to about `bytes` bytes (cut at a character's start).
+pub(crate) fn head(text: &str, bytes: usize) -> &str {
+    &text[..floor_char_boundary(text, bytes.min(text.len()))]
+}
+
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;

@@ -18,7 +18,7 @@ pub(crate) fn run(opts: &CheckOptions) -> Result<u8, Stop> {
     let started = std::time::Instant::now();
     let cfg = load_site(&opts.root, opts.format)?;
     let today = super::resolve_today(opts.today, &cfg)?;
-    let mut analysis = crate::analyze_with(&cfg, opts.format == Format::Human);
+    let mut analysis = crate::analyze_with(&cfg, crate::Reading { progress: opts.format == Format::Human, head: 0 });
     analysis.diags.extend(crate::validate::history::check(&analysis, &cfg, today, |_| true));
     crate::diagnostic::sort(&mut analysis.diags);
     if opts.links {

@@ -33,7 +33,7 @@ impl Workspace {
         let files = found
             .paths
             .par_iter()
-            .map(|(rel, path)| (rel.clone(), crate::check_one(rel, path, &cfg)))
+            .map(|(rel, path)| (rel.clone(), crate::check_one(rel, path, &cfg, 0)))
             .collect::<Vec<_>>()
             .into_iter()
             .collect();
@@ -75,7 +75,7 @@ impl Workspace {
         self.open.remove(rel);
         let path = self.path(rel);
         if path.is_file() {
-            self.files.insert(rel.to_string(), crate::check_one(rel, &path, &self.cfg));
+            self.files.insert(rel.to_string(), crate::check_one(rel, &path, &self.cfg, 0));
         } else {
             self.files.remove(rel);
         }

@@ -95,7 +95,7 @@ impl Change {
         x: usize,
     ) -> Change {
         let (cfg, is) = (after.cfg, &after.pms[x]);
-        let text_only = |p: &Postmortem| Postmortem { body: crate::model::Body::OnDisk, ..p.clone() };
+        let text_only = |p: &Postmortem| Postmortem { body: crate::model::Body::OnDisk { head: None }, ..p.clone() };
         if text_only(before) == text_only(is) && *before_report == after.reports[x] {
             // every figure, row and list is made of the front matter and
             // what the completeness check found

@@ -12,43 +12,14 @@ use crate::model::Postmortem;
 use rayon::prelude::*;
 use rust_stemmers::{Algorithm, Stemmer};
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
-/// A fast hash for short words and term numbers (FxHash, as rustc uses):
-/// these maps are built from a site's own text, not from an attacker's
-/// choice of keys, and SipHash was most of the time spent.
-#[derive(Default)]
-pub(crate) struct Fx(u64);
+/// A fast hash for short words and term numbers (foldhash, with its fixed
+/// seed so that a build is the same every time): these maps are built from
+/// a site's own text, not from an attacker's choice of keys, and SipHash
+/// was most of the time spent.
+pub(crate) type FxBuild = foldhash::fast::FixedState;
 
-impl Hasher for Fx {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-}
-
-impl Fx {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+pub(crate) type FxMap<K, V> = HashMap<K, V, FxBuild>;
 
 /// Where a word stands, and how much it counts there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

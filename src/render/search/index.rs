@@ -11,7 +11,7 @@
 
 use super::words::{Words, STOP};
 use crate::model::{Postmortem, Status};
-use crate::render::similar::SAME;
+use crate::render::similar::{FxMap, SAME};
 use crate::render::site::Site;
 use crate::routes::{Route, SearchFile};
 use rayon::prelude::*;
@@ -26,10 +26,11 @@ const QUOTED_BODY: usize = 2_000;
 /// How many postmortems' quotes one file holds: a result loads its
 /// group's.
 pub(crate) const QUOTES_PER_FILE: usize = 8;
-/// How much of a body is searched (bytes, about): the beginning of a
-/// postmortem's story says what happened; reading every byte of long
-/// bodies would cost more than the rest of the index.
-const SEARCHED_BODY: usize = 4_000;
+/// How much of a body is searched: its first bytes of Markdown. The
+/// beginning of a postmortem's story says what happened; reading every
+/// byte of long bodies would cost more than the rest of the index. A build
+/// keeps these bytes in memory from checking (`crate::Reading`).
+pub(crate) const SEARCHED_BODY: usize = 4_000;
 /// The size a shard is split at (bytes, about): by the next character of
 /// its terms, so that a query loads little even for the commonest words.
 const SHARD_SIZE: usize = 48 * 1024;
@@ -58,14 +59,9 @@ impl Index {
     /// Each file's path and a hash of its bytes: `retro serve` writes
     /// again only the files an edit changed.
     pub(crate) fn sums(&self) -> BTreeMap<String, u64> {
-        use std::hash::Hasher;
-        self.files()
-            .map(|(route, bytes)| {
-                let mut h = crate::render::similar::Fx::default();
-                h.write(bytes);
-                (route.path(), h.finish())
-            })
-            .collect()
+        use std::hash::BuildHasher;
+        let state = crate::render::similar::FxBuild::default();
+        self.files().map(|(route, bytes)| (route.path(), state.hash_one(bytes))).collect()
     }
 }
 
@@ -90,8 +86,9 @@ pub(crate) struct Chunk {
 /// headline and the rest, and the weighted lengths of both.
 type DocTerms = (Vec<(u32, [f32; 2])>, [f64; 2]);
 
-/// A quoted part of a postmortem: label, anchor on its page, text.
-type Quote = (String, String, String);
+/// A quoted part of a postmortem: label, anchor on its page, text (as
+/// written: a browser shows runs of white space as one).
+type Quote<'s> = (Cow<'s, str>, &'s str, Cow<'s, str>);
 
 /// How much a headline hit counts against one in the rest.
 const HEADLINE: f64 = 3.0;
@@ -109,16 +106,16 @@ const TEXT: f64 = 1.0;
 
 /// The texts of a postmortem with their weights, and the parts a result
 /// quotes: (label, anchor on its page, text).
-fn texts<'s>(site: &'s Site, i: usize) -> (Vec<(f64, Cow<'s, str>)>, Vec<Quote>) {
+fn texts<'s>(site: &'s Site, i: usize) -> (Vec<(f64, Cow<'s, str>)>, Vec<Quote<'s>>) {
     let pm: &Postmortem = &site.pms[i];
     let mut weighted: Vec<(f64, Cow<'s, str>)> = Vec::with_capacity(32);
     let mut quoted: Vec<Quote> = Vec::with_capacity(16);
-    let mut add = |w: f64, label: &str, text: Cow<'s, str>, quoted_too: bool| {
+    let mut add = |w: f64, label: &'static str, text: Cow<'s, str>, quoted_too: bool| {
         if text.trim().is_empty() {
             return;
         }
         if quoted_too {
-            quoted.push((label.to_string(), String::new(), squeeze(&text, usize::MAX)));
+            quoted.push((Cow::Borrowed(label), "", text.clone()));
         }
         weighted.push((w, text));
     };
@@ -143,16 +140,16 @@ fn texts<'s>(site: &'s Site, i: usize) -> (Vec<(f64, Cow<'s, str>)>, Vec<Quote>)
     for item in site.items_of_pm(i) {
         let text = [item.title, item.owner, item.given_id.unwrap_or("")].join(" · ");
         let label = format!("Action item {}", item.given_id.unwrap_or("")).trim().to_string();
-        quoted.push((label, item.anchor.clone(), text));
+        quoted.push((Cow::Owned(label), item.anchor.as_str(), Cow::Owned(text)));
         weighted.push((ITEM, Cow::Borrowed(item.title)));
         weighted.push((PEOPLE, Cow::Borrowed(item.owner)));
         weighted.push((ID, Cow::Borrowed(item.id)));
     }
-    let body = crate::load::body(pm, &site.cfg.root);
-    let (headings, plain) = plain_text(&body, SEARCHED_BODY);
+    let body = crate::load::body_head(pm, &site.cfg.root, SEARCHED_BODY);
+    let (headings, plain) = plain_text(&body);
     let quote = squeeze(&plain, QUOTED_BODY);
     if !quote.is_empty() {
-        quoted.push(("Body".to_string(), String::new(), quote));
+        quoted.push((Cow::Borrowed("Body"), "", Cow::Owned(quote)));
     }
     weighted.push((HEADING, Cow::Owned(headings)));
     weighted.push((TEXT, Cow::Owned(plain)));
@@ -175,16 +172,13 @@ fn squeeze(text: &str, limit: usize) -> String {
 }
 
 /// A Markdown body as plain text for words and quotes, and its headings
-/// apart: markup characters and link targets left out, up to about `limit`
-/// bytes. Not a Markdown parser: good enough to find and quote words, and
-/// linear, copying runs of text whole.
-fn plain_text(body: &str, limit: usize) -> (String, String) {
-    let (mut headings, mut text) = (String::new(), String::with_capacity(body.len().min(limit)));
+/// apart: markup characters and link targets left out. Not a Markdown
+/// parser: good enough to find and quote words, and linear, copying runs
+/// of text whole.
+fn plain_text(body: &str) -> (String, String) {
+    let (mut headings, mut text) = (String::new(), String::with_capacity(body.len()));
     let mut fenced = false;
     for line in body.lines() {
-        if text.len() >= limit {
-            break;
-        }
         let t = line.trim_start();
         if t.starts_with("```") || t.starts_with("~~~") {
             fenced = !fenced;
@@ -247,12 +241,12 @@ fn group(c: usize, n: usize) -> std::ops::Range<usize> {
 
 fn chunk(site: &Site, range: std::ops::Range<usize>) -> Chunk {
     let mut words = Words::new();
-    let mut of_doc: crate::render::similar::FxMap<u32, [f32; 2]> = Default::default();
+    // the postmortem's weighted counts by term number, and the terms met
+    let (mut counts, mut met): (Vec<[f32; 2]>, Vec<u32>) = (Vec::new(), Vec::new());
     let mut quoted: Vec<Vec<Quote>> = Vec::with_capacity(range.len());
     let docs = range
         .clone()
         .map(|i| {
-            of_doc.clear();
             let mut length = [0.0; 2];
             let (weighted, quotes) = texts(site, i);
             quoted.push(quotes);
@@ -261,12 +255,20 @@ fn chunk(site: &Site, range: std::ops::Range<usize>) -> Chunk {
                 // the headline's texts are those weighted above the rest's
                 let part = usize::from(w < LABEL);
                 words.each(text, |n| {
-                    of_doc.entry(n).or_default()[part] += w as f32;
+                    let n = n as usize;
+                    if n >= counts.len() {
+                        counts.resize(n + 1, [0.0; 2]);
+                    }
+                    // weights are above zero: a count of zero is a term not met
+                    if counts[n] == [0.0; 2] {
+                        met.push(n as u32);
+                    }
+                    counts[n][part] += w as f32;
                     length[part] += w;
                 });
             }
-            let mut list: Vec<(u32, [f32; 2])> = of_doc.iter().map(|(&n, &tf)| (n, tf)).collect();
-            list.sort_unstable_by_key(|t| t.0);
+            met.sort_unstable();
+            let list = met.drain(..).map(|n| (n, std::mem::take(&mut counts[n as usize]))).collect();
             (list, length)
         })
         .collect();
@@ -282,13 +284,20 @@ fn chunk(site: &Site, range: std::ops::Range<usize>) -> Chunk {
     Chunk { words, docs, quotes }
 }
 
-/// A shard: the terms starting with its two characters, each with its
-/// postings (document numbers as gaps, and scores), and the word forms
-/// starting with them with their terms.
+/// A shard: the terms starting with its key, each with its postings
+/// (document numbers as gaps, and scores), and the word forms starting
+/// with it with their terms. Both lists are sorted, and written as maps.
 #[derive(Serialize, Default)]
-struct Shard {
-    t: BTreeMap<String, Vec<u32>>,
-    f: BTreeMap<String, String>,
+struct Shard<'a> {
+    #[serde(serialize_with = "as_map")]
+    t: Vec<(&'a str, &'a [u32])>,
+    #[serde(serialize_with = "as_map")]
+    f: Vec<(&'a str, &'a str)>,
+}
+
+/// Pairs written as a JSON object, in their order.
+fn as_map<S: serde::Serializer, V: Serialize>(pairs: &[(&str, V)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(pairs.iter().map(|(k, v)| (k, v)))
 }
 
 /// One facet: its values and each postmortem's value by number.
@@ -336,10 +345,10 @@ pub(crate) fn build(site: &Site, chunks: &Read) -> Index {
     let avg = [avg(0), avg(1)];
     let saturated = |tf: f64, len: f64, avg: f64| tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / avg));
     // the site's terms, numbered as first met; each chunk's numbers mapped
-    let mut number: crate::render::similar::FxMap<&str, u32> = Default::default();
+    let mut number: FxMap<&str, u32> = FxMap::default();
     let mut terms: Vec<&str> = Vec::new();
     let mut postings: Vec<Vec<(u32, f64)>> = Vec::new();
-    let mut forms: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut forms: FxMap<&str, u32> = FxMap::default();
     let mut doc = 0u32;
     for c in chunks.iter() {
         let global: Vec<u32> = c
@@ -365,49 +374,51 @@ pub(crate) fn build(site: &Site, chunks: &Read) -> Index {
             doc += 1;
         }
     }
-    let forms: BTreeMap<&str, &str> = forms.into_iter().map(|(f, k)| (f, terms[k as usize])).collect();
-    let postings: BTreeMap<&str, Vec<(u32, f64)>> = terms.iter().copied().zip(postings).collect();
-    let mut scored: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
-    for (term, list) in postings {
-        let df = list.len() as f64;
-        let idf = (1.0 + (n as f64 - df + 0.5) / (df + 0.5)).ln();
-        let mut flat = Vec::with_capacity(list.len() * 2);
-        let mut last = 0;
-        for (doc, s) in list {
-            flat.push(doc - last);
-            // scores in tenths: small integers in the file
-            flat.push(((s * idf * 10.0).round() as u32).max(1));
-            last = doc;
-        }
-        scored.insert(term, flat);
-    }
-    let keys = shard_keys(&scored, &forms);
-    let key_of = |word: &str| -> String {
-        let mut key: String = word.chars().take(2).collect();
-        for c in word.chars().skip(2) {
-            let longer = format!("{key}{c}");
-            if keys.binary_search(&longer).is_err() {
-                break;
+    // each term's postings as numbers: gaps between documents, and scores
+    let scored: Vec<Vec<u32>> = postings
+        .into_iter()
+        .map(|list| {
+            let df = list.len() as f64;
+            let idf = (1.0 + (n as f64 - df + 0.5) / (df + 0.5)).ln();
+            let mut flat = Vec::with_capacity(list.len() * 2);
+            let mut last = 0;
+            for (doc, s) in list {
+                flat.push(doc - last);
+                // scores in tenths: small integers in the file
+                flat.push(((s * idf * 10.0).round() as u32).max(1));
+                last = doc;
             }
-            key = longer;
-        }
-        key
+            flat
+        })
+        .collect();
+    let mut sorted: Vec<(&str, &[u32])> = terms.iter().zip(&scored).map(|(t, p)| (*t, p.as_slice())).collect();
+    sorted.sort_unstable_by_key(|t| t.0);
+    let mut forms: Vec<(&str, &str)> = forms.into_iter().map(|(f, k)| (f, terms[k as usize])).collect();
+    forms.sort_unstable();
+    let keys = shard_keys(&sorted, &forms);
+    let key_of = |word: &str| -> usize {
+        // the longest key the word starts with; every word starts with one
+        // of its first two characters' keys
+        let ends = word.char_indices().map(|(i, c)| i + c.len_utf8()).skip(1);
+        ends.filter_map(|end| keys.binary_search_by(|k| k.as_str().cmp(&word[..end])).ok()).last().unwrap_or(0)
     };
-    let mut shards: BTreeMap<String, Shard> = BTreeMap::new();
-    for (term, flat) in scored {
-        shards.entry(key_of(term)).or_default().t.insert(term.to_string(), flat);
+    let mut shards: Vec<Shard> = keys.iter().map(|_| Shard::default()).collect();
+    for (term, flat) in sorted {
+        shards[key_of(term)].t.push((term, flat));
     }
     for (form, term) in forms {
-        shards.entry(key_of(form)).or_default().f.insert(form.to_string(), term.to_string());
+        shards[key_of(form)].f.push((form, term));
     }
+    // a key all of whose words lie in longer keys' shards has no file
+    let (keys, shards): (Vec<String>, Vec<Shard>) =
+        keys.into_iter().zip(shards).filter(|(_, s)| !(s.t.is_empty() && s.f.is_empty())).unzip();
 
     let mut files: Vec<(Route, Vec<u8>)> = Vec::new();
-    let keys: Vec<&str> = shards.keys().map(String::as_str).collect();
     let root = Root {
         n,
         per_file: DOCS_PER_FILE,
         quotes_per_file: QUOTES_PER_FILE,
-        shards: keys,
+        shards: keys.iter().map(String::as_str).collect(),
         facets: facets(site),
         same: {
             let words = Words::new();
@@ -416,7 +427,7 @@ pub(crate) fn build(site: &Site, chunks: &Read) -> Index {
         stop: STOP,
     };
     files.push((Route::Search(SearchFile::Root), script("root", &(), &root)));
-    for (key, shard) in &shards {
+    for (key, shard) in keys.iter().zip(&shards) {
         files.push((Route::Search(SearchFile::Shard(key.clone())), script("shard", key, shard)));
     }
     for (k, start) in (0..n).step_by(DOCS_PER_FILE).enumerate() {
@@ -444,9 +455,9 @@ pub(crate) fn build(site: &Site, chunks: &Read) -> Index {
 /// The keys of the shards: the first two characters of the terms and word
 /// forms, and longer prefixes where a shard would pass [`SHARD_SIZE`]: a
 /// word lies in the shard of the longest key it starts with. Sorted.
-fn shard_keys(scored: &BTreeMap<&str, Vec<u32>>, forms: &BTreeMap<&str, &str>) -> Vec<String> {
+fn shard_keys(terms: &[(&str, &[u32])], forms: &[(&str, &str)]) -> Vec<String> {
     // each word's size in its shard, about: its text and its postings
-    let mut sized: Vec<(&str, usize)> = scored.iter().map(|(t, p)| (*t, t.len() + 4 + p.len() * 3)).collect();
+    let mut sized: Vec<(&str, usize)> = terms.iter().map(|(t, p)| (*t, t.len() + 4 + p.len() * 3)).collect();
     sized.extend(forms.iter().map(|(f, t)| (*f, f.len() + t.len() + 6)));
     sized.sort_unstable();
     let mut keys = Vec::new();
@@ -524,7 +535,6 @@ mod tests {
     fn markdown_is_read_as_text_with_its_headings_apart() {
         let (h, t) = plain_text(
             "# Timeline\nThe **cert** [expired](https://x.example/a_b) at `09:00` (UTC).\n```\ncode_here\n```\n",
-            usize::MAX,
         );
         assert_eq!(h.trim(), "Timeline");
         assert_eq!(t.split_whitespace().collect::<Vec<_>>().join(" "), "Timeline The cert expired at 09:00 (UTC).");

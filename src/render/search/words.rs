@@ -42,38 +42,46 @@ impl Words {
     }
 
     /// Calls `put(term number)` for each word of `text` that is a term.
-    /// Runs of ASCII are read byte by byte (most text); a word with other
-    /// characters is taken apart by Unicode's classes.
+    /// Each run of word bytes is read once, its kinds of bytes noted: most
+    /// words are lowercase ASCII letters and digits, looked up as they
+    /// stand; the others are lowercased, split at `-` and `_`, or taken
+    /// apart by Unicode's classes.
     pub(crate) fn each(&mut self, text: &str, mut put: impl FnMut(u32)) {
         let b = text.as_bytes();
         let mut i = 0;
         while i < b.len() {
-            if b[i] < 0x80 && !WORD_BYTE[b[i] as usize] {
+            if CLASS[b[i] as usize] == 0 {
                 i += 1;
                 continue;
             }
             let start = i;
-            let (mut ascii, mut joined) = (true, false);
-            while i < b.len() && (b[i] >= 0x80 || WORD_BYTE[b[i] as usize]) {
-                ascii &= b[i] < 0x80;
-                joined |= b[i] == b'-' || b[i] == b'_';
+            let mut kind = 0;
+            while let Some(&k) = b.get(i).map(|&c| &CLASS[c as usize]).filter(|&&k| k != 0) {
+                kind |= k;
                 i += 1;
             }
             // both ends are at ASCII bytes or the text's ends: char boundaries
             let token = &text[start..i];
-            if ascii && !joined {
-                // the usual word: letters and digits only
-                if token.len() >= 2 {
-                    if let Some(n) = self.word(token, false) {
-                        put(n);
+            let n = match kind {
+                LOWER if token.len() < 2 => None,
+                LOWER => match self.seen.get(token) {
+                    Some(&n) => n,
+                    None => self.word(token, false),
+                },
+                _ if kind & (JOIN | WIDE) == 0 => self.word(token, false),
+                _ if kind & WIDE == 0 => {
+                    self.token(token, &mut put);
+                    None
+                }
+                _ => {
+                    for t in token.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_')) {
+                        self.token(t, &mut put);
                     }
+                    None
                 }
-            } else if ascii {
-                self.token(token, &mut put);
-            } else {
-                for t in token.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_')) {
-                    self.token(t, &mut put);
-                }
+            };
+            if let Some(n) = n {
+                put(n);
             }
         }
     }
@@ -103,12 +111,6 @@ impl Words {
     /// The number of the term of `token`, if it is one; `whole`: kept as
     /// written (an id), not stemmed.
     fn word(&mut self, token: &str, whole: bool) -> Option<u32> {
-        // most words are written in lowercase: looked up as they are
-        if !token.bytes().any(|b| b.is_ascii_uppercase()) && token.is_ascii() {
-            if let Some(&n) = self.seen.get(token) {
-                return n;
-            }
-        }
         self.buf.clear();
         if token.is_ascii() {
             self.buf.push_str(token);
@@ -153,13 +155,27 @@ impl Words {
     }
 }
 
-/// The ASCII bytes of words: letters, digits, `-` and `_`.
-static WORD_BYTE: [bool; 128] = {
-    let mut t = [false; 128];
+/// The kinds of bytes of words ([`CLASS`]): lowercase letters and
+/// digits, uppercase letters, the joiners `-` and `_`, and the bytes of
+/// characters past ASCII.
+const LOWER: u8 = 1;
+const UPPER: u8 = 2;
+const JOIN: u8 = 4;
+const WIDE: u8 = 8;
+
+/// Each byte's kind in a word, 0 for the bytes between words.
+static CLASS: [u8; 256] = {
+    let mut t = [0; 256];
     let mut c = 0;
-    while c < 128 {
+    while c < 256 {
         let b = c as u8;
-        t[c] = b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+        t[c] = match b {
+            b'a'..=b'z' | b'0'..=b'9' => LOWER,
+            b'A'..=b'Z' => UPPER,
+            b'-' | b'_' => JOIN,
+            0x80.. => WIDE,
+            _ => 0,
+        };
         c += 1;
     }
     t

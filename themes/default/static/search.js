@@ -22,7 +22,13 @@
     root: function (_, d) { R.root = d; },
     shard: function (k, d) { R.shards[k] = d; },
     docs: function (k, d) { R.docs[k] = d; },
-    quotes: function (k, d) { d.forEach(function (parts, j) { R.frags[k * R.root.quotes_per_file + j] = { parts: parts }; }); }
+    // quoted texts are as written: each run of white space made one space
+    quotes: function (k, d) {
+      d.forEach(function (parts, j) {
+        parts.forEach(function (p) { p[2] = p[2].replace(/\s+/g, " ").trim(); });
+        R.frags[k * R.root.quotes_per_file + j] = { parts: parts };
+      });
+    }
   };
 
   // how many results the panel shows
