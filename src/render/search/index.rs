@@ -192,7 +192,8 @@ fn plain_text(body: &str) -> (String, String) {
             headings.push(' ');
         }
         let mut rest = t.trim_start_matches(['#', '>', '-', '*', '+', '|', ' ']);
-        while let Some(at) = rest.find(['*', '_', '`', '[', ']', '|', '<', '>']) {
+        // markup characters are ASCII: the text between them is whole
+        while let Some(at) = rest.bytes().position(|b| MARKUP[usize::from(b)]) {
             text.push_str(&rest[..at]);
             text.push(' ');
             let after = &rest[at + 1..];
@@ -204,6 +205,18 @@ fn plain_text(body: &str) -> (String, String) {
     }
     (headings, text)
 }
+
+/// The characters of inline markup: `*`, `_`, `` ` ``, `[`, `]`, `|`, `<`, `>`.
+static MARKUP: [bool; 256] = {
+    let mut t = [false; 256];
+    let chars = *b"*_`[]|<>";
+    let mut i = 0;
+    while i < chars.len() {
+        t[chars[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
 
 /// Every postmortem's words and quotes, in groups of [`CHUNK`]: kept by
 /// `retro serve` between edits, which read again only the edited one's
@@ -396,11 +409,12 @@ pub(crate) fn build(site: &Site, chunks: &Read) -> Index {
     let mut forms: Vec<(&str, &str)> = forms.into_iter().map(|(f, k)| (f, terms[k as usize])).collect();
     forms.sort_unstable();
     let keys = shard_keys(&sorted, &forms);
+    let number_of: FxMap<&str, usize> = keys.iter().enumerate().map(|(k, key)| (key.as_str(), k)).collect();
     let key_of = |word: &str| -> usize {
-        // the longest key the word starts with; every word starts with one
-        // of its first two characters' keys
+        // the longest key the word starts with: its first two characters
+        // are one, and each longer key's shorter prefixes are keys too
         let ends = word.char_indices().map(|(i, c)| i + c.len_utf8()).skip(1);
-        ends.filter_map(|end| keys.binary_search_by(|k| k.as_str().cmp(&word[..end])).ok()).last().unwrap_or(0)
+        ends.map_while(|end| number_of.get(&word[..end]).copied()).last().unwrap_or(0)
     };
     let mut shards: Vec<Shard> = keys.iter().map(|_| Shard::default()).collect();
     for (term, flat) in sorted {

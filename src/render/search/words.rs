@@ -24,6 +24,9 @@ pub(crate) struct Words {
     stemmer: Stemmer,
     /// Each word met and its term's number (`None`: a stop word).
     seen: FxMap<String, Option<u32>>,
+    /// The same for the words of 2 to 8 ASCII letters and digits (most
+    /// words), by [`short_key`]: found without hashing and comparing text.
+    short: FxMap<u64, Option<u32>>,
     /// The terms by number.
     pub(crate) terms: Vec<String>,
     numbers: FxMap<String, u32>,
@@ -35,6 +38,7 @@ impl Words {
         Words {
             stemmer: Stemmer::create(Algorithm::English),
             seen: FxMap::default(),
+            short: FxMap::default(),
             terms: Vec::new(),
             numbers: FxMap::default(),
             buf: String::new(),
@@ -43,8 +47,8 @@ impl Words {
 
     /// Calls `put(term number)` for each word of `text` that is a term.
     /// Each run of word bytes is read once, its kinds of bytes noted: most
-    /// words are lowercase ASCII letters and digits, looked up as they
-    /// stand; the others are lowercased, split at `-` and `_`, or taken
+    /// words are short runs of ASCII letters and digits, looked up as one
+    /// number; the others are lowercased, split at `-` and `_`, or taken
     /// apart by Unicode's classes.
     pub(crate) fn each(&mut self, text: &str, mut put: impl FnMut(u32)) {
         let b = text.as_bytes();
@@ -62,23 +66,28 @@ impl Words {
             }
             // both ends are at ASCII bytes or the text's ends: char boundaries
             let token = &text[start..i];
-            let n = match kind {
-                LOWER if token.len() < 2 => None,
-                LOWER => match self.seen.get(token) {
+            let n = if kind & WIDE != 0 {
+                for t in token.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_')) {
+                    self.token(t, &mut put);
+                }
+                None
+            } else if kind & JOIN != 0 {
+                self.token(token, &mut put);
+                None
+            } else if token.len() < 2 {
+                None
+            } else if token.len() <= 8 {
+                let key = short_key(b, start, token.len());
+                match self.short.get(&key) {
                     Some(&n) => n,
-                    None => self.word(token, false),
-                },
-                _ if kind & (JOIN | WIDE) == 0 => self.word(token, false),
-                _ if kind & WIDE == 0 => {
-                    self.token(token, &mut put);
-                    None
-                }
-                _ => {
-                    for t in token.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_')) {
-                        self.token(t, &mut put);
+                    None => {
+                        let n = self.word(token, false);
+                        self.short.insert(key, n);
+                        n
                     }
-                    None
                 }
+            } else {
+                self.word(token, false)
             };
             if let Some(n) = n {
                 put(n);
@@ -180,6 +189,19 @@ static CLASS: [u8; 256] = {
     }
     t
 };
+
+/// A word of 2 to 8 ASCII letters and digits that starts at byte `start`
+/// of `text` as one number, lowercase: each byte with 0x20 set (which
+/// lowercases a letter and leaves a digit as it is), the bytes past the
+/// word zero.
+fn short_key(text: &[u8], start: usize, len: usize) -> u64 {
+    let mut word = [0u8; 8];
+    match text.get(start..start + 8) {
+        Some(eight) => word.copy_from_slice(eight),
+        None => word[..len].copy_from_slice(&text[start..start + len]),
+    }
+    (u64::from_le_bytes(word) | 0x2020_2020_2020_2020) & (u64::MAX >> (8 * (8 - len)))
+}
 
 /// Whether a token with `-` or `_` is an id: letters and digits on both
 /// sides of each separator, with a digit somewhere (`PAY-201`,
