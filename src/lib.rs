@@ -20,6 +20,7 @@ pub(crate) mod progress;
 pub(crate) mod publish;
 pub(crate) mod render;
 pub(crate) mod routes;
+pub(crate) mod runs;
 pub(crate) mod scaffold;
 pub(crate) mod schema;
 pub(crate) mod serve;

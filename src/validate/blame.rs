@@ -254,29 +254,48 @@ fn scan(lower: &str, mut each: impl FnMut(usize, usize, usize, bool)) {
             i += 1;
         }
         newlines = 0;
-        let (mut s, mut e) = (start, i);
-        loop {
-            let before = (s, e);
-            if s < e && (bytes[s] == b'\'' || bytes[s] == b'-') {
-                s += 1;
-            } else if lower[s..e].starts_with('’') {
-                s += '’'.len_utf8();
-            }
-            if s < e && (bytes[e - 1] == b'\'' || bytes[e - 1] == b'-') {
-                e -= 1;
-            } else if lower[s..e].ends_with('’') {
-                e -= '’'.len_utf8();
-            }
-            if (s, e) == before || s >= e {
-                break;
-            }
-        }
-        if s < e && lower.is_char_boundary(s) && lower.is_char_boundary(e) {
+        if let Some((s, e)) = strip(lower, start, i) {
             each(s, e, sentence, first);
             first = false;
         }
     }
 }
+
+/// The word `lower[start..end]` without the quotes and dashes around it,
+/// if any of it is left.
+fn strip(lower: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+    let bytes = lower.as_bytes();
+    let (mut s, mut e) = (start, end);
+    // most words start and end with a letter or digit: nothing to strip
+    while s < e && STRIPPED[usize::from(bytes[s])] | STRIPPED[usize::from(bytes[e - 1])] {
+        let before = (s, e);
+        if bytes[s] == b'\'' || bytes[s] == b'-' {
+            s += 1;
+        } else if lower[s..e].starts_with('’') {
+            s += '’'.len_utf8();
+        }
+        if s < e && (bytes[e - 1] == b'\'' || bytes[e - 1] == b'-') {
+            e -= 1;
+        } else if lower[s..e].ends_with('’') {
+            e -= '’'.len_utf8();
+        }
+        if (s, e) == before {
+            break;
+        }
+    }
+    (s < e && lower.is_char_boundary(s) && lower.is_char_boundary(e)).then_some((s, e))
+}
+
+/// The bytes a word's ends may have that are stripped: `'`, `-`, and the
+/// first and last bytes of `’` (U+2019: E2 80 99).
+static STRIPPED: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'\'' as usize] = true;
+    t[b'-' as usize] = true;
+    t[0xE2] = true;
+    t[0x99] = true;
+    t
+};
 
 /// Whether `word` (lowercased bytes) may start a rule, by its length and
 /// first letter alone: most words stop here, never made into text.
@@ -344,24 +363,65 @@ pub(crate) fn find(text: &str, lower: &str, names: &[String]) -> Vec<Finding> {
 }
 
 /// Where a word a rule starts with is, and where its sentence starts.
+/// Words are found by [`crate::runs::Runs`]; a sentence's start is looked
+/// for only for these few, walking back no further than the last one's.
 fn triggers(lower: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    scan(lower, |s, e, sentence, _| {
+    let bytes = lower.as_bytes();
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (start, end) in crate::runs::Runs::new(bytes, &WORD_BYTE) {
+        let Some((s, e)) = strip(lower, start, end) else { continue };
         // most words are too long, or start with a letter no rule word
         // starts with: looked at as bytes, not made into text
-        let word = &lower.as_bytes()[s..e];
-        let possessive = word.ends_with(b"'s") || word.ends_with("’s".as_bytes());
+        let word = &bytes[s..e];
+        let possessive = word.last() == Some(&b's') && (word.ends_with(b"'s") || word.ends_with("’s".as_bytes()));
         if !possessive && !may_start_a_rule(word) {
-            return;
+            continue;
         }
         let w = &lower[s..e];
         let w: std::borrow::Cow<str> = if w.contains('’') { w.replace('’', "'").into() } else { w.into() };
         if starts_a_rule(&w) {
-            out.push((s, sentence));
+            let (floor, known) = out.last().copied().unwrap_or((0, 0));
+            out.push((s, sentence_start(bytes, s, floor, known)));
         }
-    });
+    }
     out
 }
+
+/// Where the sentence of the word at byte `at` starts: after the last
+/// `.`, `!`, `?`, `;` or `:` before it, or after the last blank line (line
+/// breaks with only white space between), as [`scan`] finds it. The walk
+/// back stops at `floor`, a word whose sentence starts at `known`.
+fn sentence_start(bytes: &[u8], at: usize, floor: usize, known: usize) -> usize {
+    // the last line break of a run of white space, walking back
+    let mut line_break: Option<usize> = None;
+    let mut i = at;
+    while i > floor {
+        i -= 1;
+        match bytes[i] {
+            b'.' | b'!' | b'?' | b';' | b':' => return i + 1,
+            b'\n' => match line_break {
+                Some(last) => return last + 1,
+                None => line_break = Some(i),
+            },
+            c if c.is_ascii_whitespace() => {}
+            _ => line_break = None,
+        }
+    }
+    known
+}
+
+/// The bytes of words for [`scan`]: ASCII letters and digits, `'`, `-`,
+/// and the bytes of characters past ASCII.
+static WORD_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'\'' || c == b'-' || c >= 0x80;
+        b += 1;
+    }
+    t
+};
 
 /// The finding that starts at word `i` of a sentence's words, if any.
 fn rule_at(ws: &[Word], i: usize, names: &[String]) -> Option<Finding> {

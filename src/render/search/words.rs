@@ -25,7 +25,8 @@ pub(crate) struct Words {
     /// Each word met and its term's number (`None`: a stop word).
     seen: FxMap<String, Option<u32>>,
     /// The same for the words of 2 to 8 ASCII letters and digits (most
-    /// words), by [`short_key`]: found without hashing and comparing text.
+    /// words), lowercase, by [`eight`]: found without hashing and
+    /// comparing text.
     short: FxMap<u64, Option<u32>>,
     /// The terms by number.
     pub(crate) terms: Vec<String>,
@@ -46,51 +47,52 @@ impl Words {
     }
 
     /// Calls `put(term number)` for each word of `text` that is a term.
-    /// Each run of word bytes is read once, its kinds of bytes noted: most
-    /// words are short runs of ASCII letters and digits, looked up as one
-    /// number; the others are lowercased, split at `-` and `_`, or taken
-    /// apart by Unicode's classes.
+    /// Most words are short runs of ASCII letters and digits, looked up
+    /// as one number; the others are lowercased, split at `-` and `_`, or
+    /// taken apart by Unicode's classes.
     pub(crate) fn each(&mut self, text: &str, mut put: impl FnMut(u32)) {
         let b = text.as_bytes();
-        let mut i = 0;
-        while i < b.len() {
-            if CLASS[b[i] as usize] == 0 {
-                i += 1;
-                continue;
-            }
-            let start = i;
-            let mut kind = 0;
-            while let Some(&k) = b.get(i).map(|&c| &CLASS[c as usize]).filter(|&&k| k != 0) {
-                kind |= k;
-                i += 1;
-            }
+        for (start, end) in crate::runs::Runs::new(b, &WORD_BYTE) {
             // both ends are at ASCII bytes or the text's ends: char boundaries
-            let token = &text[start..i];
-            let n = if kind & WIDE != 0 {
-                for t in token.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_')) {
-                    self.token(t, &mut put);
-                }
-                None
-            } else if kind & JOIN != 0 {
-                self.token(token, &mut put);
-                None
-            } else if token.len() < 2 {
-                None
-            } else if token.len() <= 8 {
-                let key = short_key(b, start, token.len());
-                match self.short.get(&key) {
-                    Some(&n) => n,
-                    None => {
-                        let n = self.word(token, false);
-                        self.short.insert(key, n);
-                        n
+            let token = &text[start..end];
+            let n = if token.len() <= 8 {
+                let raw = eight(b, start, token.len());
+                if !is_alphanumeric(raw) {
+                    self.whole(token, &mut put);
+                    None
+                } else if token.len() < 2 {
+                    None
+                } else {
+                    // 0x20 set in each byte lowercases a letter and leaves a digit
+                    let key = raw | (0x2020_2020_2020_2020 & (u64::MAX >> (8 * (8 - token.len()))));
+                    match self.short.get(&key) {
+                        Some(&n) => n,
+                        None => {
+                            let n = self.word(token, false);
+                            self.short.insert(key, n);
+                            n
+                        }
                     }
                 }
-            } else {
+            } else if token.bytes().all(|c| c.is_ascii_alphanumeric()) {
                 self.word(token, false)
+            } else {
+                self.whole(token, &mut put);
+                None
             };
             if let Some(n) = n {
                 put(n);
+            }
+        }
+    }
+
+    /// The terms of a word with `-`, `_` or characters past ASCII.
+    fn whole(&mut self, token: &str, put: &mut impl FnMut(u32)) {
+        if token.is_ascii() {
+            self.token(token, put);
+        } else {
+            for t in token.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_')) {
+                self.token(t, put);
             }
         }
     }
@@ -164,43 +166,38 @@ impl Words {
     }
 }
 
-/// The kinds of bytes of words ([`CLASS`]): lowercase letters and
-/// digits, uppercase letters, the joiners `-` and `_`, and the bytes of
-/// characters past ASCII.
-const LOWER: u8 = 1;
-const UPPER: u8 = 2;
-const JOIN: u8 = 4;
-const WIDE: u8 = 8;
-
-/// Each byte's kind in a word, 0 for the bytes between words.
-static CLASS: [u8; 256] = {
-    let mut t = [0; 256];
+/// The bytes of words: ASCII letters and digits, `-`, `_`, and the bytes
+/// of characters past ASCII.
+static WORD_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
     let mut c = 0;
     while c < 256 {
         let b = c as u8;
-        t[c] = match b {
-            b'a'..=b'z' | b'0'..=b'9' => LOWER,
-            b'A'..=b'Z' => UPPER,
-            b'-' | b'_' => JOIN,
-            0x80.. => WIDE,
-            _ => 0,
-        };
+        t[c] = b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b >= 0x80;
         c += 1;
     }
     t
 };
 
-/// A word of 2 to 8 ASCII letters and digits that starts at byte `start`
-/// of `text` as one number, lowercase: each byte with 0x20 set (which
-/// lowercases a letter and leaves a digit as it is), the bytes past the
-/// word zero.
-fn short_key(text: &[u8], start: usize, len: usize) -> u64 {
+/// The `len` (at most 8) bytes of `text` from `start` as one number, the
+/// bytes past them zero.
+fn eight(text: &[u8], start: usize, len: usize) -> u64 {
     let mut word = [0u8; 8];
     match text.get(start..start + 8) {
         Some(eight) => word.copy_from_slice(eight),
         None => word[..len].copy_from_slice(&text[start..start + len]),
     }
-    (u64::from_le_bytes(word) | 0x2020_2020_2020_2020) & (u64::MAX >> (8 * (8 - len)))
+    u64::from_le_bytes(word) & (u64::MAX >> (8 * (8 - len)))
+}
+
+/// Whether the bytes of a word read by [`eight`] are ASCII letters and
+/// digits: none past ASCII, none `-` or `_` (its other bytes are word
+/// bytes, and its zero bytes neither).
+fn is_alphanumeric(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH != 0;
+    word & HIGH == 0 && !has_zero(word ^ (ONES * u64::from(b'-'))) && !has_zero(word ^ (ONES * u64::from(b'_')))
 }
 
 /// Whether a token with `-` or `_` is an id: letters and digits on both
