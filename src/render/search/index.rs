@@ -485,17 +485,24 @@ fn shard_keys(terms: &[(&str, &[u32])], forms: &[(&str, &str)]) -> Vec<String> {
 /// characters) by their first `depth` characters, splitting a group too
 /// large by one more.
 fn split(words: &[(&str, usize)], depth: usize, keys: &mut Vec<String>) {
-    let prefix = |w: &str| -> String { w.chars().take(depth).collect() };
+    // a word's first `depth` characters, and whether it has more
+    fn first(w: &str, depth: usize) -> (&str, bool) {
+        match w.char_indices().nth(depth) {
+            Some((end, _)) => (&w[..end], true),
+            None => (w, false),
+        }
+    }
+    let prefix = |w| first(w, depth);
     let mut start = 0;
     while start < words.len() {
-        let key = prefix(words[start].0);
-        let end = start + words[start..].iter().take_while(|(w, _)| prefix(w) == key).count();
+        let key = prefix(words[start].0).0;
+        let end = start + words[start..].iter().take_while(|(w, _)| prefix(w).0 == key).count();
         let group = &words[start..end];
         let size: usize = group.iter().map(|g| g.1).sum();
-        keys.push(key.clone());
+        keys.push(key.to_string());
         if size > SHARD_SIZE {
             // the words no longer than the key stay in its shard
-            let longer: Vec<(&str, usize)> = group.iter().copied().filter(|(w, _)| w.chars().count() > depth).collect();
+            let longer: Vec<(&str, usize)> = group.iter().copied().filter(|(w, _)| prefix(w).1).collect();
             split(&longer, depth + 1, keys);
         }
         start = end;

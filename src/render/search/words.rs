@@ -24,10 +24,10 @@ pub(crate) struct Words {
     stemmer: Stemmer,
     /// Each word met and its term's number (`None`: a stop word).
     seen: FxMap<String, Option<u32>>,
-    /// The same for the words of 2 to 8 ASCII letters and digits (most
-    /// words), lowercase, by [`eight`]: found without hashing and
+    /// The same for the words of 2 to 16 ASCII letters and digits (most
+    /// words), lowercase, by [`sixteen`]: found without hashing and
     /// comparing text.
-    short: FxMap<u64, Option<u32>>,
+    short: FxMap<u128, Option<u32>>,
     /// The terms by number.
     pub(crate) terms: Vec<String>,
     numbers: FxMap<String, u32>,
@@ -55,35 +55,40 @@ impl Words {
         for (start, end) in crate::runs::Runs::new(b, &WORD_BYTE) {
             // both ends are at ASCII bytes or the text's ends: char boundaries
             let token = &text[start..end];
-            let n = if token.len() <= 8 {
-                let raw = eight(b, start, token.len());
-                if !is_alphanumeric(raw) {
-                    self.whole(token, &mut put);
-                    None
-                } else if token.len() < 2 {
-                    None
-                } else {
-                    // 0x20 set in each byte lowercases a letter and leaves a digit
-                    let key = raw | (0x2020_2020_2020_2020 & (u64::MAX >> (8 * (8 - token.len()))));
-                    match self.short.get(&key) {
-                        Some(&n) => n,
-                        None => {
-                            let n = self.word(token, false);
-                            self.short.insert(key, n);
-                            n
-                        }
-                    }
-                }
-            } else if token.bytes().all(|c| c.is_ascii_alphanumeric()) {
-                self.word(token, false)
-            } else {
-                self.whole(token, &mut put);
-                None
-            };
-            if let Some(n) = n {
+            if let Some(n) = self.plain(token, b, start, &mut put) {
                 put(n);
             }
         }
+    }
+
+    /// The term of `token`, which starts at byte `start` of `text`, when
+    /// it is a word of ASCII letters and digits (most words); the terms of
+    /// any other word are put.
+    fn plain(&mut self, token: &str, text: &[u8], start: usize, put: &mut impl FnMut(u32)) -> Option<u32> {
+        // a word of one byte is a letter or a digit, or a joiner alone
+        if token.len() < 2 {
+            return None;
+        }
+        if token.len() > 16 {
+            if token.bytes().all(|c| c.is_ascii_alphanumeric()) {
+                return self.word(token, false);
+            }
+            self.whole(token, put);
+            return None;
+        }
+        let raw = sixteen(text, start, token.len());
+        if !is_alphanumeric(raw) {
+            self.whole(token, put);
+            return None;
+        }
+        // 0x20 set in each byte lowercases a letter and leaves a digit
+        let key = raw | (ONES * 0x20 & (u128::MAX >> (8 * (16 - token.len()))));
+        if let Some(&n) = self.short.get(&key) {
+            return n;
+        }
+        let n = self.word(token, false);
+        self.short.insert(key, n);
+        n
     }
 
     /// The terms of a word with `-`, `_` or characters past ASCII.
@@ -110,7 +115,7 @@ impl Words {
                 }
             }
             for part in token.split(['-', '_']) {
-                if let Some(n) = self.word(part, false) {
+                if let Some(n) = self.plain(part, part.as_bytes(), 0, put) {
                     put(n);
                 }
             }
@@ -179,25 +184,27 @@ static WORD_BYTE: [bool; 256] = {
     t
 };
 
-/// The `len` (at most 8) bytes of `text` from `start` as one number, the
+/// The `len` (1 to 16) bytes of `text` from `start` as one number, the
 /// bytes past them zero.
-fn eight(text: &[u8], start: usize, len: usize) -> u64 {
-    let mut word = [0u8; 8];
-    match text.get(start..start + 8) {
-        Some(eight) => word.copy_from_slice(eight),
+fn sixteen(text: &[u8], start: usize, len: usize) -> u128 {
+    let mut word = [0u8; 16];
+    match text.get(start..start + 16) {
+        Some(sixteen) => word.copy_from_slice(sixteen),
         None => word[..len].copy_from_slice(&text[start..start + len]),
     }
-    u64::from_le_bytes(word) & (u64::MAX >> (8 * (8 - len)))
+    u128::from_le_bytes(word) & (u128::MAX >> (8 * (16 - len)))
 }
 
-/// Whether the bytes of a word read by [`eight`] are ASCII letters and
+/// A byte of 1 in each place of a [`sixteen`] number.
+const ONES: u128 = u128::MAX / 255;
+
+/// Whether the bytes of a word read by [`sixteen`] are ASCII letters and
 /// digits: none past ASCII, none `-` or `_` (its other bytes are word
 /// bytes, and its zero bytes neither).
-fn is_alphanumeric(word: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH != 0;
-    word & HIGH == 0 && !has_zero(word ^ (ONES * u64::from(b'-'))) && !has_zero(word ^ (ONES * u64::from(b'_')))
+fn is_alphanumeric(word: u128) -> bool {
+    const HIGH: u128 = ONES * 0x80;
+    let has_zero = |v: u128| v.wrapping_sub(ONES) & !v & HIGH != 0;
+    word & HIGH == 0 && !has_zero(word ^ (ONES * u128::from(b'-'))) && !has_zero(word ^ (ONES * u128::from(b'_')))
 }
 
 /// Whether a token with `-` or `_` is an id: letters and digits on both
