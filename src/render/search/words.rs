@@ -82,7 +82,7 @@ impl Words {
             return None;
         }
         // 0x20 set in each byte lowercases a letter and leaves a digit
-        let key = raw | (ONES * 0x20 & (u128::MAX >> (8 * (16 - token.len()))));
+        let key = raw | ((ONES * 0x20) & (u128::MAX >> (8 * (16 - token.len()))));
         if let Some(&n) = self.short.get(&key) {
             return n;
         }
