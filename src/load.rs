@@ -211,8 +211,8 @@ pub(crate) fn body<'p>(pm: &'p crate::model::Postmortem, root: &Path) -> BodyTex
     }
 }
 
-/// The first `bytes` bytes of `pm`'s body (cut at a character's start):
-/// from memory, or read again.
+/// The first `bytes` bytes of `pm`'s body, about (as [`crate::text::head`]
+/// cuts it): from memory, or read again.
 pub(crate) fn body_head<'p>(pm: &'p crate::model::Postmortem, root: &Path, bytes: usize) -> BodyText<'p> {
     match &pm.body {
         crate::model::Body::OnDisk { head: Some(head) } => BodyText::Memory(crate::text::head(head, bytes)),

@@ -10,9 +10,18 @@ pub(crate) fn line_col(text: &str, byte: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// `text` up to about `bytes` bytes (cut at a character's start).
+/// `text` up to about `bytes` bytes: whole when it is no longer, else cut
+/// at the last white space before them, so that no word is cut in two
+/// (at a character's start when there is none).
 pub(crate) fn head(text: &str, bytes: usize) -> &str {
-    &text[..floor_char_boundary(text, bytes.min(text.len()))]
+    if text.len() <= bytes {
+        return text;
+    }
+    let cut = &text[..floor_char_boundary(text, bytes)];
+    if text[cut.len()..].starts_with(char::is_whitespace) {
+        return cut;
+    }
+    cut.rfind(char::is_whitespace).map_or(cut, |at| &cut[..at])
 }
 
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
@@ -286,6 +295,14 @@ mod tests {
         assert!(is_safe_slug(&slugify("Платежи упали")) && is_safe_slug(&slugify("決済 障害")));
         assert!(!is_safe_slug("Платежи"), "upper case is not a slug");
         assert!(is_safe_slug(&slugify("../../etc/passwd")));
+    }
+
+    #[test]
+    fn a_head_ends_between_words() {
+        assert_eq!(head("the cert expired", 100), "the cert expired");
+        assert_eq!(head("the cert expired", 12), "the cert");
+        assert_eq!(head("the cert expired", 8), "the cert", "a word that ends at the cut stays");
+        assert_eq!(head("déjà vu", 2), "d", "no white space: cut at a character");
     }
 
     #[test]

@@ -220,7 +220,10 @@ fn search_works_on_a_site_opened_from_disk() {
 /// --example gen_corpus -- --n 10000 --out DIR`) and the floor (`cargo
 /// build --release --example bench_floor`), and is run by hand, in release:
 /// `RETRO_SEARCH_CORPUS=DIR RETRO_FLOOR=target/release/examples/bench_floor
-/// cargo test --release -- --ignored search_budget --nocapture`.
+/// cargo test --release -- --ignored search_budget --nocapture`. With
+/// `RETRO_BEFORE` naming a retro binary built without the search index,
+/// the two builds and the floor run in turn (7 rounds) and the medians and
+/// the growth are printed.
 #[test]
 #[ignore]
 fn search_budget_on_a_large_site() {
@@ -246,17 +249,43 @@ fn search_budget_on_a_large_site() {
         std::fs::read_to_string(&t).unwrap().split_whitespace().map(|x| x.parse::<f64>().unwrap()).sum()
     };
     let at = |flag: &'static str| OsStr::new(flag);
-    let build = cpu(
-        env!("CARGO_BIN_EXE_retro").as_ref(),
-        &[at("build"), at("--root"), &corpus, at("--output"), out.as_os_str(), at("--today"), at("2026-11-22")],
-    );
-    match std::env::var_os("RETRO_FLOOR") {
-        Some(floor) => {
-            let floor_out = o.path().join("floor");
-            let f = cpu(&floor, &[at("--root"), &corpus, at("--output"), floor_out.as_os_str()]);
+    let build_with = |retro: &OsStr, out: &std::path::Path| {
+        cpu(
+            retro,
+            &[at("build"), at("--root"), &corpus, at("--output"), out.as_os_str(), at("--today"), at("2026-11-22")],
+        )
+    };
+    let retro: &OsStr = env!("CARGO_BIN_EXE_retro").as_ref();
+    let floor = std::env::var_os("RETRO_FLOOR");
+    let floor_out = o.path().join("floor");
+    let floor_cpu = |floor: &OsStr| cpu(floor, &[at("--root"), &corpus, at("--output"), floor_out.as_os_str()]);
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    match (std::env::var_os("RETRO_BEFORE"), &floor) {
+        (Some(before), Some(floor)) => {
+            let before_out = o.path().join("before");
+            let (mut b, mut a, mut f) = (Vec::new(), Vec::new(), Vec::new());
+            for _ in 0..7 {
+                b.push(build_with(&before, &before_out));
+                a.push(build_with(retro, &out));
+                f.push(floor_cpu(floor));
+            }
+            let (b, a, f) = (median(b), median(a), median(f));
+            println!(
+                "build: {b:.2} s CPU before search, {a:.2} s with it (+{:.0} %), the floor {f:.2} s: {:.2} -> {:.2} floors (medians of 7 rounds)",
+                (a / b - 1.0) * 100.0,
+                b / f,
+                a / f
+            );
+        }
+        (_, Some(floor)) => {
+            let build = build_with(retro, &out);
+            let f = floor_cpu(floor);
             println!("build: {build:.2} s CPU, the floor {f:.2} s: {:.2} floors", build / f);
         }
-        None => println!("build: {build:.2} s CPU (set RETRO_FLOOR for the floor)"),
+        (_, None) => println!("build: {:.2} s CPU (set RETRO_FLOOR for the floor)", build_with(retro, &out)),
     }
     let files = files(&out.join("search"));
     let size: u64 = files.iter().map(|f| f.metadata().unwrap().len()).sum();
