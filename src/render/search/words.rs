@@ -253,6 +253,12 @@ mod tests {
             ]
         );
         assert_eq!(terms("expiry")[0].1, "expir", "a short form counts as its long one");
+        let joined: Vec<String> = terms("a--b roll--back x__y -- __").into_iter().map(|t| t.1).collect();
+        assert_eq!(joined, ["roll", "back"], "empty and one-letter parts are no words");
+        let long: Vec<String> =
+            terms("Reconfiguration RECONFIGURATIONS reconfigurationsabc").into_iter().map(|t| t.1).collect();
+        assert_eq!(long[0], long[1], "words past 8 and 16 letters read as the shorter ones: {long:?}");
+        assert_ne!(long[1], long[2]);
         assert_eq!(terms("failovers")[0].1, terms("failover")[0].1);
     }
 }
