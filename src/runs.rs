@@ -4,6 +4,23 @@
 //! arithmetic. A loop that branches on every byte mispredicts at every
 //! word's end, which made finding words most of the cost of reading them.
 
+/// A table of the bytes of words for [`Runs`]: ASCII letters and digits,
+/// the bytes of characters past ASCII, and `extra`.
+pub(crate) const fn word_bytes(extra: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphanumeric() || b >= 0x80;
+        b += 1;
+    }
+    let mut i = 0;
+    while i < extra.len() {
+        t[extra[i] as usize] = true;
+        i += 1;
+    }
+    t
+}
+
 /// The runs of bytes that `table` marks, in order, as byte ranges.
 pub(crate) struct Runs<'a> {
     bytes: &'a [u8],

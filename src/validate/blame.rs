@@ -412,16 +412,7 @@ fn sentence_start(bytes: &[u8], at: usize, floor: usize, known: usize) -> usize 
 
 /// The bytes of words for [`scan`]: ASCII letters and digits, `'`, `-`,
 /// and the bytes of characters past ASCII.
-static WORD_BYTE: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        t[b] = c.is_ascii_alphanumeric() || c == b'\'' || c == b'-' || c >= 0x80;
-        b += 1;
-    }
-    t
-};
+static WORD_BYTE: [bool; 256] = crate::runs::word_bytes(b"'-");
 
 /// The finding that starts at word `i` of a sentence's words, if any.
 fn rule_at(ws: &[Word], i: usize, names: &[String]) -> Option<Finding> {

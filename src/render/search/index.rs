@@ -87,7 +87,7 @@ pub(crate) struct Chunk {
 type DocTerms = (Vec<(u32, [f32; 2])>, [f64; 2]);
 
 /// A quoted part of a postmortem: label, anchor on its page, text (as
-/// written: a browser shows runs of white space as one).
+/// written: the search box folds its white space).
 type Quote<'s> = (Cow<'s, str>, &'s str, Cow<'s, str>);
 
 /// How much a headline hit counts against one in the rest.

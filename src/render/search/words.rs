@@ -173,16 +173,7 @@ impl Words {
 
 /// The bytes of words: ASCII letters and digits, `-`, `_`, and the bytes
 /// of characters past ASCII.
-static WORD_BYTE: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        t[c] = b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b >= 0x80;
-        c += 1;
-    }
-    t
-};
+static WORD_BYTE: [bool; 256] = crate::runs::word_bytes(b"-_");
 
 /// The `len` (1 to 16) bytes of `text` from `start` as one number, the
 /// bytes past them zero.
