@@ -42,6 +42,7 @@ impl<'a> Runs<'a> {
 
     /// The first byte at or after `from` that is marked (`marked`) or not,
     /// or the text's length.
+    #[inline(always)]
     fn find(&mut self, from: usize, marked: bool) -> usize {
         let (mut block, mut skip) = (from / 64, from % 64);
         while block * 64 < self.bytes.len() {
@@ -72,6 +73,9 @@ impl<'a> Runs<'a> {
 impl Iterator for Runs<'_> {
     type Item = (usize, usize);
 
+    // inlined with `find` and `Words::plain` into the search's word loop:
+    // a call each per word was 2 % of a build's instructions (cachegrind)
+    #[inline(always)]
     fn next(&mut self) -> Option<(usize, usize)> {
         let start = self.find(self.at, true);
         if start >= self.bytes.len() {

@@ -64,6 +64,7 @@ impl Words {
     /// The term of `token`, which starts at byte `start` of `text`, when
     /// it is a word of ASCII letters and digits (most words); the terms of
     /// any other word are put.
+    #[inline(always)]
     fn plain(&mut self, token: &str, text: &[u8], start: usize, put: &mut impl FnMut(u32)) -> Option<u32> {
         // a word of one byte is a letter or a digit, or a joiner alone
         if token.len() < 2 {
