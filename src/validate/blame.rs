@@ -254,39 +254,29 @@ fn scan(lower: &str, mut each: impl FnMut(usize, usize, usize, bool)) {
             i += 1;
         }
         newlines = 0;
-        if let Some((s, e)) = strip(lower, start, i) {
+        let (mut s, mut e) = (start, i);
+        // most words start and end with a letter or digit: nothing to strip
+        while s < e && STRIPPED[usize::from(bytes[s])] | STRIPPED[usize::from(bytes[e - 1])] {
+            let before = (s, e);
+            if bytes[s] == b'\'' || bytes[s] == b'-' {
+                s += 1;
+            } else if lower[s..e].starts_with('’') {
+                s += '’'.len_utf8();
+            }
+            if s < e && (bytes[e - 1] == b'\'' || bytes[e - 1] == b'-') {
+                e -= 1;
+            } else if lower[s..e].ends_with('’') {
+                e -= '’'.len_utf8();
+            }
+            if (s, e) == before {
+                break;
+            }
+        }
+        if s < e && lower.is_char_boundary(s) && lower.is_char_boundary(e) {
             each(s, e, sentence, first);
             first = false;
         }
     }
-}
-
-/// The word `lower[start..end]` without the quotes and dashes around it,
-/// if any of it is left.
-// inlined into `scan`'s loop: called for every word of every file, a
-// call each cost 5 % more instructions for `check`
-#[inline(always)]
-fn strip(lower: &str, start: usize, end: usize) -> Option<(usize, usize)> {
-    let bytes = lower.as_bytes();
-    let (mut s, mut e) = (start, end);
-    // most words start and end with a letter or digit: nothing to strip
-    while s < e && STRIPPED[usize::from(bytes[s])] | STRIPPED[usize::from(bytes[e - 1])] {
-        let before = (s, e);
-        if bytes[s] == b'\'' || bytes[s] == b'-' {
-            s += 1;
-        } else if lower[s..e].starts_with('’') {
-            s += '’'.len_utf8();
-        }
-        if s < e && (bytes[e - 1] == b'\'' || bytes[e - 1] == b'-') {
-            e -= 1;
-        } else if lower[s..e].ends_with('’') {
-            e -= '’'.len_utf8();
-        }
-        if (s, e) == before {
-            break;
-        }
-    }
-    (s < e && lower.is_char_boundary(s) && lower.is_char_boundary(e)).then_some((s, e))
 }
 
 /// The bytes a word's ends may have that are stripped: `'`, `-`, and the
