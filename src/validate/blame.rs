@@ -195,10 +195,19 @@ fn words<'t>(text: &'t str, lower: &'t str) -> Vec<Word<'t>> {
     let mut out = Vec::new();
     scan(lower, |s, e, _, first| {
         let l = &lower[s..e];
-        let l = if l.contains('’') { l.replace('’', "'").into() } else { l.into() };
-        out.push(Word { start: s, end: e, lower: l, text: &text[s..e], first });
+        out.push(Word { start: s, end: e, lower: straight(l), text: &text[s..e], first });
     });
     out
+}
+
+/// `word` with a typographic apostrophe as `'`. Most words are ASCII:
+/// told apart without searching them for `’`.
+fn straight(word: &str) -> std::borrow::Cow<'_, str> {
+    if !word.is_ascii() && word.contains('’') {
+        word.replace('’', "'").into()
+    } else {
+        word.into()
+    }
 }
 
 /// Walks the words of `lower`: for each, its byte range (quotes and dashes
@@ -366,9 +375,7 @@ fn triggers(lower: &str) -> Vec<(usize, usize)> {
         if !possessive && !may_start_a_rule(word) {
             return;
         }
-        let w = &lower[s..e];
-        let w: std::borrow::Cow<str> = if w.contains('’') { w.replace('’', "'").into() } else { w.into() };
-        if starts_a_rule(&w) {
+        if starts_a_rule(&straight(&lower[s..e])) {
             out.push((s, sentence));
         }
     });
