@@ -1,8 +1,9 @@
-//! The runs of marked bytes of a text (its words, for a tokenizer), found
-//! 64 bytes at a time: each block's bytes are looked up in a table into a
-//! bit mask once, and where a run starts and ends is found by bit
-//! arithmetic, not by a branch on every byte that mispredicts at words'
-//! ends. For the search index's words this is as many instructions as a
+//! Marked bytes of a text found without a branch on every byte: the runs
+//! of marked bytes (its words, for a tokenizer), found 64 bytes at a time
+//! (each block's bytes looked up in a table into a bit mask once, where a
+//! run starts and ends found by bit arithmetic, not by a branch that
+//! mispredicts at words' ends), and the first marked byte, eight bytes at
+//! a time. For the search index's words this is as many instructions as a
 //! byte loop and 5 % fewer mispredicted branches in a whole build (1,000
 //! postmortems, cachegrind); where little is done per word (the blame
 //! check) the byte loop costs less.
@@ -87,6 +88,20 @@ impl Iterator for Runs<'_> {
     }
 }
 
+/// Where the first byte that `table` marks is: eight bytes are looked up
+/// at a time, with one branch for the eight, where a byte loop branches on
+/// every byte.
+pub(crate) fn first(bytes: &[u8], table: &[bool; 256]) -> Option<usize> {
+    let mut at = 0;
+    for eight in bytes.chunks_exact(8) {
+        if eight.iter().fold(false, |any, &b| any | table[usize::from(b)]) {
+            break;
+        }
+        at += 8;
+    }
+    bytes[at..].iter().position(|&b| table[usize::from(b)]).map(|k| at + k)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +144,13 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn the_first_marked_byte_is_the_one_found_byte_by_byte(text in "[a-c \n]{0,40}[.a-c ]{0,12}") {
+            let table: [bool; 256] = std::array::from_fn(|b| b == usize::from(b'.'));
+            let bytes = text.as_bytes();
+            proptest::prop_assert_eq!(first(bytes, &table), bytes.iter().position(|&b| table[usize::from(b)]));
+        }
+
         #[test]
         fn runs_are_those_found_byte_by_byte(text in "[a-c .\n]{0,300}") {
             let table = letters();

@@ -193,7 +193,7 @@ fn plain_text(body: &str) -> (String, String) {
         }
         let mut rest = t.trim_start_matches(['#', '>', '-', '*', '+', '|', ' ']);
         // markup characters are ASCII: the text between them is whole
-        while let Some(at) = rest.bytes().position(|b| MARKUP[usize::from(b)]) {
+        while let Some(at) = crate::runs::first(rest.as_bytes(), &MARKUP) {
             text.push_str(&rest[..at]);
             text.push(' ');
             let after = &rest[at + 1..];
@@ -254,8 +254,10 @@ fn group(c: usize, n: usize) -> std::ops::Range<usize> {
 
 fn chunk(site: &Site, range: std::ops::Range<usize>) -> Chunk {
     let mut words = Words::new();
-    // the postmortem's weighted counts by term number, and the terms met
+    // the postmortem's weighted counts by term number, the terms met, and
+    // the terms of the text read
     let (mut counts, mut met): (Vec<[f32; 2]>, Vec<u32>) = (Vec::new(), Vec::new());
+    let mut read: Vec<u32> = Vec::new();
     let mut quoted: Vec<Vec<Quote>> = Vec::with_capacity(range.len());
     let docs = range
         .clone()
@@ -267,18 +269,18 @@ fn chunk(site: &Site, range: std::ops::Range<usize>) -> Chunk {
                 let w = *w;
                 // the headline's texts are those weighted above the rest's
                 let part = usize::from(w < LABEL);
-                words.each(text, |n| {
-                    let n = n as usize;
-                    if n >= counts.len() {
-                        counts.resize(n + 1, [0.0; 2]);
-                    }
+                read.clear();
+                words.each(text, &mut read);
+                counts.resize(counts.len().max(words.terms.len()), [0.0; 2]);
+                for &n in &read {
+                    let count = &mut counts[n as usize];
                     // weights are above zero: a count of zero is a term not met
-                    if counts[n] == [0.0; 2] {
-                        met.push(n as u32);
+                    if *count == [0.0; 2] {
+                        met.push(n);
                     }
-                    counts[n][part] += w as f32;
-                    length[part] += w;
-                });
+                    count[part] += w as f32;
+                }
+                length[part] += w * read.len() as f64;
             }
             met.sort_unstable();
             let list = met.drain(..).map(|n| (n, std::mem::take(&mut counts[n as usize]))).collect();

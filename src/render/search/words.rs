@@ -46,26 +46,26 @@ impl Words {
         }
     }
 
-    /// Calls `put(term number)` for each word of `text` that is a term.
-    /// Most words are short runs of ASCII letters and digits, looked up
-    /// as one number; the others are lowercased, split at `-` and `_`, or
-    /// taken apart by Unicode's classes.
-    pub(crate) fn each(&mut self, text: &str, mut put: impl FnMut(u32)) {
+    /// Adds to `out` the term number of each word of `text` that is a
+    /// term, in order. Most words are short runs of ASCII letters and
+    /// digits, looked up as one number; the others are lowercased, split
+    /// at `-` and `_`, or taken apart by Unicode's classes.
+    pub(crate) fn each(&mut self, text: &str, out: &mut Vec<u32>) {
         let b = text.as_bytes();
         for (start, end) in crate::runs::Runs::new(b, &WORD_BYTE) {
             // both ends are at ASCII bytes or the text's ends: char boundaries
             let token = &text[start..end];
-            if let Some(n) = self.plain(token, b, start, &mut put) {
-                put(n);
+            if let Some(n) = self.plain(token, b, start, out) {
+                out.push(n);
             }
         }
     }
 
     /// The term of `token`, which starts at byte `start` of `text`, when
     /// it is a word of ASCII letters and digits (most words); the terms of
-    /// any other word are put.
+    /// any other word are added to `out`.
     #[inline(always)]
-    fn plain(&mut self, token: &str, text: &[u8], start: usize, put: &mut impl FnMut(u32)) -> Option<u32> {
+    fn plain(&mut self, token: &str, text: &[u8], start: usize, out: &mut Vec<u32>) -> Option<u32> {
         // a word of one byte is a letter or a digit, or a joiner alone
         if token.len() < 2 {
             return None;
@@ -74,12 +74,12 @@ impl Words {
             if token.bytes().all(|c| c.is_ascii_alphanumeric()) {
                 return self.word(token, false);
             }
-            self.whole(token, put);
+            self.whole(token, out);
             return None;
         }
         let raw = sixteen(text, start, token.len());
         if !is_alphanumeric(raw) {
-            self.whole(token, put);
+            self.whole(token, out);
             return None;
         }
         // 0x20 set in each byte lowercases a letter and leaves a digit
@@ -93,17 +93,17 @@ impl Words {
     }
 
     /// The terms of a word with `-`, `_` or characters past ASCII.
-    fn whole(&mut self, token: &str, put: &mut impl FnMut(u32)) {
+    fn whole(&mut self, token: &str, out: &mut Vec<u32>) {
         if token.is_ascii() {
-            self.token(token, put);
+            self.token(token, out);
         } else {
             for t in token.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_')) {
-                self.token(t, put);
+                self.token(t, out);
             }
         }
     }
 
-    fn token(&mut self, token: &str, put: &mut impl FnMut(u32)) {
+    fn token(&mut self, token: &str, out: &mut Vec<u32>) {
         let token = token.trim_matches(|c| c == '-' || c == '_');
         if token.len() < 2 {
             return;
@@ -112,16 +112,16 @@ impl Words {
         if token.contains(['-', '_']) {
             if is_id(token) {
                 if let Some(n) = self.word(token, true) {
-                    put(n);
+                    out.push(n);
                 }
             }
             for part in token.split(['-', '_']) {
-                if let Some(n) = self.plain(part, part.as_bytes(), 0, put) {
-                    put(n);
+                if let Some(n) = self.plain(part, part.as_bytes(), 0, out) {
+                    out.push(n);
                 }
             }
         } else if let Some(n) = self.word(token, false) {
-            put(n);
+            out.push(n);
         }
     }
 
@@ -213,7 +213,7 @@ mod tests {
     fn terms(text: &str) -> Vec<(String, String)> {
         let mut w = Words::new();
         let mut numbers = Vec::new();
-        w.each(text, |n| numbers.push(n));
+        w.each(text, &mut numbers);
         let forms: FxMap<u32, Vec<&str>> = w.forms().fold(FxMap::default(), |mut m, (f, n)| {
             m.entry(n).or_default().push(f);
             m
