@@ -1,12 +1,12 @@
 //! Marked bytes of a text found without a branch on every byte: the runs
-//! of marked bytes (its words, for a tokenizer), found 64 bytes at a time
-//! (each block's bytes looked up in a table into a bit mask once, where a
-//! run starts and ends found by bit arithmetic, not by a branch that
-//! mispredicts at words' ends), and the first marked byte, eight bytes at
-//! a time. For the search index's words this is as many instructions as a
-//! byte loop and 5 % fewer mispredicted branches in a whole build (1,000
-//! postmortems, cachegrind); where little is done per word (the blame
-//! check) the byte loop costs less.
+//! of marked bytes (its words, for a tokenizer), 64 bytes at a time, and
+//! the first marked byte, eight bytes at a time. For runs, each block's
+//! bytes are looked up in a table into a bit mask once; a run starts or
+//! ends where the mask differs from itself moved by one byte, and those
+//! edges are handed out by counting trailing zeros, with no branch that
+//! mispredicts at words' ends. The blame check, which does little per
+//! word, keeps a byte loop: runs cost it more instructions than they
+//! saved in mispredictions (cachegrind).
 
 /// A table of the bytes of words for [`Runs`]: ASCII letters and digits,
 /// the bytes of characters past ASCII, and `extra`.
@@ -29,61 +29,53 @@ pub(crate) const fn word_bytes(extra: &[u8]) -> [bool; 256] {
 pub(crate) struct Runs<'a> {
     bytes: &'a [u8],
     table: &'a [bool; 256],
-    /// Where the next run is looked for.
-    at: usize,
-    /// The block whose mask is `mask` (`usize::MAX`: none yet).
+    /// The block read last: bytes `64 block ..`.
     block: usize,
-    mask: u64,
+    /// The edges of runs in that block not yet handed out: bit `j` set
+    /// where byte `j` is marked and the byte before it not (a run starts),
+    /// or the other way round (a run ends).
+    edges: u64,
+    /// Whether the block's last byte is marked (a run goes on into the
+    /// next block).
+    carry: u64,
 }
 
 impl<'a> Runs<'a> {
     pub(crate) fn new(bytes: &'a [u8], table: &'a [bool; 256]) -> Runs<'a> {
-        Runs { bytes, table, at: 0, block: usize::MAX, mask: 0 }
+        // block "-1": none read, nothing carried
+        Runs { bytes, table, block: usize::MAX, edges: 0, carry: 0 }
     }
 
-    /// The first byte at or after `from` that is marked (`marked`) or not,
-    /// or the text's length.
+    /// The place of the next edge, in the text's order (starts and ends
+    /// alternate, a start first), reading blocks as needed.
     #[inline(always)]
-    fn find(&mut self, from: usize, marked: bool) -> usize {
-        let (mut block, mut skip) = (from / 64, from % 64);
-        while block * 64 < self.bytes.len() {
-            let mask = self.mask_of(block);
-            let bits = if marked { mask } else { !mask } & (u64::MAX << skip);
-            if bits != 0 {
-                return (block * 64 + bits.trailing_zeros() as usize).min(self.bytes.len());
-            }
-            (block, skip) = (block + 1, 0);
-        }
-        self.bytes.len()
-    }
-
-    /// Bit `j` of block `b`'s mask: whether byte `64 b + j` is marked.
-    fn mask_of(&mut self, b: usize) -> u64 {
-        if self.block != b {
-            let end = (b * 64 + 64).min(self.bytes.len());
+    fn edge(&mut self) -> Option<usize> {
+        while self.edges == 0 {
+            let block = self.block.wrapping_add(1);
+            let from = block.checked_mul(64).filter(|&f| f < self.bytes.len())?;
             let mut mask = 0u64;
-            for (j, &c) in self.bytes[b * 64..end].iter().enumerate() {
+            for (j, &c) in self.bytes[from..(from + 64).min(self.bytes.len())].iter().enumerate() {
                 mask |= u64::from(self.table[usize::from(c)]) << j;
             }
-            (self.block, self.mask) = (b, mask);
+            // an edge where a byte differs from the one before it
+            (self.block, self.edges, self.carry) = (block, mask ^ ((mask << 1) | self.carry), mask >> 63);
         }
-        self.mask
+        let j = self.edges.trailing_zeros() as usize;
+        self.edges &= self.edges - 1;
+        Some(self.block * 64 + j)
     }
 }
 
 impl Iterator for Runs<'_> {
     type Item = (usize, usize);
 
-    // inlined with `find` and `Words::plain` into the search's word loop:
+    // inlined with `edge` and `Words::plain` into the search's word loop:
     // a call each per word was 2 % of a build's instructions (cachegrind)
     #[inline(always)]
     fn next(&mut self) -> Option<(usize, usize)> {
-        let start = self.find(self.at, true);
-        if start >= self.bytes.len() {
-            return None;
-        }
-        let end = self.find(start, false);
-        self.at = end;
+        let start = self.edge()?;
+        // a run to the text's end has its edge past the last block read
+        let end = self.edge().unwrap_or(self.bytes.len());
         Some((start, end))
     }
 }
