@@ -83,6 +83,26 @@ pub(crate) fn slugify(s: &str) -> String {
 /// own: the readable slug and a short hash of the name, so that distinct
 /// names never merge into one page.
 pub(crate) fn name_slug(name: &str) -> String {
+    // a site has few names (areas, tags, owners, factors) and links each
+    // many times: every action item's row links its owner and area
+    thread_local! {
+        static SLUGS: std::cell::RefCell<std::collections::HashMap<String, String, foldhash::fast::FixedState>> =
+            Default::default();
+    }
+    SLUGS.with_borrow_mut(|slugs| {
+        if let Some(slug) = slugs.get(name) {
+            return slug.clone();
+        }
+        let slug = name_slug_of(name);
+        // a bound, for a site whose every name differs
+        if slugs.len() < 4096 {
+            slugs.insert(name.to_string(), slug.clone());
+        }
+        slug
+    })
+}
+
+fn name_slug_of(name: &str) -> String {
     let slug = slugify(name);
     let mut plain = String::with_capacity(name.len());
     for word in name.split_whitespace() {
