@@ -147,28 +147,14 @@ fn texts<'s>(site: &'s Site, i: usize) -> (Vec<(f64, Cow<'s, str>)>, Vec<Quote<'
     }
     let body = crate::load::body_head(pm, &site.cfg.root, SEARCHED_BODY);
     let (headings, plain) = plain_text(&body);
-    let quote = squeeze(&plain, QUOTED_BODY);
+    // the search box folds white space: the quote is cut, not squeezed
+    let quote = crate::text::head(plain.trim_start(), QUOTED_BODY).trim_end().to_string();
     if !quote.is_empty() {
         quoted.push((Cow::Borrowed("Body"), "", Cow::Owned(quote)));
     }
     weighted.push((HEADING, Cow::Owned(headings)));
     weighted.push((TEXT, Cow::Owned(plain)));
     (weighted, quoted)
-}
-
-/// `text` with each run of whitespace one space, up to about `limit` bytes.
-fn squeeze(text: &str, limit: usize) -> String {
-    let mut out = String::with_capacity(text.len().min(limit));
-    for word in text.split_ascii_whitespace() {
-        if out.len() >= limit {
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
 }
 
 /// A Markdown body as plain text for words and quotes, and its headings
