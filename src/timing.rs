@@ -29,14 +29,15 @@ impl Phases {
 }
 
 /// Runs `f`; with `RETRO_TIMINGS` set, prints its wall time under `name`
-/// (for work that runs beside other work, such as one group of pages).
+/// and the process's peak memory so far (for work that runs beside other
+/// work, such as one group of pages).
 pub(crate) fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
     if !enabled() {
         return f();
     }
     let start = Instant::now();
     let out = f();
-    eprintln!("timing:   {name:<16} {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+    eprintln!("timing:   {name:<16} {:>8.1} ms{}", start.elapsed().as_secs_f64() * 1000.0, peak_memory());
     out
 }
 

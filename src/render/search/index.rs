@@ -9,7 +9,7 @@
 //! trigger counts most), computed here: each posting carries its score for
 //! its term, and a query adds the scores of its words.
 
-use super::words::{Words, STOP};
+use super::words::{Vocabulary, Words, STOP};
 use crate::model::{Postmortem, Status};
 use crate::render::similar::{FxMap, SAME};
 use crate::render::site::Site;
@@ -76,7 +76,7 @@ const CHUNK: usize = 64;
 /// on its own (BM25F), so that a word of the title counts fully however
 /// long a body repeats another.
 pub(crate) struct Chunk {
-    words: Words,
+    words: Vocabulary,
     docs: Vec<DocTerms>,
     /// The files of quotes of its postmortems, by group number.
     quotes: Vec<(usize, Vec<u8>)>,
@@ -282,7 +282,7 @@ fn chunk(site: &Site, range: std::ops::Range<usize>) -> Chunk {
             (n, script("quotes", &n, &group))
         })
         .collect();
-    Chunk { words, docs, quotes }
+    Chunk { words: words.finish(), docs, quotes }
 }
 
 /// A shard: the terms starting with its key, each with its postings
@@ -330,11 +330,14 @@ type Meta<'a> = (&'a str, String, &'a str, &'a str, &'a str, &'a str, &'a str);
 /// `retroSearch.<method>(<key>, <json>);`
 fn script(method: &str, key: &impl Serialize, data: &impl Serialize) -> Vec<u8> {
     let mut out = format!("retroSearch.{method}(").into_bytes();
-    // serializing strings, numbers and maps of them cannot fail
-    out.extend(serde_json::to_vec(key).unwrap_or_default());
+    // serializing strings, numbers and maps of them into memory cannot fail
+    let _ = serde_json::to_writer(&mut out, key);
     out.push(b',');
-    out.extend(serde_json::to_vec(data).unwrap_or_default());
+    let _ = serde_json::to_writer(&mut out, data);
     out.extend_from_slice(b");\n");
+    // kept until the site is written: the room a growing buffer doubled
+    // into is given back (it was half of the index's memory)
+    out.shrink_to_fit();
     out
 }
 
@@ -345,53 +348,53 @@ pub(crate) fn build(site: &Site, chunks: &Read) -> Index {
     let avg = |part: usize| (lengths().map(|l| l[part]).sum::<f64>() / n.max(1) as f64).max(1.0);
     let avg = [avg(0), avg(1)];
     let saturated = |tf: f64, len: f64, avg: f64| tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / avg));
-    // the site's terms, numbered as first met; each chunk's numbers mapped
+    // the site's terms, numbered as first met; each chunk's numbers
+    // mapped; how many postmortems have each term
     let mut number: FxMap<&str, u32> = FxMap::default();
     let mut terms: Vec<&str> = Vec::new();
-    let mut postings: Vec<Vec<(u32, f64)>> = Vec::new();
+    let mut df: Vec<u32> = Vec::new();
     let mut forms: FxMap<&str, u32> = FxMap::default();
-    let mut doc = 0u32;
-    for c in chunks.iter() {
-        let global: Vec<u32> = c
-            .words
-            .terms
-            .iter()
-            .map(|t| {
-                *number.entry(t.as_str()).or_insert_with(|| {
-                    terms.push(t.as_str());
-                    postings.push(Vec::new());
-                    (terms.len() - 1) as u32
+    let globals: Vec<Vec<u32>> = chunks
+        .iter()
+        .map(|c| {
+            let global: Vec<u32> = c
+                .words
+                .terms
+                .iter()
+                .map(|t| {
+                    *number.entry(t.as_str()).or_insert_with(|| {
+                        terms.push(t.as_str());
+                        df.push(0);
+                        (terms.len() - 1) as u32
+                    })
                 })
-            })
-            .collect();
-        for (form, k) in c.words.forms() {
-            forms.entry(form).or_insert(global[k as usize]);
-        }
-        for (list, len) in &c.docs {
-            for &(k, tf) in list {
-                let s = HEADLINE * saturated(tf[0].into(), len[0], avg[0]) + saturated(tf[1].into(), len[1], avg[1]);
-                postings[global[k as usize] as usize].push((doc, s));
+                .collect();
+            for (form, k) in &c.words.forms {
+                forms.entry(form.as_str()).or_insert(global[*k as usize]);
             }
-            doc += 1;
-        }
-    }
-    // each term's postings as numbers: gaps between documents, and scores
-    let scored: Vec<Vec<u32>> = postings
-        .into_iter()
-        .map(|list| {
-            let df = list.len() as f64;
-            let idf = (1.0 + (n as f64 - df + 0.5) / (df + 0.5)).ln();
-            let mut flat = Vec::with_capacity(list.len() * 2);
-            let mut last = 0;
-            for (doc, s) in list {
-                flat.push(doc - last);
-                // scores in tenths: small integers in the file
-                flat.push(((s * idf * 10.0).round() as u32).max(1));
-                last = doc;
+            for &(k, _) in c.docs.iter().flat_map(|(list, _)| list) {
+                df[global[k as usize] as usize] += 1;
             }
-            flat
+            global
         })
         .collect();
+    let idf: Vec<f64> =
+        df.iter().map(|&df| (1.0 + (n as f64 - f64::from(df) + 0.5) / (f64::from(df) + 0.5)).ln()).collect();
+    // each term's postings as numbers: gaps between documents, and scores
+    let mut scored: Vec<Vec<u32>> = df.iter().map(|&df| Vec::with_capacity(2 * df as usize)).collect();
+    let mut last = vec![0u32; terms.len()];
+    let docs = chunks.iter().zip(&globals).flat_map(|(c, global)| c.docs.iter().map(move |d| (d, global)));
+    for (doc, ((list, len), global)) in docs.enumerate() {
+        let doc = doc as u32;
+        for &(k, tf) in list {
+            let t = global[k as usize] as usize;
+            let s = HEADLINE * saturated(tf[0].into(), len[0], avg[0]) + saturated(tf[1].into(), len[1], avg[1]);
+            scored[t].push(doc - last[t]);
+            // scores in tenths: small integers in the file
+            scored[t].push(((s * idf[t] * 10.0).round() as u32).max(1));
+            last[t] = doc;
+        }
+    }
     let mut sorted: Vec<(&str, &[u32])> = terms.iter().zip(&scored).map(|(t, p)| (*t, p.as_slice())).collect();
     sorted.sort_unstable_by_key(|t| t.0);
     let mut forms: Vec<(&str, &str)> = forms.into_iter().map(|(f, k)| (f, terms[k as usize])).collect();

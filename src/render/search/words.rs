@@ -153,10 +153,13 @@ impl Words {
         n
     }
 
-    /// Each word met that is not its own term, with its term's number:
-    /// the forms the search box looks up (`expired`: `expir`).
-    pub(crate) fn forms(&self) -> impl Iterator<Item = (&str, u32)> {
-        self.seen.iter().filter_map(|(w, n)| n.filter(|&n| self.terms[n as usize] != *w).map(|n| (w.as_str(), n)))
+    /// The terms met and the word forms that are not their own term (what
+    /// an index keeps of a reading: the tables that made them are let go).
+    pub(crate) fn finish(self) -> Vocabulary {
+        let terms = self.terms;
+        let forms =
+            self.seen.into_iter().filter_map(|(w, n)| n.filter(|&n| terms[n as usize] != w).map(|n| (w, n))).collect();
+        Vocabulary { terms, forms }
     }
 
     /// The term of a lowercase word.
@@ -170,6 +173,14 @@ impl Words {
         }
         Some(self.stemmer.stem(long).into_owned())
     }
+}
+
+/// The terms of a reading by number, and each word met that is not its
+/// own term with its term's number: the forms the search box looks up
+/// (`expired`: `expir`).
+pub(crate) struct Vocabulary {
+    pub(crate) terms: Vec<String>,
+    pub(crate) forms: Vec<(String, u32)>,
 }
 
 /// The bytes of words: ASCII letters and digits, `-`, `_`, and the bytes
@@ -214,14 +225,15 @@ mod tests {
         let mut w = Words::new();
         let mut numbers = Vec::new();
         w.each(text, &mut numbers);
-        let forms: FxMap<u32, Vec<&str>> = w.forms().fold(FxMap::default(), |mut m, (f, n)| {
-            m.entry(n).or_default().push(f);
+        let v = w.finish();
+        let forms: FxMap<u32, Vec<&str>> = v.forms.iter().fold(FxMap::default(), |mut m, (f, n)| {
+            m.entry(*n).or_default().push(f.as_str());
             m
         });
         numbers
             .iter()
             .map(|&n| {
-                let term = w.terms[n as usize].clone();
+                let term = v.terms[n as usize].clone();
                 let form = forms.get(&n).and_then(|f| f.first()).map_or(term.clone(), |f| f.to_string());
                 (form, term)
             })
