@@ -51,43 +51,44 @@ impl Words {
     /// digits, looked up as one number; the others are lowercased, split
     /// at `-` and `_`, or taken apart by Unicode's classes.
     pub(crate) fn each(&mut self, text: &str, out: &mut Vec<u32>) {
-        let b = text.as_bytes();
-        for (start, end) in crate::runs::Runs::new(b, &WORD_BYTE) {
-            // both ends are at ASCII bytes or the text's ends: char boundaries
-            let token = &text[start..end];
-            if let Some(n) = self.plain(token, b, start, out) {
+        for (start, end) in crate::runs::Runs::new(text.as_bytes(), &WORD_BYTE) {
+            if let Some(n) = self.plain(text, start, end, out) {
                 out.push(n);
             }
         }
     }
 
-    /// The term of `token`, which starts at byte `start` of `text`, when
-    /// it is a word of ASCII letters and digits (most words); the terms of
-    /// any other word are added to `out`.
+    /// The term of the word at bytes `start..end` of `text` (both ends at
+    /// ASCII bytes or the text's ends: character boundaries) when it is a
+    /// word of ASCII letters and digits (most words); the terms of any
+    /// other word are added to `out`.
     #[inline(always)]
-    fn plain(&mut self, token: &str, text: &[u8], start: usize, out: &mut Vec<u32>) -> Option<u32> {
+    fn plain(&mut self, text: &str, start: usize, end: usize, out: &mut Vec<u32>) -> Option<u32> {
+        let len = end - start;
         // a word of one byte is a letter or a digit, or a joiner alone
-        if token.len() < 2 {
+        if len < 2 {
             return None;
         }
-        if token.len() > 16 {
+        let token = || &text[start..end];
+        if len > 16 {
+            let token = token();
             if token.bytes().all(|c| c.is_ascii_alphanumeric()) {
                 return self.word(token, false);
             }
             self.whole(token, out);
             return None;
         }
-        let raw = sixteen(text, start, token.len());
+        let raw = sixteen(text.as_bytes(), start, len);
         if !is_alphanumeric(raw) {
-            self.whole(token, out);
+            self.whole(token(), out);
             return None;
         }
         // 0x20 set in each byte lowercases a letter and leaves a digit
-        let key = raw | ((ONES * 0x20) & (u128::MAX >> (8 * (16 - token.len()))));
+        let key = raw | LOWER[len];
         if let Some(&n) = self.short.get(&key) {
             return n;
         }
-        let n = self.word(token, false);
+        let n = self.word(token(), false);
         self.short.insert(key, n);
         n
     }
@@ -116,7 +117,7 @@ impl Words {
                 }
             }
             for part in token.split(['-', '_']) {
-                if let Some(n) = self.plain(part, part.as_bytes(), 0, out) {
+                if let Some(n) = self.plain(part, 0, part.len(), out) {
                     out.push(n);
                 }
             }
@@ -195,8 +196,31 @@ fn sixteen(text: &[u8], start: usize, len: usize) -> u128 {
         Some(sixteen) => word.copy_from_slice(sixteen),
         None => word[..len].copy_from_slice(&text[start..start + len]),
     }
-    u128::from_le_bytes(word) & (u128::MAX >> (8 * (16 - len)))
+    u128::from_le_bytes(word) & MASK[len]
 }
+
+/// The bits of the first `len` bytes of a [`sixteen`] number, by `len`.
+static MASK: [u128; 17] = {
+    let mut t = [0; 17];
+    let mut len = 1;
+    while len <= 16 {
+        t[len] = u128::MAX >> (8 * (16 - len));
+        len += 1;
+    }
+    t
+};
+
+/// 0x20 in each of the first `len` bytes, by `len`: set, it lowercases a
+/// letter and leaves a digit.
+static LOWER: [u128; 17] = {
+    let mut t = [0; 17];
+    let mut len = 0;
+    while len <= 16 {
+        t[len] = (ONES * 0x20) & MASK[len];
+        len += 1;
+    }
+    t
+};
 
 /// A byte of 1 in each place of a [`sixteen`] number.
 const ONES: u128 = u128::MAX / 255;
