@@ -306,6 +306,20 @@ mod tests {
     }
 
     #[test]
+    fn a_remembered_name_slug_is_the_one_made_afresh() {
+        let names = ["Payments", "payments!", "Платежи", "a  b", ""];
+        let first: Vec<String> = names.iter().map(|n| name_slug(n)).collect();
+        // past the bound, names are no longer remembered but still slugged
+        for k in 0..5000 {
+            assert_eq!(name_slug(&format!("area {k}")), name_slug_of(&format!("area {k}")));
+        }
+        for (name, slug) in names.iter().zip(&first) {
+            assert_eq!(&name_slug(name), slug);
+            assert_eq!(&name_slug_of(name), slug);
+        }
+    }
+
+    #[test]
     fn slugify_makes_safe_slugs_from_titles_and_file_names() {
         assert_eq!(slugify("Checkout returned 500s"), "checkout-returned-500s");
         assert_eq!(slugify("  Störung im Zahlungsverkehr! "), "storung-im-zahlungsverkehr");
