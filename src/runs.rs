@@ -11,15 +11,21 @@
 /// A table of the bytes of words for [`Runs`]: ASCII letters and digits,
 /// the bytes of characters past ASCII, and `extra`.
 pub(crate) const fn word_bytes(extra: &[u8]) -> [bool; 256] {
-    let mut t = [false; 256];
+    let mut t = marked(extra);
     let mut b = 0;
     while b < 256 {
-        t[b] = (b as u8).is_ascii_alphanumeric() || b >= 0x80;
+        t[b] |= (b as u8).is_ascii_alphanumeric() || b >= 0x80;
         b += 1;
     }
+    t
+}
+
+/// A table that marks the bytes of `list`, for [`Runs`] and [`first`].
+pub(crate) const fn marked(list: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
     let mut i = 0;
-    while i < extra.len() {
-        t[extra[i] as usize] = true;
+    while i < list.len() {
+        t[list[i] as usize] = true;
         i += 1;
     }
     t

@@ -290,14 +290,7 @@ fn scan(lower: &str, mut each: impl FnMut(usize, usize, usize, bool)) {
 
 /// The bytes a word's ends may have that are stripped: `'`, `-`, and the
 /// first and last bytes of `’` (U+2019: E2 80 99).
-static STRIPPED: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b'\'' as usize] = true;
-    t[b'-' as usize] = true;
-    t[0xE2] = true;
-    t[0x99] = true;
-    t
-};
+static STRIPPED: [bool; 256] = crate::runs::marked(b"'-\xE2\x99");
 
 /// Whether `word` (lowercased bytes) may start a rule, by its length and
 /// first letter alone: most words stop here, never made into text.

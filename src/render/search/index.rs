@@ -76,7 +76,7 @@ const CHUNK: usize = 64;
 /// on its own (BM25F), so that a word of the title counts fully however
 /// long a body repeats another.
 pub(crate) struct Chunk {
-    words: Vocabulary,
+    vocabulary: Vocabulary,
     docs: Vec<DocTerms>,
     /// The files of quotes of its postmortems, by group number.
     quotes: Vec<(usize, Vec<u8>)>,
@@ -193,16 +193,7 @@ fn plain_text(body: &str) -> (String, String) {
 }
 
 /// The characters of inline markup: `*`, `_`, `` ` ``, `[`, `]`, `|`, `<`, `>`.
-static MARKUP: [bool; 256] = {
-    let mut t = [false; 256];
-    let chars = *b"*_`[]|<>";
-    let mut i = 0;
-    while i < chars.len() {
-        t[chars[i] as usize] = true;
-        i += 1;
-    }
-    t
-};
+static MARKUP: [bool; 256] = crate::runs::marked(b"*_`[]|<>");
 
 /// Every postmortem's words and quotes, in groups of [`CHUNK`]: kept by
 /// `retro serve` between edits, which read again only the edited one's
@@ -211,7 +202,7 @@ pub(crate) type Read = std::sync::Arc<Vec<std::sync::Arc<Chunk>>>;
 
 impl std::fmt::Debug for Chunk {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Chunk({} postmortems, {} terms)", self.docs.len(), self.words.terms.len())
+        write!(f, "Chunk({} postmortems, {} terms)", self.docs.len(), self.vocabulary.terms.len())
     }
 }
 
@@ -282,7 +273,7 @@ fn chunk(site: &Site, range: std::ops::Range<usize>) -> Chunk {
             (n, script("quotes", &n, &group))
         })
         .collect();
-    Chunk { words: words.finish(), docs, quotes }
+    Chunk { vocabulary: words.finish(), docs, quotes }
 }
 
 /// A shard: the terms starting with its key, each with its postings
@@ -359,7 +350,7 @@ pub(crate) fn build(site: &Site, chunks: &Read) -> Index {
         .iter()
         .map(|c| {
             let global: Vec<u32> = c
-                .words
+                .vocabulary
                 .terms
                 .iter()
                 .map(|t| {
@@ -370,7 +361,7 @@ pub(crate) fn build(site: &Site, chunks: &Read) -> Index {
                     })
                 })
                 .collect();
-            for (form, k) in &c.words.forms {
+            for (form, k) in &c.vocabulary.forms {
                 forms.entry(form.as_str()).or_insert(global[*k as usize]);
             }
             for &(k, _) in c.docs.iter().flat_map(|(list, _)| list) {
