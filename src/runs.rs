@@ -4,9 +4,7 @@
 //! bytes are looked up in a table into a bit mask once; a run starts or
 //! ends where the mask differs from itself moved by one byte, and those
 //! edges are handed out by counting trailing zeros, with no branch that
-//! mispredicts at words' ends. The blame check, which does little per
-//! word, keeps a byte loop: runs cost it more instructions than they
-//! saved in mispredictions (cachegrind).
+//! mispredicts at words' ends.
 
 /// A table of the bytes of words for [`Runs`]: ASCII letters and digits,
 /// the bytes of characters past ASCII, and `extra`.
