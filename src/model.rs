@@ -215,6 +215,14 @@ impl Body {
         };
         Body::OnDisk { head }
     }
+
+    /// The first bytes kept of a body dropped from memory, moved out.
+    pub(crate) fn take_head(&mut self) -> Option<String> {
+        match self {
+            Body::OnDisk { head } => head.take(),
+            Body::Memory(_) => None,
+        }
+    }
 }
 
 /// What the completeness check found in a postmortem.

@@ -121,7 +121,8 @@ pub fn edit(
         return Some(Err(Failure::Problems { diags: errors, sources: vec![src], tally: t, files: state.sources }));
     }
     let Checked { pm: mut new, lines, report } = checked.checked?;
-    new.body = new.body.on_disk(crate::render::search::index::SEARCHED_BODY);
+    // as the kept postmortems: the search index reads its body from disk
+    new.body = new.body.on_disk(0);
     let old = &state.postmortems[i];
     let start = |p: &Postmortem| p.timeline.started.as_ref().map(|s| s.at);
     if new.id != old.id || start(&new) != start(old) {
@@ -241,7 +242,7 @@ fn render_failure(cfg: &Config, err: RenderError, tally: Tally, files: usize) ->
 pub fn build(cfg: &Config, today: NaiveDate, out: &Path) -> Result<Built, Failure> {
     let mut phases = crate::timing::Phases::start();
     // the templates are parsed while the postmortems are checked
-    let (analysis, theme) = rayon::join(
+    let (mut analysis, theme) = rayon::join(
         || {
             crate::analyze_with(
                 cfg,
@@ -266,13 +267,17 @@ pub fn build(cfg: &Config, today: NaiveDate, out: &Path) -> Result<Built, Failur
     phases.done("metrics");
     let sources = crate::publish::output::Sources::of_site(&cfg.root, &cfg.content_dir);
     let staging = crate::publish::Staging::new(out, &sources).map_err(Failure::Publish)?;
-    let made = match crate::render::site(&analysis.postmortems, &analysis.reports, &metrics, cfg, &theme, &staging) {
-        Ok(made) => made,
-        Err(err) => {
-            staging.abort();
-            return Err(render_failure(cfg, err, t, analysis.file_count));
-        }
-    };
+    // the bodies' first bytes go to the search index, which lets them go
+    // once read (`retro serve` reads an edited group's again from disk)
+    let heads = analysis.postmortems.iter_mut().map(|p| p.body.take_head()).collect();
+    let made =
+        match crate::render::site(&analysis.postmortems, &analysis.reports, &metrics, cfg, &theme, &staging, heads) {
+            Ok(made) => made,
+            Err(err) => {
+                staging.abort();
+                return Err(render_failure(cfg, err, t, analysis.file_count));
+            }
+        };
     phases.done("render");
     let leftover = staging.commit().map_err(Failure::Publish)?;
     phases.done("publish");

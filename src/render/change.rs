@@ -243,7 +243,7 @@ mod tests {
     ) -> BTreeMap<String, Vec<u8>> {
         let m = crate::metrics::compute(pms, cfg, today());
         let sink = Memory::default();
-        let _ = crate::render::site(pms, reports, &m, cfg, theme, &sink).unwrap();
+        let _ = crate::render::site(pms, reports, &m, cfg, theme, &sink, Vec::new()).unwrap();
         sink.0.into_inner().unwrap().into_iter().map(|f| (f.path, f.bytes)).collect()
     }
 

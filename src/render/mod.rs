@@ -142,7 +142,27 @@ pub(crate) fn render(
     // made only when a page is wanted: it holds a slot for every row
     let renderer = (!pages.is_empty() || sitemap).then(|| pages::Renderer::new(site, theme));
     let progress = crate::progress::Progress::new("rendering", pages.len());
-    let (rendered, written) = rayon::join(
+    // the data files first: on one thread, the search index's quotes are
+    // written and let go before the pages are made
+    let (written, rendered) = rayon::join(
+        || -> std::io::Result<()> {
+            // each file is written as soon as it is made: the exports of a
+            // large site are tens of megabytes
+            let mut emit = |f: OutputFile| sink.put(f);
+            if routes.iter().any(|r| matches!(r, Route::Search(_)) && wanted(r)) {
+                site.search().write(wanted, &mut emit)?;
+            }
+            if data {
+                crate::timing::timed("exports", || exports::write(site, exports, &mut emit))?;
+            }
+            for (name, bytes) in &theme.statics {
+                let route = Route::Static(name.clone());
+                if wanted(&route) {
+                    emit(OutputFile { path: route.path(), bytes: bytes.clone() })?;
+                }
+            }
+            Ok(())
+        },
         || {
             crate::timing::timed("pages", || {
                 pages.par_iter().try_for_each(|route| -> Result<(), RenderError> {
@@ -153,28 +173,6 @@ pub(crate) fn render(
                     Ok(())
                 })
             })
-        },
-        || -> std::io::Result<()> {
-            // each file is written as soon as it is made: the exports of a
-            // large site are tens of megabytes
-            let mut emit = |f: OutputFile| sink.put(f);
-            if data {
-                crate::timing::timed("exports", || exports::write(site, exports, &mut emit))?;
-            }
-            if routes.iter().any(|r| matches!(r, Route::Search(_)) && wanted(r)) {
-                for (route, bytes) in site.search().files() {
-                    if wanted(&route) {
-                        emit(OutputFile { path: route.path(), bytes: bytes.to_vec() })?;
-                    }
-                }
-            }
-            for (name, bytes) in &theme.statics {
-                let route = Route::Static(name.clone());
-                if wanted(&route) {
-                    emit(OutputFile { path: route.path(), bytes: bytes.clone() })?;
-                }
-            }
-            Ok(())
         },
     );
     rendered?;
@@ -203,7 +201,8 @@ pub(crate) struct Made {
     pub(crate) search_sums: std::collections::BTreeMap<String, u64>,
 }
 
-/// Renders every file of the site into `sink`.
+/// Renders every file of the site into `sink`; `heads`: the first bytes of
+/// each body, as checking kept them (or none).
 pub(crate) fn site(
     pms: &[Postmortem],
     reports: &[Report],
@@ -211,8 +210,9 @@ pub(crate) fn site(
     cfg: &Config,
     theme: &theme::Theme,
     sink: &dyn Sink,
+    heads: Vec<Option<String>>,
 ) -> Result<Made, RenderError> {
-    let site = Site::new(pms, reports, m, cfg);
+    let site = Site::new(pms, reports, m, cfg).with_heads(heads);
     let routes = routes(&site, theme);
     render(&site, theme, &routes, sink, &|_| true, None)?;
     Ok(Made {

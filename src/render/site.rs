@@ -136,6 +136,9 @@ pub(crate) struct Site<'a> {
     search: OnceLock<crate::render::search::index::Index>,
     /// The words and quotes the search index is made from.
     search_read: OnceLock<crate::render::search::index::Read>,
+    /// The first bytes of each body, kept from checking until the search
+    /// index reads them (none: read from the files).
+    heads: Vec<std::sync::Mutex<Option<String>>>,
     related: Vec<OnceLock<Vec<usize>>>,
     groups: OnceLock<[BTreeMap<String, Group>; 2]>,
     tracker: OnceLock<(Vec<usize>, Vec<Vec<usize>>)>,
@@ -180,6 +183,7 @@ impl<'a> Site<'a> {
             recurrences: OnceLock::new(),
             search: OnceLock::new(),
             search_read: OnceLock::new(),
+            heads: Vec::new(),
         }
     }
 
@@ -313,6 +317,20 @@ impl<'a> Site<'a> {
         r.after[i].iter().map(|&k| &r.all[k])
     }
 
+    /// The site with the first bytes of each body, as checking kept them
+    /// (`Body::take_head`): the search index reads them once and lets them
+    /// go.
+    pub(crate) fn with_heads(mut self, heads: Vec<Option<String>>) -> Site<'a> {
+        self.heads = heads.into_iter().map(std::sync::Mutex::new).collect();
+        self
+    }
+
+    /// The first bytes of postmortem `i`'s body, if kept and not taken yet.
+    pub(crate) fn take_head(&self, i: usize) -> Option<String> {
+        // a thread that panicked holding the lock left the head whole
+        self.heads.get(i)?.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()
+    }
+
     /// The site with every postmortem's similar ones already ranked (for
     /// these very postmortems): `retro serve` keeps them between edits.
     pub(crate) fn with_similar(self, similar: Ranked) -> Site<'a> {
@@ -435,7 +453,7 @@ impl<'a> Site<'a> {
         for t in [Taxonomy::Area, Taxonomy::Tag] {
             all.extend(self.groups(t).keys().map(|slug| t.route(slug)));
         }
-        all.extend(self.search().files().map(|(r, _)| r));
+        all.extend(self.search().routes());
         all.extend(Route::fixed());
         all
     }

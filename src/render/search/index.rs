@@ -47,21 +47,67 @@ pub(crate) struct Index {
 }
 
 impl Index {
-    /// Every file of the index, with its bytes.
-    pub(crate) fn files(&self) -> impl Iterator<Item = (Route, &[u8])> {
+    /// The route of every file of the index.
+    pub(crate) fn routes(&self) -> impl Iterator<Item = Route> + '_ {
         let quotes = self.quotes.iter().flat_map(|c| c.quotes.iter());
-        self.files
-            .iter()
-            .map(|(route, bytes)| (route.clone(), bytes.as_slice()))
-            .chain(quotes.map(|(k, bytes)| (Route::Search(SearchFile::Quotes(*k)), bytes.as_slice())))
+        self.files.iter().map(|(route, _)| route.clone()).chain(quotes.map(|q| q.route()))
     }
 
     /// Each file's path and a hash of its bytes: `retro serve` writes
     /// again only the files an edit changed.
     pub(crate) fn sums(&self) -> BTreeMap<String, u64> {
-        use std::hash::BuildHasher;
-        let state = crate::render::similar::FxBuild::default();
-        self.files().map(|(route, bytes)| (route.path(), state.hash_one(bytes))).collect()
+        let files = self.files.iter().map(|(route, bytes)| (route.path(), sum(bytes)));
+        let quotes = self.quotes.iter().flat_map(|c| c.quotes.iter()).map(|q| (q.route().path(), q.sum));
+        files.chain(quotes).collect()
+    }
+
+    /// Hands each file that `wanted` selects to `emit`. The bytes of a
+    /// file of quotes are handed over, not copied, and not kept: a file of
+    /// quotes changes only when its group is read again, which makes it
+    /// afresh (and `retro serve` wants only the files whose sums changed).
+    pub(crate) fn write(&self, wanted: &dyn Fn(&Route) -> bool, emit: crate::render::Emit) -> std::io::Result<()> {
+        for (route, bytes) in self.files.iter().filter(|(route, _)| wanted(route)) {
+            emit(crate::render::OutputFile { path: route.path(), bytes: bytes.clone() })?;
+        }
+        for quotes in self.quotes.iter().flat_map(|c| c.quotes.iter()) {
+            let route = quotes.route();
+            if wanted(&route) {
+                if let Some(bytes) = quotes.take() {
+                    emit(crate::render::OutputFile { path: route.path(), bytes })?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A hash of a file's bytes, for [`Index::sums`].
+fn sum(bytes: &[u8]) -> u64 {
+    use std::hash::BuildHasher;
+    crate::render::similar::FxBuild::default().hash_one(bytes)
+}
+
+/// A file of quotes: its group's number, a hash of its bytes, and the bytes
+/// until they are written.
+pub(crate) struct Quotes {
+    n: usize,
+    sum: u64,
+    bytes: std::sync::Mutex<Option<Vec<u8>>>,
+}
+
+impl Quotes {
+    fn new(n: usize, bytes: Vec<u8>) -> Quotes {
+        Quotes { n, sum: sum(&bytes), bytes: std::sync::Mutex::new(Some(bytes)) }
+    }
+
+    fn route(&self) -> Route {
+        Route::Search(SearchFile::Quotes(self.n))
+    }
+
+    /// The bytes, if not written yet.
+    fn take(&self) -> Option<Vec<u8>> {
+        // a thread that panicked holding the lock left the bytes whole
+        self.bytes.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()
     }
 }
 
@@ -78,8 +124,8 @@ const CHUNK: usize = 64;
 pub(crate) struct Chunk {
     vocabulary: Vocabulary,
     docs: Vec<DocTerms>,
-    /// The files of quotes of its postmortems, by group number.
-    quotes: Vec<(usize, Vec<u8>)>,
+    /// The files of quotes of its postmortems.
+    quotes: Vec<Quotes>,
 }
 
 /// A postmortem's terms by number with their weighted counts in the
@@ -145,8 +191,10 @@ fn texts<'s>(site: &'s Site, i: usize) -> (Vec<(f64, Cow<'s, str>)>, Vec<Quote<'
         weighted.push((PEOPLE, Cow::Borrowed(item.owner)));
         weighted.push((ID, Cow::Borrowed(item.id)));
     }
-    let body = crate::load::body_head(pm, &site.cfg.root, SEARCHED_BODY);
-    let (headings, plain) = plain_text(&body);
+    let kept = site.take_head(i);
+    let read = kept.is_none().then(|| crate::load::body_head(pm, &site.cfg.root, SEARCHED_BODY));
+    let body = kept.as_deref().or(read.as_deref()).unwrap_or("");
+    let (headings, plain) = plain_text(body);
     // the search box folds white space: the quote is cut, not squeezed
     let quote = crate::text::head(plain.trim_start(), QUOTED_BODY).trim_end().to_string();
     if !quote.is_empty() {
@@ -270,7 +318,7 @@ fn chunk(site: &Site, range: std::ops::Range<usize>) -> Chunk {
         .enumerate()
         .map(|(k, group)| {
             let n = range.start / QUOTES_PER_FILE + k;
-            (n, script("quotes", &n, &group))
+            Quotes::new(n, script("quotes", &n, &group))
         })
         .collect();
     Chunk { vocabulary: words.finish(), docs, quotes }
