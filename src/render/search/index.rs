@@ -69,10 +69,10 @@ impl Index {
         for (route, bytes) in self.files.iter().filter(|(route, _)| wanted(route)) {
             emit(crate::render::OutputFile { path: route.path(), bytes: bytes.clone() })?;
         }
-        for quotes in self.quotes.iter().flat_map(|c| c.quotes.iter()) {
-            let route = quotes.route();
+        for file in self.quotes.iter().flat_map(|c| c.quotes.iter()) {
+            let route = file.route();
             if wanted(&route) {
-                if let Some(bytes) = quotes.take() {
+                if let Some(bytes) = file.take() {
                     emit(crate::render::OutputFile { path: route.path(), bytes })?;
                 }
             }
@@ -89,15 +89,15 @@ fn sum(bytes: &[u8]) -> u64 {
 
 /// A file of quotes: its group's number, a hash of its bytes, and the bytes
 /// until they are written.
-pub(crate) struct Quotes {
+pub(crate) struct QuoteFile {
     n: usize,
     sum: u64,
     bytes: std::sync::Mutex<Option<Vec<u8>>>,
 }
 
-impl Quotes {
-    fn new(n: usize, bytes: Vec<u8>) -> Quotes {
-        Quotes { n, sum: sum(&bytes), bytes: std::sync::Mutex::new(Some(bytes)) }
+impl QuoteFile {
+    fn new(n: usize, bytes: Vec<u8>) -> QuoteFile {
+        QuoteFile { n, sum: sum(&bytes), bytes: std::sync::Mutex::new(Some(bytes)) }
     }
 
     fn route(&self) -> Route {
@@ -125,7 +125,7 @@ pub(crate) struct Chunk {
     vocabulary: Vocabulary,
     docs: Vec<DocTerms>,
     /// The files of quotes of its postmortems.
-    quotes: Vec<Quotes>,
+    quotes: Vec<QuoteFile>,
 }
 
 /// A postmortem's terms by number with their weighted counts in the
@@ -318,7 +318,7 @@ fn chunk(site: &Site, range: std::ops::Range<usize>) -> Chunk {
         .enumerate()
         .map(|(k, group)| {
             let n = range.start / QUOTES_PER_FILE + k;
-            Quotes::new(n, script("quotes", &n, &group))
+            QuoteFile::new(n, script("quotes", &n, &group))
         })
         .collect();
     Chunk { vocabulary: words.finish(), docs, quotes }
