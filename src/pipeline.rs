@@ -302,3 +302,33 @@ pub fn build(cfg: &Config, today: NaiveDate, out: &Path) -> Result<Built, Failur
         },
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_build_keeps_no_body_once_the_search_index_has_read_it() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let cfg = Config::load(root).unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let built = build(&cfg, today, &out.path().join("public")).unwrap();
+        assert!(built.state.postmortems.len() > 10);
+        let kept: Vec<&str> = built
+            .state
+            .postmortems
+            .iter()
+            .filter(|p| !matches!(p.body, crate::model::Body::OnDisk { head: None }))
+            .map(|p| p.id.as_str())
+            .collect();
+        assert!(kept.is_empty(), "bodies kept in memory: {kept:?}");
+        // and the search index quotes them
+        let quotes = std::fs::read_dir(out.path().join("public/search/q")).unwrap();
+        let bodies = quotes
+            .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+            .filter(|q| q.contains(r#"["Body",""#))
+            .count();
+        assert!(bodies > 0, "no body quoted");
+    }
+}
