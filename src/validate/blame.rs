@@ -74,6 +74,9 @@ const JUDGEMENT_PHRASES: &[&[&str]] = &[
     &["should've", "known"],
 ];
 
+/// What a possessive is blamed for: "Tom's fault", "Jo's mistake".
+const BLAMED: &[&str] = &["fault", "mistake"];
+
 /// Verbs only people do: any person-like subject is blame.
 const HUMAN_VERBS: &[&[&str]] = &[
     &["forgot"],
@@ -415,7 +418,7 @@ fn triggers(lower: &str) -> Vec<(usize, usize)> {
         }
         // the possessive before `fault` or `mistake` may stand in the
         // sentence before ("Tom's: fault"): walked from there
-        let blamed = matches!(&lower[start..end], "fault" | "mistake");
+        let blamed = BLAMED.contains(&&lower[start..end]);
         let before = bytes[walked..start].iter().rposition(u8::is_ascii_alphanumeric).filter(|_| blamed);
         let from = sentence_start(bytes, before.map_or(start, |k| walked + k));
         walked = scan(lower, from, start, |s, e, sentence, _| trigger(lower, s, e, sentence, &mut out));
@@ -451,7 +454,7 @@ fn trigger(lower: &str, s: usize, e: usize, sentence: usize, out: &mut Vec<(usiz
 /// processor without it (x86-64 without SSSE3): every sentence is then
 /// walked.
 static CUES: std::sync::LazyLock<Option<aho_corasick::packed::Searcher>> = std::sync::LazyLock::new(|| {
-    let words = BY_SHAPE.iter().flatten().copied().chain(["fault", "mistake"]);
+    let words = BY_SHAPE.iter().flatten().chain(BLAMED).copied();
     let cues: std::collections::BTreeSet<String> = words.flat_map(|w| [w.to_string(), w.replace('\'', "’")]).collect();
     aho_corasick::packed::Config::new()
         .match_kind(aho_corasick::packed::MatchKind::LeftmostLongest)
@@ -470,7 +473,7 @@ fn rule_at(ws: &[Word], i: usize, names: &[String]) -> Option<Finding> {
         return Some(Finding { start: w.start, end: ws[i + p.len() - 1].end, rule: Rule::Judgement });
     }
     // "Tom's fault", "Jo's mistake"
-    if w.lower.ends_with("'s") && ws.get(i + 1).is_some_and(|n| n.lower == "fault" || n.lower == "mistake") {
+    if w.lower.ends_with("'s") && ws.get(i + 1).is_some_and(|n| BLAMED.contains(&n.lower.as_ref())) {
         return Some(Finding { start: w.start, end: ws[i + 1].end, rule: Rule::Judgement });
     }
     let human = HUMAN_VERBS.iter().find(|p| starts(ws, i, p));
